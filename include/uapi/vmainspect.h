@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vmainspect: user-space ABI of /dev/vmainspect.
+ *
+ * Shared by the kernel module (src/) and the tool (userspace/).
+ *
+ * Rules (see README.md, "The ioctl ABI"):
+ *  - Every argument struct starts with __u32 size and __u32 flags.  The
+ *    kernel reads it like copy_struct_from_user(): a smaller struct from older
+ *    userspace is zero-extended, a larger one from newer userspace is accepted
+ *    only if the bytes the kernel does not know are zero (else -E2BIG).
+ *  - Unknown flag bits and non-zero reserved fields: -EINVAL.
+ *  - Unknown command: -ENOTTY.
+ *  - Fixed-width types only, natural alignment, no pointers: user buffers are
+ *    passed as __u64 addresses.
+ *  - Records in arrays carry their size in the request (vma_size) so either
+ *    side can grow them; the kernel zero-fills a larger user record.
+ */
+#ifndef _UAPI_LINUX_VMAINSPECT_H
+#define _UAPI_LINUX_VMAINSPECT_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define VMAINSPECT_DEVICE	"/dev/vmainspect"
+#define VMAINSPECT_ABI_VERSION	1
+
+/*
+ * VMAINSPECT_IOC_ATTACH: bind this open file to a target process's mm.
+ *
+ * pid is read in the caller's pid namespace.  The caller may attach to its
+ * own thread group always, to another process only if it may open
+ * /proc/<pid>/maps (the kernel runs its own ptrace and LSM checks), see
+ * README.md "Access rules".  The file then tracks that mm, not the task:
+ * after an exec (or exit) of the target every query returns -ESRCH.
+ * Attaching again replaces the previous target.
+ *
+ * VMAINSPECT_ATTACH_DEBUGFS also publishes the read-only text views
+ * /sys/kernel/debug/vmainspect/<pid>/{layout,maps} (needs CAP_SYS_ADMIN;
+ * each reader is checked again with its own credentials).
+ *
+ * A pidfd race-free attach is done in userspace: read the pid from
+ * /proc/self/fdinfo/<pidfd>, attach, then check the pidfd still refers to
+ * a live process (pidfd_send_signal(pidfd, 0, NULL, 0)).
+ */
+#define VMAINSPECT_ATTACH_DEBUGFS	(1U << 0)
+#define VMAINSPECT_ATTACH_FLAGS		(VMAINSPECT_ATTACH_DEBUGFS)
+
+struct vmainspect_attach {
+	__u32 size;		/* in: sizeof(struct vmainspect_attach) */
+	__u32 flags;		/* in: VMAINSPECT_ATTACH_* */
+	__u32 pid;		/* in: pid in the caller's pid namespace */
+	__u32 reserved0;	/* in: must be zero */
+	__u32 abi_version;	/* out: VMAINSPECT_ABI_VERSION */
+	__u32 tgid;		/* out: thread group id in the caller's pid ns */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+/*
+ * VMAINSPECT_IOC_LAYOUT: mm_struct layout fields and counters.
+ * Addresses are user virtual addresses of the target.  Counters in pages
+ * unless named *_bytes.
+ */
+struct vmainspect_layout {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: must be zero */
+	__u64 task_size;
+	__u64 mmap_base;
+	__u64 start_code;
+	__u64 end_code;
+	__u64 start_data;
+	__u64 end_data;
+	__u64 start_brk;
+	__u64 brk;
+	__u64 start_stack;
+	__u64 arg_start;
+	__u64 arg_end;
+	__u64 env_start;
+	__u64 env_end;
+	__u64 map_count;
+	__u64 total_vm;
+	__u64 locked_vm;
+	__u64 pinned_vm;
+	__u64 data_vm;
+	__u64 exec_vm;
+	__u64 stack_vm;
+	__u64 rss_file;
+	__u64 rss_anon;
+	__u64 rss_shmem;
+	__u64 swap_ents;
+	__u64 hiwater_rss;
+	__u64 hiwater_vm;
+	__u64 pgtables_bytes;
+	__u64 generation;	/* same meaning as in vmainspect_vma_list */
+	__u32 pgtable_levels;	/* 4 or 5 on x86_64, as the kernel runs now */
+	__u32 page_shift;	/* PAGE_SHIFT */
+	__u64 reserved[4];	/* out: zero */
+};
+
+/* vmainspect_vma.kind: what /proc/PID/maps would print as the name. */
+enum vmainspect_vma_kind {
+	VMAINSPECT_KIND_ANON = 0,	/* anonymous, no name */
+	VMAINSPECT_KIND_FILE = 1,	/* file-backed: name is the path */
+	VMAINSPECT_KIND_HEAP = 2,	/* [heap] */
+	VMAINSPECT_KIND_STACK = 3,	/* [stack] */
+	VMAINSPECT_KIND_SPECIAL = 4,	/* vm_ops->name(): [vdso], [vvar]... */
+	VMAINSPECT_KIND_ANON_NAMED = 5,	/* [anon:NAME] via PR_SET_VMA */
+	VMAINSPECT_KIND_SHMEM_NAMED = 6,/* [anon_shmem:NAME] */
+	VMAINSPECT_KIND_MAX
+};
+
+/* vmainspect_vma.attrs */
+#define VMAINSPECT_ATTR_ANON_VMA	(1U << 0) /* an anon_vma is attached */
+#define VMAINSPECT_ATTR_SHMEM		(1U << 1) /* file is shmem/tmpfs */
+#define VMAINSPECT_ATTR_ANONYMOUS	(1U << 2) /* vma_is_anonymous() */
+#define VMAINSPECT_ATTR_FILE		(1U << 3) /* has a vm_file (dev/inode valid) */
+
+/*
+ * Stable vm_flags bits (vmainspect_vma.uflags).  The kernel's VM_* values
+ * move between releases; the module translates them to these bits, which
+ * never change meaning.  Names and smaps "VmFlags" mnemonics are in
+ * vmainspect_names.h.
+ */
+#define VMAINSPECT_VM_READ		(1ULL << 0)
+#define VMAINSPECT_VM_WRITE		(1ULL << 1)
+#define VMAINSPECT_VM_EXEC		(1ULL << 2)
+#define VMAINSPECT_VM_SHARED		(1ULL << 3)
+#define VMAINSPECT_VM_MAYREAD		(1ULL << 4)
+#define VMAINSPECT_VM_MAYWRITE		(1ULL << 5)
+#define VMAINSPECT_VM_MAYEXEC		(1ULL << 6)
+#define VMAINSPECT_VM_MAYSHARE		(1ULL << 7)
+#define VMAINSPECT_VM_GROWSDOWN		(1ULL << 8)
+#define VMAINSPECT_VM_GROWSUP		(1ULL << 9)
+#define VMAINSPECT_VM_PFNMAP		(1ULL << 10)
+#define VMAINSPECT_VM_DENYWRITE		(1ULL << 11)
+#define VMAINSPECT_VM_LOCKED		(1ULL << 12)
+#define VMAINSPECT_VM_IO		(1ULL << 13)
+#define VMAINSPECT_VM_SEQ_READ		(1ULL << 14)
+#define VMAINSPECT_VM_RAND_READ		(1ULL << 15)
+#define VMAINSPECT_VM_DONTCOPY		(1ULL << 16)
+#define VMAINSPECT_VM_DONTEXPAND	(1ULL << 17)
+#define VMAINSPECT_VM_LOCKONFAULT	(1ULL << 18)
+#define VMAINSPECT_VM_ACCOUNT		(1ULL << 19)
+#define VMAINSPECT_VM_NORESERVE		(1ULL << 20)
+#define VMAINSPECT_VM_HUGETLB		(1ULL << 21)
+#define VMAINSPECT_VM_SYNC		(1ULL << 22)
+#define VMAINSPECT_VM_ARCH_1		(1ULL << 23)
+#define VMAINSPECT_VM_WIPEONFORK	(1ULL << 24)
+#define VMAINSPECT_VM_DONTDUMP		(1ULL << 25)
+#define VMAINSPECT_VM_SOFTDIRTY		(1ULL << 26)
+#define VMAINSPECT_VM_MIXEDMAP		(1ULL << 27)
+#define VMAINSPECT_VM_HUGEPAGE		(1ULL << 28)
+#define VMAINSPECT_VM_NOHUGEPAGE	(1ULL << 29)
+#define VMAINSPECT_VM_MERGEABLE		(1ULL << 30)
+#define VMAINSPECT_VM_UFFD_MISSING	(1ULL << 31)
+#define VMAINSPECT_VM_UFFD_WP		(1ULL << 32)
+#define VMAINSPECT_VM_UFFD_MINOR	(1ULL << 33)
+#define VMAINSPECT_VM_SHADOW_STACK	(1ULL << 34)
+#define VMAINSPECT_VM_SEALED		(1ULL << 35)
+#define VMAINSPECT_VM_DROPPABLE		(1ULL << 36)
+#define VMAINSPECT_VM_MTE		(1ULL << 37)
+#define VMAINSPECT_VM_MTE_ALLOWED	(1ULL << 38)
+#define VMAINSPECT_VM_BTI		(1ULL << 39)
+#define VMAINSPECT_VM_PKEY_BIT0		(1ULL << 40)
+#define VMAINSPECT_VM_PKEY_BIT1		(1ULL << 41)
+#define VMAINSPECT_VM_PKEY_BIT2		(1ULL << 42)
+#define VMAINSPECT_VM_PKEY_BIT3		(1ULL << 43)
+#define VMAINSPECT_VM_PKEY_BIT4		(1ULL << 44)
+#define VMAINSPECT_VM_NR_BITS		45
+
+/*
+ * One VMA.  name_off indexes the string area of the request (a NUL-terminated
+ * string, exactly what /proc/PID/maps prints as the name except that maps
+ * escapes '\n' as "\012"), or is VMAINSPECT_NO_NAME.  Equal names within one
+ * call share one string.
+ */
+#define VMAINSPECT_NO_NAME	0xffffffffU
+
+struct vmainspect_vma {
+	__u64 start;
+	__u64 end;
+	__u64 vm_flags;		/* raw kernel vm_flags (version specific) */
+	__u64 uflags;		/* VMAINSPECT_VM_* (stable) */
+	__u64 pgoff;		/* vm_pgoff, in pages */
+	__u64 inode;		/* i_ino of the mapped file, else 0 */
+	__u32 dev_major;	/* of the file's superblock, else 0 */
+	__u32 dev_minor;
+	__u32 kind;		/* enum vmainspect_vma_kind */
+	__u32 attrs;		/* VMAINSPECT_ATTR_* */
+	__u32 name_off;		/* offset in the string area or NO_NAME */
+	__u32 name_len;		/* strlen of the name */
+	__u64 page_prot;	/* pgprot_val(vm_page_prot) */
+};
+
+#define VMAINSPECT_VMA_SIZE_VER0	80	/* first published size */
+
+/*
+ * VMAINSPECT_IOC_LIST_VMAS: batched VMA enumeration.
+ *
+ * Returns the VMAs with end > start_addr, in address order, until max_vmas
+ * records or the string area are full.  next_addr is the resume cursor (the
+ * end of the last VMA returned); VMAINSPECT_LIST_DONE is set when no VMA is
+ * left.  Each call takes the target's mmap lock once; generation changes when
+ * the target's VMA set may have changed, so a caller that sees a different
+ * generation between batches should restart for a consistent snapshot.
+ */
+#define VMAINSPECT_LIST_DONE		(1U << 0)
+#define VMAINSPECT_LIST_MAX_VMAS	4096	/* records per call, at most */
+#define VMAINSPECT_STRINGS_MAX		(1U << 20)
+
+struct vmainspect_vma_list {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: must be zero */
+	__u64 start_addr;	/* in: cursor */
+	__u64 vmas;		/* in: user address of the record array */
+	__u64 strings;		/* in: user address of the string area */
+	__u32 vma_size;		/* in: size of one record, >= SIZE_VER0 */
+	__u32 max_vmas;		/* in: capacity of vmas, 1..LIST_MAX_VMAS */
+	__u32 strings_size;	/* in: bytes at strings, <= STRINGS_MAX */
+	__u32 nr_vmas;		/* out */
+	__u32 strings_used;	/* out */
+	__u32 out_flags;	/* out: VMAINSPECT_LIST_* */
+	__u64 next_addr;	/* out: cursor for the next call */
+	__u64 generation;	/* out */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+/*
+ * VMAINSPECT_IOC_FIND_VMA: the VMA containing addr, or the first one above it.
+ */
+#define VMAINSPECT_FIND_CONTAINS	(1U << 0) /* out: vma contains addr */
+#define VMAINSPECT_FIND_FOUND		(1U << 1) /* out: vma is valid */
+
+struct vmainspect_find {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: must be zero */
+	__u64 addr;		/* in */
+	__u64 strings;		/* in: user address for the name */
+	__u32 strings_size;	/* in: <= STRINGS_MAX */
+	__u32 out_flags;	/* out: VMAINSPECT_FIND_* */
+	struct vmainspect_vma vma; /* out */
+	__u64 generation;	/* out */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+#define VMAINSPECT_IOC_MAGIC	0xB9
+
+/*
+ * The size encoded in these numbers is the struct's first published size;
+ * the module dispatches on type and number only, because the structs carry
+ * their own size.
+ */
+#define VMAINSPECT_IOC_ATTACH \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x01, struct vmainspect_attach)
+#define VMAINSPECT_IOC_LAYOUT \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x02, struct vmainspect_layout)
+#define VMAINSPECT_IOC_LIST_VMAS \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x03, struct vmainspect_vma_list)
+#define VMAINSPECT_IOC_FIND_VMA \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x04, struct vmainspect_find)
+
+#endif /* _UAPI_LINUX_VMAINSPECT_H */

@@ -1,0 +1,88 @@
+#!/bin/busybox sh
+# shellcheck shell=sh
+# /init of the test VM (busybox sh), installed by scripts/mkinitramfs.sh.
+# Reads /vmi/config (VMI_UID, VMI_MODULE) and /vmi/cmd (`set -- ARGS...`).
+#
+# Channels (the host side is scripts/vm-run.sh):
+#   ttyS0 = console: kernel messages, the markers below, COMMAND's stderr,
+#           then the dmesg dump;
+#   ttyS1 = COMMAND's stdout only, raw (no \n -> \r\n, no kernel noise).
+# Markers are whole lines (each after a newline, because the first line of
+# the serial console starts with BIOS escape junk):
+#   @@VMI-BEGIN uptime=S@@  @@VMI-END rc=N@@  @@VMI-DMESG@@  @@VMI-DMESG-END@@
+#   @@VMI-ERROR@@ MESSAGE   (init could not run COMMAND; host fails)
+
+/bin/busybox --install -s
+export PATH=/usr/bin:/bin:/usr/sbin:/sbin
+
+marker() { printf '\n@@VMI-%s@@\n' "$*"; }
+error() {
+	# One marker line per line of the message.
+	printf '%s\n' "$*" | while IFS= read -r l; do printf '\n@@VMI-ERROR@@ %s\n' "$l"; done
+}
+
+# Wait until a serial tty's output buffer has gone out of the UART: stty
+# applies settings with TCSADRAIN, even unchanged ones. Without it,
+# poweroff can cut off the last kilobytes.
+drain() { stty -F "$1" -ixon 2>/dev/null; }
+
+finish() {
+	marker DMESG
+	dmesg
+	marker DMESG-END
+	drain /dev/console
+	poweroff -f
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+hostname vmi
+chown 1000:1000 /home/user
+chown 1001:1001 /home/other
+
+VMI_UID=0
+VMI_MODULE=
+. /vmi/config
+
+if [ -n "$VMI_MODULE" ]; then
+	if ! out=$(insmod "$VMI_MODULE" 2>&1); then
+		error "insmod $VMI_MODULE failed: $out"
+		finish
+	fi
+fi
+
+case $VMI_UID in
+0) HOME=/root ;;
+1000) HOME=/home/user ;;
+1001) HOME=/home/other ;;
+*) HOME=/ ;;
+esac
+export HOME PATH=/root:/usr/bin:/bin:/usr/sbin:/sbin
+
+# COMMAND's stdout: ttyS1 in raw mode, so its bytes arrive unchanged.
+if ! exec 3<>/dev/ttyS1 || ! stty -F /dev/ttyS1 raw -echo; then
+	error "cannot set up /dev/ttyS1 for the command's stdout"
+	finish
+fi
+cd /root || exit
+. /vmi/cmd
+read -r up _ </proc/uptime
+marker "BEGIN uptime=$up"
+# runas 0 for root too, so COMMAND is always a PATH-searched program run
+# in a child (a builtin like `exit` must not end PID 1).
+/bin/runas "$VMI_UID" "$@" </dev/null >&3
+rc=$?
+# Leftover background processes could keep writing and keep the drain
+# below waiting; PID 1's kill -1 spares itself and kernel threads.
+kill -KILL -1 2>/dev/null
+drain /dev/ttyS1
+exec 3>&-
+marker "END rc=$rc"
+finish

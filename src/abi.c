@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: validation of ioctl arguments.
+ *
+ * Every argument struct starts with "__u32 size".  It is read with
+ * copy_struct_from_user(): a shorter struct from older userspace is
+ * zero-extended, a longer one from newer userspace is accepted only if the
+ * bytes this module does not know are zero (-E2BIG otherwise).  Structs
+ * shorter than the first published version are -EINVAL.
+ *
+ * Output fields are ignored on input, so a caller may reuse one struct
+ * across calls (the cursor loop does).  The vmi_check_*() helpers are pure
+ * so that KUnit can cover them.
+ */
+#include <linux/uaccess.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include "vmainspect.h"
+
+/* Largest argument struct we read at all, to bound the zero-tail scan. */
+#define VMI_ARG_SIZE_MAX	PAGE_SIZE
+
+int vmi_copy_args(void *karg, size_t ksize, size_t min_size,
+		  const void __user *uarg)
+{
+	u32 usize;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < min_size)
+		return -EINVAL;
+	if (usize > VMI_ARG_SIZE_MAX)
+		return -E2BIG;
+	return copy_struct_from_user(karg, ksize, uarg, usize);
+}
+
+bool vmi_all_zero(const void *p, size_t len)
+{
+	const u8 *b = p;
+
+	while (len--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+int vmi_check_attach_args(const struct vmainspect_attach *a)
+{
+	if (a->flags & ~VMAINSPECT_ATTACH_FLAGS)
+		return -EINVAL;
+	if (a->reserved0 || !vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	if (a->pid == 0 || a->pid > (u32)PID_MAX_LIMIT)
+		return -ESRCH;
+	return 0;
+}
+
+int vmi_check_layout_args(const struct vmainspect_layout *a)
+{
+	if (a->flags)
+		return -EINVAL;
+	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+int vmi_check_list_args(const struct vmainspect_vma_list *a)
+{
+	if (a->flags)
+		return -EINVAL;
+	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	if (a->vma_size < VMAINSPECT_VMA_SIZE_VER0 || a->vma_size > PAGE_SIZE)
+		return -EINVAL;
+	if (a->max_vmas == 0 || a->max_vmas > VMAINSPECT_LIST_MAX_VMAS)
+		return -EINVAL;
+	if (a->strings_size > VMAINSPECT_STRINGS_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+int vmi_check_find_args(const struct vmainspect_find *a)
+{
+	if (a->flags)
+		return -EINVAL;
+	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	if (a->strings_size > VMAINSPECT_STRINGS_MAX)
+		return -EINVAL;
+	return 0;
+}

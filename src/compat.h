@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place where kernel-version differences live.  Every
+ * LINUX_VERSION_CODE test of the module is here, behind a small named helper.
+ *
+ * Supported: Debian 5.10 (rb-tree + vm_next list), 6.1 (first maple-tree
+ * kernel), 6.12 (per-VMA locks), UML for KUnit.
+ */
+#ifndef VMAINSPECT_COMPAT_H
+#define VMAINSPECT_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/mm.h>
+#include <linux/mm_types.h>
+#include <linux/fs.h>
+#include <linux/pgtable.h>
+
+/* The only comparison with LINUX_VERSION_CODE in the module. */
+#define VMI_KERNEL_AT_LEAST(a, b, c)	(KERNEL_VERSION(a, b, c) <= LINUX_VERSION_CODE)
+
+/*
+ * VMA iteration.  6.1 replaced the mm->mmap list and mm_rb with the maple
+ * tree; both are walked under mmap_read_lock.  The iterator yields the VMAs
+ * with vm_end > addr, in address order (find_vma() semantics).
+ */
+#if VMI_KERNEL_AT_LEAST(6, 1, 0)
+struct vmi_vma_iter {
+	struct vma_iterator vmi;
+};
+
+static inline void vmi_iter_init(struct vmi_vma_iter *it,
+				 struct mm_struct *mm, unsigned long addr)
+{
+	vma_iter_init(&it->vmi, mm, addr);
+}
+
+static inline struct vm_area_struct *vmi_iter_next(struct vmi_vma_iter *it)
+{
+	return vma_next(&it->vmi);
+}
+#else
+struct vmi_vma_iter {
+	struct vm_area_struct *next;
+};
+
+static inline void vmi_iter_init(struct vmi_vma_iter *it,
+				 struct mm_struct *mm, unsigned long addr)
+{
+	it->next = find_vma(mm, addr);
+}
+
+static inline struct vm_area_struct *vmi_iter_next(struct vmi_vma_iter *it)
+{
+	struct vm_area_struct *vma = it->next;
+
+	if (vma)
+		it->next = vma->vm_next;
+	return vma;
+}
+#endif
+
+/*
+ * "[heap]" and "[stack]" as /proc/PID/maps decides them.  6.6 factored the
+ * tests into helpers and made the heap bounds strict; older kernels compare
+ * inclusively in show_map_vma().
+ */
+#if VMI_KERNEL_AT_LEAST(6, 6, 0)
+static inline bool vmi_vma_is_heap(struct vm_area_struct *vma)
+{
+	return vma_is_initial_heap(vma);
+}
+
+static inline bool vmi_vma_is_stack(struct vm_area_struct *vma)
+{
+	return vma_is_initial_stack(vma);
+}
+#else
+static inline bool vmi_vma_is_heap(struct vm_area_struct *vma)
+{
+	return vma->vm_start <= vma->vm_mm->brk &&
+	       vma->vm_end >= vma->vm_mm->start_brk;
+}
+
+static inline bool vmi_vma_is_stack(struct vm_area_struct *vma)
+{
+	return vma->vm_start <= vma->vm_mm->start_stack &&
+	       vma->vm_end >= vma->vm_mm->start_stack;
+}
+#endif
+
+/*
+ * The name given by prctl(PR_SET_VMA_ANON_NAME) (5.17+, CONFIG_ANON_VMA_NAME).
+ * anon_vma_name() is not exported; it only asserts the mmap lock, which our
+ * callers hold, and returns this field.
+ */
+static inline const char *vmi_vma_anon_name(struct vm_area_struct *vma)
+{
+#if defined(CONFIG_ANON_VMA_NAME) && VMI_KERNEL_AT_LEAST(5, 17, 0)
+	return vma->anon_name ? vma->anon_name->name : NULL;
+#else
+	return NULL;
+#endif
+}
+
+/* The path /proc/PID/maps prints (overlayfs backing files since 6.8). */
+static inline const struct path *vmi_file_user_path(struct file *file)
+{
+#if VMI_KERNEL_AT_LEAST(6, 8, 0)
+	return file_user_path(file);
+#else
+	return &file->f_path;
+#endif
+}
+
+/* Page-table depth the running kernel uses (x86_64 picks 4 or 5 at boot). */
+static inline unsigned int vmi_pgtable_levels(void)
+{
+#if defined(CONFIG_X86_64) && !defined(CONFIG_UML)
+	return pgtable_l5_enabled() ? 5 : 4;
+#else
+	return CONFIG_PGTABLE_LEVELS;
+#endif
+}
+
+#endif /* VMAINSPECT_COMPAT_H */

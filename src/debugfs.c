@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: read-only text views in debugfs.
+ *
+ *   /sys/kernel/debug/vmainspect/self/{layout,maps}   the reader itself
+ *   /sys/kernel/debug/vmainspect/<pid>/{layout,maps}  published pids
+ *
+ * Every file is 0444 with no write, ioctl or mmap: lockdown refuses
+ * debugfs files that have them.  So a pid cannot be chosen by writing a
+ * file; instead an attach with VMAINSPECT_ATTACH_DEBUGFS (CAP_SYS_ADMIN,
+ * `vmainspect debugfs PID`) publishes a directory for it.  Each open checks
+ * the *reader* with the same rule as an attach, so a directory never shows
+ * more than /proc/<pid>/maps would show that reader.
+ */
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include "vmainspect.h"
+
+/* Published pids at most; dead ones are swept on each publish. */
+#define VMI_DEBUGFS_MAX_PIDS	64
+/* One VMA batch per lock hold while rendering maps. */
+#define VMI_DEBUGFS_BATCH	256
+#define VMI_DEBUGFS_STRINGS	(64 * 1024)
+
+struct vmi_published {
+	struct list_head node;
+	struct pid *pid;
+	struct dentry *dir;
+};
+
+static struct dentry *vmi_debugfs_root;
+static DEFINE_MUTEX(vmi_published_lock);	/* protects vmi_published */
+static LIST_HEAD(vmi_published);
+static unsigned int vmi_nr_published;
+
+/* The mm a reader may see through @p (NULL: "self"), with a user ref. */
+static struct mm_struct *vmi_debugfs_get_mm(struct vmi_published *p)
+{
+	struct mm_struct *mm;
+	pid_t nr, tgid;
+	int ret;
+
+	if (!p) {
+		mm = get_task_mm(current);
+		return mm ? mm : ERR_PTR(-ESRCH);
+	}
+	nr = pid_vnr(p->pid);
+	if (!nr)
+		return ERR_PTR(-ESRCH);
+	ret = vmi_resolve_target(nr, &mm, &tgid);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!mmget_not_zero(mm)) {
+		mmdrop(mm);
+		return ERR_PTR(-ESRCH);
+	}
+	mmdrop(mm);
+	return mm;
+}
+
+static int vmi_layout_show(struct seq_file *m, void *v)
+{
+	struct vmainspect_layout *l;
+	struct mm_struct *mm;
+	int ret;
+
+	mm = vmi_debugfs_get_mm(m->private);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l) {
+		ret = -ENOMEM;
+		goto out_mm;
+	}
+	ret = vmi_mm_lock(mm);
+	if (ret)
+		goto out_free;
+	vmi_layout_fill(mm, l);
+	vmi_mm_unlock(mm);
+	vmi_seq_layout(m, l);
+out_free:
+	kfree(l);
+out_mm:
+	mmput(mm);
+	return ret;
+}
+
+static int vmi_maps_show(struct seq_file *m, void *v)
+{
+	struct vmi_vma_batch b;
+	struct mm_struct *mm;
+	u64 addr = 0;
+	u32 i;
+	int ret;
+
+	mm = vmi_debugfs_get_mm(m->private);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	ret = vmi_vma_batch_alloc(&b, VMI_DEBUGFS_BATCH, VMI_DEBUGFS_STRINGS);
+	if (ret)
+		goto out_mm;
+	do {
+		ret = vmi_mm_lock(mm);
+		if (ret)
+			break;
+		ret = vmi_vma_batch_fill(mm, addr, &b);
+		vmi_mm_unlock(mm);
+		if (ret)
+			break;
+		/* Render outside the lock: seq_file may allocate. */
+		for (i = 0; i < b.nr; i++)
+			vmi_seq_vma(m, &b.recs[i], b.strings);
+		addr = b.next_addr;
+	} while (!b.done && !fatal_signal_pending(current));
+	vmi_vma_batch_free(&b);
+out_mm:
+	mmput(mm);
+	return ret;
+}
+
+DEFINE_SHOW_ATTRIBUTE(vmi_layout);
+DEFINE_SHOW_ATTRIBUTE(vmi_maps);
+
+static struct dentry *vmi_debugfs_add_dir(const char *name, void *data)
+{
+	struct dentry *dir = debugfs_create_dir(name, vmi_debugfs_root);
+
+	if (IS_ERR(dir))
+		return dir;
+	debugfs_create_file("layout", 0444, dir, data, &vmi_layout_fops);
+	debugfs_create_file("maps", 0444, dir, data, &vmi_maps_fops);
+	return dir;
+}
+
+static void vmi_published_remove(struct vmi_published *p)
+{
+	/* Waits for readers inside ->read; later reads get -EIO. */
+	debugfs_remove(p->dir);
+	list_del(&p->node);
+	put_pid(p->pid);
+	kfree(p);
+	vmi_nr_published--;
+}
+
+/* Publish <pid>/ for pid @nr (caller's namespace; already attached to). */
+int vmi_debugfs_publish(pid_t nr)
+{
+	struct vmi_published *p, *tmp;
+	struct pid *pid;
+	char name[16];
+	int ret = 0;
+
+	if (!vmi_debugfs_root)
+		return -ENODEV;
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+
+	mutex_lock(&vmi_published_lock);
+	list_for_each_entry_safe(p, tmp, &vmi_published, node) {
+		if (p->pid == pid)
+			goto out;	/* already there */
+		if (!pid_has_task(p->pid, PIDTYPE_PID))
+			vmi_published_remove(p);
+	}
+	if (vmi_nr_published >= VMI_DEBUGFS_MAX_PIDS) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Named by the global pid: debugfs is read from the init namespace. */
+	snprintf(name, sizeof(name), "%d", pid_nr(pid));
+	p->dir = vmi_debugfs_add_dir(name, p);
+	if (IS_ERR(p->dir)) {
+		ret = PTR_ERR(p->dir);
+		kfree(p);
+		goto out;
+	}
+	p->pid = get_pid(pid);
+	list_add_tail(&p->node, &vmi_published);
+	vmi_nr_published++;
+out:
+	mutex_unlock(&vmi_published_lock);
+	put_pid(pid);
+	return ret;
+}
+
+int vmi_debugfs_init(void)
+{
+	struct dentry *dir;
+
+	vmi_debugfs_root = debugfs_create_dir("vmainspect", NULL);
+	if (IS_ERR(vmi_debugfs_root)) {
+		/* debugfs disabled or locked down: the device still works. */
+		vmi_debugfs_root = NULL;
+		return 0;
+	}
+	dir = vmi_debugfs_add_dir("self", NULL);
+	if (IS_ERR(dir)) {
+		debugfs_remove(vmi_debugfs_root);
+		vmi_debugfs_root = NULL;
+	}
+	return 0;
+}
+
+void vmi_debugfs_exit(void)
+{
+	struct vmi_published *p, *tmp;
+
+	mutex_lock(&vmi_published_lock);
+	list_for_each_entry_safe(p, tmp, &vmi_published, node)
+		vmi_published_remove(p);
+	mutex_unlock(&vmi_published_lock);
+	debugfs_remove(vmi_debugfs_root);
+	vmi_debugfs_root = NULL;
+}

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: the misc device /dev/vmainspect and its ioctls.
+ *
+ * Each query follows the same steps (ARCHITECTURE.md, section 4): validate
+ * the arguments, take a user reference on the attached mm, allocate the
+ * kernel buffer, take the mmap lock killably, fill, unlock, drop the mm,
+ * and only then copy to user space.
+ */
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "vmainspect.h"
+
+/*
+ * The size encoded in an ioctl number is that of the struct this module was
+ * built with; extensible structs carry their own size, so dispatch ignores
+ * the encoded one.
+ */
+#define VMI_CMD(cmd)	((cmd) & ~IOCSIZE_MASK)
+
+/* Write back a size-first struct, truncated to the caller's size. */
+static int vmi_copy_out(void __user *uarg, const void *karg, size_t ksize,
+			u32 usize)
+{
+	return copy_to_user(uarg, karg, min_t(size_t, ksize, usize)) ?
+	       -EFAULT : 0;
+}
+
+static long vmi_ioctl_attach(struct vmi_session *s, void __user *uarg)
+{
+	struct vmainspect_attach a;
+	pid_t tgid;
+	int ret;
+
+	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	if (ret)
+		return ret;
+	ret = vmi_check_attach_args(&a);
+	if (ret)
+		return ret;
+	/* Publishing adds a system-wide debugfs directory. */
+	if ((a.flags & VMAINSPECT_ATTACH_DEBUGFS) && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = vmi_session_attach(s, a.pid, &tgid);
+	if (ret)
+		return ret;
+	if (a.flags & VMAINSPECT_ATTACH_DEBUGFS) {
+		ret = vmi_debugfs_publish(a.pid);
+		if (ret)
+			return ret;
+	}
+	a.abi_version = VMAINSPECT_ABI_VERSION;
+	a.tgid = tgid;
+	return vmi_copy_out(uarg, &a, sizeof(a), a.size);
+}
+
+static long vmi_ioctl_layout(struct vmi_session *s, void __user *uarg)
+{
+	struct vmainspect_layout l;
+	struct mm_struct *mm;
+	int ret;
+
+	ret = vmi_copy_args(&l, sizeof(l), sizeof(l), uarg);
+	if (ret)
+		return ret;
+	ret = vmi_check_layout_args(&l);
+	if (ret)
+		return ret;
+	mm = vmi_session_get_mm(s);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	ret = vmi_mm_lock(mm);
+	if (!ret) {
+		vmi_layout_fill(mm, &l);
+		l.generation = vmi_mm_generation(mm);
+		vmi_mm_unlock(mm);
+	}
+	mmput(mm);
+	if (ret)
+		return ret;
+	return vmi_copy_out(uarg, &l, sizeof(l), l.size);
+}
+
+/* Lock, fill one batch from @start, note the generation, unlock. */
+static int vmi_fill_locked(struct mm_struct *mm, u64 start,
+			   struct vmi_vma_batch *b, u64 *generation)
+{
+	int ret = vmi_mm_lock(mm);
+
+	if (ret)
+		return ret;
+	ret = vmi_vma_batch_fill(mm, start, b);
+	*generation = vmi_mm_generation(mm);
+	vmi_mm_unlock(mm);
+	return ret;
+}
+
+/* Copy records of our size into user records of @usize bytes each. */
+static int vmi_copy_records(u64 uaddr, const struct vmainspect_vma *recs,
+			    u32 nr, u32 usize)
+{
+	size_t ksize = sizeof(*recs);
+	size_t n = min_t(size_t, ksize, usize);
+	u32 i;
+
+	if (usize == ksize)
+		return copy_to_user(u64_to_user_ptr(uaddr), recs, nr * ksize) ?
+		       -EFAULT : 0;
+	for (i = 0; i < nr; i++) {
+		void __user *dst = u64_to_user_ptr(uaddr + (u64)i * usize);
+
+		if (copy_to_user(dst, &recs[i], n))
+			return -EFAULT;
+		if (usize > n && clear_user(dst + n, usize - n))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long vmi_ioctl_list_vmas(struct vmi_session *s, void __user *uarg)
+{
+	struct vmainspect_vma_list a;
+	struct vmi_vma_batch b;
+	struct mm_struct *mm;
+	u64 generation;
+	int ret;
+
+	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	if (ret)
+		return ret;
+	ret = vmi_check_list_args(&a);
+	if (ret)
+		return ret;
+	mm = vmi_session_get_mm(s);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	ret = vmi_vma_batch_alloc(&b, a.max_vmas, a.strings_size);
+	if (!ret)
+		ret = vmi_fill_locked(mm, a.start_addr, &b, &generation);
+	mmput(mm);
+	if (ret)
+		goto out;
+
+	ret = vmi_copy_records(a.vmas, b.recs, b.nr, a.vma_size);
+	if (!ret && b.strings_used &&
+	    copy_to_user(u64_to_user_ptr(a.strings), b.strings,
+			 b.strings_used))
+		ret = -EFAULT;
+	if (ret)
+		goto out;
+	a.nr_vmas = b.nr;
+	a.strings_used = b.strings_used;
+	a.out_flags = b.done ? VMAINSPECT_LIST_DONE : 0;
+	a.next_addr = b.next_addr;
+	a.generation = generation;
+	ret = vmi_copy_out(uarg, &a, sizeof(a), a.size);
+out:
+	vmi_vma_batch_free(&b);
+	return ret;
+}
+
+static long vmi_ioctl_find_vma(struct vmi_session *s, void __user *uarg)
+{
+	struct vmainspect_find a;
+	struct vmi_vma_batch b;
+	struct mm_struct *mm;
+	int ret;
+
+	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	if (ret)
+		return ret;
+	ret = vmi_check_find_args(&a);
+	if (ret)
+		return ret;
+	mm = vmi_session_get_mm(s);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	ret = vmi_vma_batch_alloc(&b, 1, a.strings_size);
+	if (!ret)
+		ret = vmi_fill_locked(mm, a.addr, &b, &a.generation);
+	mmput(mm);
+	if (ret)
+		goto out;
+
+	memset(&a.vma, 0, sizeof(a.vma));
+	a.out_flags = 0;
+	if (b.nr) {
+		a.vma = b.recs[0];
+		a.out_flags = VMAINSPECT_FIND_FOUND;
+		if (a.addr >= a.vma.start && a.addr < a.vma.end)
+			a.out_flags |= VMAINSPECT_FIND_CONTAINS;
+		if (b.strings_used &&
+		    copy_to_user(u64_to_user_ptr(a.strings), b.strings,
+				 b.strings_used)) {
+			ret = -EFAULT;
+			goto out;
+		}
+	}
+	ret = vmi_copy_out(uarg, &a, sizeof(a), a.size);
+out:
+	vmi_vma_batch_free(&b);
+	return ret;
+}
+
+static long vmi_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct vmi_session *s = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (VMI_CMD(cmd)) {
+	case VMI_CMD(VMAINSPECT_IOC_ATTACH):
+		return vmi_ioctl_attach(s, uarg);
+	case VMI_CMD(VMAINSPECT_IOC_LAYOUT):
+		return vmi_ioctl_layout(s, uarg);
+	case VMI_CMD(VMAINSPECT_IOC_LIST_VMAS):
+		return vmi_ioctl_list_vmas(s, uarg);
+	case VMI_CMD(VMAINSPECT_IOC_FIND_VMA):
+		return vmi_ioctl_find_vma(s, uarg);
+	}
+	return -ENOTTY;
+}
+
+static int vmi_open(struct inode *inode, struct file *file)
+{
+	struct vmi_session *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+
+	if (!s)
+		return -ENOMEM;
+	vmi_session_init(s);
+	file->private_data = s;
+	return nonseekable_open(inode, file);
+}
+
+static int vmi_release(struct inode *inode, struct file *file)
+{
+	struct vmi_session *s = file->private_data;
+
+	vmi_session_release(s);
+	kfree(s);
+	return 0;
+}
+
+static const struct file_operations vmi_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmi_open,
+	.release	= vmi_release,
+	.unlocked_ioctl	= vmi_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/*
+ * World-usable: every attach is checked against the caller's own right to
+ * read /proc/<pid>/maps, so the device grants nothing /proc does not.
+ */
+static struct miscdevice vmi_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "vmainspect",
+	.fops	= &vmi_fops,
+	.mode	= 0666,
+};
+
+int vmi_dev_init(void)
+{
+	return misc_register(&vmi_misc);
+}
+
+void vmi_dev_exit(void)
+{
+	misc_deregister(&vmi_misc);
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: look inside a live process's virtual memory.
+ *
+ * Module entry: the misc device /dev/vmainspect (dev.c) and the read-only
+ * debugfs views (debugfs.c), both built on the same core (vma.c,
+ * mm_layout.c).  See README.md and ARCHITECTURE.md.
+ */
+#include <linux/module.h>
+#include "vmainspect.h"
+
+static int __init vmi_init(void)
+{
+	int ret = vmi_debugfs_init();
+
+	if (ret)
+		return ret;
+	ret = vmi_dev_init();
+	if (ret)
+		vmi_debugfs_exit();
+	return ret;
+}
+
+static void __exit vmi_exit(void)
+{
+	vmi_dev_exit();
+	vmi_debugfs_exit();
+}
+
+module_init(vmi_init);
+module_exit(vmi_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Inspect a live process's virtual memory: mm layout and VMAs");
+MODULE_VERSION("0.1");

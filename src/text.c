@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: text rendering of the records, for debugfs.  Flag and kind
+ * names come from the table next to the UAPI, shared with the tool.
+ */
+#include <linux/seq_file.h>
+#include <linux/mm.h>
+#include <uapi/vmainspect_names.h>
+#include "vmainspect.h"
+
+void vmi_format_perms(char buf[5], u64 uflags)
+{
+	buf[0] = uflags & VMAINSPECT_VM_READ ? 'r' : '-';
+	buf[1] = uflags & VMAINSPECT_VM_WRITE ? 'w' : '-';
+	buf[2] = uflags & VMAINSPECT_VM_EXEC ? 'x' : '-';
+	buf[3] = uflags & VMAINSPECT_VM_MAYSHARE ? 's' : 'p';
+	buf[4] = '\0';
+}
+
+static void vmi_seq_addr(struct seq_file *m, const char *name, u64 addr)
+{
+	seq_printf(m, "%-16s 0x%016llx\n", name, addr);
+}
+
+void vmi_seq_layout(struct seq_file *m, const struct vmainspect_layout *l)
+{
+	vmi_seq_addr(m, "task_size", l->task_size);
+	vmi_seq_addr(m, "mmap_base", l->mmap_base);
+	vmi_seq_addr(m, "start_stack", l->start_stack);
+	vmi_seq_addr(m, "arg_start", l->arg_start);
+	vmi_seq_addr(m, "arg_end", l->arg_end);
+	vmi_seq_addr(m, "env_start", l->env_start);
+	vmi_seq_addr(m, "env_end", l->env_end);
+	vmi_seq_addr(m, "start_brk", l->start_brk);
+	vmi_seq_addr(m, "brk", l->brk);
+	vmi_seq_addr(m, "start_data", l->start_data);
+	vmi_seq_addr(m, "end_data", l->end_data);
+	vmi_seq_addr(m, "start_code", l->start_code);
+	vmi_seq_addr(m, "end_code", l->end_code);
+	seq_printf(m, "%-16s %llu\n", "map_count", l->map_count);
+	seq_printf(m, "%-16s %llu pages\n", "total_vm", l->total_vm);
+	seq_printf(m, "%-16s %llu pages\n", "locked_vm", l->locked_vm);
+	seq_printf(m, "%-16s %llu pages\n", "pinned_vm", l->pinned_vm);
+	seq_printf(m, "%-16s %llu pages\n", "data_vm", l->data_vm);
+	seq_printf(m, "%-16s %llu pages\n", "exec_vm", l->exec_vm);
+	seq_printf(m, "%-16s %llu pages\n", "stack_vm", l->stack_vm);
+	seq_printf(m, "%-16s %llu pages\n", "rss_anon", l->rss_anon);
+	seq_printf(m, "%-16s %llu pages\n", "rss_file", l->rss_file);
+	seq_printf(m, "%-16s %llu pages\n", "rss_shmem", l->rss_shmem);
+	seq_printf(m, "%-16s %llu pages\n", "swap_ents", l->swap_ents);
+	seq_printf(m, "%-16s %llu pages\n", "hiwater_rss", l->hiwater_rss);
+	seq_printf(m, "%-16s %llu pages\n", "hiwater_vm", l->hiwater_vm);
+	seq_printf(m, "%-16s %llu bytes\n", "pgtables", l->pgtables_bytes);
+	seq_printf(m, "%-16s %u-level, %lu-byte pages\n", "paging",
+		   l->pgtable_levels, 1UL << l->page_shift);
+}
+
+/*
+ * One VMA: first the /proc/PID/maps line (same columns, padding and "\n"
+ * escaping), then an indented line of what maps does not show.
+ */
+void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
+		 const char *strings)
+{
+	char perms[5];
+	const struct vmainspect_flag_name *f;
+
+	vmi_format_perms(perms, rec->uflags);
+	seq_setwidth(m, 25 + sizeof(void *) * 6 - 1);
+	seq_printf(m, "%08llx-%08llx %s %08llx %02x:%02x %llu ",
+		   rec->start, rec->end, perms, vmi_maps_offset(rec),
+		   rec->dev_major, rec->dev_minor, rec->inode);
+	if (rec->name_off != VMAINSPECT_NO_NAME) {
+		seq_pad(m, ' ');
+		seq_escape(m, strings + rec->name_off, "\n");
+	}
+	seq_putc(m, '\n');
+
+	seq_printf(m, "    %s size=%llukB vm_flags=0x%llx page_prot=0x%llx%s flags:",
+		   rec->kind < VMAINSPECT_KIND_MAX ?
+		   vmainspect_kind_names[rec->kind] : "?",
+		   (rec->end - rec->start) >> 10, rec->vm_flags, rec->page_prot,
+		   rec->attrs & VMAINSPECT_ATTR_ANON_VMA ? " anon_vma" : "");
+	for (f = vmainspect_vm_flag_names; f->name; f++)
+		if (rec->uflags & f->bit)
+			seq_printf(m, " %s", f->name);
+	seq_putc(m, '\n');
+}

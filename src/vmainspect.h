@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmainspect: internal interfaces between the module's files.
+ *
+ * The core files (vma.c, mm_layout.c) fill plain UAPI records into kernel
+ * buffers while the caller holds the target's mmap lock; dev.c (ioctls) and
+ * debugfs.c (text) are thin renderers of the same records.
+ */
+#ifndef VMAINSPECT_H
+#define VMAINSPECT_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <uapi/vmainspect.h>
+
+struct mm_struct;
+struct pid;
+
+/* abi.c: argument validation, pure functions (KUnit-tested). */
+int vmi_copy_args(void *karg, size_t ksize, size_t min_size,
+		  const void __user *uarg);
+bool vmi_all_zero(const void *p, size_t len);
+int vmi_check_attach_args(const struct vmainspect_attach *a);
+int vmi_check_layout_args(const struct vmainspect_layout *a);
+int vmi_check_list_args(const struct vmainspect_vma_list *a);
+int vmi_check_find_args(const struct vmainspect_find *a);
+
+/* session.c: the target an open file is bound to. */
+struct vmi_session {
+	struct mutex lock;		/* protects mm and tgid */
+	struct mm_struct *mm;		/* mmgrab()'ed, NULL until attached */
+	pid_t tgid;			/* in the attacher's pid namespace */
+};
+
+void vmi_session_init(struct vmi_session *s);
+void vmi_session_release(struct vmi_session *s);
+int vmi_resolve_target(pid_t nr, struct mm_struct **mmp, pid_t *tgidp);
+int vmi_session_attach(struct vmi_session *s, pid_t nr, pid_t *tgidp);
+struct mm_struct *vmi_session_get_mm(struct vmi_session *s);
+int vmi_mm_lock(struct mm_struct *mm);
+void vmi_mm_unlock(struct mm_struct *mm);
+
+/* vma.c: VMA records.  The batch is allocated before the mmap lock. */
+struct vmi_vma_batch {
+	struct vmainspect_vma *recs;
+	u32 max_recs;
+	u32 nr;
+	char *strings;			/* string area, NUL-terminated names */
+	u32 strings_size;
+	u32 strings_used;
+	u32 *dedup;			/* open-addressed table of name offsets */
+	u32 dedup_mask;
+	char *pathbuf;			/* PATH_MAX scratch for d_path() */
+	u64 next_addr;			/* resume cursor */
+	bool done;			/* no VMA left above next_addr */
+};
+
+int vmi_vma_batch_alloc(struct vmi_vma_batch *b, u32 max_recs,
+			u32 strings_size);
+void vmi_vma_batch_reset(struct vmi_vma_batch *b);
+void vmi_vma_batch_free(struct vmi_vma_batch *b);
+int vmi_vma_batch_fill(struct mm_struct *mm, u64 start,
+		       struct vmi_vma_batch *b);
+u64 vmi_uflags(unsigned long vm_flags);
+u64 vmi_mm_generation(struct mm_struct *mm);
+u64 vmi_maps_offset(const struct vmainspect_vma *rec);
+
+/* mm_layout.c */
+void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l);
+
+/* text.c: text rendering shared by debugfs. */
+void vmi_seq_layout(struct seq_file *m, const struct vmainspect_layout *l);
+void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
+		 const char *strings);
+void vmi_format_perms(char buf[5], u64 uflags);
+
+/* debugfs.c */
+int vmi_debugfs_init(void);
+void vmi_debugfs_exit(void);
+int vmi_debugfs_publish(pid_t nr);
+
+/* dev.c */
+int vmi_dev_init(void);
+void vmi_dev_exit(void);
+
+#endif /* VMAINSPECT_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Client side of /dev/vmainspect: open, attach to a process, and the
+ * LAYOUT, LIST_VMAS and FIND_VMA queries.  Every function reports its own
+ * errors on stderr and returns 0 or -1.
+ */
+#ifndef VMAINSPECT_CLIENT_H
+#define VMAINSPECT_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <uapi/vmainspect.h>
+
+struct vmi_client {
+	int fd;
+	pid_t pid;		/* as the user named it */
+	__u32 tgid;		/* as the module resolved it */
+	__u32 abi_version;	/* the module's */
+};
+
+/* One VMA with a private copy of its name. */
+struct vmi_vma {
+	struct vmainspect_vma v;
+	char *name;		/* NUL-terminated copy, NULL if none */
+	size_t name_len;	/* bytes in name, without the NUL */
+};
+
+/* All VMAs of the target, in address order. */
+struct vmi_vma_set {
+	struct vmi_vma *vmas;
+	size_t nr;
+	size_t cap;
+	__u64 generation;
+	bool consistent;	/* false: kept changing, last try used */
+};
+
+struct vmi_find_result {
+	bool found;		/* vma is valid */
+	bool contains;		/* vma contains the address */
+	struct vmi_vma vma;
+	__u64 generation;
+};
+
+/* Open /dev/vmainspect and attach to pid. */
+int vmi_open(struct vmi_client *c, pid_t pid);
+void vmi_close(struct vmi_client *c);
+
+int vmi_get_layout(struct vmi_client *c, struct vmainspect_layout *layout);
+
+/* Free with vmi_vma_set_free(). */
+int vmi_list_vmas(struct vmi_client *c, struct vmi_vma_set *set);
+void vmi_vma_set_free(struct vmi_vma_set *set);
+
+/* Free with vmi_find_result_free(). */
+int vmi_find_vma(struct vmi_client *c, __u64 addr, struct vmi_find_result *r);
+void vmi_find_result_free(struct vmi_find_result *r);
+
+#endif /* VMAINSPECT_CLIENT_H */

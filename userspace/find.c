@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmainspect find PID ADDR: the VMA containing an address, or the next one. */
+
+#include <stdio.h>
+
+#include "client.h"
+#include "json_out.h"
+#include "main.h"
+#include "vma_text.h"
+
+static int print_find_json(const struct vmi_client *c, __u64 addr,
+			   const struct vmi_find_result *r)
+{
+	json_object *obj;
+
+	obj = json_object_new_object();
+	if (!obj)
+		return json_print_put(NULL);
+	json_add_u64(obj, "pid", c->pid);
+	json_add_u64(obj, "addr", addr);
+	json_add_bool(obj, "contains", r->contains);
+	json_object_object_add(obj, "vma",
+			       r->found ? json_vma_new(&r->vma) : NULL);
+	return json_print_put(obj);
+}
+
+static int print_find_text(__u64 addr, const struct vmi_find_result *r)
+{
+	unsigned long long a = addr;
+
+	if (r->contains)
+		printf("0x%llx is inside:\n", a);
+	else if (r->found)
+		printf("0x%llx is not mapped; next VMA above it:\n", a);
+	else
+		printf("0x%llx is not mapped and no VMA lies above it\n", a);
+	if (r->found)
+		print_vma_text(stdout, &r->vma);
+	return finish_output();
+}
+
+int do_find(int argc, char **argv)
+{
+	struct vmi_find_result r;
+	struct vmi_client c;
+	__u64 addr;
+	pid_t pid;
+	int ret;
+
+	if (argc != 3)
+		return usage_err(argv[0], "%s PID ADDR: expected 2 arguments, got %d",
+				 argv[0], argc - 1);
+	if (parse_pid(argv[0], argv[1], &pid) ||
+	    parse_addr(argv[0], argv[2], &addr))
+		return EXIT_USAGE;
+
+	if (vmi_open(&c, pid))
+		return EXIT_ERROR;
+	if (vmi_find_vma(&c, addr, &r)) {
+		vmi_close(&c);
+		return EXIT_ERROR;
+	}
+	vmi_close(&c);
+
+	if (json_output)
+		ret = print_find_json(&c, addr, &r);
+	else
+		ret = print_find_text(addr, &r);
+	vmi_find_result_free(&r);
+	return ret;
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Formatting helpers: permissions, flag names, kinds, sizes, names. */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uapi/vmainspect.h>
+#include <uapi/vmainspect_names.h>
+
+#include "format.h"
+
+void fmt_perms(__u64 uflags, char buf[5])
+{
+	buf[0] = uflags & VMAINSPECT_VM_READ ? 'r' : '-';
+	buf[1] = uflags & VMAINSPECT_VM_WRITE ? 'w' : '-';
+	buf[2] = uflags & VMAINSPECT_VM_EXEC ? 'x' : '-';
+	/* /proc/PID/maps tests VM_MAYSHARE, not VM_SHARED. */
+	buf[3] = uflags & VMAINSPECT_VM_MAYSHARE ? 's' : 'p';
+	buf[4] = '\0';
+}
+
+const char *fmt_size(__u64 bytes, char buf[FMT_SIZE_LEN])
+{
+	static const char * const units[] = {
+		"KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+	};
+	unsigned int u = 0;
+	double v;
+
+	if (bytes < 1024) {
+		snprintf(buf, FMT_SIZE_LEN, "%llu B", (unsigned long long)bytes);
+		return buf;
+	}
+
+	v = (double)bytes / 1024;
+	/* Move up while the value would print as 1024.0 or more. */
+	while (v >= 1023.95 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+
+	/* Whole multiples without a decimal: "4 KiB", "128 TiB". */
+	if (!(bytes & ((1ULL << (10 * (u + 1))) - 1)))
+		snprintf(buf, FMT_SIZE_LEN, "%.0f %s", v, units[u]);
+	else
+		snprintf(buf, FMT_SIZE_LEN, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+const char *fmt_kind(__u32 kind)
+{
+	if (kind >= VMAINSPECT_KIND_MAX || !vmainspect_kind_names[kind])
+		return "unknown";
+	return vmainspect_kind_names[kind];
+}
+
+void for_each_flag_name(__u64 uflags, flag_name_fn fn, void *arg)
+{
+	char unknown[8];
+	unsigned int bit;
+	size_t i;
+
+	for (bit = 0; bit < 64; bit++) {
+		__u64 mask = 1ULL << bit;
+
+		if (!(uflags & mask))
+			continue;
+		for (i = 0; i < VMAINSPECT_NR_VM_FLAG_NAMES; i++) {
+			if (vmainspect_vm_flag_names[i].bit == mask)
+				break;
+		}
+		if (i < VMAINSPECT_NR_VM_FLAG_NAMES) {
+			fn(vmainspect_vm_flag_names[i].name,
+			   vmainspect_vm_flag_names[i].smaps, arg);
+		} else {
+			snprintf(unknown, sizeof(unknown), "bit%u", bit);
+			fn(unknown, "", arg);
+		}
+	}
+}
+
+struct fprint_flags_ctx {
+	FILE *f;
+	const char *sep;
+	bool first;
+};
+
+static void fprint_one_flag(const char *name, const char *smaps, void *arg)
+{
+	struct fprint_flags_ctx *ctx = arg;
+
+	(void)smaps;
+	fprintf(ctx->f, "%s%s", ctx->first ? "" : ctx->sep, name);
+	ctx->first = false;
+}
+
+void fprint_flag_names(FILE *f, __u64 uflags, const char *sep)
+{
+	struct fprint_flags_ctx ctx = { .f = f, .sep = sep, .first = true };
+
+	for_each_flag_name(uflags, fprint_one_flag, &ctx);
+	if (ctx.first)
+		fputc('-', f);
+}
+
+void fprint_maps_name(FILE *f, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (name[i] == '\n')
+			fputs("\\012", f);
+		else
+			fputc(name[i], f);
+	}
+}
+
+bool vma_has_file(const struct vmainspect_vma *v)
+{
+	/*
+	 * File-backed VMAs are named by their path; anonymous shared memory
+	 * has a shmem file too, whether or not it was given a name.  Heap,
+	 * stack, special and plain anonymous VMAs have no file.
+	 */
+	return v->kind == VMAINSPECT_KIND_FILE ||
+	       v->kind == VMAINSPECT_KIND_SHMEM_NAMED ||
+	       (v->attrs & VMAINSPECT_ATTR_SHMEM);
+}
+
+__u64 vma_maps_offset(const struct vmainspect_vma *v)
+{
+	return vma_has_file(v) ? v->pgoff << page_shift() : 0;
+}
+
+unsigned int page_shift(void)
+{
+	static unsigned int shift;
+	long size;
+
+	if (!shift) {
+		size = sysconf(_SC_PAGESIZE);
+		if (size <= 0)
+			size = 4096;
+		shift = __builtin_ctzl((unsigned long)size);
+	}
+	return shift;
+}

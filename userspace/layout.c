@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmainspect layout PID: mm_struct layout fields, counters and a drawing. */
+
+#include <stdio.h>
+
+#include "addr_space.h"
+#include "client.h"
+#include "format.h"
+#include "json_out.h"
+#include "main.h"
+
+static __u64 layout_page_size(const struct vmainspect_layout *l)
+{
+	unsigned int shift = l->page_shift ? l->page_shift : page_shift();
+
+	return 1ULL << shift;
+}
+
+static int print_layout_json(const struct vmi_client *c,
+			     const struct vmainspect_layout *l)
+{
+	json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return json_print_put(NULL);
+
+#define ADD(field) json_add_u64(obj, #field, l->field)
+	json_add_u64(obj, "pid", c->pid);
+	ADD(task_size);
+	ADD(mmap_base);
+	ADD(start_code);
+	ADD(end_code);
+	ADD(start_data);
+	ADD(end_data);
+	ADD(start_brk);
+	ADD(brk);
+	ADD(start_stack);
+	ADD(arg_start);
+	ADD(arg_end);
+	ADD(env_start);
+	ADD(env_end);
+	ADD(map_count);
+	ADD(total_vm);
+	ADD(locked_vm);
+	ADD(pinned_vm);
+	ADD(data_vm);
+	ADD(exec_vm);
+	ADD(stack_vm);
+	ADD(rss_file);
+	ADD(rss_anon);
+	ADD(rss_shmem);
+	ADD(swap_ents);
+	ADD(hiwater_rss);
+	ADD(hiwater_vm);
+	ADD(pgtables_bytes);
+	ADD(pgtable_levels);
+	json_add_u64(obj, "page_size", layout_page_size(l));
+	ADD(generation);
+#undef ADD
+	return json_print_put(obj);
+}
+
+/* One address row; with a start, also the size of [start, addr). */
+static void print_addr_row(const char *name, __u64 addr, const char *what,
+			   const __u64 *start)
+{
+	char size[FMT_SIZE_LEN];
+
+	printf("  %-15s 0x%016llx", name, (unsigned long long)addr);
+	if (start && addr >= *start)
+		printf("  %s: %s", what, fmt_size(addr - *start, size));
+	else if (start)
+		printf("  %s: - (end below start)", what);
+	else if (what)
+		printf("  %s", what);
+	putchar('\n');
+}
+
+static void print_counter_row(const char *name, __u64 pages, __u64 page_size,
+			      const char *what)
+{
+	char size[FMT_SIZE_LEN];
+
+	printf("  %-15s %12llu %16llu %10s  %s\n", name,
+	       (unsigned long long)pages,
+	       (unsigned long long)(pages * page_size),
+	       fmt_size(pages * page_size, size), what);
+}
+
+static void print_layout_table(const struct vmi_client *c,
+			       const struct vmainspect_layout *l)
+{
+	__u64 page_size = layout_page_size(l);
+	char size[FMT_SIZE_LEN];
+	char note[64];
+
+	printf("pid %d", c->pid);
+	if (c->tgid && (pid_t)c->tgid != c->pid)
+		printf(" (thread group %u)", c->tgid);
+	printf(": memory layout, generation %llu\n",
+	       (unsigned long long)l->generation);
+
+	if (l->pgtable_levels == 4 || l->pgtable_levels == 5)
+		printf("paging: %u-level (%u-bit virtual addresses)",
+		       l->pgtable_levels, l->pgtable_levels == 5 ? 57 : 48);
+	else
+		printf("paging: %u-level", l->pgtable_levels);
+	printf(", page size %s\n\n", fmt_size(page_size, size));
+
+	printf("  %-15s %-18s  %s\n", "field", "address", "note");
+	snprintf(note, sizeof(note), "user address space: %s",
+		 fmt_size(l->task_size, size));
+	print_addr_row("task_size", l->task_size, note, NULL);
+	print_addr_row("mmap_base", l->mmap_base,
+		       "mmap area grows down from here", NULL);
+	print_addr_row("start_code", l->start_code, NULL, NULL);
+	print_addr_row("end_code", l->end_code, "code", &l->start_code);
+	print_addr_row("start_data", l->start_data, NULL, NULL);
+	print_addr_row("end_data", l->end_data, "data", &l->start_data);
+	print_addr_row("start_brk", l->start_brk, NULL, NULL);
+	print_addr_row("brk", l->brk, "heap", &l->start_brk);
+	print_addr_row("start_stack", l->start_stack,
+		       "initial stack pointer (argc)", NULL);
+	print_addr_row("arg_start", l->arg_start, NULL, NULL);
+	print_addr_row("arg_end", l->arg_end, "arguments", &l->arg_start);
+	print_addr_row("env_start", l->env_start, NULL, NULL);
+	print_addr_row("env_end", l->env_end, "environment", &l->env_start);
+
+	printf("\n  %-15s %12s %16s %10s  %s\n", "counter", "pages", "bytes",
+	       "", "meaning");
+	print_counter_row("total_vm", l->total_vm, page_size, "mapped");
+	print_counter_row("locked_vm", l->locked_vm, page_size, "mlock()ed");
+	print_counter_row("pinned_vm", l->pinned_vm, page_size,
+			  "pinned (RDMA and the like)");
+	print_counter_row("data_vm", l->data_vm, page_size,
+			  "private writable, not stack");
+	print_counter_row("exec_vm", l->exec_vm, page_size,
+			  "executable, not writable");
+	print_counter_row("stack_vm", l->stack_vm, page_size, "stack");
+	print_counter_row("rss_file", l->rss_file, page_size,
+			  "resident file pages");
+	print_counter_row("rss_anon", l->rss_anon, page_size,
+			  "resident anonymous pages");
+	print_counter_row("rss_shmem", l->rss_shmem, page_size,
+			  "resident shared memory pages");
+	print_counter_row("swap_ents", l->swap_ents, page_size,
+			  "swapped out");
+	print_counter_row("hiwater_rss", l->hiwater_rss, page_size,
+			  "peak resident set (updated lazily)");
+	print_counter_row("hiwater_vm", l->hiwater_vm, page_size,
+			  "peak total_vm");
+	printf("  %-15s %12s %16llu %10s  %s\n", "pgtables_bytes", "-",
+	       (unsigned long long)l->pgtables_bytes,
+	       fmt_size(l->pgtables_bytes, size), "page tables");
+	printf("  %-15s %12llu %16s %10s  %s\n", "map_count",
+	       (unsigned long long)l->map_count, "-", "", "VMAs");
+}
+
+static int print_layout_text(const struct vmi_client *c,
+			     const struct vmainspect_layout *l,
+			     const struct vmi_vma_set *set)
+{
+	print_layout_table(c, l);
+	putchar('\n');
+	draw_address_space(stdout, c->pid, l, set, output_width());
+	return finish_output();
+}
+
+int do_layout(int argc, char **argv)
+{
+	struct vmainspect_layout layout;
+	struct vmi_vma_set set = { 0 };
+	struct vmi_client c;
+	pid_t pid;
+	int ret;
+
+	if (argc != 2)
+		return usage_err(argv[0], "%s PID: expected 1 argument, got %d",
+				 argv[0], argc - 1);
+	if (parse_pid(argv[0], argv[1], &pid))
+		return EXIT_USAGE;
+
+	if (vmi_open(&c, pid))
+		return EXIT_ERROR;
+	if (vmi_get_layout(&c, &layout) ||
+	    (!json_output && vmi_list_vmas(&c, &set))) {
+		vmi_close(&c);
+		return EXIT_ERROR;
+	}
+	vmi_close(&c);
+
+	if (json_output)
+		ret = print_layout_json(&c, &layout);
+	else
+		ret = print_layout_text(&c, &layout, &set);
+	vmi_vma_set_free(&set);
+	return ret;
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: show the virtual memory layout of a process through
+ * /dev/vmainspect.  Command dispatch, option parsing and help.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "main.h"
+
+bool json_output;
+
+struct cmd {
+	const char *name;
+	const char *args;
+	const char *summary;
+	const char *help;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct cmd cmds[] = {
+	{
+		.name = "layout",
+		.args = "PID",
+		.summary = "mm_struct layout, counters and a drawing of the address space",
+		.help =
+"Show where the code, data, heap, mmap area and stack of process PID lie\n"
+"(the address-space fields of its mm_struct), its memory counters in pages\n"
+"and bytes, and a drawing of the whole virtual address space from the\n"
+"kernel half at the top down to address 0.  The drawing is not to scale;\n"
+"each band shows its addresses and size, and the VMAs of the process mark\n"
+"where the mmap area and the stack actually are.\n"
+"\n"
+"With --json: one object with every field as an integer (counters in\n"
+"pages, pgtables_bytes in bytes), plus pgtable_levels and page_size.\n",
+		.fn = do_layout,
+	},
+	{
+		.name = "maps",
+		.args = "PID",
+		.summary = "every VMA, like /proc/PID/maps, with decoded flags",
+		.help =
+"List every VMA of process PID in address order.  The first line of each\n"
+"VMA has exactly the columns of /proc/PID/maps (start-end perms offset dev\n"
+"inode name); an indented second line adds its size, kind, the anon_vma\n"
+"and shmem markers, the decoded vm_flags names, and the raw vm_flags and\n"
+"page_prot values.  Lines starting with '#' are headers.\n"
+"\n"
+"Unlike /proc/PID/maps the x86_64 [vsyscall] page is not listed: it is\n"
+"not a VMA of the process.\n"
+"\n"
+"With --json: {\"pid\", \"generation\", \"vmas\": [...]}.\n",
+		.fn = do_maps,
+	},
+	{
+		.name = "find",
+		.args = "PID ADDR",
+		.summary = "the VMA containing ADDR, or the first one above it",
+		.help =
+"Look up address ADDR (0x-prefixed hexadecimal, or decimal) in process\n"
+"PID: print the VMA that contains it, or, when ADDR is not mapped, the\n"
+"first VMA above it if there is one.  Not being mapped is not an error.\n"
+"\n"
+"With --json: {\"pid\", \"addr\", \"contains\", \"vma\": VMA or null}.\n",
+		.fn = do_find,
+	},
+};
+
+#define NR_CMDS	(sizeof(cmds) / sizeof(cmds[0]))
+
+static const struct cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_CMDS; i++) {
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	}
+	return NULL;
+}
+
+static void vp_msg(const char *prefix, const char *fmt, va_list ap)
+{
+	/* Keep stdout and stderr in order when both go to one place. */
+	fflush(stdout);
+	fprintf(stderr, "vmainspect: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void p_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vp_msg("", fmt, ap);
+	va_end(ap);
+}
+
+void p_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vp_msg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int usage_err(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vp_msg("", fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "Usage: vmainspect [--json] %s %s\n"
+			"Try 'vmainspect help %s' for more information.\n",
+			cmd, find_cmd(cmd)->args, cmd);
+	else
+		fprintf(stderr, "Try 'vmainspect --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+int parse_pid(const char *cmd, const char *arg, pid_t *pid)
+{
+	unsigned long val;
+	char *end;
+
+	if (!strcmp(arg, "self")) {
+		*pid = getpid();
+		return 0;
+	}
+
+	/* Digits only: no sign, no blanks, no base prefix. */
+	if (arg[0] < '0' || arg[0] > '9')
+		goto bad;
+	errno = 0;
+	val = strtoul(arg, &end, 10);
+	if (errno || *end || val == 0 || val > INT_MAX)
+		goto bad;
+	*pid = (pid_t)val;
+	return 0;
+bad:
+	usage_err(cmd, "invalid PID '%s' (a process id or 'self')", arg);
+	return -1;
+}
+
+int parse_addr(const char *cmd, const char *arg, __u64 *addr)
+{
+	unsigned long long val;
+	const char *digits = arg;
+	int base = 10;
+	char *end;
+
+	if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) {
+		digits = arg + 2;
+		base = 16;
+	}
+	/* strtoull() would accept blanks and a sign: refuse them here. */
+	if (!((digits[0] >= '0' && digits[0] <= '9') ||
+	      (base == 16 && ((digits[0] >= 'a' && digits[0] <= 'f') ||
+			      (digits[0] >= 'A' && digits[0] <= 'F')))))
+		goto bad;
+	errno = 0;
+	val = strtoull(digits, &end, base);
+	if (errno || *end)
+		goto bad;
+	*addr = val;
+	return 0;
+bad:
+	usage_err(cmd, "invalid ADDR '%s' (hexadecimal with 0x, or decimal, up to 64 bits)",
+		  arg);
+	return -1;
+}
+
+int finish_output(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		p_err("write error on standard output: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+static void print_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+"Usage: vmainspect [--json] COMMAND ARGS...\n"
+"       vmainspect --help | help [COMMAND] | --version\n"
+"\n"
+"Show the virtual memory layout of a process, read through %s\n"
+"(the vmainspect kernel module).\n"
+"\n"
+"Commands:\n", VMAINSPECT_DEVICE);
+	for (i = 0; i < NR_CMDS; i++) {
+		char head[32];
+
+		snprintf(head, sizeof(head), "%s %s", cmds[i].name,
+			 cmds[i].args);
+		fprintf(f, "  %-16s %s\n", head, cmds[i].summary);
+	}
+	fprintf(f,
+"  %-16s %s\n"
+"\n"
+"PID is a process id, or 'self' for the vmainspect process itself.\n"
+"ADDR is hexadecimal with a 0x prefix, or decimal.\n"
+"\n"
+"Options (anywhere on the command line):\n"
+"  -j, --json       print one JSON document on standard output\n"
+"  -h, --help       show this help, or the help of COMMAND\n"
+"  -V, --version    show the tool version and its ABI version\n"
+"\n"
+"Inspecting another process needs the same access as reading\n"
+"/proc/PID/maps.\n"
+"\n"
+"Exit status: 0 on success, 1 on an error, 2 on a usage error.\n",
+		"help [COMMAND]", "this help, or the help of COMMAND");
+}
+
+static void print_cmd_help(const struct cmd *cmd)
+{
+	printf("Usage: vmainspect [--json] %s %s\n\n%s", cmd->name, cmd->args,
+	       cmd->help);
+	printf("\nPID is a process id, or 'self' for the vmainspect process itself.\n");
+}
+
+static int do_help(const char *topic)
+{
+	const struct cmd *cmd;
+
+	if (!topic || !strcmp(topic, "help")) {
+		print_usage(stdout);
+		return finish_output();
+	}
+	cmd = find_cmd(topic);
+	if (!cmd)
+		return usage_err(NULL, "no help for unknown command '%s'", topic);
+	print_cmd_help(cmd);
+	return finish_output();
+}
+
+static int do_version(void)
+{
+	json_object *obj;
+
+	if (!json_output) {
+		printf("vmainspect %s (ABI version %d)\n",
+		       VMAINSPECT_TOOL_VERSION, VMAINSPECT_ABI_VERSION);
+		return finish_output();
+	}
+
+	obj = json_object_new_object();
+	if (!obj) {
+		p_err("out of memory");
+		return EXIT_ERROR;
+	}
+	json_object_object_add(obj, "version",
+			       json_object_new_string(VMAINSPECT_TOOL_VERSION));
+	json_object_object_add(obj, "abi_version",
+			       json_object_new_int(VMAINSPECT_ABI_VERSION));
+	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY));
+	json_object_put(obj);
+	return finish_output();
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json",	no_argument,	NULL,	'j' },
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	const struct cmd *cmd;
+	bool help = false, version = false;
+	int opt;
+
+	/*
+	 * GNU getopt moves the options in front of the operands, so --json
+	 * may appear anywhere; "--" ends the options.
+	 */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "hjV", options, NULL)) >= 0) {
+		switch (opt) {
+		case 'j':
+			json_output = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			version = true;
+			break;
+		default:
+			/* Long options are reported whole, short ones alone. */
+			if (!strncmp(argv[optind - 1], "--", 2) || !optopt)
+				return usage_err(NULL, "invalid option '%s'",
+						 argv[optind - 1]);
+			return usage_err(NULL, "invalid option '-%c'", optopt);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (help) {
+		if (argc && strcmp(argv[0], "help"))
+			return do_help(argv[0]);
+		return do_help(argc > 1 ? argv[1] : NULL);
+	}
+	if (version)
+		return do_version();
+
+	if (!argc) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	if (!strcmp(argv[0], "help")) {
+		if (argc > 2)
+			return usage_err(NULL, "help takes at most one COMMAND");
+		return do_help(argc > 1 ? argv[1] : NULL);
+	}
+
+	cmd = find_cmd(argv[0]);
+	if (!cmd)
+		return usage_err(NULL, "unknown command '%s'", argv[0]);
+	return cmd->fn(argc, argv);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vmainspect tool: shared declarations of the command files. */
+#ifndef VMAINSPECT_MAIN_H
+#define VMAINSPECT_MAIN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <uapi/vmainspect.h>
+
+#define VMAINSPECT_TOOL_VERSION	"0.1"
+
+#define EXIT_OK		0
+#define EXIT_ERROR	1
+#define EXIT_USAGE	2
+
+extern bool json_output;
+
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Report a usage error of cmd (NULL: the tool) and return EXIT_USAGE. */
+int usage_err(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "self" or a decimal process id; on error report it and return -1. */
+int parse_pid(const char *cmd, const char *arg, pid_t *pid);
+/* 0x-prefixed hexadecimal or decimal; on error report it and return -1. */
+int parse_addr(const char *cmd, const char *arg, __u64 *addr);
+
+/* Flush stdout; report a write error and return EXIT_ERROR if there was one. */
+int finish_output(void);
+
+/* Commands: argv[0] is the command name; return an exit status. */
+int do_layout(int argc, char **argv);
+int do_maps(int argc, char **argv);
+int do_find(int argc, char **argv);
+
+#endif /* VMAINSPECT_MAIN_H */

@@ -1,0 +1,1203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmi-check-maps: check `vmainspect` against the kernel's own oracles.
+ *
+ *   vmi-check-maps [--brk HEX] [--find] [--tries N] PID...
+ *   vmi-check-maps [--find] --all
+ *   vmi-check-maps --debugfs
+ *
+ * For each PID:
+ *  - `vmainspect --json maps PID` vs /proc/PID/maps: start, end, perms,
+ *    offset, dev, inode and name of every VMA (the tool's name is escaped
+ *    the way maps escapes it, '\n' -> "\012"; the [vsyscall] gate area is not
+ *    a VMA and is skipped);
+ *  - its "smaps_flags" vs the VmFlags line of /proc/PID/smaps (as sets,
+ *    "??" ignored);
+ *  - `vmainspect --json layout PID` vs /proc/PID/stat fields 26-28 and
+ *    45-51, its map_count vs the number of VMAs in maps, and with --brk its
+ *    brk vs the given value;
+ *  - with --find, `vmainspect --json find PID ADDR` at the first and last
+ *    byte of sampled VMAs, in the gaps between them and above the last one.
+ * A live target may change while we look: every check is retried (re-reading
+ * the oracle) a few times before it fails.  A process that exits mid-check is
+ * skipped with a NOTE line.  Kernel threads (no mm) are counted in one line.
+ *
+ * --debugfs compares /sys/kernel/debug/vmainspect/self/maps, read by this
+ * process, with /proc/self/maps (skipped when the file does not exist).
+ *
+ * Output: "PASS name" / "FAIL name: reason" lines, then "N passed, N failed";
+ * exit status 1 if anything failed.  The tool is `vmainspect` on PATH, or
+ * $VMAINSPECT.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#define VSYSCALL_ADDR	0xffffffffff600000ULL
+#define PF_KTHREAD	0x00200000UL
+#define MAX_REASONS	8
+
+static int npass, nfail, tries = 6, do_find;
+static const char *tool = "vmainspect";
+
+static void pass(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("PASS ", stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+	npass++;
+	fflush(stdout);
+}
+
+static void fail(const char *name, const char *reason)
+{
+	printf("FAIL %s: %s\n", name, reason);
+	nfail++;
+	fflush(stdout);
+}
+
+/* ---- small helpers ---- */
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct strbuf *b, const char *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2 + 4096;
+		b->s = realloc(b->s, b->cap);
+		if (!b->s) {
+			perror("realloc");
+			exit(2);
+		}
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+/* Whole file, NUL-terminated; NULL with errno set on failure. */
+static char *slurp(const char *path)
+{
+	struct strbuf b = { 0 };
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	sb_add(&b, "", 0);
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+
+			close(fd);
+			free(b.s);
+			errno = e;
+			return NULL;
+		}
+		sb_add(&b, buf, n);
+	}
+	close(fd);
+	return b.s;
+}
+
+static char *pid_file(int pid, const char *what)
+{
+	char path[64];
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
+	else
+		snprintf(path, sizeof(path), "/proc/self/%s", what);
+	return slurp(path);
+}
+
+static int pid_alive(int pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	return access(path, F_OK) == 0 && !(kill(pid, 0) && errno == ESRCH);
+}
+
+/*
+ * Run the tool with @args (NULL-terminated); capture stdout and stderr.
+ * Returns the exit status (or 128+signal, or -1 if it could not run).
+ */
+static int run_tool(const char *const *args, char **out, char **err)
+{
+	int po[2], pe[2], status, n = 0;
+	const char *argv[16];
+	struct strbuf bo = { 0 }, be = { 0 };
+	struct pollfd pfd[2];
+	pid_t child;
+
+	argv[n++] = tool;
+	while (*args && n < 15)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	sb_add(&bo, "", 0);
+	sb_add(&be, "", 0);
+	if (pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC)) {
+		perror("pipe");
+		exit(2);
+	}
+	child = fork();
+	if (child < 0) {
+		perror("fork");
+		exit(2);
+	}
+	if (child == 0) {
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	pfd[0].fd = po[0];
+	pfd[1].fd = pe[0];
+	pfd[0].events = pfd[1].events = POLLIN;
+	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		char buf[65536];
+		int i;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("poll");
+			exit(2);
+		}
+		for (i = 0; i < 2; i++) {
+			ssize_t r;
+
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			r = read(pfd[i].fd, buf, sizeof(buf));
+			if (r > 0) {
+				sb_add(i ? &be : &bo, buf, r);
+			} else if (r == 0 || errno != EINTR) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+			}
+		}
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR) {
+			perror("waitpid");
+			exit(2);
+		}
+	*out = bo.s;
+	*err = be.s;
+	/* one line of stderr for messages */
+	if (be.len && be.s[be.len - 1] == '\n')
+		be.s[be.len - 1] = 0;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/* ---- /proc/PID/maps and smaps ---- */
+
+struct mline {
+	uint64_t start, end, off, inode;
+	char perms[8];
+	char dev[24];
+	char *name;		/* raw maps text, "" if none */
+	char *vmflags;		/* smaps VmFlags text, NULL if none */
+};
+
+struct maps {
+	struct mline *v;
+	int n;
+};
+
+static void free_maps(struct maps *m)
+{
+	int i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->v[i].name);
+		free(m->v[i].vmflags);
+	}
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+/* Parse one maps header line (without '\n'); 0 if it is one. */
+static int parse_header(const char *line, struct mline *ml)
+{
+	unsigned long long s, e, off, ino;
+	char perms[8], dev[24];
+	int pos = 0;
+
+	if (sscanf(line, "%llx-%llx %7s %llx %23s %llu%n",
+		   &s, &e, perms, &off, dev, &ino, &pos) != 6)
+		return -1;
+	if (!strchr(dev, ':') || strlen(perms) != 4)
+		return -1;
+	memset(ml, 0, sizeof(*ml));
+	ml->start = s;
+	ml->end = e;
+	ml->off = off;
+	ml->inode = ino;
+	strcpy(ml->perms, perms);
+	strcpy(ml->dev, dev);
+	line += pos;
+	while (*line == ' ')
+		line++;
+	ml->name = strdup(line);
+	return 0;
+}
+
+/*
+ * Parse maps (or smaps, with VmFlags) text.  [vsyscall] is dropped.
+ * Returns 0, or -1 if the text does not parse.
+ */
+static int parse_maps(const char *text, struct maps *m)
+{
+	const char *p = text;
+	int cap = 0, skipping = 0;
+
+	m->v = NULL;
+	m->n = 0;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, len);
+		struct mline ml;
+
+		p += len + (nl ? 1 : 0);
+		if (!strncmp(line, "VmFlags:", 8)) {
+			if (m->n && !skipping)
+				m->v[m->n - 1].vmflags = strdup(line + 8);
+			free(line);
+			continue;
+		}
+		if (parse_header(line, &ml)) {
+			/* an smaps "Key: value" line */
+			int smaps_line = strchr(line, ':') && !strchr(line, '-');
+
+			free(line);
+			if (smaps_line)
+				continue;
+			free_maps(m);
+			return -1;
+		}
+		free(line);
+		skipping = ml.start == VSYSCALL_ADDR;
+		if (skipping) {
+			free(ml.name);
+			continue;
+		}
+		if (m->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			m->v = realloc(m->v, cap * sizeof(*m->v));
+		}
+		m->v[m->n++] = ml;
+	}
+	return 0;
+}
+
+/*
+ * Undo maps' escaping of a name: seq_file_path(..., "\n") prints '\n' as
+ * "\012" (a literal backslash is not escaped, so this is ambiguous for a name
+ * that contains "\012" itself; we make no such file).
+ */
+static char *maps_unescape(const char *s)
+{
+	struct strbuf b = { 0 };
+
+	sb_add(&b, "", 0);
+	for (; *s; s++) {
+		if (!strncmp(s, "\\012", 4)) {
+			sb_add(&b, "\n", 1);
+			s += 3;
+		} else {
+			sb_add(&b, s, 1);
+		}
+	}
+	return b.s;
+}
+
+/* Printable version of a name for messages. */
+static const char *show(const char *s, char *buf, size_t n)
+{
+	size_t i = 0;
+
+	for (; s && *s && i + 5 < n; s++) {
+		if (*s == '\\') {
+			buf[i++] = '\\';
+			buf[i++] = '\\';
+		} else if (isprint((unsigned char)*s))
+			buf[i++] = *s;
+		else
+			i += snprintf(buf + i, n - i, "\\%03o", (unsigned char)*s);
+	}
+	buf[i] = 0;
+	return buf;
+}
+
+/* ---- JSON helpers ---- */
+
+static int jget_u64(json_object *o, const char *key, uint64_t *v)
+{
+	json_object *f;
+
+	if (!json_object_object_get_ex(o, key, &f) || !json_object_is_type(f, json_type_int))
+		return -1;
+	*v = json_object_get_uint64(f);
+	return 0;
+}
+
+/* String field: *v = string, or NULL for JSON null.  -1 if missing/other. */
+static int jget_str(json_object *o, const char *key, const char **v)
+{
+	json_object *f;
+
+	if (!json_object_object_get_ex(o, key, &f))
+		return -1;
+	if (!f) {
+		*v = NULL;
+		return 0;
+	}
+	if (!json_object_is_type(f, json_type_string))
+		return -1;
+	*v = json_object_get_string(f);
+	return 0;
+}
+
+/* ---- comparisons ---- */
+
+struct reasons {
+	struct strbuf b;
+	int n;
+};
+
+static void reason(struct reasons *r, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+
+	r->n++;
+	if (r->n > MAX_REASONS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (r->b.len)
+		sb_add(&r->b, "; ", 2);
+	sb_add(&r->b, tmp, strlen(tmp));
+}
+
+static void reasons_reset(struct reasons *r)
+{
+	free(r->b.s);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char *reasons_text(struct reasons *r)
+{
+	if (r->n > MAX_REASONS) {
+		char tmp[64];
+
+		snprintf(tmp, sizeof(tmp), " (+%d more)", r->n - MAX_REASONS);
+		sb_add(&r->b, tmp, strlen(tmp));
+		r->n = MAX_REASONS;
+	}
+	return r->b.s ? r->b.s : "";
+}
+
+/* Is @word in the space-separated @list? */
+static int in_list(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+	const char *p = list;
+
+	while (p && *p) {
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, word, wl) && (p[wl] == ' ' || p[wl] == 0))
+			return 1;
+		p = strchr(p, ' ');
+	}
+	return 0;
+}
+
+/*
+ * Compare one tool VMA with a maps line (and its smaps VmFlags).
+ * @fr collects field mismatches, @sr smaps-flag mismatches.
+ */
+static void cmp_vma(json_object *jv, const struct mline *ml, const char *vmflags,
+		    struct reasons *fr, struct reasons *sr)
+{
+	uint64_t start, end, size, pgoff, inode;
+	const char *perms, *dev, *name, *kind;
+	char b1[512], b2[512];
+	json_object *sf;
+
+	if (jget_u64(jv, "start", &start) || jget_u64(jv, "end", &end) ||
+	    jget_u64(jv, "size", &size) || jget_u64(jv, "pgoff", &pgoff) ||
+	    jget_u64(jv, "inode", &inode) || jget_str(jv, "perms", &perms) || !perms ||
+	    jget_str(jv, "dev", &dev) || !dev || jget_str(jv, "name", &name) ||
+	    jget_str(jv, "kind", &kind) || !kind) {
+		reason(fr, "%#" PRIx64 ": VMA object lacks a field: %s", ml->start,
+		       json_object_to_json_string(jv));
+		return;
+	}
+	if (start != ml->start || end != ml->end)
+		reason(fr, "%#" PRIx64 ": range %#" PRIx64 "-%#" PRIx64 " vs maps %#" PRIx64 "-%#" PRIx64,
+		       ml->start, start, end, ml->start, ml->end);
+	if (size != end - start)
+		reason(fr, "%#" PRIx64 ": size %#" PRIx64 " != end-start", ml->start, size);
+	if (strcmp(perms, ml->perms))
+		reason(fr, "%#" PRIx64 ": perms %s vs maps %s", ml->start, perms, ml->perms);
+	if (pgoff != ml->off)
+		reason(fr, "%#" PRIx64 ": offset %#" PRIx64 " vs maps %#" PRIx64, ml->start, pgoff, ml->off);
+	if (strcmp(dev, ml->dev))
+		reason(fr, "%#" PRIx64 ": dev %s vs maps %s", ml->start, dev, ml->dev);
+	if (inode != ml->inode)
+		reason(fr, "%#" PRIx64 ": inode %" PRIu64 " vs maps %" PRIu64, ml->start, inode, ml->inode);
+	if (!name) {
+		if (ml->name[0])
+			reason(fr, "%#" PRIx64 ": name null vs maps \"%s\"", ml->start,
+			       show(ml->name, b2, sizeof(b2)));
+	} else {
+		char *raw = maps_unescape(ml->name);
+
+		if (strcmp(name, raw))
+			reason(fr, "%#" PRIx64 ": name \"%s\" vs maps \"%s\"", ml->start,
+			       show(name, b1, sizeof(b1)), show(raw, b2, sizeof(b2)));
+		if (!name[0])
+			reason(fr, "%#" PRIx64 ": name is \"\" (should be null)", ml->start);
+		free(raw);
+	}
+	/* kind agrees with the name /proc prints */
+	if ((!strcmp(kind, "heap") && strcmp(ml->name, "[heap]")) ||
+	    (!strcmp(kind, "stack") && strcmp(ml->name, "[stack]")) ||
+	    (!strcmp(kind, "anon_named") && strncmp(ml->name, "[anon:", 6)) ||
+	    (!strcmp(kind, "shmem_named") && strncmp(ml->name, "[anon_shmem:", 12)) ||
+	    (!strcmp(kind, "anon") && ml->name[0]) ||
+	    (!strcmp(kind, "file") && ml->name[0] != '/'))
+		reason(fr, "%#" PRIx64 ": kind %s but maps name \"%s\"", ml->start, kind,
+		       show(ml->name, b2, sizeof(b2)));
+
+	/* smaps VmFlags as sets, "??" ignored */
+	if (!vmflags) {
+		reason(sr, "%#" PRIx64 ": no VmFlags line in smaps", ml->start);
+		return;
+	}
+	if (!json_object_object_get_ex(jv, "smaps_flags", &sf) ||
+	    !json_object_is_type(sf, json_type_array)) {
+		reason(sr, "%#" PRIx64 ": no smaps_flags array", ml->start);
+		return;
+	}
+	{
+		struct strbuf ours = { 0 };
+		size_t i, n = json_object_array_length(sf);
+		int bad = 0;
+		const char *p;
+
+		sb_add(&ours, "", 0);
+		for (i = 0; i < n; i++) {
+			const char *f = json_object_get_string(json_object_array_get_idx(sf, i));
+
+			if (!f || !strcmp(f, "??"))
+				continue;
+			sb_add(&ours, " ", 1);
+			sb_add(&ours, f, strlen(f));
+			if (!in_list(vmflags, f))
+				bad = 1;
+		}
+		for (p = vmflags; *p; ) {
+			char w[8];
+			int k = 0;
+
+			while (*p == ' ')
+				p++;
+			while (*p && *p != ' ' && k < 7)
+				w[k++] = *p++;
+			while (*p && *p != ' ')
+				p++;
+			w[k] = 0;
+			if (k && strcmp(w, "??") && !in_list(ours.s, w))
+				bad = 1;
+		}
+		if (bad)
+			reason(sr, "%#" PRIx64 ": smaps_flags [%s ] vs VmFlags [%s]", ml->start,
+			       ours.s, vmflags);
+		free(ours.s);
+	}
+}
+
+static int is_kthread_or_zombie(int pid)
+{
+	char *stat = pid_file(pid, "stat");
+	unsigned long flags = 0;
+	char state = 0;
+	char *p;
+	int r = 0;
+
+	if (!stat)
+		return 0;
+	p = strrchr(stat, ')');
+	if (p && sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) == 2)
+		r = (flags & PF_KTHREAD) || state == 'Z' || state == 'X';
+	free(stat);
+	return r;
+}
+
+/* /proc/PID/stat: fields 3..52 into f[3..52]; 0 on success. */
+static int read_stat(int pid, uint64_t f[64], char *comm, size_t commlen)
+{
+	char *stat = pid_file(pid, "stat");
+	char *p, *open;
+	int i;
+
+	if (!stat)
+		return -1;
+	open = strchr(stat, '(');
+	p = strrchr(stat, ')');
+	if (!open || !p) {
+		free(stat);
+		errno = EINVAL;
+		return -1;
+	}
+	if (comm) {
+		size_t n = p - open - 1;
+
+		if (n >= commlen)
+			n = commlen - 1;
+		memcpy(comm, open + 1, n);
+		comm[n] = 0;
+	}
+	memset(f, 0, 64 * sizeof(f[0]));
+	p++;
+	for (i = 3; i <= 52 && *p; i++) {
+		while (*p == ' ')
+			p++;
+		if (i == 3) {
+			f[i] = (unsigned char)*p;
+			p++;
+		} else {
+			f[i] = strtoull(p, &p, 10);
+		}
+	}
+	free(stat);
+	return 0;
+}
+
+static const struct {
+	int field;
+	const char *key;
+} stat_fields[] = {
+	{ 26, "start_code" }, { 27, "end_code" }, { 28, "start_stack" },
+	{ 45, "start_data" }, { 46, "end_data" }, { 47, "start_brk" },
+	{ 48, "arg_start" }, { 49, "arg_end" }, { 50, "env_start" },
+	{ 51, "env_end" },
+};
+
+enum { R_OK_, R_GONE, R_RETRY_FAIL };
+
+/* Parse tool stdout as JSON object with "pid" == pid; NULL + reason. */
+static json_object *tool_json(int pid, const char *what, const char *arg,
+			      struct reasons *r, int *gone)
+{
+	char pidbuf[16];
+	const char *args[5];
+	char *out, *err;
+	json_object *j;
+	uint64_t jpid;
+	int rc;
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	args[0] = "--json";
+	args[1] = what;
+	args[2] = pidbuf;
+	args[3] = arg;
+	args[4] = NULL;
+	rc = run_tool(args, &out, &err);
+	*gone = 0;
+	if (rc) {
+		if (!pid_alive(pid))
+			*gone = 1;
+		reason(r, "`vmainspect --json %s %d%s%s` exit %d: %s", what, pid,
+		       arg ? " " : "", arg ? arg : "", rc, err);
+		free(out);
+		free(err);
+		return NULL;
+	}
+	j = json_tokener_parse(out);
+	if (!j || !json_object_is_type(j, json_type_object)) {
+		reason(r, "`vmainspect --json %s %d`: output is not a JSON object (%.80s)", what,
+		       pid, out);
+		json_object_put(j);
+		j = NULL;
+	} else if (jget_u64(j, "pid", &jpid) || jpid != (uint64_t)pid) {
+		reason(r, "`vmainspect --json %s %d`: \"pid\" missing or wrong", what, pid);
+		json_object_put(j);
+		j = NULL;
+	}
+	free(out);
+	free(err);
+	return j;
+}
+
+/*
+ * maps + smaps check with retries.  Returns 1 if the process exited.
+ * On success *maps_out holds the maps that matched (for --find).
+ */
+static int check_maps(int pid, const char *label, struct maps *maps_out)
+{
+	struct reasons fr = { 0 }, sr = { 0 };
+	int attempt, gone = 0;
+
+	for (attempt = 0; attempt < tries; attempt++) {
+		char *t1, *ts, *t2;
+		struct maps m = { 0 }, sm = { 0 };
+		json_object *j, *vmas;
+		int i, n, stable;
+
+		reasons_reset(&fr);
+		reasons_reset(&sr);
+		if (attempt)
+			usleep(20000 * attempt);
+		t1 = pid_file(pid, "maps");
+		ts = pid_file(pid, "smaps");
+		if (!t1 || !ts) {
+			free(t1);
+			free(ts);
+			if (!pid_alive(pid))
+				return 1;
+			reason(&fr, "cannot read /proc/%d/maps or smaps: %s", pid, strerror(errno));
+			continue;
+		}
+		j = tool_json(pid, "maps", NULL, &fr, &gone);
+		t2 = pid_file(pid, "maps");
+		if (!t2 && !pid_alive(pid))
+			gone = 1;
+		if (gone) {
+			free(t1);
+			free(ts);
+			free(t2);
+			json_object_put(j);
+			return 1;
+		}
+		stable = t2 && !strcmp(t1, t2);
+		if (parse_maps(t1, &m) || parse_maps(ts, &sm)) {
+			reason(&fr, "cannot parse /proc/%d/maps or smaps", pid);
+			goto next;
+		}
+		if (!j)
+			goto next;
+		if (!json_object_object_get_ex(j, "vmas", &vmas) ||
+		    !json_object_is_type(vmas, json_type_array)) {
+			reason(&fr, "no \"vmas\" array");
+			goto next;
+		}
+		n = (int)json_object_array_length(vmas);
+		if (n != m.n)
+			reason(&fr, "%d VMAs vs %d in maps", n, m.n);
+		if (sm.n != m.n) {
+			reason(&sr, "smaps has %d entries, maps %d (changed)", sm.n, m.n);
+			stable = 0;
+		}
+		for (i = 0; i < n && i < m.n; i++) {
+			int same = i < sm.n && sm.v[i].start == m.v[i].start &&
+				   sm.v[i].end == m.v[i].end;
+
+			cmp_vma(json_object_array_get_idx(vmas, i), &m.v[i],
+				same ? sm.v[i].vmflags : NULL, &fr, &sr);
+			if (fr.n >= MAX_REASONS + 1)
+				break;
+		}
+		/* an unmatched extra tool VMA */
+		if (n > m.n) {
+			uint64_t s = 0;
+
+			jget_u64(json_object_array_get_idx(vmas, m.n), "start", &s);
+			reason(&fr, "extra VMA at %#" PRIx64 " not in maps", s);
+		}
+		if (!fr.n && !sr.n) {
+			free(t1);
+			free(ts);
+			free(t2);
+			free_maps(&sm);
+			json_object_put(j);
+			pass("%s maps (%d VMAs)", label, m.n);
+			pass("%s smaps VmFlags", label);
+			if (maps_out)
+				*maps_out = m;
+			else
+				free_maps(&m);
+			return 0;
+		}
+next:
+		(void)stable;
+		free(t1);
+		free(ts);
+		free(t2);
+		free_maps(&m);
+		free_maps(&sm);
+		json_object_put(j);
+	}
+	{
+		char name[256];
+
+		snprintf(name, sizeof(name), "%s maps", label);
+		if (fr.n)
+			fail(name, reasons_text(&fr));
+		else
+			pass("%s maps", label);
+		snprintf(name, sizeof(name), "%s smaps VmFlags", label);
+		if (sr.n || fr.n)
+			fail(name, sr.n ? reasons_text(&sr) : "not compared (maps failed)");
+		else
+			pass("%s smaps VmFlags", label);
+	}
+	reasons_reset(&fr);
+	reasons_reset(&sr);
+	return 0;
+}
+
+/* layout vs /proc/PID/stat, map_count vs maps, brk vs --brk. 1 if gone. */
+static int check_layout(int pid, const char *label, int have_brk, uint64_t brk)
+{
+	struct reasons r = { 0 }, rc = { 0 }, rb = { 0 };
+	int attempt, gone;
+
+	for (attempt = 0; attempt < tries; attempt++) {
+		uint64_t f1[64], f2[64], v, mc;
+		char *t1, *t2;
+		struct maps m1 = { 0 }, m2 = { 0 };
+		json_object *j;
+		size_t k;
+
+		reasons_reset(&r);
+		reasons_reset(&rc);
+		reasons_reset(&rb);
+		if (attempt)
+			usleep(20000 * attempt);
+		t1 = pid_file(pid, "maps");
+		if (read_stat(pid, f1, NULL, 0) || !t1) {
+			free(t1);
+			if (!pid_alive(pid))
+				return 1;
+			reason(&r, "cannot read /proc/%d/stat: %s", pid, strerror(errno));
+			continue;
+		}
+		j = tool_json(pid, "layout", NULL, &r, &gone);
+		t2 = pid_file(pid, "maps");
+		if (gone || read_stat(pid, f2, NULL, 0) || !t2) {
+			free(t1);
+			free(t2);
+			json_object_put(j);
+			if (!pid_alive(pid))
+				return 1;
+			continue;
+		}
+		if (!j) {
+			free(t1);
+			free(t2);
+			rc.n = rb.n = 1;
+			continue;
+		}
+		for (k = 0; k < sizeof(stat_fields) / sizeof(stat_fields[0]); k++) {
+			int fno = stat_fields[k].field;
+
+			if (jget_u64(j, stat_fields[k].key, &v))
+				reason(&r, "no \"%s\"", stat_fields[k].key);
+			else if (v != f1[fno])
+				reason(&r, "%s %#" PRIx64 " vs stat field %d %#" PRIx64,
+				       stat_fields[k].key, v, fno, f1[fno]);
+		}
+		if (memcmp(f1, f2, sizeof(f1)) && r.n) {
+			/* stat changed under us: retry */
+		}
+		if (parse_maps(t1, &m1) == 0 && parse_maps(t2, &m2) == 0) {
+			if (jget_u64(j, "map_count", &mc))
+				reason(&rc, "no \"map_count\"");
+			else if (mc != (uint64_t)m1.n && mc != (uint64_t)m2.n)
+				reason(&rc, "map_count %" PRIu64 " vs %d VMAs in maps", mc, m1.n);
+		} else {
+			reason(&rc, "cannot parse maps");
+		}
+		free_maps(&m1);
+		free_maps(&m2);
+		if (have_brk) {
+			if (jget_u64(j, "brk", &v))
+				reason(&rb, "no \"brk\"");
+			else if (v != brk)
+				reason(&rb, "brk %#" PRIx64 " vs expected %#" PRIx64, v, brk);
+		}
+		free(t1);
+		free(t2);
+		json_object_put(j);
+		if (!r.n && !rc.n && !rb.n)
+			break;
+	}
+	{
+		char name[256];
+
+		snprintf(name, sizeof(name), "%s layout vs stat", label);
+		if (r.n)
+			fail(name, reasons_text(&r));
+		else
+			pass("%s", name);
+		snprintf(name, sizeof(name), "%s map_count", label);
+		if (rc.n)
+			fail(name, rc.b.s ? reasons_text(&rc) : "layout failed");
+		else
+			pass("%s", name);
+		if (have_brk) {
+			snprintf(name, sizeof(name), "%s brk", label);
+			if (rb.n)
+				fail(name, rb.b.s ? reasons_text(&rb) : "layout failed");
+			else
+				pass("%s", name);
+		}
+	}
+	reasons_reset(&r);
+	reasons_reset(&rc);
+	reasons_reset(&rb);
+	return 0;
+}
+
+/*
+ * One find: expect containing VMA [es,ee) (contains) or next VMA [es,ee)
+ * (!contains), or none (es == ee == 0).  Returns 1 if the maps may have
+ * changed (caller retries), else records a reason on mismatch.
+ */
+static void find_one(int pid, uint64_t addr, int contains, uint64_t es, uint64_t ee,
+		     struct reasons *r)
+{
+	char abuf[32];
+	json_object *j, *c, *vma;
+	uint64_t a, s, e;
+	int gone;
+
+	snprintf(abuf, sizeof(abuf), "%#" PRIx64, addr);
+	j = tool_json(pid, "find", abuf, r, &gone);
+	if (!j)
+		return;
+	if (jget_u64(j, "addr", &a) || a != addr)
+		reason(r, "find %s: \"addr\" missing or wrong", abuf);
+	if (!json_object_object_get_ex(j, "contains", &c) ||
+	    !json_object_is_type(c, json_type_boolean) ||
+	    !json_object_object_get_ex(j, "vma", &vma)) {
+		reason(r, "find %s: no \"contains\"/\"vma\"", abuf);
+	} else if (json_object_get_boolean(c) != contains) {
+		reason(r, "find %s: contains=%d, expected %d", abuf,
+		       json_object_get_boolean(c), contains);
+	} else if (!es && !ee) {
+		if (vma)
+			reason(r, "find %s: a VMA above the last one?", abuf);
+	} else if (!vma || jget_u64(vma, "start", &s) || jget_u64(vma, "end", &e)) {
+		reason(r, "find %s: no VMA, expected %#" PRIx64 "-%#" PRIx64, abuf, es, ee);
+	} else if (s != es || e != ee) {
+		reason(r, "find %s: VMA %#" PRIx64 "-%#" PRIx64 ", expected %#" PRIx64 "-%#" PRIx64,
+		       abuf, s, e, es, ee);
+	}
+	json_object_put(j);
+}
+
+static void check_find(int pid, const char *label, struct maps *m0)
+{
+	struct reasons r = { 0 };
+	int attempt, calls = 0;
+	struct maps m = *m0;
+	char name[256];
+
+	for (attempt = 0; attempt < 3; attempt++) {
+		int i, step = m.n > 24 ? m.n / 12 : 1;
+		char *t;
+
+		reasons_reset(&r);
+		calls = 0;
+		for (i = 0; i < m.n; i += (i < 3 || i >= m.n - 3) ? 1 : step) {
+			const struct mline *v = &m.v[i];
+
+			find_one(pid, v->start, 1, v->start, v->end, &r);
+			find_one(pid, v->end - 1, 1, v->start, v->end, &r);
+			calls += 2;
+			if (i + 1 < m.n && v->end < m.v[i + 1].start) {
+				find_one(pid, v->end, 0, m.v[i + 1].start, m.v[i + 1].end, &r);
+				calls++;
+			}
+		}
+		if (m.n && m.v[0].start > 0) {
+			find_one(pid, 0, 0, m.v[0].start, m.v[0].end, &r);
+			calls++;
+		}
+		if (m.n) {
+			find_one(pid, m.v[m.n - 1].end, 0, 0, 0, &r);
+			find_one(pid, VSYSCALL_ADDR, 0, 0, 0, &r);
+			calls += 2;
+		}
+		if (!r.n)
+			break;
+		/* the target may have changed: compare against fresh maps */
+		t = pid_file(pid, "maps");
+		if (!t) {
+			printf("NOTE %s find: process exited\n", label);
+			reasons_reset(&r);
+			return;
+		}
+		if (m.v != m0->v)
+			free_maps(&m);
+		if (parse_maps(t, &m)) {
+			free(t);
+			m = *m0;
+			break;
+		}
+		free(t);
+	}
+	if (m.v != m0->v)
+		free_maps(&m);
+	snprintf(name, sizeof(name), "%s find", label);
+	if (r.n)
+		fail(name, reasons_text(&r));
+	else
+		pass("%s find (%d lookups)", label, calls);
+	reasons_reset(&r);
+}
+
+/* Everything for one pid.  Returns 1 if it is a kernel thread/zombie. */
+static int check_pid(int pid, int have_brk, uint64_t brk)
+{
+	char comm[32] = "?", label[96];
+	uint64_t f[64];
+	struct maps m = { 0 };
+	char *t;
+
+	if (read_stat(pid, f, comm, sizeof(comm))) {
+		printf("NOTE pid %d: gone before the check, skipped\n", pid);
+		return 0;
+	}
+	snprintf(label, sizeof(label), "pid %d (%s)", pid, comm);
+	t = pid_file(pid, "maps");
+	if (t && !t[0] && is_kthread_or_zombie(pid)) {
+		/* no mm: the tool must not invent one */
+		char pidbuf[16], *out, *err;
+		const char *args[] = { "--json", "maps", pidbuf, NULL };
+		int rc;
+
+		free(t);
+		snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+		rc = run_tool(args, &out, &err);
+		if (rc == 0) {
+			json_object *j = json_tokener_parse(out), *v;
+
+			if (!j || !json_object_object_get_ex(j, "vmas", &v) ||
+			    json_object_array_length(v) != 0) {
+				char n2[256];
+
+				snprintf(n2, sizeof(n2), "%s no-mm", label);
+				fail(n2, "tool lists VMAs for a process without an mm");
+			}
+			json_object_put(j);
+		}
+		free(out);
+		free(err);
+		return 1;
+	}
+	free(t);
+	if (check_maps(pid, label, do_find ? &m : NULL)) {
+		printf("NOTE %s: exited during the check, skipped\n", label);
+		return 0;
+	}
+	if (check_layout(pid, label, have_brk, brk)) {
+		printf("NOTE %s: exited during the layout check, skipped\n", label);
+		free_maps(&m);
+		return 0;
+	}
+	if (do_find && m.n)
+		check_find(pid, label, &m);
+	free_maps(&m);
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void check_all(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int *pids = NULL, n = 0, cap = 0, i, nk = 0;
+
+	if (!d) {
+		perror("/proc");
+		exit(2);
+	}
+	while ((de = readdir(d))) {
+		char *end;
+		long p = strtol(de->d_name, &end, 10);
+
+		if (*end || p <= 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			pids = realloc(pids, cap * sizeof(*pids));
+		}
+		pids[n++] = (int)p;
+	}
+	closedir(d);
+	qsort(pids, n, sizeof(*pids), cmp_int);
+	for (i = 0; i < n; i++)
+		nk += check_pid(pids[i], 0, 0);
+	pass("no-mm processes (%d kernel threads/zombies): tool lists no VMAs", nk);
+	free(pids);
+}
+
+/* debugfs self/maps vs /proc/self/maps, both read by this process. */
+static void check_debugfs(void)
+{
+	const char *path = "/sys/kernel/debug/vmainspect/self/maps";
+	char *dbg, *proc;
+	struct maps md, mp;
+	int i, attempt;
+
+	if (access(path, F_OK)) {
+		printf("NOTE %s does not exist, debugfs check skipped\n", path);
+		return;
+	}
+	for (attempt = 0; attempt < 3; attempt++) {
+		struct reasons r = { 0 };
+
+		dbg = slurp(path);
+		proc = slurp("/proc/self/maps");
+		if (!dbg || !proc) {
+			fail("debugfs self/maps", "cannot read");
+			free(dbg);
+			free(proc);
+			return;
+		}
+		if (!strcmp(dbg, proc)) {
+			pass("debugfs self/maps identical to /proc/self/maps");
+			free(dbg);
+			free(proc);
+			return;
+		}
+		if (parse_maps(dbg, &md)) {
+			printf("NOTE debugfs self/maps is not in maps format; first line: %.120s\n", dbg);
+			pass("debugfs self/maps readable (%zu bytes)", strlen(dbg));
+			free(dbg);
+			free(proc);
+			return;
+		}
+		parse_maps(proc, &mp);
+		if (md.n != mp.n)
+			reason(&r, "%d lines vs %d in /proc/self/maps", md.n, mp.n);
+		for (i = 0; i < md.n && i < mp.n; i++) {
+			struct mline *a = &md.v[i], *b = &mp.v[i];
+
+			if (a->start != b->start || a->end != b->end || strcmp(a->perms, b->perms) ||
+			    a->off != b->off || strcmp(a->dev, b->dev) || a->inode != b->inode ||
+			    strcmp(a->name, b->name))
+				reason(&r, "line %d: %#" PRIx64 "-%#" PRIx64 " %s %s vs %#" PRIx64 "-%#" PRIx64 " %s %s",
+				       i, a->start, a->end, a->perms, a->name, b->start, b->end,
+				       b->perms, b->name);
+		}
+		free_maps(&md);
+		free_maps(&mp);
+		free(dbg);
+		free(proc);
+		if (!r.n) {
+			pass("debugfs self/maps matches /proc/self/maps");
+			return;
+		}
+		if (attempt == 2)
+			fail("debugfs self/maps", reasons_text(&r));
+		reasons_reset(&r);
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: vmi-check-maps [--brk HEX] [--find] [--tries N] PID...\n"
+		"       vmi-check-maps [--find] --all\n"
+		"       vmi-check-maps --debugfs\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int i, all = 0, dbg = 0, npids = 0, have_brk = 0;
+	uint64_t brk = 0;
+	int pids[64];
+
+	signal(SIGPIPE, SIG_IGN);
+	if (getenv("VMAINSPECT"))
+		tool = getenv("VMAINSPECT");
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--all")) {
+			all = 1;
+		} else if (!strcmp(argv[i], "--find")) {
+			do_find = 1;
+		} else if (!strcmp(argv[i], "--debugfs")) {
+			dbg = 1;
+		} else if (!strcmp(argv[i], "--brk") && i + 1 < argc) {
+			have_brk = 1;
+			brk = strtoull(argv[++i], NULL, 16);
+		} else if (!strcmp(argv[i], "--tries") && i + 1 < argc) {
+			tries = atoi(argv[++i]);
+			if (tries < 1)
+				tries = 1;
+		} else if (argv[i][0] != '-' && npids < 64) {
+			char *end;
+			long p = strtol(argv[i], &end, 10);
+
+			if (*end || p <= 0)
+				usage();
+			pids[npids++] = (int)p;
+		} else {
+			usage();
+		}
+	}
+	if (!all && !dbg && !npids)
+		usage();
+	if (have_brk && npids != 1)
+		usage();
+	for (i = 0; i < npids; i++) {
+		if (!pid_alive(pids[i])) {
+			fail("check", "no such process");
+			continue;
+		}
+		check_pid(pids[i], have_brk, brk);
+	}
+	if (all)
+		check_all();
+	if (dbg)
+		check_debugfs();
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}
