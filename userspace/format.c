@@ -66,11 +66,12 @@ void for_each_flag_name(__u64 uflags, flag_name_fn fn, void *arg)
 
 		if (!(uflags & mask))
 			continue;
-		for (i = 0; i < VMAINSPECT_NR_VM_FLAG_NAMES; i++) {
+		/* The table ends with a { 0, NULL, NULL } entry. */
+		for (i = 0; vmainspect_vm_flag_names[i].name; i++) {
 			if (vmainspect_vm_flag_names[i].bit == mask)
 				break;
 		}
-		if (i < VMAINSPECT_NR_VM_FLAG_NAMES) {
+		if (vmainspect_vm_flag_names[i].name) {
 			fn(vmainspect_vm_flag_names[i].name,
 			   vmainspect_vm_flag_names[i].smaps, arg);
 		} else {
@@ -119,13 +120,10 @@ void fprint_maps_name(FILE *f, const char *name, size_t len)
 bool vma_has_file(const struct vmainspect_vma *v)
 {
 	/*
-	 * File-backed VMAs are named by their path; anonymous shared memory
-	 * has a shmem file too, whether or not it was given a name.  Heap,
-	 * stack, special and plain anonymous VMAs have no file.
+	 * Not the same as kind == FILE: anonymous shared memory has a shmem
+	 * file too, named or not.
 	 */
-	return v->kind == VMAINSPECT_KIND_FILE ||
-	       v->kind == VMAINSPECT_KIND_SHMEM_NAMED ||
-	       (v->attrs & VMAINSPECT_ATTR_SHMEM);
+	return v->attrs & VMAINSPECT_ATTR_FILE;
 }
 
 __u64 vma_maps_offset(const struct vmainspect_vma *v)

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `make check`: every test of the project, in order of cost.  Each stage
+# prints PASS/FAIL lines; a stage that exits non-zero without saying FAIL
+# gets a FAIL line of its own.  The last line is "N passed, N failed".
+#
+#   scripts/check.sh [STAGE...]   stages: deps userspace build style kunit vm
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+# run_stage NAME CMD...: run, show output (minus sub-summaries), count.
+run_stage() {
+	local name=$1 rc before after
+	shift
+	before=$(grep -c '^FAIL' "$results")
+	echo "=== $name: $*"
+	"$@" 2>&1 | grep --line-buffered -Ev '^[0-9]+ passed, [0-9]+ failed' |
+		tee -a "$results"
+	rc=${PIPESTATUS[0]}
+	after=$(grep -c '^FAIL' "$results")
+	if [ "$rc" -ne 0 ] && [ "$after" -eq "$before" ]; then
+		echo "FAIL $name: exited with status $rc" | tee -a "$results"
+	fi
+}
+
+build_modules() {
+	local short ko
+	for short in 5.10 6.1 6.12; do
+		if ko=$("$here/build-module.sh" "$short" 2>/tmp/vmi-build-$$.log | tail -n 1) &&
+		   [ -f "$ko" ]; then
+			echo "PASS build [$short] module, W=1 -Werror"
+		else
+			echo "FAIL build [$short] module, W=1 -Werror:"
+			sed 's/^/    /' "/tmp/vmi-build-$$.log"
+		fi
+		rm -f "/tmp/vmi-build-$$.log"
+	done
+}
+
+build_userspace() {
+	if make -s -C "$top/userspace" clean >/dev/null 2>&1 &&
+	   make -s -C "$top/userspace"; then
+		echo "PASS build userspace (-Wall -Wextra -Werror)"
+	else
+		echo "FAIL build userspace"
+	fi
+}
+
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(deps userspace build style kunit vm)
+for stage in "${stages[@]}"; do
+	case $stage in
+	deps)      run_stage deps "$here/deps.sh" ;;
+	userspace) run_stage userspace build_userspace ;;
+	build)     run_stage build build_modules ;;
+	style)     run_stage style "$here/style.sh" ;;
+	kunit)     run_stage kunit "$here/kunit.sh" ;;
+	vm)        run_stage vm "$here/vm-tests.sh" ;;
+	*)         vmi_die "unknown stage '$stage'" ;;
+	esac
+done
+
+passed=$(grep -c '^PASS' "$results")
+failed=$(grep -c '^FAIL' "$results")
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

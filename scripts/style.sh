@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Kernel-style checks of the module: checkpatch.pl --strict (from Debian's
+# linux-source) and sparse against each supported kernel's headers.
+# Prints PASS/FAIL lines.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
+
+checkpatch_dir="$VMI_CACHE/checkpatch"
+checkpatch="$checkpatch_dir/scripts/checkpatch.pl"
+if [ ! -x "$checkpatch" ]; then
+	mkdir -p "$checkpatch_dir"
+	tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$checkpatch_dir" \
+		--strip-components=1 --wildcards '*/scripts/checkpatch.pl' \
+		'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+fi
+
+fail=0
+cd "$top"
+# compat.h is the one file allowed to compare kernel versions.
+mapfile -t files < <(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 'kunit/*.c' 'kunit/*.h' |
+		     grep -v '^src/compat.h$')
+if out=$("$checkpatch" --strict --no-tree --terse --show-types -f "${files[@]}" 2>&1) &&
+   out2=$("$checkpatch" --strict --no-tree --terse --show-types \
+	  --ignore LINUX_VERSION_CODE -f src/compat.h 2>&1); then
+	echo "PASS style checkpatch --strict"
+else
+	echo "FAIL style checkpatch --strict:"
+	printf '%s\n%s\n' "${out:-}" "${out2:-}" | grep -v '^total:' | sed 's/^/    /'
+	fail=1
+fi
+
+for short in 5.10 6.1 6.12; do
+	KMAKE_ARGS=
+	eval "$("$here/kernels.sh" env "$short")"
+	tmp=$(mktemp -d)
+	cp -r Kbuild src include "$tmp/"
+	# shellcheck disable=SC2086
+	log=$(make -s -C "$KDIR" M="$tmp" C=2 CHECK=sparse $KMAKE_ARGS modules 2>&1 |
+	      grep -v 'Skipping BTF generation' || true)
+	rm -rf "$tmp"
+	if [ -n "$log" ]; then
+		echo "FAIL style sparse [$short]:"
+		printf '%s\n' "$log" | sed 's/^/    /'
+		fail=1
+	else
+		echo "PASS style sparse [$short]"
+	fi
+done
+exit $fail

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The address-space drawing of `vmainspect layout`. */
+#ifndef VMAINSPECT_ADDR_SPACE_H
+#define VMAINSPECT_ADDR_SPACE_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "client.h"
+
+/*
+ * Columns for text output: the terminal width of stdout, else $COLUMNS,
+ * else 80; never less than 60 nor more than 120.
+ */
+int output_width(void);
+
+/*
+ * Draw the virtual address space of pid from the top (kernel half) down to
+ * address 0, not to scale, using the layout fields and its VMAs.
+ */
+void draw_address_space(FILE *f, pid_t pid, const struct vmainspect_layout *l,
+			const struct vmi_vma_set *set, int width);
+
+#endif /* VMAINSPECT_ADDR_SPACE_H */
