@@ -278,4 +278,4 @@ main() {
 	esac
 }
 
-main "$@"
+main "$@"; exit

@@ -106,8 +106,10 @@ main() {
 		vmi_die "$busybox is dynamically linked (apt-get install busybox-static)"
 	fi
 
+	umask 022
 	STAGE=$(mktemp -d)
 	trap 'rm -rf "$STAGE"' EXIT
+	chmod 0755 "$STAGE" # becomes / in the guest; mktemp made it 0700
 	mkdir -p "$STAGE"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,etc,lib/modules,vmi,home/user,home/other}
 	# Anyone may create files in the cwd the command starts in (uid 1000 too).
 	install -d -m 1777 "$STAGE/root"
@@ -155,4 +157,4 @@ main() {
 	mv -f "$out.tmp" "$out"
 }
 
-main "$@"
+main "$@"; exit

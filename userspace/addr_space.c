@@ -251,7 +251,7 @@ static void add_kernel_bands(struct drawing *d)
 			 "not accessible from user mode");
 #if defined(__x86_64__)
 		snprintf(s->detail[1], TEXT_LEN,
-			 "[vsyscall] 0xffffffffff600000 (not a VMA)");
+			 "[vsyscall] 0xffffffffff600000 if enabled (not a VMA)");
 #endif
 	}
 	if (kernel_lo > user_top) {
@@ -309,7 +309,7 @@ static void add_user_bands(struct drawing *d)
 				 (unsigned long long)l->start_stack);
 			if (l->arg_start && l->env_end > l->arg_start)
 				snprintf(s->detail[1], TEXT_LEN,
-					 "argv+envp 0x%llx-0x%llx",
+					 "argv+envp 0x%llx - 0x%llx",
 					 (unsigned long long)l->arg_start,
 					 (unsigned long long)l->env_end);
 			s->arrow = ARROW_DOWN;
@@ -506,21 +506,55 @@ static void print_boundary(const struct drawing *d, __u64 addr, bool top,
 }
 
 /* One line inside the box: left text, right text flush right. */
-static void print_row(const struct drawing *d, const char *left,
+static void print_row(const struct drawing *d, const char *left, int llen,
 		      const char *right)
 {
 	int rlen = right ? (int)strlen(right) : 0;
 	int room = d->text - rlen - (rlen ? 1 : 0);
-	int llen = (int)strlen(left);
 
-	fprintf(d->f, "%*s | ", ADDR_COLS, "");
-	if (llen > room && room > 3)
-		fprintf(d->f, "%.*s...", room - 3, left);
-	else
-		fprintf(d->f, "%-*.*s", room, room, left);
+	fprintf(d->f, "%*s | %.*s%*s", ADDR_COLS, "", llen, left,
+		room > llen ? room - llen : 0, "");
 	if (rlen)
 		fprintf(d->f, " %s", right);
 	fputs(" |\n", d->f);
+}
+
+/*
+ * Text inside the box, word-wrapped to at most max_rows rows; right (may be
+ * NULL) goes flush right on the first row.  What does not fit ends in "...".
+ */
+static void print_text(const struct drawing *d, const char *text,
+		       const char *right, int max_rows)
+{
+	int rlen = right ? (int)strlen(right) + 1 : 0;
+	int row, room, len, cut;
+
+	for (row = 0; row < max_rows; row++) {
+		room = d->text - (row ? 0 : rlen);
+		len = (int)strlen(text);
+		if (len <= room) {
+			print_row(d, text, len, row ? NULL : right);
+			return;
+		}
+		if (row == max_rows - 1) {
+			/* Last row: cut and mark the cut. */
+			fprintf(d->f, "%*s | %.*s...", ADDR_COLS, "",
+				room - 3, text);
+			if (!row && right)
+				fprintf(d->f, " %s", right);
+			fputs(" |\n", d->f);
+			return;
+		}
+		/* Break at the last blank that fits, else hard. */
+		for (cut = room; cut > 0 && text[cut] != ' '; cut--)
+			;
+		if (cut == 0)
+			cut = room;
+		print_row(d, text, cut, row ? NULL : right);
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
 }
 
 static void print_arrow(const struct drawing *d, enum arrow arrow)
@@ -543,7 +577,7 @@ static void print_arrow(const struct drawing *d, enum arrow arrow)
 	}
 	pad = (d->text - len) / 2;
 	snprintf(line, sizeof(line), "%*s%s", pad > 0 ? pad : 0, "", text);
-	print_row(d, line, NULL);
+	print_row(d, line, (int)strlen(line), NULL);
 }
 
 static void print_seg(const struct drawing *d, const struct seg *s)
@@ -553,10 +587,10 @@ static void print_seg(const struct drawing *d, const struct seg *s)
 
 	if (s->arrow == ARROW_UP)
 		print_arrow(d, s->arrow);
-	print_row(d, s->title, fmt_size(seg_size(s), size));
+	print_text(d, s->title, fmt_size(seg_size(s), size), 2);
 	for (i = 0; i < 2; i++) {
 		if (s->detail[i][0])
-			print_row(d, s->detail[i], NULL);
+			print_text(d, s->detail[i], NULL, 3);
 	}
 	if (s->arrow == ARROW_DOWN)
 		print_arrow(d, s->arrow);
@@ -583,9 +617,9 @@ void draw_address_space(FILE *f, pid_t pid, const struct vmainspect_layout *l,
 	qsort(d->segs, d->nr, sizeof(d->segs[0]), seg_cmp);
 	add_gaps(d);
 
-	fprintf(f, "Address space of pid %d, from the top down.  Not to scale: the heights\n"
-		"of the bands mean nothing, their addresses and sizes are exact.\n\n",
-		pid);
+	fprintf(f, "Address space of pid %d, from the top down.\n"
+		"Not to scale: band heights mean nothing; addresses and sizes\n"
+		"are exact.\n\n", pid);
 	for (i = 0; i < d->nr; i++) {
 		s = &d->segs[i];
 		next = i + 1 < d->nr ? &d->segs[i + 1] : NULL;

@@ -60,6 +60,11 @@ static void query_err(const struct vmi_client *c, const char *what, int err)
 
 int vmi_open(struct vmi_client *c, pid_t pid)
 {
+	return vmi_open_flags(c, pid, 0);
+}
+
+int vmi_open_flags(struct vmi_client *c, pid_t pid, __u32 attach_flags)
+{
 	struct vmainspect_attach attach;
 	int err;
 
@@ -83,10 +88,13 @@ int vmi_open(struct vmi_client *c, pid_t pid)
 	memset(&attach, 0, sizeof(attach));
 	attach.size = sizeof(attach);
 	attach.pid = pid;
+	attach.flags = attach_flags;
 	if (xioctl(c->fd, VMAINSPECT_IOC_ATTACH, &attach)) {
 		err = errno;
 		p_err("attach to pid %d: %s", pid, strerror(err));
-		if (err == EACCES || err == EPERM)
+		if (err == EPERM && (attach_flags & VMAINSPECT_ATTACH_DEBUGFS))
+			p_err("publishing in debugfs needs CAP_SYS_ADMIN");
+		else if (err == EACCES || err == EPERM)
 			p_err("not allowed to inspect pid %d (you need the same access as for /proc/%d/maps)",
 			      pid, pid);
 		else if (err == ENOTTY || err == E2BIG)

@@ -45,6 +45,8 @@ struct vmi_find_result {
 
 /* Open /dev/vmainspect and attach to pid. */
 int vmi_open(struct vmi_client *c, pid_t pid);
+/* The same with VMAINSPECT_ATTACH_* flags. */
+int vmi_open_flags(struct vmi_client *c, pid_t pid, __u32 attach_flags);
 void vmi_close(struct vmi_client *c);
 
 int vmi_get_layout(struct vmi_client *c, struct vmainspect_layout *layout);

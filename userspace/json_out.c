@@ -97,6 +97,7 @@ int json_print_put(json_object *obj)
 		return EXIT_ERROR;
 	}
 	text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_SPACED |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text) {
 		json_object_put(obj);

@@ -13,8 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json.h>
-
+#include "json_out.h"
 #include "main.h"
 
 bool json_output;
@@ -72,6 +71,22 @@ static const struct cmd cmds[] = {
 "\n"
 "With --json: {\"pid\", \"addr\", \"contains\", \"vma\": VMA or null}.\n",
 		.fn = do_find,
+	},
+	{
+		.name = "debugfs",
+		.args = "PID",
+		.summary = "publish PID's text views in debugfs (needs root)",
+		.help =
+"Ask the module to create the read-only directory\n"
+"/sys/kernel/debug/vmainspect/PID/ with the files 'layout' and 'maps':\n"
+"the same views as the layout and maps commands, as text, for anyone who\n"
+"may read debugfs and /proc/PID/maps.  Needs CAP_SYS_ADMIN.  The\n"
+"directory of a process that has exited is removed when another one is\n"
+"published; at most 64 exist at once.  /sys/kernel/debug/vmainspect/self/\n"
+"always shows the reading process itself.\n"
+"\n"
+"With --json: {\"pid\", \"dir\"}.\n",
+		.fn = do_debugfs,
 	},
 };
 
@@ -262,17 +277,13 @@ static int do_version(void)
 	}
 
 	obj = json_object_new_object();
-	if (!obj) {
-		p_err("out of memory");
-		return EXIT_ERROR;
-	}
+	if (!obj)
+		return json_print_put(NULL);
 	json_object_object_add(obj, "version",
 			       json_object_new_string(VMAINSPECT_TOOL_VERSION));
 	json_object_object_add(obj, "abi_version",
 			       json_object_new_int(VMAINSPECT_ABI_VERSION));
-	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY));
-	json_object_put(obj);
-	return finish_output();
+	return json_print_put(obj);
 }
 
 int main(int argc, char **argv)

@@ -35,5 +35,6 @@ int finish_output(void);
 int do_layout(int argc, char **argv);
 int do_maps(int argc, char **argv);
 int do_find(int argc, char **argv);
+int do_debugfs(int argc, char **argv);
 
 #endif /* VMAINSPECT_MAIN_H */

@@ -506,10 +506,13 @@ static void unknown_cmds(void)
 
 /* ---- attach outputs ---- */
 
+static volatile int thread_stop;
+
 static void *thread_fn(void *arg)
 {
 	*(volatile pid_t *)arg = (pid_t)syscall(SYS_gettid);
-	pause();
+	while (!thread_stop)
+		usleep(1000);
 	return NULL;
 }
 
@@ -536,7 +539,7 @@ static void attach_outputs(void)
 		e = xioctl(fd, VMAINSPECT_IOC_ATTACH, &a);
 		check(!e && a.tgid == (uint32_t)getpid(), "attach by thread id: tgid",
 		      "rc %s tgid %u, expected %d", errname(e), a.tgid, (int)getpid());
-		pthread_cancel(th);
+		thread_stop = 1;
 		pthread_join(th, NULL);
 	}
 	close(fd);

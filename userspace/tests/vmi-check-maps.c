@@ -4,7 +4,7 @@
  *
  *   vmi-check-maps [--brk HEX] [--find] [--tries N] PID...
  *   vmi-check-maps [--find] --all
- *   vmi-check-maps --debugfs
+ *   vmi-check-maps --debugfs [--debugfs-pid PID]
  *
  * For each PID:
  *  - `vmainspect --json maps PID` vs /proc/PID/maps: start, end, perms,
@@ -23,7 +23,9 @@
  * skipped with a NOTE line.  Kernel threads (no mm) are counted in one line.
  *
  * --debugfs compares /sys/kernel/debug/vmainspect/self/maps, read by this
- * process, with /proc/self/maps (skipped when the file does not exist).
+ * process, with /proc/self/maps, and with --debugfs-pid PID publishes PID
+ * (an attach with VMAINSPECT_ATTACH_DEBUGFS) and compares <PID>/maps with /proc/PID/maps
+ * (skipped when /sys/kernel/debug/vmainspect does not exist).
  *
  * Output: "PASS name" / "FAIL name: reason" lines, then "N passed, N failed";
  * exit status 1 if anything failed.  The tool is `vmainspect` on PATH, or
@@ -42,10 +44,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <json-c/json.h>
+
+#include "uapi/vmainspect.h"
 
 #define VSYSCALL_ADDR	0xffffffffff600000ULL
 #define PF_KTHREAD	0x00200000UL
@@ -293,6 +298,11 @@ static int parse_maps(const char *text, struct maps *m)
 		struct mline ml;
 
 		p += len + (nl ? 1 : 0);
+		if (line[0] == ' ' || line[0] == '\t' || !line[0]) {
+			/* debugfs detail line */
+			free(line);
+			continue;
+		}
 		if (!strncmp(line, "VmFlags:", 8)) {
 			if (m->n && !skipping)
 				m->v[m->n - 1].vmflags = strdup(line + 8);
@@ -1077,66 +1087,111 @@ static void check_all(void)
 	free(pids);
 }
 
-/* debugfs self/maps vs /proc/self/maps, both read by this process. */
-static void check_debugfs(void)
+/*
+ * debugfs <pid>/maps (or self/maps) vs /proc/<pid>/maps, both read by this
+ * process.  A pid is published first with `vmainspect debugfs PID`.
+ */
+static void check_debugfs(int pid)
 {
-	const char *path = "/sys/kernel/debug/vmainspect/self/maps";
-	char *dbg, *proc;
-	struct maps md, mp;
-	int i, attempt;
+	char path[96], proc[64], name[96];
+	struct reasons r = { 0 };
+	int i, attempt, dfd = -1;
 
-	if (access(path, F_OK)) {
-		printf("NOTE %s does not exist, debugfs check skipped\n", path);
+	if (access("/sys/kernel/debug/vmainspect", F_OK)) {
+		printf("NOTE /sys/kernel/debug/vmainspect does not exist, debugfs check skipped\n");
 		return;
 	}
-	for (attempt = 0; attempt < 3; attempt++) {
-		struct reasons r = { 0 };
+	if (pid) {
+		/* publish <pid>/ with an ATTACH_DEBUGFS, kept open during the check */
+		struct vmainspect_attach a;
 
-		dbg = slurp(path);
-		proc = slurp("/proc/self/maps");
-		if (!dbg || !proc) {
-			fail("debugfs self/maps", "cannot read");
-			free(dbg);
-			free(proc);
-			return;
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.flags = VMAINSPECT_ATTACH_DEBUGFS;
+		a.pid = pid;
+		dfd = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
+		snprintf(name, sizeof(name), "debugfs: ATTACH_DEBUGFS publishes %d/", pid);
+		if (dfd < 0 || ioctl(dfd, VMAINSPECT_IOC_ATTACH, &a)) {
+			fail(name, strerror(errno));
+		} else {
+			snprintf(path, sizeof(path), "/sys/kernel/debug/vmainspect/%d", pid);
+			if (access(path, F_OK))
+				fail(name, "no such directory after the attach");
+			else
+				pass("%s", name);
 		}
-		if (!strcmp(dbg, proc)) {
-			pass("debugfs self/maps identical to /proc/self/maps");
+		snprintf(path, sizeof(path), "/sys/kernel/debug/vmainspect/%d/maps", pid);
+		snprintf(proc, sizeof(proc), "/proc/%d/maps", pid);
+		snprintf(name, sizeof(name), "debugfs: %d/maps matches /proc/%d/maps", pid, pid);
+	} else {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/vmainspect/self/maps");
+		snprintf(proc, sizeof(proc), "/proc/self/maps");
+		snprintf(name, sizeof(name), "debugfs: self/maps matches /proc/self/maps");
+	}
+	for (attempt = 0; attempt < tries; attempt++) {
+		char *p1 = slurp(proc), *dbg = slurp(path), *p2 = slurp(proc);
+		struct maps md = { 0 }, mp = { 0 };
+		int k;
+
+		reasons_reset(&r);
+		if (!dbg || !p1 || !p2) {
+			reason(&r, "cannot read %s: %s", dbg ? proc : path, strerror(errno));
 			free(dbg);
-			free(proc);
-			return;
+			free(p1);
+			free(p2);
+			break;
 		}
 		if (parse_maps(dbg, &md)) {
-			printf("NOTE debugfs self/maps is not in maps format; first line: %.120s\n", dbg);
-			pass("debugfs self/maps readable (%zu bytes)", strlen(dbg));
+			reason(&r, "%s does not parse as maps; first line: %.120s", path, dbg);
 			free(dbg);
-			free(proc);
-			return;
+			free(p1);
+			free(p2);
+			break;
 		}
-		parse_maps(proc, &mp);
-		if (md.n != mp.n)
-			reason(&r, "%d lines vs %d in /proc/self/maps", md.n, mp.n);
-		for (i = 0; i < md.n && i < mp.n; i++) {
-			struct mline *a = &md.v[i], *b = &mp.v[i];
+		/* compare with either read of /proc (the reads may move our heap) */
+		for (k = 0; k < 2; k++) {
+			reasons_reset(&r);
+			parse_maps(k ? p2 : p1, &mp);
+			if (md.n != mp.n)
+				reason(&r, "%d VMAs vs %d in %s", md.n, mp.n, proc);
+			for (i = 0; i < md.n && i < mp.n; i++) {
+				struct mline *a = &md.v[i], *b = &mp.v[i];
 
-			if (a->start != b->start || a->end != b->end || strcmp(a->perms, b->perms) ||
-			    a->off != b->off || strcmp(a->dev, b->dev) || a->inode != b->inode ||
-			    strcmp(a->name, b->name))
-				reason(&r, "line %d: %#" PRIx64 "-%#" PRIx64 " %s %s vs %#" PRIx64 "-%#" PRIx64 " %s %s",
-				       i, a->start, a->end, a->perms, a->name, b->start, b->end,
-				       b->perms, b->name);
+				if (a->start != b->start || a->end != b->end ||
+				    strcmp(a->perms, b->perms) || a->off != b->off ||
+				    strcmp(a->dev, b->dev) || a->inode != b->inode ||
+				    strcmp(a->name, b->name))
+					reason(&r, "%#" PRIx64 "-%#" PRIx64 " %s %s vs %#" PRIx64 "-%#" PRIx64 " %s %s",
+					       a->start, a->end, a->perms, a->name, b->start, b->end,
+					       b->perms, b->name);
+			}
+			free_maps(&mp);
+			if (!r.n)
+				break;
 		}
 		free_maps(&md);
-		free_maps(&mp);
 		free(dbg);
-		free(proc);
-		if (!r.n) {
-			pass("debugfs self/maps matches /proc/self/maps");
-			return;
-		}
-		if (attempt == 2)
-			fail("debugfs self/maps", reasons_text(&r));
-		reasons_reset(&r);
+		free(p1);
+		free(p2);
+		if (!r.n)
+			break;
+		usleep(20000);
+	}
+	if (r.n)
+		fail(name, reasons_text(&r));
+	else
+		pass("%s", name);
+	reasons_reset(&r);
+	if (dfd >= 0)
+		close(dfd);
+	if (!pid) {
+		char *l = slurp("/sys/kernel/debug/vmainspect/self/layout");
+
+		if (l && strstr(l, "map_count"))
+			pass("debugfs: self/layout readable");
+		else
+			fail("debugfs: self/layout readable", l ? "no map_count line" : strerror(errno));
+		free(l);
 	}
 }
 
@@ -1145,13 +1200,13 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: vmi-check-maps [--brk HEX] [--find] [--tries N] PID...\n"
 		"       vmi-check-maps [--find] --all\n"
-		"       vmi-check-maps --debugfs\n");
+		"       vmi-check-maps --debugfs [--debugfs-pid PID]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int i, all = 0, dbg = 0, npids = 0, have_brk = 0;
+	int i, all = 0, dbg = 0, npids = 0, have_brk = 0, dbg_pid = 0;
 	uint64_t brk = 0;
 	int pids[64];
 
@@ -1165,6 +1220,9 @@ int main(int argc, char **argv)
 			do_find = 1;
 		} else if (!strcmp(argv[i], "--debugfs")) {
 			dbg = 1;
+		} else if (!strcmp(argv[i], "--debugfs-pid") && i + 1 < argc) {
+			dbg = 1;
+			dbg_pid = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--brk") && i + 1 < argc) {
 			have_brk = 1;
 			brk = strtoull(argv[++i], NULL, 16);
@@ -1196,8 +1254,11 @@ int main(int argc, char **argv)
 	}
 	if (all)
 		check_all();
-	if (dbg)
-		check_debugfs();
+	if (dbg) {
+		check_debugfs(0);
+		if (dbg_pid > 0)
+			check_debugfs(dbg_pid);
+	}
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

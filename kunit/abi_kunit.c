@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect KUnit: the ioctl ABI.
+ *
+ * vmainspect_abi: struct layout (sizes, natural alignment, no implicit
+ * padding), and the vmi_check_*_args() rules: reserved fields and unknown
+ * flag bits are -EINVAL, ranges are enforced, output fields are ignored on
+ * input.  The oracle is the UAPI header's documented rules, applied to
+ * every reserved byte and every flag bit.
+ *
+ * vmainspect_uaccess: vmi_copy_args() on real user memory (the
+ * copy_struct_from_user() rules: short structs zero-extended, long ones
+ * accepted only with a zero tail).
+ */
+#include <kunit/test.h>
+#include <linux/bits.h>
+#include <linux/ioctl.h>
+#include <linux/mm.h>
+#include <linux/stddef.h>
+#include <linux/string.h>
+#include <linux/threads.h>
+#include <linux/uaccess.h>
+#include "vmainspect_kunit.h"
+
+/*
+ * First published sizes of the argument structs.  Only the VMA record has
+ * a constant in the UAPI (VMAINSPECT_VMA_SIZE_VER0); the others are the
+ * sums of the fields the header documents.  Changing one is an ABI break.
+ */
+#define VMI_ATTACH_SIZE_VER0	40
+#define VMI_LAYOUT_SIZE_VER0	272
+#define VMI_LIST_SIZE_VER0	88
+#define VMI_FIND_SIZE_VER0	136
+
+/*
+ * Field-by-field layout check: each field is naturally aligned and starts
+ * exactly where the previous one ended, so the struct has no implicit
+ * padding and the same layout for i386, x86_64 and compat callers.
+ */
+struct vmi_layout_check {
+	struct kunit *test;
+	const char *type;
+	size_t next;
+};
+
+static void vmi_field(struct vmi_layout_check *c, const char *name,
+		      size_t off, size_t size, size_t align)
+{
+	KUNIT_EXPECT_EQ_MSG(c->test, off, c->next,
+			    "%s.%s: implicit padding or reordering", c->type,
+			    name);
+	KUNIT_EXPECT_EQ_MSG(c->test, off % align, 0,
+			    "%s.%s: offset %zu not naturally aligned", c->type,
+			    name, off);
+	c->next = off + size;
+}
+
+#define VMI_FIELD(c, type, member)					\
+	vmi_field(c, #member, offsetof(type, member),			\
+		  sizeof(((type *)0)->member),				\
+		  sizeof(((type *)0)->member) >= 8 ? 8 :		\
+		  sizeof(((type *)0)->member))
+
+static void vmi_field_end(struct vmi_layout_check *c, size_t size)
+{
+	KUNIT_EXPECT_EQ_MSG(c->test, size, c->next,
+			    "%s: trailing padding", c->type);
+	KUNIT_EXPECT_EQ_MSG(c->test, size % 8, 0,
+			    "%s: size not a multiple of 8", c->type);
+}
+
+static void vmi_abi_struct_sizes(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_attach),
+			VMI_ATTACH_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_layout),
+			VMI_LAYOUT_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_vma),
+			VMAINSPECT_VMA_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_vma_list),
+			VMI_LIST_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_find),
+			VMI_FIND_SIZE_VER0);
+	/* Every argument struct starts with __u32 size, __u32 flags. */
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_attach, flags), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_layout, flags), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_vma_list, flags), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_find, flags), 4);
+}
+
+static void vmi_abi_attach_layout(struct kunit *test)
+{
+	struct vmi_layout_check c = { test, "vmainspect_attach", 0 };
+
+	VMI_FIELD(&c, struct vmainspect_attach, size);
+	VMI_FIELD(&c, struct vmainspect_attach, flags);
+	VMI_FIELD(&c, struct vmainspect_attach, pid);
+	VMI_FIELD(&c, struct vmainspect_attach, reserved0);
+	VMI_FIELD(&c, struct vmainspect_attach, abi_version);
+	VMI_FIELD(&c, struct vmainspect_attach, tgid);
+	VMI_FIELD(&c, struct vmainspect_attach, reserved);
+	vmi_field_end(&c, sizeof(struct vmainspect_attach));
+}
+
+static void vmi_abi_layout_layout(struct kunit *test)
+{
+	struct vmi_layout_check c = { test, "vmainspect_layout", 0 };
+
+	VMI_FIELD(&c, struct vmainspect_layout, size);
+	VMI_FIELD(&c, struct vmainspect_layout, flags);
+	VMI_FIELD(&c, struct vmainspect_layout, task_size);
+	VMI_FIELD(&c, struct vmainspect_layout, mmap_base);
+	VMI_FIELD(&c, struct vmainspect_layout, start_code);
+	VMI_FIELD(&c, struct vmainspect_layout, end_code);
+	VMI_FIELD(&c, struct vmainspect_layout, start_data);
+	VMI_FIELD(&c, struct vmainspect_layout, end_data);
+	VMI_FIELD(&c, struct vmainspect_layout, start_brk);
+	VMI_FIELD(&c, struct vmainspect_layout, brk);
+	VMI_FIELD(&c, struct vmainspect_layout, start_stack);
+	VMI_FIELD(&c, struct vmainspect_layout, arg_start);
+	VMI_FIELD(&c, struct vmainspect_layout, arg_end);
+	VMI_FIELD(&c, struct vmainspect_layout, env_start);
+	VMI_FIELD(&c, struct vmainspect_layout, env_end);
+	VMI_FIELD(&c, struct vmainspect_layout, map_count);
+	VMI_FIELD(&c, struct vmainspect_layout, total_vm);
+	VMI_FIELD(&c, struct vmainspect_layout, locked_vm);
+	VMI_FIELD(&c, struct vmainspect_layout, pinned_vm);
+	VMI_FIELD(&c, struct vmainspect_layout, data_vm);
+	VMI_FIELD(&c, struct vmainspect_layout, exec_vm);
+	VMI_FIELD(&c, struct vmainspect_layout, stack_vm);
+	VMI_FIELD(&c, struct vmainspect_layout, rss_file);
+	VMI_FIELD(&c, struct vmainspect_layout, rss_anon);
+	VMI_FIELD(&c, struct vmainspect_layout, rss_shmem);
+	VMI_FIELD(&c, struct vmainspect_layout, swap_ents);
+	VMI_FIELD(&c, struct vmainspect_layout, hiwater_rss);
+	VMI_FIELD(&c, struct vmainspect_layout, hiwater_vm);
+	VMI_FIELD(&c, struct vmainspect_layout, pgtables_bytes);
+	VMI_FIELD(&c, struct vmainspect_layout, generation);
+	VMI_FIELD(&c, struct vmainspect_layout, pgtable_levels);
+	VMI_FIELD(&c, struct vmainspect_layout, page_shift);
+	VMI_FIELD(&c, struct vmainspect_layout, reserved);
+	vmi_field_end(&c, sizeof(struct vmainspect_layout));
+}
+
+static void vmi_abi_vma_layout(struct kunit *test)
+{
+	struct vmi_layout_check c = { test, "vmainspect_vma", 0 };
+
+	VMI_FIELD(&c, struct vmainspect_vma, start);
+	VMI_FIELD(&c, struct vmainspect_vma, end);
+	VMI_FIELD(&c, struct vmainspect_vma, vm_flags);
+	VMI_FIELD(&c, struct vmainspect_vma, uflags);
+	VMI_FIELD(&c, struct vmainspect_vma, pgoff);
+	VMI_FIELD(&c, struct vmainspect_vma, inode);
+	VMI_FIELD(&c, struct vmainspect_vma, dev_major);
+	VMI_FIELD(&c, struct vmainspect_vma, dev_minor);
+	VMI_FIELD(&c, struct vmainspect_vma, kind);
+	VMI_FIELD(&c, struct vmainspect_vma, attrs);
+	VMI_FIELD(&c, struct vmainspect_vma, name_off);
+	VMI_FIELD(&c, struct vmainspect_vma, name_len);
+	VMI_FIELD(&c, struct vmainspect_vma, page_prot);
+	vmi_field_end(&c, sizeof(struct vmainspect_vma));
+}
+
+static void vmi_abi_list_layout(struct kunit *test)
+{
+	struct vmi_layout_check c = { test, "vmainspect_vma_list", 0 };
+
+	VMI_FIELD(&c, struct vmainspect_vma_list, size);
+	VMI_FIELD(&c, struct vmainspect_vma_list, flags);
+	VMI_FIELD(&c, struct vmainspect_vma_list, start_addr);
+	VMI_FIELD(&c, struct vmainspect_vma_list, vmas);
+	VMI_FIELD(&c, struct vmainspect_vma_list, strings);
+	VMI_FIELD(&c, struct vmainspect_vma_list, vma_size);
+	VMI_FIELD(&c, struct vmainspect_vma_list, max_vmas);
+	VMI_FIELD(&c, struct vmainspect_vma_list, strings_size);
+	VMI_FIELD(&c, struct vmainspect_vma_list, nr_vmas);
+	VMI_FIELD(&c, struct vmainspect_vma_list, strings_used);
+	VMI_FIELD(&c, struct vmainspect_vma_list, out_flags);
+	VMI_FIELD(&c, struct vmainspect_vma_list, next_addr);
+	VMI_FIELD(&c, struct vmainspect_vma_list, generation);
+	VMI_FIELD(&c, struct vmainspect_vma_list, reserved);
+	vmi_field_end(&c, sizeof(struct vmainspect_vma_list));
+}
+
+static void vmi_abi_find_layout(struct kunit *test)
+{
+	struct vmi_layout_check c = { test, "vmainspect_find", 0 };
+
+	VMI_FIELD(&c, struct vmainspect_find, size);
+	VMI_FIELD(&c, struct vmainspect_find, flags);
+	VMI_FIELD(&c, struct vmainspect_find, addr);
+	VMI_FIELD(&c, struct vmainspect_find, strings);
+	VMI_FIELD(&c, struct vmainspect_find, strings_size);
+	VMI_FIELD(&c, struct vmainspect_find, out_flags);
+	VMI_FIELD(&c, struct vmainspect_find, vma);
+	VMI_FIELD(&c, struct vmainspect_find, generation);
+	VMI_FIELD(&c, struct vmainspect_find, reserved);
+	vmi_field_end(&c, sizeof(struct vmainspect_find));
+}
+
+static void vmi_abi_ioctl_numbers(struct kunit *test)
+{
+	static const struct {
+		unsigned int cmd;
+		unsigned int nr;
+		size_t size;
+	} cmds[] = {
+		{ VMAINSPECT_IOC_ATTACH, 1, sizeof(struct vmainspect_attach) },
+		{ VMAINSPECT_IOC_LAYOUT, 2, sizeof(struct vmainspect_layout) },
+		{ VMAINSPECT_IOC_LIST_VMAS, 3,
+		  sizeof(struct vmainspect_vma_list) },
+		{ VMAINSPECT_IOC_FIND_VMA, 4, sizeof(struct vmainspect_find) },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		KUNIT_EXPECT_EQ(test, _IOC_TYPE(cmds[i].cmd),
+				VMAINSPECT_IOC_MAGIC);
+		KUNIT_EXPECT_EQ(test, _IOC_NR(cmds[i].cmd), cmds[i].nr);
+		KUNIT_EXPECT_EQ(test, _IOC_DIR(cmds[i].cmd),
+				_IOC_READ | _IOC_WRITE);
+		KUNIT_EXPECT_EQ(test, (size_t)_IOC_SIZE(cmds[i].cmd),
+				cmds[i].size);
+	}
+}
+
+/* vmi_all_zero() against a byte loop, every length and alignment. */
+static void vmi_abi_all_zero(struct kunit *test)
+{
+	u8 buf[72] __aligned(8);
+	size_t off, len, i;
+
+	memset(buf, 0, sizeof(buf));
+	KUNIT_EXPECT_TRUE(test, vmi_all_zero(buf, 0));
+	for (off = 0; off < 8; off++)
+		for (len = 0; off + len <= 64; len++)
+			KUNIT_EXPECT_TRUE(test, vmi_all_zero(buf + off, len));
+
+	for (off = 0; off < 8; off++) {
+		for (len = 1; off + len <= 64; len++) {
+			for (i = 0; i < len; i++) {
+				buf[off + i] = i & 1 ? 0x80 : 0x01;
+				if (vmi_all_zero(buf + off, len))
+					KUNIT_FAIL(test, "off %zu len %zu: byte %zu non-zero, reported zero",
+						   off, len, i);
+				buf[off + i] = 0;
+			}
+			/* Bytes just outside the range do not count. */
+			if (off)
+				buf[off - 1] = 0xff;
+			buf[off + len] = 0xff;
+			KUNIT_EXPECT_TRUE(test, vmi_all_zero(buf + off, len));
+			if (off)
+				buf[off - 1] = 0;
+			buf[off + len] = 0;
+		}
+	}
+}
+
+/*
+ * Set each byte of [@off, @off + @len) of a valid @args (struct of @size)
+ * in turn and expect @check to say -EINVAL.
+ */
+#define VMI_EXPECT_RESERVED(test, type, valid, member, check) do {	\
+	type _a;							\
+	size_t _i;							\
+									\
+	for (_i = 0; _i < sizeof((valid)->member); _i++) {		\
+		_a = *(valid);						\
+		((u8 *)&_a.member)[_i] = 0x01;				\
+		KUNIT_EXPECT_EQ_MSG(test, check(&_a), -EINVAL,		\
+				    #member " byte %zu", _i);		\
+		((u8 *)&_a.member)[_i] = 0x80;				\
+		KUNIT_EXPECT_EQ_MSG(test, check(&_a), -EINVAL,		\
+				    #member " byte %zu", _i);		\
+	}								\
+} while (0)
+
+/* Each of the 32 flag bits: accepted iff in @known. */
+#define VMI_EXPECT_FLAGS(test, type, valid, known, check) do {		\
+	type _a;							\
+	int _b;								\
+									\
+	for (_b = 0; _b < 32; _b++) {					\
+		_a = *(valid);						\
+		_a.flags = 1U << _b;					\
+		KUNIT_EXPECT_EQ_MSG(test, check(&_a),			\
+				    ((known) & (1U << _b)) ? 0 : -EINVAL, \
+				    "flag bit %d", _b);			\
+	}								\
+	_a = *(valid);							\
+	_a.flags = ~0U;							\
+	KUNIT_EXPECT_EQ(test, check(&_a), -EINVAL);			\
+} while (0)
+
+static void vmi_attach_valid(struct vmainspect_attach *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->pid = 1;
+}
+
+static void vmi_abi_attach_args(struct kunit *test)
+{
+	struct vmainspect_attach v, a;
+
+	vmi_attach_valid(&v);
+	KUNIT_EXPECT_EQ(test, vmi_check_attach_args(&v), 0);
+	a = v;
+	a.flags = VMAINSPECT_ATTACH_FLAGS;
+	KUNIT_EXPECT_EQ(test, vmi_check_attach_args(&a), 0);
+
+	VMI_EXPECT_FLAGS(test, struct vmainspect_attach, &v,
+			 VMAINSPECT_ATTACH_FLAGS, vmi_check_attach_args);
+	VMI_EXPECT_RESERVED(test, struct vmainspect_attach, &v, reserved0,
+			    vmi_check_attach_args);
+	VMI_EXPECT_RESERVED(test, struct vmainspect_attach, &v, reserved,
+			    vmi_check_attach_args);
+
+	/* Output fields are ignored on input (a caller may reuse a struct). */
+	a = v;
+	a.abi_version = ~0U;
+	a.tgid = ~0U;
+	KUNIT_EXPECT_EQ(test, vmi_check_attach_args(&a), 0);
+}
+
+static void vmi_abi_attach_pid(struct kunit *test)
+{
+	struct vmainspect_attach a;
+
+	vmi_attach_valid(&a);
+	a.pid = 0;
+	KUNIT_EXPECT_EQ(test, vmi_check_attach_args(&a), -ESRCH);
+	/* The largest pid the kernel can ever hand out is accepted. */
+	a.pid = PID_MAX_LIMIT - 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_attach_args(&a), 0);
+	a.pid = (u32)-1;
+	KUNIT_EXPECT_EQ(test, vmi_check_attach_args(&a), -ESRCH);
+	a.pid = 0x80000000U;
+	KUNIT_EXPECT_EQ(test, vmi_check_attach_args(&a), -ESRCH);
+}
+
+static void vmi_abi_layout_args(struct kunit *test)
+{
+	struct vmainspect_layout v, a;
+
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	KUNIT_EXPECT_EQ(test, vmi_check_layout_args(&v), 0);
+
+	VMI_EXPECT_FLAGS(test, struct vmainspect_layout, &v, 0,
+			 vmi_check_layout_args);
+	VMI_EXPECT_RESERVED(test, struct vmainspect_layout, &v, reserved,
+			    vmi_check_layout_args);
+
+	/* Every output field set: still valid. */
+	memset(&a, 0xff, offsetof(struct vmainspect_layout, reserved));
+	a.size = sizeof(a);
+	a.flags = 0;
+	memset(a.reserved, 0, sizeof(a.reserved));
+	KUNIT_EXPECT_EQ(test, vmi_check_layout_args(&a), 0);
+}
+
+static void vmi_list_valid(struct vmainspect_vma_list *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->vma_size = VMAINSPECT_VMA_SIZE_VER0;
+	a->max_vmas = 1;
+}
+
+static void vmi_abi_list_args(struct kunit *test)
+{
+	struct vmainspect_vma_list v, a;
+
+	vmi_list_valid(&v);
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&v), 0);
+
+	VMI_EXPECT_FLAGS(test, struct vmainspect_vma_list, &v, 0,
+			 vmi_check_list_args);
+	VMI_EXPECT_RESERVED(test, struct vmainspect_vma_list, &v, reserved,
+			    vmi_check_list_args);
+
+	/* In-only fields may hold anything the checks do not restrict. */
+	a = v;
+	a.start_addr = ~0ULL;
+	a.vmas = ~0ULL;
+	a.strings = ~0ULL;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), 0);
+
+	/* Output fields are ignored on input (the cursor loop reuses it). */
+	a = v;
+	a.nr_vmas = ~0U;
+	a.strings_used = ~0U;
+	a.out_flags = ~0U;
+	a.next_addr = ~0ULL;
+	a.generation = ~0ULL;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), 0);
+}
+
+static void vmi_abi_list_max_vmas(struct kunit *test)
+{
+	struct vmainspect_vma_list a;
+
+	vmi_list_valid(&a);
+	a.max_vmas = 0;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), -EINVAL);
+	a.max_vmas = 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), 0);
+	a.max_vmas = VMAINSPECT_LIST_MAX_VMAS;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), 0);
+	a.max_vmas = VMAINSPECT_LIST_MAX_VMAS + 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), -EINVAL);
+	a.max_vmas = ~0U;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), -EINVAL);
+}
+
+static void vmi_abi_list_vma_size(struct kunit *test)
+{
+	struct vmainspect_vma_list a;
+
+	vmi_list_valid(&a);
+	a.vma_size = 0;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), -EINVAL);
+	a.vma_size = VMAINSPECT_VMA_SIZE_VER0 - 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), -EINVAL);
+	a.vma_size = VMAINSPECT_VMA_SIZE_VER0 - 8;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), -EINVAL);
+	a.vma_size = VMAINSPECT_VMA_SIZE_VER0;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), 0);
+	/* Newer userspace, larger records: the kernel zero-fills the rest. */
+	a.vma_size = VMAINSPECT_VMA_SIZE_VER0 + 8;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), 0);
+	a.vma_size = 2 * VMAINSPECT_VMA_SIZE_VER0;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), 0);
+	/* Absurd record sizes are refused rather than multiplied. */
+	a.vma_size = ~0U;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), -EINVAL);
+}
+
+static void vmi_abi_list_strings_size(struct kunit *test)
+{
+	struct vmainspect_vma_list a;
+
+	vmi_list_valid(&a);
+	a.strings_size = 0;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), 0);
+	a.strings_size = VMAINSPECT_STRINGS_MAX;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), 0);
+	a.strings_size = VMAINSPECT_STRINGS_MAX + 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), -EINVAL);
+	a.strings_size = ~0U;
+	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&a), -EINVAL);
+}
+
+static void vmi_abi_find_args(struct kunit *test)
+{
+	struct vmainspect_find v, a;
+
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	KUNIT_EXPECT_EQ(test, vmi_check_find_args(&v), 0);
+
+	VMI_EXPECT_FLAGS(test, struct vmainspect_find, &v, 0,
+			 vmi_check_find_args);
+	VMI_EXPECT_RESERVED(test, struct vmainspect_find, &v, reserved,
+			    vmi_check_find_args);
+
+	a = v;
+	a.strings_size = VMAINSPECT_STRINGS_MAX;
+	KUNIT_EXPECT_EQ(test, vmi_check_find_args(&a), 0);
+	a.strings_size = VMAINSPECT_STRINGS_MAX + 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_find_args(&a), -EINVAL);
+
+	/* Any address, and output fields set from a previous call. */
+	a = v;
+	a.addr = ~0ULL;
+	a.strings = ~0ULL;
+	a.out_flags = ~0U;
+	memset(&a.vma, 0xff, sizeof(a.vma));
+	a.generation = ~0ULL;
+	KUNIT_EXPECT_EQ(test, vmi_check_find_args(&a), 0);
+}
+
+static struct kunit_case vmi_abi_cases[] = {
+	KUNIT_CASE(vmi_abi_struct_sizes),
+	KUNIT_CASE(vmi_abi_attach_layout),
+	KUNIT_CASE(vmi_abi_layout_layout),
+	KUNIT_CASE(vmi_abi_vma_layout),
+	KUNIT_CASE(vmi_abi_list_layout),
+	KUNIT_CASE(vmi_abi_find_layout),
+	KUNIT_CASE(vmi_abi_ioctl_numbers),
+	KUNIT_CASE(vmi_abi_all_zero),
+	KUNIT_CASE(vmi_abi_attach_args),
+	KUNIT_CASE(vmi_abi_attach_pid),
+	KUNIT_CASE(vmi_abi_layout_args),
+	KUNIT_CASE(vmi_abi_list_args),
+	KUNIT_CASE(vmi_abi_list_max_vmas),
+	KUNIT_CASE(vmi_abi_list_vma_size),
+	KUNIT_CASE(vmi_abi_list_strings_size),
+	KUNIT_CASE(vmi_abi_find_args),
+	{}
+};
+
+static struct kunit_suite vmi_abi_suite = {
+	.name = "vmainspect_abi",
+	.test_cases = vmi_abi_cases,
+};
+
+/*
+ * vmi_copy_args() on user memory.  The argument struct of these tests is
+ * a stand-in with the ABI's shape: __u32 size first, then payload.
+ */
+struct vmi_test_args {
+	u32 size;
+	u32 flags;
+	u64 a;
+	u64 b;
+	u64 c;
+	u64 d;
+};
+
+#define VMI_TEST_ARGS_PAGES	2
+
+struct vmi_uaccess {
+	u8 __user *umem;		/* VMI_TEST_ARGS_PAGES pages */
+	u8 *kbuf;			/* staging for copy_to_user() */
+};
+
+static int vmi_uaccess_init(struct kunit *test)
+{
+	struct vmi_uaccess *u;
+	unsigned long addr;
+
+	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	u->kbuf = kunit_kzalloc(test, VMI_TEST_ARGS_PAGES * PAGE_SIZE,
+				GFP_KERNEL);
+	if (!u->kbuf)
+		return -ENOMEM;
+	addr = vmi_test_user_map(test, VMI_TEST_ARGS_PAGES * PAGE_SIZE);
+	if (!addr) {
+		kunit_err(test, "no user memory for the test\n");
+		return -ENOMEM;
+	}
+	u->umem = (u8 __user *)addr;
+	test->priv = u;
+	return 0;
+}
+
+/* Put @len bytes of @src at user offset @off, the rest of umem zeroed. */
+static void vmi_uput(struct kunit *test, const void *src, size_t len,
+		     size_t off)
+{
+	struct vmi_uaccess *u = test->priv;
+
+	memset(u->kbuf, 0, VMI_TEST_ARGS_PAGES * PAGE_SIZE);
+	memcpy(u->kbuf + off, src, len);
+	KUNIT_ASSERT_EQ(test, copy_to_user(u->umem, u->kbuf,
+					   VMI_TEST_ARGS_PAGES * PAGE_SIZE),
+			0);
+}
+
+static void vmi_fill_args(struct vmi_test_args *a, u32 size)
+{
+	a->size = size;
+	a->flags = 0x11111111;
+	a->a = 0x2222222222222222ULL;
+	a->b = 0x3333333333333333ULL;
+	a->c = 0x4444444444444444ULL;
+	a->d = 0x5555555555555555ULL;
+}
+
+static void vmi_uaccess_exact(struct kunit *test)
+{
+	struct vmi_uaccess *u = test->priv;
+	struct vmi_test_args in, out;
+
+	vmi_fill_args(&in, sizeof(in));
+	vmi_uput(test, &in, sizeof(in), 0);
+	memset(&out, 0xaa, sizeof(out));
+	KUNIT_EXPECT_EQ(test, vmi_copy_args(&out, sizeof(out), sizeof(out),
+					    u->umem), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&in, &out, sizeof(in)), 0);
+}
+
+static void vmi_uaccess_below_min(struct kunit *test)
+{
+	struct vmi_uaccess *u = test->priv;
+	struct vmi_test_args in, out;
+	u32 size;
+
+	/* Every size below the first published one is refused. */
+	for (size = 0; size < sizeof(in); size++) {
+		vmi_fill_args(&in, size);
+		vmi_uput(test, &in, sizeof(in), 0);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    vmi_copy_args(&out, sizeof(out),
+						  sizeof(out), u->umem),
+				    -EINVAL, "size %u", size);
+	}
+}
+
+/* Older userspace: a shorter struct is zero-extended. */
+static void vmi_uaccess_short(struct kunit *test)
+{
+	struct vmi_uaccess *u = test->priv;
+	struct vmi_test_args in, out;
+	size_t min = offsetof(struct vmi_test_args, b);
+	u32 size;
+
+	for (size = min; size <= sizeof(in); size += sizeof(u64)) {
+		vmi_fill_args(&in, size);
+		vmi_uput(test, &in, sizeof(in), 0);
+		memset(&out, 0xaa, sizeof(out));
+		KUNIT_EXPECT_EQ_MSG(test, vmi_copy_args(&out, sizeof(out), min,
+							u->umem),
+				    0, "size %u", size);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&in, &out, size), 0,
+				    "size %u: prefix differs", size);
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      vmi_all_zero((u8 *)&out + size,
+						   sizeof(out) - size),
+				      "size %u: tail not zeroed", size);
+	}
+}
+
+/* Newer userspace: a longer struct is fine if the unknown tail is zero. */
+static void vmi_uaccess_long_zero_tail(struct kunit *test)
+{
+	struct vmi_uaccess *u = test->priv;
+	struct vmi_test_args in, out;
+	static const u32 sizes[] = {
+		sizeof(struct vmi_test_args) + 1,
+		sizeof(struct vmi_test_args) + 8,
+		sizeof(struct vmi_test_args) + 64,
+		PAGE_SIZE,
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		vmi_fill_args(&in, sizes[i]);
+		vmi_uput(test, &in, sizeof(in), 0);
+		memset(&out, 0xaa, sizeof(out));
+		KUNIT_EXPECT_EQ_MSG(test, vmi_copy_args(&out, sizeof(out),
+							sizeof(out), u->umem),
+				    0, "size %u", sizes[i]);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&in, &out, sizeof(in)), 0,
+				    "size %u", sizes[i]);
+	}
+}
+
+static void vmi_uaccess_long_nonzero_tail(struct kunit *test)
+{
+	struct vmi_uaccess *u = test->priv;
+	struct vmi_test_args in, out;
+	const size_t k = sizeof(in);
+	const u32 usize = k + 64;
+	size_t pos;
+
+	vmi_fill_args(&in, usize);
+	for (pos = k; pos < usize; pos++) {
+		vmi_uput(test, &in, sizeof(in), 0);
+		KUNIT_ASSERT_EQ(test, put_user((u8)0x01, u->umem + pos), 0);
+		KUNIT_EXPECT_EQ_MSG(test, vmi_copy_args(&out, sizeof(out),
+							sizeof(out), u->umem),
+				    -E2BIG, "non-zero byte at %zu of %u", pos,
+				    usize);
+	}
+	/* Bytes beyond the caller's size are not the caller's business. */
+	vmi_uput(test, &in, sizeof(in), 0);
+	KUNIT_ASSERT_EQ(test, put_user((u8)0x01, u->umem + usize), 0);
+	KUNIT_EXPECT_EQ(test, vmi_copy_args(&out, sizeof(out), sizeof(out),
+					    u->umem), 0);
+}
+
+static void vmi_uaccess_fault(struct kunit *test)
+{
+	struct vmi_uaccess *u = test->priv;
+	struct vmi_test_args in, out;
+	u8 __user *second = u->umem + PAGE_SIZE;
+
+	/* Unmap the second page: structs reaching into it fault. */
+	KUNIT_ASSERT_EQ(test, vm_munmap((unsigned long)second, PAGE_SIZE), 0);
+
+	KUNIT_EXPECT_EQ(test, vmi_copy_args(&out, sizeof(out), sizeof(out),
+					    NULL), -EFAULT);
+	KUNIT_EXPECT_EQ(test, vmi_copy_args(&out, sizeof(out), sizeof(out),
+					    second), -EFAULT);
+
+	/* The size word is readable, the rest of the struct is not. */
+	vmi_fill_args(&in, sizeof(in));
+	KUNIT_ASSERT_EQ(test, copy_to_user(second - sizeof(in.size), &in.size,
+					   sizeof(in.size)), 0);
+	KUNIT_EXPECT_EQ(test, vmi_copy_args(&out, sizeof(out), sizeof(out),
+					    second - sizeof(in.size)),
+			-EFAULT);
+}
+
+static struct kunit_case vmi_uaccess_cases[] = {
+	KUNIT_CASE(vmi_uaccess_exact),
+	KUNIT_CASE(vmi_uaccess_below_min),
+	KUNIT_CASE(vmi_uaccess_short),
+	KUNIT_CASE(vmi_uaccess_long_zero_tail),
+	KUNIT_CASE(vmi_uaccess_long_nonzero_tail),
+	KUNIT_CASE(vmi_uaccess_fault),
+	{}
+};
+
+static struct kunit_suite vmi_uaccess_suite = {
+	.name = "vmainspect_uaccess",
+	.init = vmi_uaccess_init,
+	.test_cases = vmi_uaccess_cases,
+};
+
+kunit_test_suites(&vmi_abi_suite, &vmi_uaccess_suite);

@@ -1,0 +1,296 @@
+#!/bin/bash
+# Run a command in a throwaway QEMU VM on a stock Debian kernel, with the
+# vmainspect module loaded.
+#
+# Usage: scripts/vm-run.sh [OPTIONS] -- COMMAND [ARGS...]
+#
+#   --kernel 5.10|6.1|6.12  kernel to boot (default 6.12)
+#   --module PATH           module to insmod (default: the last line printed
+#                           by `scripts/build-module.sh KERNEL`)
+#   --no-module             boot without a module
+#   --tool PATH             put PATH at /usr/bin/<basename> (default:
+#                           userspace/vmainspect; skipped with a warning if absent)
+#   --no-tool               do not add the tool
+#   --add PATH              copy PATH to /root/<basename> (repeatable); dynamic
+#                           ELFs bring their interpreter and libraries
+#   --user UID              run COMMAND as UID (gid = UID, no groups; users:
+#                           0 root, 1000 user, 1001 other); default root
+#   --la57                  -cpu max: 5-level paging guest
+#   --kvm                   -accel kvm -cpu host instead of TCG
+#   --mem MB                guest memory (default $MEM or 1024)
+#   --timeout SEC           kill the VM after SEC seconds (default 600)
+#   --append ARGS           extra kernel command line
+#   --vmlinuz PATH          boot this kernel image instead of the stock one
+#                           (needs --module or --no-module)
+#   -v, --verbose           progress, timings and the VM console on stderr
+#   -h, --help              this help
+#
+# Inside: busybox, /dev/vmainspect, debugfs on /sys/kernel/debug, tmpfs on
+# /tmp and /dev/shm, cwd /root (mode 1777), PATH=/root:/usr/bin:/bin:/usr/sbin:/sbin.
+# COMMAND's stdout arrives byte-exact on stdout; its stderr (and kernel
+# errors printed meanwhile) on stderr.
+#
+# Exit status: COMMAND's; 124 timeout; 125 kernel splat (BUG, Oops, WARNING,
+# KASAN, lockdep, panic, ... in dmesg; printed on stderr) when COMMAND
+# itself succeeded; 123 the VM could not run COMMAND (insmod failed, boot
+# failed, died without a splat); 2 usage error.
+#
+# Examples:
+#   scripts/vm-run.sh -- vmainspect layout self
+#   scripts/vm-run.sh --kernel 5.10 --add userspace/tests/t_maps -- t_maps
+#   scripts/vm-run.sh --user 1000 -- vmainspect maps 1      # expect EPERM
+#   scripts/vm-run.sh --la57 -- sh -c 'grep -o la57 /proc/cpuinfo | head -1'
+#   scripts/vm-run.sh --add /usr/bin/env -- env -i true
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SPLAT_RE='BUG:|Oops|Kernel panic|WARNING:|KASAN|UBSAN|KFENCE|kernel BUG at|general protection fault|Call Trace:|refcount_t:|list_add corruption|list_del corruption|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|suspicious RCU usage|stack-protector|detected stall|soft lockup|hard LOCKUP|blocked for more than|double fault|Unable to handle|unable to handle'
+# Kernel lines about user-space crashes (a test may crash on purpose).
+SPLAT_IGNORE_RE='^(\[[ 0-9.]+\] )?(traps: |.*\[[0-9]+\]: segfault at )'
+
+usage() {
+	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$0"
+	exit "${1:-2}"
+}
+
+now() { echo "${EPOCHREALTIME/./}"; } # microseconds
+secs() { printf '%d.%02d' $(($1 / 1000000)) $(($1 % 1000000 / 10000)); }
+
+parse_args() {
+	KSHORT=6.12 MODULE="" NO_MODULE=0 TOOL="$VMI_ROOT/userspace/vmainspect" TOOL_SET=0
+	RUN_UID=0 LA57=0 KVM=0 VM_MEM=${MEM:-1024} TIMEOUT=600 APPEND="" VMLINUZ_ARG=""
+	ADDS=()
+	while (($#)); do
+		case $1 in
+		--kernel) KSHORT=${2:?}; shift ;;
+		--module) MODULE=${2:?}; shift ;;
+		--no-module) NO_MODULE=1 ;;
+		--tool) TOOL=${2:?}; TOOL_SET=1; shift ;;
+		--no-tool) TOOL="" ;;
+		--add) ADDS+=("${2:?}"); shift ;;
+		--user) RUN_UID=${2:?}; shift ;;
+		--la57) LA57=1 ;;
+		--kvm) KVM=1 ;;
+		--mem) VM_MEM=${2:?}; shift ;;
+		--timeout) TIMEOUT=${2:?}; shift ;;
+		--append) APPEND=${2?}; shift ;;
+		--vmlinuz) VMLINUZ_ARG=${2:?}; shift ;;
+		-v | --verbose) VMI_VERBOSE=1 ;;
+		-h | --help) usage 0 ;;
+		--) shift; break ;;
+		*) echo "vm-run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+		esac
+		shift
+	done
+	(($#)) || { echo "vm-run.sh: no COMMAND (try --help)" >&2; exit 2; }
+	CMD=("$@")
+	[[ $KSHORT =~ ^(5\.10|6\.1|6\.12)$ ]] || { echo "vm-run.sh: --kernel 5.10|6.1|6.12" >&2; exit 2; }
+	[[ $RUN_UID =~ ^[0-9]+$ && $VM_MEM =~ ^[0-9]+$ && $TIMEOUT =~ ^[0-9]+$ ]] ||
+		{ echo "vm-run.sh: --user, --mem and --timeout take numbers" >&2; exit 2; }
+	if [[ -n $VMLINUZ_ARG && -z $MODULE && $NO_MODULE == 0 ]]; then
+		echo "vm-run.sh: --vmlinuz needs --module PATH or --no-module" >&2
+		exit 2
+	fi
+	export VMI_VERBOSE=${VMI_VERBOSE:-0}
+}
+
+# Sets VMLINUZ (and KREL when it is a stock kernel).
+resolve_kernel() {
+	KREL=""
+	if [[ -n $VMLINUZ_ARG ]]; then
+		VMLINUZ=$VMLINUZ_ARG
+	else
+		local envs
+		envs=$("$VMI_ROOT/scripts/kernels.sh" env "$KSHORT") || vmi_die "kernels.sh env $KSHORT failed"
+		eval "$envs"
+	fi
+	[[ -r $VMLINUZ ]] || vmi_die "kernel image $VMLINUZ not readable"
+}
+
+# Sets MODULE to the .ko to load, or "".
+resolve_module() {
+	if ((NO_MODULE)); then
+		MODULE=""
+		return
+	fi
+	if [[ -z $MODULE ]]; then
+		local b=$VMI_ROOT/scripts/build-module.sh out
+		[[ -x $b ]] || vmi_die "$b not found: pass --module PATH or --no-module"
+		out=$("$b" "$KSHORT") || vmi_die "scripts/build-module.sh $KSHORT failed"
+		[[ $VMI_VERBOSE == 0 ]] || printf '%s\n' "$out" >&2
+		MODULE=$(printf '%s\n' "$out" | awk 'NF { l = $0 } END { print l }')
+	fi
+	[[ -f $MODULE ]] || vmi_die "module '$MODULE' not found"
+	MODULE=$(realpath "$MODULE")
+	if [[ -n $KREL ]]; then
+		local vm
+		vm=$(modinfo -F vermagic "$MODULE" 2>/dev/null | awk '{ print $1 }') || true
+		[[ -z $vm || $vm == "$KREL" ]] || vmi_warn "$MODULE is built for $vm, booting $KREL"
+	fi
+}
+
+resolve_tool() {
+	[[ -n $TOOL ]] || return 0
+	if [[ ! -f $TOOL ]]; then
+		if ((TOOL_SET)); then vmi_die "tool $TOOL not found"; fi
+		vmi_warn "$TOOL not built (make -C userspace); running without it"
+		TOOL=""
+	fi
+}
+
+# Live reader of the console: keeps the whole console in $T/console.log,
+# prints COMMAND's stderr (between the BEGIN and END markers) to stderr,
+# and with -v everything else too. \r and terminal escapes are dropped.
+console_reader() {
+	sed -u -E 's/\r//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[()][A-Z0-9]//g; s/\x1b[^[()]//g' <"$T/con.fifo" |
+		tee "$T/console.log" |
+		awk -v verbose="$VMI_VERBOSE" '
+			function err(s) { print s > "/dev/stderr"; fflush("/dev/stderr") }
+			/@@VMI-BEGIN / { state = 1; blank = 0; if (verbose) err("[console] " $0); next }
+			/@@VMI-END rc=/ {
+				# The line break init puts before the marker shows as one
+				# blank line: drop that one.
+				for (; blank > 1; blank--) err("")
+				state = 2; if (verbose) err("[console] " $0); next
+			}
+			state == 1 {
+				if ($0 == "") { blank++; next }
+				for (; blank > 0; blank--) err("")
+				err($0); next
+			}
+			verbose { err("[console] " $0) }'
+}
+
+run_qemu() {
+	local accel=(-accel tcg) cpu=() cmdline="console=ttyS0 quiet panic=-1"
+	((LA57)) && cpu=(-cpu max)
+	((KVM)) && accel=(-accel kvm) cpu=(-cpu host)
+	[[ -z $APPEND ]] || cmdline+=" $APPEND"
+	mkfifo "$T/con.fifo" "$T/out.fifo"
+	console_reader &
+	CONPID=$!
+	cat "$T/out.fifo" &
+	OUTPID=$!
+	# No default devices (NIC, VGA, ...); ttyS0 = console, ttyS1 = stdout.
+	# -no-reboot: poweroff -f and panic=-1 both end QEMU.
+	QEMU=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
+		"${accel[@]}" "${cpu[@]}" -m "$VM_MEM" -smp 2
+		-kernel "$VMLINUZ" -initrd "$T/initrd.gz" -append "$cmdline"
+		-chardev "file,id=con,path=$T/con.fifo" -serial chardev:con
+		-chardev "file,id=out,path=$T/out.fifo" -serial chardev:out)
+	vmi_log "${QEMU[*]}"
+	timeout -k 5 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>"$T/qemu.err" &
+	QPID=$!
+	QRC=0
+	wait "$QPID" || QRC=$?
+	QPID=""
+	unblock_readers
+	wait "$OUTPID" "$CONPID" || true
+}
+
+# If QEMU died before opening a FIFO, its reader still blocks in open():
+# an O_RDWR open (never blocks) wakes it, and it then reads EOF.
+unblock_readers() {
+	local f fd
+	for f in "$T/con.fifo" "$T/out.fifo"; do
+		if [[ -p $f ]]; then
+			exec {fd}<>"$f"
+			exec {fd}>&-
+		fi
+	done
+}
+
+cleanup() {
+	if [[ -n ${QPID:-} ]]; then
+		kill "$QPID" 2>/dev/null || true # timeout passes it on to QEMU
+		wait "$QPID" 2>/dev/null || true
+		unblock_readers
+	fi
+	[[ -z ${T:-} ]] || rm -rf "$T"
+}
+
+# Lines of the console log between two markers (exclusive).
+section() { # START_RE END_RE
+	awk -v s="$1" -v e="$2" '$0 ~ e { on = 0 } on { print } $0 ~ s { on = 1 }' "$T/console.log"
+}
+
+# Print splat regions of stdin (a kernel log) to stdout: each matching line
+# with the line before it and up to 60 after, until an "end trace" line.
+splats() {
+	awk -v re="$SPLAT_RE" -v ign="$SPLAT_IGNORE_RE" '
+		{ hit = ($0 ~ re && $0 !~ ign) }
+		hit { if (!upto && NR > 1) print prev; upto = NR + 60 }
+		upto && NR <= upto { print; if ($0 ~ /---\[ end (trace|Kernel panic)/) upto = 0; next }
+		{ upto = 0; prev = $0 }'
+}
+
+analyse() {
+	local rc="" log=$T/console.log kernlog sp begin_up end_up
+	[[ -f $log ]] || : >"$log"
+	rc=$(sed -n 's/.*@@VMI-END rc=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+	begin_up=$(sed -n 's/.*@@VMI-BEGIN uptime=\([0-9.]*\)@@.*/\1/p' "$log" | tail -n 1)
+	if grep -q '@@VMI-DMESG-END@@' "$log"; then
+		kernlog=$(section '@@VMI-DMESG@@' '@@VMI-DMESG-END@@')
+	else
+		kernlog=$(cat "$log") # died early: only the console has the story
+	fi
+	sp=$(printf '%s\n' "$kernlog" | splats)
+	vmi_log "boot to command: ${begin_up:-?} s guest uptime; qemu exit status $QRC"
+
+	if [[ -n $sp ]]; then
+		printf 'vm-run.sh: kernel splat on %s:\n%s\n' "${KREL:-$VMLINUZ}" "$sp" >&2
+	fi
+	if ((QRC == 124 || QRC == 137)); then
+		[[ -n $sp ]] || { echo "vm-run.sh: console tail:" >&2; tail -n 30 "$log" >&2; }
+		vmi_warn "timed out after $TIMEOUT s; VM killed"
+		return 124
+	fi
+	if grep -q '@@VMI-ERROR@@' "$log"; then
+		sed -n 's/.*@@VMI-ERROR@@ /vm-run.sh: /p' "$log" >&2
+		[[ -n $sp ]] || { echo "vm-run.sh: dmesg tail:" >&2; printf '%s\n' "$kernlog" | tail -n 15 >&2; }
+		return 123
+	fi
+	if [[ -z $rc ]]; then
+		if [[ -z $sp ]]; then
+			echo "vm-run.sh: the VM ended before COMMAND finished (qemu status $QRC); console tail:" >&2
+			tail -n 40 "$log" >&2
+			[[ ! -s $T/qemu.err ]] || cat "$T/qemu.err" >&2
+			return 123
+		fi
+		return 125
+	fi
+	if [[ -n $sp ]]; then
+		((rc != 0)) || rc=125
+	fi
+	return "$rc"
+}
+
+main() {
+	local t0 t1 rc=0
+	parse_args "$@"
+	t0=$(now)
+	for c in qemu-system-x86_64:qemu-system-x86 cpio:cpio busybox:busybox-static gcc:gcc; do
+		command -v "${c%%:*}" >/dev/null || vmi_die "${c%%:*} missing: run scripts/deps.sh (package ${c#*:})"
+	done
+	resolve_kernel
+	resolve_module
+	resolve_tool
+	T=$(mktemp -d "${TMPDIR:-/tmp}/vm-run.XXXXXX")
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	local mk=("$VMI_ROOT/scripts/mkinitramfs.sh" -o "$T/initrd.gz" --uid "$RUN_UID")
+	[[ -z $MODULE ]] || mk+=(--module "$MODULE")
+	[[ -z $TOOL ]] || mk+=(--tool "$TOOL")
+	local a
+	for a in "${ADDS[@]}"; do mk+=(--add "$a"); done
+	"${mk[@]}" -- "${CMD[@]}"
+	t1=$(now)
+	vmi_log "kernel ${KREL:-$VMLINUZ}, module ${MODULE:-none}, tool ${TOOL:-none}; prepared in $(secs $((t1 - t0))) s"
+	run_qemu
+	analyse || rc=$?
+	vmi_log "VM run $(secs $(($(now) - t1))) s, total $(secs $(($(now) - t0))) s, exit $rc"
+	return "$rc"
+}
+
+main "$@"; exit

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Run the VM integration suite (userspace/tests/vm-tests.sh) on stock kernels.
+#
+# Usage: scripts/vm-tests.sh [--kernel SHORT]... [--la57] [--kvm] [--timeout SEC] [-v]
+#
+#   --kernel SHORT   5.10, 6.1, 6.12, or 6.12-la57 (6.12 on a 5-level-paging
+#                    guest); repeatable.  Default: 5.10 6.1 6.12 6.12-la57.
+#   --la57           boot every given kernel on a 5-level-paging guest
+#   --kvm            passed to vm-run.sh (KVM instead of TCG)
+#   --timeout SEC    per VM (default 900)
+#   -v               also show the suite's info lines and vm-run.sh progress
+#
+# Every PASS/FAIL line of the suite is printed with the kernel in front
+# (`PASS [6.12] zoo: ...`).  A VM that does not boot, times out, splats or
+# ends without the suite's summary line is a FAIL line for that kernel.
+# Ends with the total "N passed, N failed"; exit status 1 on any failure.
+# Logs: $VMI_CACHE/vm-tests/<kernel>.{out,err}.
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(dirname "$here")
+VMI_CACHE=${VMI_CACHE:-/var/cache/vmainspect}
+
+kernels=()
+la57=0
+verbose=0
+timeout=900
+extra=()
+while (($#)); do
+	case $1 in
+	--kernel) kernels+=("${2:?--kernel needs a value}"); shift 2 ;;
+	--la57) la57=1; shift ;;
+	--kvm) extra+=(--kvm); shift ;;
+	--timeout) timeout=${2:?}; shift 2 ;;
+	-v|--verbose) verbose=1; shift ;;
+	-h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+	*) echo "vm-tests.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+	esac
+done
+((${#kernels[@]})) || kernels=(5.10 6.1 6.12 6.12-la57)
+((verbose)) && extra+=(-v)
+
+logdir=$VMI_CACHE/vm-tests
+mkdir -p "$logdir" || { echo "vm-tests.sh: cannot create $logdir" >&2; exit 2; }
+
+passes=0
+fails=0
+ok() { echo "PASS $*"; passes=$((passes + 1)); }
+ko() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+# Build the test programs (and the tool, if its Makefile is there).
+if [[ -f $top/userspace/Makefile ]]; then
+	build=(make -s -C "$top/userspace")
+else
+	build=(make -s -C "$top/userspace/tests")
+fi
+if ! blog=$("${build[@]}" 2>&1) ||
+   ! blog2=$(make -s -C "$top/userspace/tests" 2>&1 && make -s -C "$top/userspace/demo" 2>&1); then
+	ko "vm-tests: build of the test programs failed: ${blog:-} ${blog2:-}"
+	echo "$passes passed, $fails failed"
+	exit 1
+fi
+
+adds=()
+for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vm-tests.sh; do
+	adds+=(--add "$top/userspace/tests/$f")
+done
+adds+=(--add "$top/userspace/demo/vmi-demo")
+for f in /bin/bash /usr/bin/tail; do
+	[[ -x $f ]] && adds+=(--add "$f")
+done
+
+for k in "${kernels[@]}"; do
+	short=${k%-la57}
+	opts=(--kernel "$short" --timeout "$timeout")
+	label=$k
+	if [[ $k == *-la57 ]] || ((la57)); then
+		opts+=(--la57)
+		label=$short-la57
+	fi
+	out=$logdir/$label.out
+	err=$logdir/$label.err
+	t0=$EPOCHREALTIME
+	"$here/vm-run.sh" "${opts[@]}" "${extra[@]}" "${adds[@]}" -- sh /root/vm-tests.sh \
+		>"$out" 2>"$err"
+	rc=$?
+	t1=$EPOCHREALTIME
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	nf=0
+	summary=
+	while IFS= read -r l; do
+		case $l in
+		"PASS "*) echo "PASS [$label] ${l#PASS }"; passes=$((passes + 1)) ;;
+		"FAIL "*) echo "FAIL [$label] ${l#FAIL }"; fails=$((fails + 1)); nf=$((nf + 1)) ;;
+		*" passed, "*" failed") summary=$l ;;
+		*) ((verbose)) && echo "     [$label] $l" ;;
+		esac
+	done < <(tr -d '\r' <"$out")
+	case $rc in
+	0|1) ;;
+	124) ko "[$label] vm: timed out after ${timeout}s (logs: $out, $err)" ;;
+	125) ko "[$label] vm: kernel splat: $(grep -m3 -E 'BUG|WARNING|Oops|KASAN|lockdep|panic|splat' "$err" | tr '\n' ' ')" ;;
+	123) ko "[$label] vm: could not run the suite (boot/insmod failed): $(tail -n 5 "$err" | tr '\n' ' ')" ;;
+	*) ko "[$label] vm: vm-run.sh exit status $rc: $(tail -n 5 "$err" | tr '\n' ' ')" ;;
+	esac
+	if [[ -z $summary ]] && ((rc != 124 && rc != 123)); then
+		ko "[$label] vm: the suite did not finish (no summary line; logs: $out, $err)"
+	elif ((rc == 1 && nf == 0)); then
+		ko "[$label] vm: suite exit status 1 without a FAIL line"
+	fi
+	echo "     [$label] ${summary:-no summary}; VM run ${secs} s (vm-run.sh exit $rc)"
+done
+
+echo "$passes passed, $fails failed"
+((fails == 0))

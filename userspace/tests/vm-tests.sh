@@ -1,0 +1,213 @@
+#!/bin/sh
+# shellcheck shell=sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-tests.sh: the integration suite, run inside the test VM (busybox sh) as
+# root, cwd /root, by scripts/vm-tests.sh on the host:
+#   scripts/vm-run.sh --add <test binaries> --add this --add /bin/bash
+#       --add /usr/bin/tail -- sh /root/vm-tests.sh
+# Test binaries are in /root (also on PATH), the tool is vmainspect on PATH.
+#
+# Every check prints "PASS name" or "FAIL name: reason"; the suites' own
+# lines are passed through with a prefix.  Ends with "N passed, N failed";
+# exit status 1 on any failure.
+
+cd /root || exit 1
+T=/root
+PASSES=0
+FAILS=0
+PIDS=
+OUT=/tmp/vmi-tests.$$
+mkdir -p "$OUT"
+
+ok() { echo "PASS $*"; PASSES=$((PASSES + 1)); }
+ko() { echo "FAIL $*"; FAILS=$((FAILS + 1)); }
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.2 2>/dev/null
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+# suite NAME CMD...: run a program that prints PASS/FAIL lines; prefix and
+# count them.  A non-zero exit without any FAIL line, or a missing
+# summary line, is a FAIL of its own.
+suite() {
+	name=$1
+	shift
+	start=$(cut -d' ' -f1 /proc/uptime)
+	"$@" >"$OUT/out" 2>"$OUT/err"
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	nf=0
+	summary=
+	while IFS= read -r l; do
+		case $l in
+		"PASS "*) echo "PASS $name: ${l#PASS }"; PASSES=$((PASSES + 1)) ;;
+		"FAIL "*) echo "FAIL $name: ${l#FAIL }"; FAILS=$((FAILS + 1)); nf=$((nf + 1)) ;;
+		*" passed, "*" failed") summary=$l ;;
+		*) echo "  $name: $l" ;;
+		esac
+	done <"$OUT/out"
+	if [ "$rc" -ne 0 ] && [ "$nf" -eq 0 ]; then
+		ko "$name: exit status $rc without a FAIL line: $(head -c 400 "$OUT/err" | tr '\n' ' ')"
+	elif [ -z "$summary" ]; then
+		ko "$name: no summary line (crashed?): $(head -c 400 "$OUT/err" | tr '\n' ' ')"
+	fi
+	[ -s "$OUT/err" ] && [ "$rc" -eq 0 ] && sed "s/^/  $name stderr: /" "$OUT/err" | head -5
+	echo "  $name: $summary (exit $rc, $(awk "BEGIN{printf \"%.1f\", $end - $start}") s)"
+}
+
+# wait_exec PID PATH: until PID has exec'd PATH (max ~10 s)
+wait_exec() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+echo "  kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus," \
+	"la57 cpu flag: $(grep -qw la57 /proc/cpuinfo && echo yes || echo no)"
+
+# ---- basics ----
+if [ -c /dev/vmainspect ]; then ok "basics: /dev/vmainspect exists"; else ko "basics: /dev/vmainspect: missing"; fi
+if command -v vmainspect >/dev/null; then ok "basics: vmainspect on PATH"; else ko "basics: vmainspect not on PATH"; fi
+
+# ---- targets ----
+"$T/vmi-zoo" --sigwait >"$OUT/zoo" 2>&1 &
+ZOO=$!
+PIDS="$PIDS $ZOO"
+i=0
+while ! grep -q '^READY' "$OUT/zoo" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+ZBRK=$(awk '$1 == "BRK" { print $2 }' "$OUT/zoo")
+if grep -q "^READY $ZOO\$" "$OUT/zoo"; then
+	ok "zoo: started (pid $ZOO, $(grep -c . "/proc/$ZOO/maps") lines in maps)"
+else
+	ko "zoo: did not become ready: $(head -c 300 "$OUT/zoo")"
+fi
+region() { awk -v n="$1" '$1 == "REGION" && $2 == n { print $3 }' "$OUT/zoo"; }
+
+BASH=
+if [ -x "$T/bash" ]; then
+	"$T/bash" -c 'sleep 1000; :' </dev/null >/dev/null 2>&1 &
+	BASH=$!
+	PIDS="$PIDS $BASH"
+	wait_exec "$BASH" "$T/bash" || ko "targets: bash did not start"
+fi
+TAIL=
+if [ -x "$T/tail" ]; then
+	"$T/tail" -f /dev/null </dev/null >/dev/null 2>&1 &
+	TAIL=$!
+	PIDS="$PIDS $TAIL"
+	wait_exec "$TAIL" "$T/tail" || ko "targets: tail did not start"
+fi
+sleep 1000 >/dev/null 2>&1 &
+BBSLEEP=$!
+PIDS="$PIDS $BBSLEEP"
+sleep 0.3
+
+# ---- maps/layout/find vs /proc ----
+if [ -n "$ZBRK" ]; then
+	suite zoo "$T/vmi-check-maps" --find --brk "$ZBRK" "$ZOO"
+fi
+[ -n "$BASH" ] && suite bash "$T/vmi-check-maps" --find "$BASH"
+[ -n "$TAIL" ] && suite tail "$T/vmi-check-maps" --find "$TAIL"
+suite busybox-sleep "$T/vmi-check-maps" --find "$BBSLEEP"
+suite all "$T/vmi-check-maps" --all
+
+# ---- the raw ioctl ABI ----
+suite abi "$T/vmi-abi-test"
+
+# ---- access rules as uid 1000 and 1001 ----
+# Unprivileged users must be able to reach /root at all.
+if [ "$(stat -c %a /)" = 700 ]; then
+	ko "env: / is mode 700 in the VM, uid 1000 cannot run anything (vm-run/initramfs); chmod 755 / to go on"
+	chmod 755 /
+fi
+if command -v runas >/dev/null; then
+	runas 1001 "$T/vmi-access-test" --sleeper </dev/null >/dev/null 2>&1 &
+	S1001=$!
+	runas 1000 "$T/vmi-access-test" --sleeper </dev/null >/dev/null 2>&1 &
+	S1000=$!
+	PIDS="$PIDS $S1001 $S1000"
+	wait_exec "$S1001" "$T/vmi-access-test"
+	wait_exec "$S1000" "$T/vmi-access-test"
+	suite access-uid1000 runas 1000 "$T/vmi-access-test" --other "$S1001"
+	suite access-uid1001 runas 1001 "$T/vmi-access-test" --other "$S1000"
+else
+	echo "  no runas helper: the access test drops privileges itself"
+	suite access-uid1000 "$T/vmi-access-test" --drop 1000 --other-uid 1001
+	suite access-uid1001 "$T/vmi-access-test" --drop 1001 --other-uid 1000
+fi
+
+# ---- the CLI ----
+# cli NAME EXPECTED_STATUS PATTERN CMD...: exit status and an extended
+# regexp the output (stdout+stderr) must match ("" = anything)
+cli() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$OUT/cli" 2>&1
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		ko "cli: $name: exit $rc, expected $want: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$OUT/cli"; then
+		ko "cli: $name: output does not match /$pat/: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
+	else
+		ok "cli: $name"
+	fi
+}
+A=$(region anon_private)
+[ -n "$A" ] && cli "find anon region" 0 '"contains": ?true' vmainspect --json find "$ZOO" "$A"
+A=$(region guard)
+[ -n "$A" ] && cli "find PROT_NONE guard" 0 '"perms": ?"---p"' vmainspect find "$ZOO" "$A" --json
+A=$(region file_newline)
+[ -n "$A" ] && cli "find file with newline in its name (JSON escape)" 0 'vmi zoo\\nnewline' \
+	vmainspect --json find "$ZOO" "$A"
+A=$(region file_shared)
+[ -n "$A" ] && cli "find shared file mapping" 0 '"perms": ?"rw-s"' vmainspect --json find "$ZOO" "$A"
+A=$(region anon_named)
+[ -n "$A" ] && cli "find PR_SET_VMA named region" 0 '\[anon:vmi-zoo named\]' vmainspect --json find "$ZOO" "$A"
+A=$(region growsdown)
+[ -n "$A" ] && cli "find MAP_GROWSDOWN region" 0 '"gd"' vmainspect --json find "$ZOO" "$A"
+A=$(region memfd)
+[ -n "$A" ] && cli "find memfd region" 0 'memfd:vmi-zoo-memfd' vmainspect --json find "$ZOO" "$A"
+cli "find decimal address" 0 '"contains"' vmainspect --json find "$ZOO" 4096
+cli "find above all VMAs" 0 '"contains": ?false' vmainspect --json find "$ZOO" 0x7ffffffff000
+cli "maps self" 0 '' vmainspect maps self
+cli "layout self (json)" 0 '"pgtable_levels"' vmainspect --json layout self
+cli "find missing pid" 1 'vmainspect' vmainspect find 999999 0x1000
+cli "layout missing pid" 1 'vmainspect' vmainspect layout 999999
+cli "usage: no command" 2 '' vmainspect
+cli "usage: find without address" 2 '' vmainspect find "$ZOO"
+cli "usage: bad address" 2 '' vmainspect find "$ZOO" 0xzz
+cli "usage: unknown command" 2 '' vmainspect frobnicate 1
+cli "--help" 0 'layout' vmainspect --help
+cli "--version" 0 '' vmainspect --version
+# the paging depth the kernel uses: 5 exactly when the CPU has la57
+if grep -qw la57 /proc/cpuinfo; then LV=5; else LV=4; fi
+cli "pgtable_levels = $LV (la57 cpu flag)" 0 "\"pgtable_levels\": ?$LV" vmainspect --json layout "$ZOO"
+
+# ---- the learner's demo runs through ----
+if [ -x "$T/vmi-demo" ]; then
+	cli "demo runs to the end" 0 'Step 5' "$T/vmi-demo"
+fi
+
+# ---- debugfs views ----
+if [ -d /sys/kernel/debug/vmainspect ]; then
+	suite debugfs "$T/vmi-check-maps" --debugfs --debugfs-pid "$ZOO"
+else
+	echo "  /sys/kernel/debug/vmainspect absent: debugfs checks skipped"
+fi
+
+# ---- the zoo is still intact at the end (nothing we did changed it) ----
+if kill -0 "$ZOO" 2>/dev/null; then ok "zoo: still alive"; else ko "zoo: died"; fi
+
+cleanup
+trap - EXIT
+rm -rf "$OUT"
+echo "$PASSES passed, $FAILS failed"
+[ "$FAILS" -eq 0 ]
