@@ -112,6 +112,21 @@ static inline const struct path *vmi_file_user_path(struct file *file)
 #endif
 }
 
+/*
+ * An exact RSS counter, as /proc/PID/status prints it.  6.2 made rss_stat
+ * per-CPU counters, where get_mm_counter() is only an approximate read
+ * (often 0 for a small process); /proc sums them (get_mm_counter_sum(),
+ * which only later 6.12 stable releases have).
+ */
+static inline unsigned long vmi_mm_counter(struct mm_struct *mm, int member)
+{
+#if VMI_KERNEL_AT_LEAST(6, 2, 0)
+	return percpu_counter_sum_positive(&mm->rss_stat[member]);
+#else
+	return get_mm_counter(mm, member);
+#endif
+}
+
 /* Page-table depth the running kernel uses (x86_64 picks 4 or 5 at boot). */
 static inline unsigned int vmi_pgtable_levels(void)
 {

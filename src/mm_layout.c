@@ -40,10 +40,10 @@ void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l)
 	l->data_vm = mm->data_vm;
 	l->exec_vm = mm->exec_vm;
 	l->stack_vm = mm->stack_vm;
-	l->rss_file = get_mm_counter(mm, MM_FILEPAGES);
-	l->rss_anon = get_mm_counter(mm, MM_ANONPAGES);
-	l->rss_shmem = get_mm_counter(mm, MM_SHMEMPAGES);
-	l->swap_ents = get_mm_counter(mm, MM_SWAPENTS);
+	l->rss_file = vmi_mm_counter(mm, MM_FILEPAGES);
+	l->rss_anon = vmi_mm_counter(mm, MM_ANONPAGES);
+	l->rss_shmem = vmi_mm_counter(mm, MM_SHMEMPAGES);
+	l->swap_ents = vmi_mm_counter(mm, MM_SWAPENTS);
 	l->hiwater_rss = get_mm_hiwater_rss(mm);
 	l->hiwater_vm = get_mm_hiwater_vm(mm);
 	l->pgtables_bytes = mm_pgtables_bytes(mm);
