@@ -33,40 +33,40 @@
 #define VMI_FIND_SIZE_VER0	136
 
 /*
- * Field-by-field layout check: each field is naturally aligned and starts
- * exactly where the previous one ended, so the struct has no implicit
- * padding and the same layout for i386, x86_64 and compat callers.
+ * The documented layout, field by field (__u32 = 4, __u64 = 8 bytes): each
+ * field starts exactly where the previous one ended and is naturally
+ * aligned, and nothing follows the last one.  So there is no implicit
+ * padding, and i386, x86_64 and compat callers share one layout.
  */
-struct vmi_layout_check {
-	struct kunit *test;
-	const char *type;
-	size_t next;
+struct vmi_fdesc {
+	const char *name;
+	size_t off;		/* offsetof() as compiled */
+	size_t size;		/* as documented */
 };
 
-static void vmi_field(struct vmi_layout_check *c, const char *name,
-		      size_t off, size_t size, size_t align)
-{
-	KUNIT_EXPECT_EQ_MSG(c->test, off, c->next,
-			    "%s.%s: implicit padding or reordering", c->type,
-			    name);
-	KUNIT_EXPECT_EQ_MSG(c->test, off % align, 0,
-			    "%s.%s: offset %zu not naturally aligned", c->type,
-			    name, off);
-	c->next = off + size;
-}
+#define VMI_F(type, member, size)	{ #member, offsetof(type, member), size }
 
-#define VMI_FIELD(c, type, member)					\
-	vmi_field(c, #member, offsetof(type, member),			\
-		  sizeof(((type *)0)->member),				\
-		  sizeof(((type *)0)->member) >= 8 ? 8 :		\
-		  sizeof(((type *)0)->member))
-
-static void vmi_field_end(struct vmi_layout_check *c, size_t size)
+static void vmi_check_fields(struct kunit *test, const char *type,
+			     const struct vmi_fdesc *f, int n, size_t size)
 {
-	KUNIT_EXPECT_EQ_MSG(c->test, size, c->next,
-			    "%s: trailing padding", c->type);
-	KUNIT_EXPECT_EQ_MSG(c->test, size % 8, 0,
-			    "%s: size not a multiple of 8", c->type);
+	size_t next = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		size_t align = min_t(size_t, f[i].size, 8);
+
+		KUNIT_EXPECT_EQ_MSG(test, f[i].off, next,
+				    "%s.%s: implicit padding or reordering",
+				    type, f[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, f[i].off % align, 0,
+				    "%s.%s: offset %zu not naturally aligned",
+				    type, f[i].name, f[i].off);
+		next = f[i].off + f[i].size;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, size, next, "%s: size or trailing padding",
+			    type);
+	KUNIT_EXPECT_EQ_MSG(test, size % 8, 0, "%s: size not a multiple of 8",
+			    type);
 }
 
 static void vmi_abi_struct_sizes(struct kunit *test)
@@ -81,122 +81,127 @@ static void vmi_abi_struct_sizes(struct kunit *test)
 			VMI_LIST_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_find),
 			VMI_FIND_SIZE_VER0);
-	/* Every argument struct starts with __u32 size, __u32 flags. */
-	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_attach, flags), 4);
-	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_layout, flags), 4);
-	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_vma_list, flags), 4);
-	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_find, flags), 4);
 }
 
 static void vmi_abi_attach_layout(struct kunit *test)
 {
-	struct vmi_layout_check c = { test, "vmainspect_attach", 0 };
+	static const struct vmi_fdesc f[] = {
+		VMI_F(struct vmainspect_attach, size, 4),
+		VMI_F(struct vmainspect_attach, flags, 4),
+		VMI_F(struct vmainspect_attach, pid, 4),
+		VMI_F(struct vmainspect_attach, reserved0, 4),
+		VMI_F(struct vmainspect_attach, abi_version, 4),
+		VMI_F(struct vmainspect_attach, tgid, 4),
+		VMI_F(struct vmainspect_attach, reserved, 2 * 8),
+	};
 
-	VMI_FIELD(&c, struct vmainspect_attach, size);
-	VMI_FIELD(&c, struct vmainspect_attach, flags);
-	VMI_FIELD(&c, struct vmainspect_attach, pid);
-	VMI_FIELD(&c, struct vmainspect_attach, reserved0);
-	VMI_FIELD(&c, struct vmainspect_attach, abi_version);
-	VMI_FIELD(&c, struct vmainspect_attach, tgid);
-	VMI_FIELD(&c, struct vmainspect_attach, reserved);
-	vmi_field_end(&c, sizeof(struct vmainspect_attach));
+	vmi_check_fields(test, "vmainspect_attach", f, ARRAY_SIZE(f),
+			 sizeof(struct vmainspect_attach));
 }
 
 static void vmi_abi_layout_layout(struct kunit *test)
 {
-	struct vmi_layout_check c = { test, "vmainspect_layout", 0 };
+	static const struct vmi_fdesc f[] = {
+		VMI_F(struct vmainspect_layout, size, 4),
+		VMI_F(struct vmainspect_layout, flags, 4),
+		VMI_F(struct vmainspect_layout, task_size, 8),
+		VMI_F(struct vmainspect_layout, mmap_base, 8),
+		VMI_F(struct vmainspect_layout, start_code, 8),
+		VMI_F(struct vmainspect_layout, end_code, 8),
+		VMI_F(struct vmainspect_layout, start_data, 8),
+		VMI_F(struct vmainspect_layout, end_data, 8),
+		VMI_F(struct vmainspect_layout, start_brk, 8),
+		VMI_F(struct vmainspect_layout, brk, 8),
+		VMI_F(struct vmainspect_layout, start_stack, 8),
+		VMI_F(struct vmainspect_layout, arg_start, 8),
+		VMI_F(struct vmainspect_layout, arg_end, 8),
+		VMI_F(struct vmainspect_layout, env_start, 8),
+		VMI_F(struct vmainspect_layout, env_end, 8),
+		VMI_F(struct vmainspect_layout, map_count, 8),
+		VMI_F(struct vmainspect_layout, total_vm, 8),
+		VMI_F(struct vmainspect_layout, locked_vm, 8),
+		VMI_F(struct vmainspect_layout, pinned_vm, 8),
+		VMI_F(struct vmainspect_layout, data_vm, 8),
+		VMI_F(struct vmainspect_layout, exec_vm, 8),
+		VMI_F(struct vmainspect_layout, stack_vm, 8),
+		VMI_F(struct vmainspect_layout, rss_file, 8),
+		VMI_F(struct vmainspect_layout, rss_anon, 8),
+		VMI_F(struct vmainspect_layout, rss_shmem, 8),
+		VMI_F(struct vmainspect_layout, swap_ents, 8),
+		VMI_F(struct vmainspect_layout, hiwater_rss, 8),
+		VMI_F(struct vmainspect_layout, hiwater_vm, 8),
+		VMI_F(struct vmainspect_layout, pgtables_bytes, 8),
+		VMI_F(struct vmainspect_layout, generation, 8),
+		VMI_F(struct vmainspect_layout, pgtable_levels, 4),
+		VMI_F(struct vmainspect_layout, page_shift, 4),
+		VMI_F(struct vmainspect_layout, reserved, 4 * 8),
+	};
 
-	VMI_FIELD(&c, struct vmainspect_layout, size);
-	VMI_FIELD(&c, struct vmainspect_layout, flags);
-	VMI_FIELD(&c, struct vmainspect_layout, task_size);
-	VMI_FIELD(&c, struct vmainspect_layout, mmap_base);
-	VMI_FIELD(&c, struct vmainspect_layout, start_code);
-	VMI_FIELD(&c, struct vmainspect_layout, end_code);
-	VMI_FIELD(&c, struct vmainspect_layout, start_data);
-	VMI_FIELD(&c, struct vmainspect_layout, end_data);
-	VMI_FIELD(&c, struct vmainspect_layout, start_brk);
-	VMI_FIELD(&c, struct vmainspect_layout, brk);
-	VMI_FIELD(&c, struct vmainspect_layout, start_stack);
-	VMI_FIELD(&c, struct vmainspect_layout, arg_start);
-	VMI_FIELD(&c, struct vmainspect_layout, arg_end);
-	VMI_FIELD(&c, struct vmainspect_layout, env_start);
-	VMI_FIELD(&c, struct vmainspect_layout, env_end);
-	VMI_FIELD(&c, struct vmainspect_layout, map_count);
-	VMI_FIELD(&c, struct vmainspect_layout, total_vm);
-	VMI_FIELD(&c, struct vmainspect_layout, locked_vm);
-	VMI_FIELD(&c, struct vmainspect_layout, pinned_vm);
-	VMI_FIELD(&c, struct vmainspect_layout, data_vm);
-	VMI_FIELD(&c, struct vmainspect_layout, exec_vm);
-	VMI_FIELD(&c, struct vmainspect_layout, stack_vm);
-	VMI_FIELD(&c, struct vmainspect_layout, rss_file);
-	VMI_FIELD(&c, struct vmainspect_layout, rss_anon);
-	VMI_FIELD(&c, struct vmainspect_layout, rss_shmem);
-	VMI_FIELD(&c, struct vmainspect_layout, swap_ents);
-	VMI_FIELD(&c, struct vmainspect_layout, hiwater_rss);
-	VMI_FIELD(&c, struct vmainspect_layout, hiwater_vm);
-	VMI_FIELD(&c, struct vmainspect_layout, pgtables_bytes);
-	VMI_FIELD(&c, struct vmainspect_layout, generation);
-	VMI_FIELD(&c, struct vmainspect_layout, pgtable_levels);
-	VMI_FIELD(&c, struct vmainspect_layout, page_shift);
-	VMI_FIELD(&c, struct vmainspect_layout, reserved);
-	vmi_field_end(&c, sizeof(struct vmainspect_layout));
+	vmi_check_fields(test, "vmainspect_layout", f, ARRAY_SIZE(f),
+			 sizeof(struct vmainspect_layout));
 }
 
 static void vmi_abi_vma_layout(struct kunit *test)
 {
-	struct vmi_layout_check c = { test, "vmainspect_vma", 0 };
+	static const struct vmi_fdesc f[] = {
+		VMI_F(struct vmainspect_vma, start, 8),
+		VMI_F(struct vmainspect_vma, end, 8),
+		VMI_F(struct vmainspect_vma, vm_flags, 8),
+		VMI_F(struct vmainspect_vma, uflags, 8),
+		VMI_F(struct vmainspect_vma, pgoff, 8),
+		VMI_F(struct vmainspect_vma, inode, 8),
+		VMI_F(struct vmainspect_vma, dev_major, 4),
+		VMI_F(struct vmainspect_vma, dev_minor, 4),
+		VMI_F(struct vmainspect_vma, kind, 4),
+		VMI_F(struct vmainspect_vma, attrs, 4),
+		VMI_F(struct vmainspect_vma, name_off, 4),
+		VMI_F(struct vmainspect_vma, name_len, 4),
+		VMI_F(struct vmainspect_vma, page_prot, 8),
+	};
 
-	VMI_FIELD(&c, struct vmainspect_vma, start);
-	VMI_FIELD(&c, struct vmainspect_vma, end);
-	VMI_FIELD(&c, struct vmainspect_vma, vm_flags);
-	VMI_FIELD(&c, struct vmainspect_vma, uflags);
-	VMI_FIELD(&c, struct vmainspect_vma, pgoff);
-	VMI_FIELD(&c, struct vmainspect_vma, inode);
-	VMI_FIELD(&c, struct vmainspect_vma, dev_major);
-	VMI_FIELD(&c, struct vmainspect_vma, dev_minor);
-	VMI_FIELD(&c, struct vmainspect_vma, kind);
-	VMI_FIELD(&c, struct vmainspect_vma, attrs);
-	VMI_FIELD(&c, struct vmainspect_vma, name_off);
-	VMI_FIELD(&c, struct vmainspect_vma, name_len);
-	VMI_FIELD(&c, struct vmainspect_vma, page_prot);
-	vmi_field_end(&c, sizeof(struct vmainspect_vma));
+	vmi_check_fields(test, "vmainspect_vma", f, ARRAY_SIZE(f),
+			 sizeof(struct vmainspect_vma));
 }
 
 static void vmi_abi_list_layout(struct kunit *test)
 {
-	struct vmi_layout_check c = { test, "vmainspect_vma_list", 0 };
+	static const struct vmi_fdesc f[] = {
+		VMI_F(struct vmainspect_vma_list, size, 4),
+		VMI_F(struct vmainspect_vma_list, flags, 4),
+		VMI_F(struct vmainspect_vma_list, start_addr, 8),
+		VMI_F(struct vmainspect_vma_list, vmas, 8),
+		VMI_F(struct vmainspect_vma_list, strings, 8),
+		VMI_F(struct vmainspect_vma_list, vma_size, 4),
+		VMI_F(struct vmainspect_vma_list, max_vmas, 4),
+		VMI_F(struct vmainspect_vma_list, strings_size, 4),
+		VMI_F(struct vmainspect_vma_list, nr_vmas, 4),
+		VMI_F(struct vmainspect_vma_list, strings_used, 4),
+		VMI_F(struct vmainspect_vma_list, out_flags, 4),
+		VMI_F(struct vmainspect_vma_list, next_addr, 8),
+		VMI_F(struct vmainspect_vma_list, generation, 8),
+		VMI_F(struct vmainspect_vma_list, reserved, 2 * 8),
+	};
 
-	VMI_FIELD(&c, struct vmainspect_vma_list, size);
-	VMI_FIELD(&c, struct vmainspect_vma_list, flags);
-	VMI_FIELD(&c, struct vmainspect_vma_list, start_addr);
-	VMI_FIELD(&c, struct vmainspect_vma_list, vmas);
-	VMI_FIELD(&c, struct vmainspect_vma_list, strings);
-	VMI_FIELD(&c, struct vmainspect_vma_list, vma_size);
-	VMI_FIELD(&c, struct vmainspect_vma_list, max_vmas);
-	VMI_FIELD(&c, struct vmainspect_vma_list, strings_size);
-	VMI_FIELD(&c, struct vmainspect_vma_list, nr_vmas);
-	VMI_FIELD(&c, struct vmainspect_vma_list, strings_used);
-	VMI_FIELD(&c, struct vmainspect_vma_list, out_flags);
-	VMI_FIELD(&c, struct vmainspect_vma_list, next_addr);
-	VMI_FIELD(&c, struct vmainspect_vma_list, generation);
-	VMI_FIELD(&c, struct vmainspect_vma_list, reserved);
-	vmi_field_end(&c, sizeof(struct vmainspect_vma_list));
+	vmi_check_fields(test, "vmainspect_vma_list", f, ARRAY_SIZE(f),
+			 sizeof(struct vmainspect_vma_list));
 }
 
 static void vmi_abi_find_layout(struct kunit *test)
 {
-	struct vmi_layout_check c = { test, "vmainspect_find", 0 };
+	static const struct vmi_fdesc f[] = {
+		VMI_F(struct vmainspect_find, size, 4),
+		VMI_F(struct vmainspect_find, flags, 4),
+		VMI_F(struct vmainspect_find, addr, 8),
+		VMI_F(struct vmainspect_find, strings, 8),
+		VMI_F(struct vmainspect_find, strings_size, 4),
+		VMI_F(struct vmainspect_find, out_flags, 4),
+		VMI_F(struct vmainspect_find, vma, VMAINSPECT_VMA_SIZE_VER0),
+		VMI_F(struct vmainspect_find, generation, 8),
+		VMI_F(struct vmainspect_find, reserved, 2 * 8),
+	};
 
-	VMI_FIELD(&c, struct vmainspect_find, size);
-	VMI_FIELD(&c, struct vmainspect_find, flags);
-	VMI_FIELD(&c, struct vmainspect_find, addr);
-	VMI_FIELD(&c, struct vmainspect_find, strings);
-	VMI_FIELD(&c, struct vmainspect_find, strings_size);
-	VMI_FIELD(&c, struct vmainspect_find, out_flags);
-	VMI_FIELD(&c, struct vmainspect_find, vma);
-	VMI_FIELD(&c, struct vmainspect_find, generation);
-	VMI_FIELD(&c, struct vmainspect_find, reserved);
-	vmi_field_end(&c, sizeof(struct vmainspect_find));
+	vmi_check_fields(test, "vmainspect_find", f, ARRAY_SIZE(f),
+			 sizeof(struct vmainspect_find));
 }
 
 static void vmi_abi_ioctl_numbers(struct kunit *test)
@@ -242,7 +247,7 @@ static void vmi_abi_all_zero(struct kunit *test)
 			for (i = 0; i < len; i++) {
 				buf[off + i] = i & 1 ? 0x80 : 0x01;
 				if (vmi_all_zero(buf + off, len))
-					KUNIT_FAIL(test, "off %zu len %zu: byte %zu non-zero, reported zero",
+					KUNIT_FAIL(test, "off %zu len %zu: byte %zu set",
 						   off, len, i);
 				buf[off + i] = 0;
 			}
@@ -258,41 +263,79 @@ static void vmi_abi_all_zero(struct kunit *test)
 	}
 }
 
-/*
- * Set each byte of [@off, @off + @len) of a valid @args (struct of @size)
- * in turn and expect @check to say -EINVAL.
- */
-#define VMI_EXPECT_RESERVED(test, type, valid, member, check) do {	\
-	type _a;							\
-	size_t _i;							\
-									\
-	for (_i = 0; _i < sizeof((valid)->member); _i++) {		\
-		_a = *(valid);						\
-		((u8 *)&_a.member)[_i] = 0x01;				\
-		KUNIT_EXPECT_EQ_MSG(test, check(&_a), -EINVAL,		\
-				    #member " byte %zu", _i);		\
-		((u8 *)&_a.member)[_i] = 0x80;				\
-		KUNIT_EXPECT_EQ_MSG(test, check(&_a), -EINVAL,		\
-				    #member " byte %zu", _i);		\
-	}								\
-} while (0)
+typedef int (*vmi_check_fn)(const void *args);
 
-/* Each of the 32 flag bits: accepted iff in @known. */
-#define VMI_EXPECT_FLAGS(test, type, valid, known, check) do {		\
-	type _a;							\
-	int _b;								\
-									\
-	for (_b = 0; _b < 32; _b++) {					\
-		_a = *(valid);						\
-		_a.flags = 1U << _b;					\
-		KUNIT_EXPECT_EQ_MSG(test, check(&_a),			\
-				    ((known) & (1U << _b)) ? 0 : -EINVAL, \
-				    "flag bit %d", _b);			\
-	}								\
-	_a = *(valid);							\
-	_a.flags = ~0U;							\
-	KUNIT_EXPECT_EQ(test, check(&_a), -EINVAL);			\
-} while (0)
+static int vmi_chk_attach(const void *a)
+{
+	return vmi_check_attach_args(a);
+}
+
+static int vmi_chk_layout(const void *a)
+{
+	return vmi_check_layout_args(a);
+}
+
+static int vmi_chk_list(const void *a)
+{
+	return vmi_check_list_args(a);
+}
+
+static int vmi_chk_find(const void *a)
+{
+	return vmi_check_find_args(a);
+}
+
+/* The largest argument struct, as a scratch copy. */
+union vmi_any_args {
+	struct vmainspect_attach attach;
+	struct vmainspect_layout layout;
+	struct vmainspect_vma_list list;
+	struct vmainspect_find find;
+};
+
+/*
+ * Each byte of a reserved field [@off, @off + @len) of the valid struct
+ * @valid (@size bytes) set in turn, to 0x01 and to 0x80: -EINVAL.
+ */
+static void vmi_expect_reserved(struct kunit *test, const void *valid,
+				size_t size, size_t off, size_t len,
+				const char *what, vmi_check_fn check)
+{
+	union vmi_any_args a;
+	size_t i;
+
+	KUNIT_ASSERT_LE(test, size, sizeof(a));
+	for (i = 0; i < len; i++) {
+		memcpy(&a, valid, size);
+		((u8 *)&a)[off + i] = 0x01;
+		KUNIT_EXPECT_EQ_MSG(test, check(&a), -EINVAL, "%s byte %zu",
+				    what, i);
+		((u8 *)&a)[off + i] = 0x80;
+		KUNIT_EXPECT_EQ_MSG(test, check(&a), -EINVAL, "%s byte %zu",
+				    what, i);
+	}
+}
+
+/* Each of the 32 flag bits alone, and all of them: accepted iff known. */
+static void vmi_expect_flags(struct kunit *test, const void *valid,
+			     size_t size, u32 known, vmi_check_fn check)
+{
+	union vmi_any_args a;
+	u32 *flags = (u32 *)((u8 *)&a + sizeof(u32));	/* size, flags */
+	int b;
+
+	KUNIT_ASSERT_LE(test, size, sizeof(a));
+	for (b = 0; b < 32; b++) {
+		memcpy(&a, valid, size);
+		*flags = BIT(b);
+		KUNIT_EXPECT_EQ_MSG(test, check(&a),
+				    (known & BIT(b)) ? 0 : -EINVAL,
+				    "flag bit %d", b);
+	}
+	memcpy(&a, valid, size);
+	*flags = ~0U;
+	KUNIT_EXPECT_EQ(test, check(&a), known == ~0U ? 0 : -EINVAL);
+}
 
 static void vmi_attach_valid(struct vmainspect_attach *a)
 {
@@ -311,12 +354,14 @@ static void vmi_abi_attach_args(struct kunit *test)
 	a.flags = VMAINSPECT_ATTACH_FLAGS;
 	KUNIT_EXPECT_EQ(test, vmi_check_attach_args(&a), 0);
 
-	VMI_EXPECT_FLAGS(test, struct vmainspect_attach, &v,
-			 VMAINSPECT_ATTACH_FLAGS, vmi_check_attach_args);
-	VMI_EXPECT_RESERVED(test, struct vmainspect_attach, &v, reserved0,
-			    vmi_check_attach_args);
-	VMI_EXPECT_RESERVED(test, struct vmainspect_attach, &v, reserved,
-			    vmi_check_attach_args);
+	vmi_expect_flags(test, &v, sizeof(v), VMAINSPECT_ATTACH_FLAGS,
+			 vmi_chk_attach);
+	vmi_expect_reserved(test, &v, sizeof(v),
+			    offsetof(struct vmainspect_attach, reserved0),
+			    sizeof(v.reserved0), "reserved0", vmi_chk_attach);
+	vmi_expect_reserved(test, &v, sizeof(v),
+			    offsetof(struct vmainspect_attach, reserved),
+			    sizeof(v.reserved), "reserved", vmi_chk_attach);
 
 	/* Output fields are ignored on input (a caller may reuse a struct). */
 	a = v;
@@ -349,10 +394,10 @@ static void vmi_abi_layout_args(struct kunit *test)
 	v.size = sizeof(v);
 	KUNIT_EXPECT_EQ(test, vmi_check_layout_args(&v), 0);
 
-	VMI_EXPECT_FLAGS(test, struct vmainspect_layout, &v, 0,
-			 vmi_check_layout_args);
-	VMI_EXPECT_RESERVED(test, struct vmainspect_layout, &v, reserved,
-			    vmi_check_layout_args);
+	vmi_expect_flags(test, &v, sizeof(v), 0, vmi_chk_layout);
+	vmi_expect_reserved(test, &v, sizeof(v),
+			    offsetof(struct vmainspect_layout, reserved),
+			    sizeof(v.reserved), "reserved", vmi_chk_layout);
 
 	/* Every output field set: still valid. */
 	memset(&a, 0xff, offsetof(struct vmainspect_layout, reserved));
@@ -377,10 +422,10 @@ static void vmi_abi_list_args(struct kunit *test)
 	vmi_list_valid(&v);
 	KUNIT_EXPECT_EQ(test, vmi_check_list_args(&v), 0);
 
-	VMI_EXPECT_FLAGS(test, struct vmainspect_vma_list, &v, 0,
-			 vmi_check_list_args);
-	VMI_EXPECT_RESERVED(test, struct vmainspect_vma_list, &v, reserved,
-			    vmi_check_list_args);
+	vmi_expect_flags(test, &v, sizeof(v), 0, vmi_chk_list);
+	vmi_expect_reserved(test, &v, sizeof(v),
+			    offsetof(struct vmainspect_vma_list, reserved),
+			    sizeof(v.reserved), "reserved", vmi_chk_list);
 
 	/* In-only fields may hold anything the checks do not restrict. */
 	a = v;
@@ -462,10 +507,10 @@ static void vmi_abi_find_args(struct kunit *test)
 	v.size = sizeof(v);
 	KUNIT_EXPECT_EQ(test, vmi_check_find_args(&v), 0);
 
-	VMI_EXPECT_FLAGS(test, struct vmainspect_find, &v, 0,
-			 vmi_check_find_args);
-	VMI_EXPECT_RESERVED(test, struct vmainspect_find, &v, reserved,
-			    vmi_check_find_args);
+	vmi_expect_flags(test, &v, sizeof(v), 0, vmi_chk_find);
+	vmi_expect_reserved(test, &v, sizeof(v),
+			    offsetof(struct vmainspect_find, reserved),
+			    sizeof(v.reserved), "reserved", vmi_chk_find);
 
 	a = v;
 	a.strings_size = VMAINSPECT_STRINGS_MAX;

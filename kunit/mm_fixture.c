@@ -30,7 +30,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/version.h>
 #include "vmainspect_kunit.h"
 
 enum vmi_fx_backing {
@@ -372,11 +371,11 @@ unsigned long vmi_test_user_map(struct kunit *test, unsigned long len)
 {
 	unsigned long addr;
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#ifdef VMI_HAVE_KUNIT_VM_MMAP
 	addr = kunit_vm_mmap(test, NULL, 0, len, VMI_FX_RW, VMI_FX_PRIV, 0);
 #else
 	/*
-	 * What lib/kunit/user_alloc.c does on 6.11+: the mm stays attached
+	 * What lib/kunit/user_alloc.c (6.11+) does: the mm stays attached
 	 * and exit_mm() releases it when the test's kthread exits.
 	 */
 	if (!current->mm) {

@@ -63,6 +63,7 @@ struct vmi_fx {
 	const char *name[VMI_FX_NR];	/* expected name, NULL for none */
 	bool anon_named;		/* A2 carries an anon name */
 	bool shm_named;			/* Z0 carries an anon_shmem name */
+	void *priv;			/* the suite's own state */
 };
 
 int vmi_fx_init(struct kunit *test);

@@ -11,6 +11,7 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+export VMI_VERBOSE=${VMI_VERBOSE:-1} # say what gets installed
 
 PKGS=(
 	# module and userspace builds

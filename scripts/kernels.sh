@@ -3,12 +3,15 @@
 # an image to boot in QEMU, cached under $VMI_CACHE/kernels/<KREL>/.
 #
 #   kernels.sh env SHORT...      fetch if needed, then print eval-able lines
-#                                KREL="..." KDIR="..." VMLINUZ="..." KMAKE_ARGS="..."
+#                                KREL="..." KDIR="..." VMLINUZ="..." VMLINUX="..."
+#                                KMAKE_ARGS="..."
 #   kernels.sh fetch SHORT...    fetch if needed (idempotent), print nothing
 #   kernels.sh headers SHORT...  only the headers (apt packages for 6.1/6.12)
 #
 # SHORT is 5.10, 6.1 or 6.12. KMAKE_ARGS are extra make variables the
-# kernel needs (`make -C "$KDIR" M=... $KMAKE_ARGS`).
+# kernel needs (`make -C "$KDIR" M=... $KMAKE_ARGS`). VMLINUX is the
+# uncompressed ELF kernel taken out of VMLINUZ (QEMU boots it through its
+# PVH entry, skipping the decompressor: see vm-run.sh --pvh).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,7 +24,8 @@ KCACHE=$VMI_CACHE/kernels
 BDIR=$VMI_CACHE/apt-bullseye
 
 usage() {
-	sed -n '2,12s/^# \{0,1\}//p' "$0"
+	# The header comment, up to the first line that is not a comment.
+	sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" >&$((${1:-2} ? 2 : 1))
 	exit "${1:-2}"
 }
 
@@ -57,7 +61,7 @@ bullseye_setup() {
 bullseye_update() {
 	((BUPDATED)) && return 0
 	vmi_log "apt-get update (bullseye, private lists in $BDIR)"
-	apt-get "${BOPTS[@]}" -q update >&2 || vmi_die "apt-get update for bullseye failed"
+	apt-get "${BOPTS[@]}" "$(vmi_aptq)" update >&2 || vmi_die "apt-get update for bullseye failed"
 	BUPDATED=1
 }
 
@@ -121,10 +125,11 @@ resolve_krel() { # SHORT
 
 # ---- layout of one cached kernel -------------------------------------------
 
-# Sets ROOT KDIR VMLINUZ KMAKE_ARGS for SHORT/KREL.
+# Sets ROOT KDIR VMLINUZ VMLINUX KMAKE_ARGS for SHORT/KREL.
 set_paths() { # SHORT KREL
 	ROOT=$KCACHE/$2/root
 	VMLINUZ=$ROOT/boot/vmlinuz-$2
+	VMLINUX=$ROOT/boot/vmlinux-$2
 	if [[ $1 == 5.10 ]]; then
 		KDIR=$ROOT/usr/src/linux-headers-$2
 		# Its .kernelvariables asks for gcc-10, which bookworm lacks; gcc-12
@@ -138,23 +143,28 @@ set_paths() { # SHORT KREL
 
 is_ready() { # SHORT KREL
 	set_paths "$1" "$2"
-	[[ -e $KCACHE/$2/.complete && -f $VMLINUZ && -f $KDIR/Makefile ]]
+	[[ -e $KCACHE/$2/.complete && -f $VMLINUZ && -f $VMLINUX && -f $KDIR/Makefile ]]
 }
 
 # KREL already fetched for SHORT, or empty (fast path: no apt calls).
 cached_krel() { # SHORT
-	local k=${PIN[$1]}
-	[[ -s $KCACHE/$1.krel ]] && k=$(<"$KCACHE/$1.krel")
+	local k
+	k=$(last_krel "$1")
 	if is_ready "$1" "$k"; then echo "$k"; fi
+}
+
+# The KREL fetched last time for SHORT, else the pinned one.
+last_krel() { # SHORT
+	if [[ -s $KCACHE/$1.krel ]]; then cat "$KCACHE/$1.krel"; else echo "${PIN[$1]}"; fi
 }
 
 # ---- fetching ----------------------------------------------------------------
 
 # Download packages into DIR with apt-get download (SRC sys|bullseye).
 download() { # SRC DIR PKG...
-	local src=$1 dir=$2 apt=(apt-get -q -o APT::Sandbox::User=root)
+	local src=$1 dir=$2 apt=(apt-get "$(vmi_aptq)" -o APT::Sandbox::User=root)
 	shift 2
-	[[ $src == bullseye ]] && apt=(apt-get -q "${BOPTS[@]}")
+	[[ $src == bullseye ]] && apt=(apt-get "$(vmi_aptq)" "${BOPTS[@]}")
 	mkdir -p "$dir"
 	vmi_log "apt-get download $*"
 	if ! (cd "$dir" && "${apt[@]}" download "$@" >&2); then
@@ -193,6 +203,28 @@ fix_510_headers() { # KREL
 	done
 }
 
+# Take the ELF kernel out of the bzImage VMLINUZ into VMLINUX: find the
+# payload's compression magic, decompress from there (the trailing bytes
+# make xz/zstd complain, hence no error check), keep the first result that
+# is an ELF file (what scripts/extract-vmlinux does).
+extract_vmlinux() {
+	local magic tool off tmp=$VMLINUX.tmp
+	for magic in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08'; do
+		tool=${magic%%:*}
+		for off in $(LC_ALL=C grep -obUaP "${magic#*:}" "$VMLINUZ" | cut -d: -f1 | head -n 3); do
+			vmi_need_cmd "$tool" "$tool"
+			tail -c +$((off + 1)) "$VMLINUZ" | "$tool" -dc >"$tmp" 2>/dev/null || true
+			if [[ $(LC_ALL=C head -c 4 "$tmp") == $'\x7fELF' ]]; then
+				mv -f "$tmp" "$VMLINUX"
+				vmi_log "extracted $VMLINUX ($tool payload at offset $off)"
+				return 0
+			fi
+		done
+	done
+	rm -f "$tmp"
+	vmi_die "no ELF kernel found inside $VMLINUZ"
+}
+
 # Build a trivial module against KDIR to prove the headers work.
 smoke_build() {
 	local d rc=0
@@ -215,7 +247,11 @@ fetch_one() { # SHORT
 	# Serialise concurrent fetches (parallel vm-run.sh calls); re-check inside.
 	exec {lockfd}>"$KCACHE/.lock"
 	flock "$lockfd"
-	if [[ -z $(cached_krel "$short") ]]; then
+	krel=$(last_krel "$short")
+	set_paths "$short" "$krel"
+	if [[ -z $(cached_krel "$short") && -e $KCACHE/$krel/.complete && -f $VMLINUZ && -f $KDIR/Makefile ]]; then
+		extract_vmlinux # a cache from before VMLINUX was added
+	elif [[ -z $(cached_krel "$short") ]]; then
 		vmi_need_root "fetch kernel $short"
 		krel=$(resolve_krel "$short")
 		src=$(series_src "$short")
@@ -233,6 +269,7 @@ fetch_one() { # SHORT
 			extract_debs "$KCACHE/$krel/debs" "$ROOT"
 		fi
 		[[ -f $VMLINUZ ]] || vmi_die "no $VMLINUZ in linux-image-$krel-unsigned"
+		extract_vmlinux
 		smoke_build
 		touch "$KCACHE/$krel/.complete"
 		echo "$krel" >"$KCACHE/$short.krel"
@@ -249,8 +286,7 @@ headers_one() { # SHORT
 		return
 	fi
 	[[ -n $(cached_krel "$1") ]] && return 0
-	krel=${PIN[$1]}
-	[[ -s $KCACHE/$1.krel ]] && krel=$(<"$KCACHE/$1.krel")
+	krel=$(last_krel "$1")
 	vmi_pkg_installed "linux-headers-$krel" && return 0
 	krel=$(resolve_krel "$1")
 	vmi_apt_install "linux-headers-$krel"
@@ -267,8 +303,8 @@ main() {
 			fetch_one "$s"
 			krel=$(cached_krel "$s")
 			set_paths "$s" "$krel"
-			printf 'KREL="%s"\nKDIR="%s"\nVMLINUZ="%s"\nKMAKE_ARGS="%s"\n' \
-				"$krel" "$KDIR" "$VMLINUZ" "$KMAKE_ARGS"
+			printf 'KREL="%s"\nKDIR="%s"\nVMLINUZ="%s"\nVMLINUX="%s"\nKMAKE_ARGS="%s"\n' \
+				"$krel" "$KDIR" "$VMLINUZ" "$VMLINUX" "$KMAKE_ARGS"
 		done
 		;;
 	fetch) for s in "$@"; do fetch_one "$s"; done ;;

@@ -333,9 +333,11 @@ run_one() {
 
 	if ! grep -q 'Starting KUnit Kernel' "$log"; then
 		local tail
-		tail=$(grep -v '^#' "$log" | grep -E 'error|Error|ERROR|\*\*\*' |
-			tail -n 8 | tr '\n' ' ')
-		[[ -n $tail ]] || tail=$(tail -n 8 "$log" | tr '\n' ' ')
+		# make's errors, else kunit.py's last words (config problems).
+		tail=$(grep -E ' error:|Error [0-9]+|\*\*\*' "$log" | tail -n 6 |
+			tr '\n' ' ')
+		[[ -n $tail ]] || tail=$(grep -v '^#' "$log" | grep -v '^\s*$' |
+			tail -n 6 | tr '\n' ' ')
 		echo "FAIL [$tag] build: kernel build failed (full log: $log): $tail" >>"$results"
 		return
 	fi

@@ -8,6 +8,7 @@ VMI_CACHE=${VMI_CACHE:-/var/cache/vmainspect}
 export VMI_CACHE
 VMI_PROG=${VMI_PROG:-$(basename "$0")}
 # Repository root: the parent of the directory holding this file.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 VMI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export DEBIAN_FRONTEND=noninteractive
 
@@ -58,6 +59,11 @@ vmi_mirror_uri() {
 	printf '%s\n' "${uri%/}"
 }
 
+# apt's quiet flag: progress lines only when verbose.
+vmi_aptq() {
+	if [[ ${VMI_VERBOSE:-0} != 0 ]]; then echo -q; else echo -qq; fi
+}
+
 vmi_need_root() {
 	[[ $(id -u) == 0 ]] || vmi_die "must run as root to $*"
 }
@@ -68,13 +74,21 @@ vmi_apt_update() {
 	[[ $VMI_APT_UPDATED == 1 ]] && return 0
 	vmi_need_root "run apt-get update"
 	vmi_log "apt-get update"
-	apt-get -q -o DPkg::Lock::Timeout=300 update >&2
+	apt-get "$(vmi_aptq)" -o DPkg::Lock::Timeout=300 update >&2
 	VMI_APT_UPDATED=1
 	export VMI_APT_UPDATED
 }
 
 vmi_pkg_installed() {
 	[[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == ii* ]]
+}
+
+# Print the PKGs that are not installed, one per line (one dpkg-query call).
+vmi_pkgs_missing() {
+	dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "$@" 2>/dev/null |
+		awk 'BEGIN { for (i = 1; i < ARGC; i++) want[ARGV[i]] = 1; ARGC = 1 }
+			$2 ~ /^ii/ { delete want[$1] }
+			END { for (p in want) print p }' "$@"
 }
 
 # True if apt has an installation candidate for PKG (no update).
@@ -89,20 +103,18 @@ vmi_pkg_known() {
 # or when the install fails on stale lists (then it retries once).
 vmi_apt_install() {
 	local p missing=()
-	for p in "$@"; do
-		vmi_pkg_installed "$p" || missing+=("$p")
-	done
+	mapfile -t missing < <(vmi_pkgs_missing "$@")
 	((${#missing[@]})) || return 0
 	vmi_need_root "apt-get install ${missing[*]}"
 	for p in "${missing[@]}"; do
 		vmi_pkg_known "$p" || { vmi_apt_update; break; }
 	done
-	local cmd=(apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300)
+	local apt_cmd=(apt-get install -y "$(vmi_aptq)" --no-install-recommends -o DPkg::Lock::Timeout=300)
 	vmi_log "apt-get install ${missing[*]}"
-	if ! "${cmd[@]}" "${missing[@]}" >&2; then
+	if ! "${apt_cmd[@]}" "${missing[@]}" >&2; then
 		[[ $VMI_APT_UPDATED == 1 ]] && vmi_die "apt-get install ${missing[*]} failed"
 		vmi_apt_update
-		"${cmd[@]}" "${missing[@]}" >&2 || vmi_die "apt-get install ${missing[*]} failed"
+		"${apt_cmd[@]}" "${missing[@]}" >&2 || vmi_die "apt-get install ${missing[*]} failed"
 	fi
 }
 

@@ -9,7 +9,8 @@
 #   ttyS1 = COMMAND's stdout only, raw (no \n -> \r\n, no kernel noise).
 # Markers are whole lines (each after a newline, because the first line of
 # the serial console starts with BIOS escape junk):
-#   @@VMI-BEGIN uptime=S@@  @@VMI-END rc=N@@  @@VMI-DMESG@@  @@VMI-DMESG-END@@
+#   @@VMI-BEGIN uptime=S@@  @@VMI-END rc=N uptime=S@@  @@VMI-DMESG@@
+#   @@VMI-DMESG-END@@
 #   @@VMI-ERROR@@ MESSAGE   (init could not run COMMAND; host fails)
 
 /bin/busybox --install -s
@@ -34,6 +35,12 @@ finish() {
 	poweroff -f
 }
 
+# PID 1 must never exit (that panics): report and power off instead.
+fail() {
+	error "$*"
+	finish
+}
+
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -49,13 +56,11 @@ chown 1001:1001 /home/other
 
 VMI_UID=0
 VMI_MODULE=
+# shellcheck source=/dev/null
 . /vmi/config
 
 if [ -n "$VMI_MODULE" ]; then
-	if ! out=$(insmod "$VMI_MODULE" 2>&1); then
-		error "insmod $VMI_MODULE failed: $out"
-		finish
-	fi
+	out=$(insmod "$VMI_MODULE" 2>&1) || fail "insmod $VMI_MODULE failed: $out"
 fi
 
 case $VMI_UID in
@@ -67,11 +72,12 @@ esac
 export HOME PATH=/root:/usr/bin:/bin:/usr/sbin:/sbin
 
 # COMMAND's stdout: ttyS1 in raw mode, so its bytes arrive unchanged.
-if ! exec 3<>/dev/ttyS1 || ! stty -F /dev/ttyS1 raw -echo; then
-	error "cannot set up /dev/ttyS1 for the command's stdout"
-	finish
-fi
-cd /root || exit
+# (A failed redirection of `exec` would end this shell: test first.)
+[ -c /dev/ttyS1 ] || fail "no /dev/ttyS1 for the command's stdout"
+exec 3<>/dev/ttyS1
+stty -F /dev/ttyS1 raw -echo || fail "cannot set /dev/ttyS1 to raw mode"
+cd /root || fail "cannot cd /root"
+# shellcheck source=/dev/null
 . /vmi/cmd
 read -r up _ </proc/uptime
 marker "BEGIN uptime=$up"
@@ -84,5 +90,6 @@ rc=$?
 kill -KILL -1 2>/dev/null
 drain /dev/ttyS1
 exec 3>&-
-marker "END rc=$rc"
+read -r up _ </proc/uptime
+marker "END rc=$rc uptime=$up"
 finish

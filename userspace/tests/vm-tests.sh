@@ -119,6 +119,15 @@ fi
 suite busybox-sleep "$T/vmi-check-maps" --find "$BBSLEEP"
 suite all "$T/vmi-check-maps" --all
 
+# ---- a live target: answers stay consistent, the kernel stays quiet ----
+"$T/vmi-zoo" --churn --nvmas 64 >"$OUT/churn" 2>&1 &
+CHURN=$!
+PIDS="$PIDS $CHURN"
+i=0
+while ! grep -q '^READY' "$OUT/churn" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+suite churn "$T/vmi-check-maps" --consistency 30 "$CHURN"
+kill "$CHURN" 2>/dev/null
+
 # ---- the raw ioctl ABI ----
 suite abi "$T/vmi-abi-test"
 

@@ -5,6 +5,7 @@
  *   vmi-check-maps [--brk HEX] [--find] [--tries N] PID...
  *   vmi-check-maps [--find] --all
  *   vmi-check-maps --debugfs [--debugfs-pid PID]
+ *   vmi-check-maps --consistency ROUNDS PID
  *
  * For each PID:
  *  - `vmainspect --json maps PID` vs /proc/PID/maps: start, end, perms,
@@ -14,8 +15,9 @@
  *  - its "smaps_flags" vs the VmFlags line of /proc/PID/smaps (as sets,
  *    "??" ignored);
  *  - `vmainspect --json layout PID` vs /proc/PID/stat fields 26-28 and
- *    45-51, its map_count vs the number of VMAs in maps, and with --brk its
- *    brk vs the given value;
+ *    45-51, its map_count vs the number of VMAs in maps, its counters
+ *    (total_vm, rss_*, data_vm, exec_vm, VmPTE...) vs /proc/PID/status,
+ *    and with --brk its brk vs the given value;
  *  - with --find, `vmainspect --json find PID ADDR` at the first and last
  *    byte of sampled VMAs, in the gaps between them and above the last one.
  * A live target may change while we look: every check is retried (re-reading
@@ -632,8 +634,6 @@ static const struct {
 	{ 51, "env_end" },
 };
 
-enum { R_OK_, R_GONE, R_RETRY_FAIL };
-
 /* Parse tool stdout as JSON object with "pid" == pid; NULL + reason. */
 static json_object *tool_json(int pid, const char *what, const char *arg,
 			      struct reasons *r, int *gone)
@@ -691,7 +691,7 @@ static int check_maps(int pid, const char *label, struct maps *maps_out)
 		char *t1, *ts, *t2;
 		struct maps m = { 0 }, sm = { 0 };
 		json_object *j, *vmas;
-		int i, n, stable;
+		int i, n;
 
 		reasons_reset(&fr);
 		reasons_reset(&sr);
@@ -718,7 +718,6 @@ static int check_maps(int pid, const char *label, struct maps *maps_out)
 			json_object_put(j);
 			return 1;
 		}
-		stable = t2 && !strcmp(t1, t2);
 		if (parse_maps(t1, &m) || parse_maps(ts, &sm)) {
 			reason(&fr, "cannot parse /proc/%d/maps or smaps", pid);
 			goto next;
@@ -733,10 +732,8 @@ static int check_maps(int pid, const char *label, struct maps *maps_out)
 		n = (int)json_object_array_length(vmas);
 		if (n != m.n)
 			reason(&fr, "%d VMAs vs %d in maps", n, m.n);
-		if (sm.n != m.n) {
+		if (sm.n != m.n)
 			reason(&sr, "smaps has %d entries, maps %d (changed)", sm.n, m.n);
-			stable = 0;
-		}
 		for (i = 0; i < n && i < m.n; i++) {
 			int same = i < sm.n && sm.v[i].start == m.v[i].start &&
 				   sm.v[i].end == m.v[i].end;
@@ -768,7 +765,6 @@ static int check_maps(int pid, const char *label, struct maps *maps_out)
 			return 0;
 		}
 next:
-		(void)stable;
 		free(t1);
 		free(ts);
 		free(t2);
@@ -846,9 +842,6 @@ static int check_layout(int pid, const char *label, int have_brk, uint64_t brk)
 				reason(&r, "%s %#" PRIx64 " vs stat field %d %#" PRIx64,
 				       stat_fields[k].key, v, fno, f1[fno]);
 		}
-		if (memcmp(f1, f2, sizeof(f1)) && r.n) {
-			/* stat changed under us: retry */
-		}
 		if (parse_maps(t1, &m1) == 0 && parse_maps(t2, &m2) == 0) {
 			if (jget_u64(j, "map_count", &mc))
 				reason(&rc, "no \"map_count\"");
@@ -900,8 +893,8 @@ static int check_layout(int pid, const char *label, int have_brk, uint64_t brk)
 
 /*
  * One find: expect containing VMA [es,ee) (contains) or next VMA [es,ee)
- * (!contains), or none (es == ee == 0).  Returns 1 if the maps may have
- * changed (caller retries), else records a reason on mismatch.
+ * (!contains), or none (es == ee == 0).  A mismatch is recorded in @r (the
+ * caller retries against fresh maps).
  */
 static void find_one(int pid, uint64_t addr, int contains, uint64_t es, uint64_t ee,
 		     struct reasons *r)
@@ -997,6 +990,115 @@ static void check_find(int pid, const char *label, struct maps *m0)
 	reasons_reset(&r);
 }
 
+/* A "Key:   N kB" field of /proc/PID/status, in kB; -1 if absent. */
+static int64_t status_kb(const char *status, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = status;
+
+	while (p && *p) {
+		if (!strncmp(p, key, kl) && p[kl] == ':')
+			return strtoll(p + kl + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+/*
+ * The layout's counters vs /proc/PID/status (task_mem() in
+ * fs/proc/task_mmu.c): Vm* and Rss* lines are the same mm counters in kB.
+ */
+static int check_counters(int pid, const char *label)
+{
+	struct reasons r = { 0 };
+	char name[256];
+	int attempt, gone;
+
+	for (attempt = 0; attempt < tries; attempt++) {
+		char *st[2];
+		json_object *j;
+		int k;
+
+		reasons_reset(&r);
+		if (attempt)
+			usleep(20000 * attempt);
+		st[0] = pid_file(pid, "status");
+		j = tool_json(pid, "layout", NULL, &r, &gone);
+		st[1] = pid_file(pid, "status");
+		if (gone || !st[0] || !st[1]) {
+			free(st[0]);
+			free(st[1]);
+			json_object_put(j);
+			if (!pid_alive(pid))
+				return 1;
+			continue;
+		}
+		/* agree with either read of status */
+		for (k = 0; j && k < 2; k++) {
+			static const struct {
+				const char *key, *status;
+			} simple[] = {
+				{ "total_vm", "VmSize" }, { "locked_vm", "VmLck" },
+				{ "pinned_vm", "VmPin" }, { "data_vm", "VmData" },
+				{ "stack_vm", "VmStk" }, { "rss_anon", "RssAnon" },
+				{ "rss_file", "RssFile" }, { "rss_shmem", "RssShmem" },
+				{ "swap_ents", "VmSwap" },
+			};
+			uint64_t v, v2, ps = 4;
+			int64_t kb, kb2;
+			size_t i;
+
+			reasons_reset(&r);
+			if (!jget_u64(j, "page_size", &v) && v >= 1024)
+				ps = v / 1024;
+			for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
+				kb = status_kb(st[k], simple[i].status);
+				if (kb < 0)
+					continue;	/* not in this kernel's status */
+				if (jget_u64(j, simple[i].key, &v))
+					reason(&r, "no \"%s\"", simple[i].key);
+				else if (v * ps != (uint64_t)kb)
+					reason(&r, "%s %" PRIu64 " pages vs %s %" PRId64 " kB", simple[i].key,
+					       v, simple[i].status, kb);
+			}
+			kb = status_kb(st[k], "VmExe");
+			kb2 = status_kb(st[k], "VmLib");
+			if (jget_u64(j, "exec_vm", &v))
+				reason(&r, "no \"exec_vm\"");
+			else if (kb >= 0 && kb2 >= 0 && v * ps != (uint64_t)(kb + kb2))
+				reason(&r, "exec_vm %" PRIu64 " pages vs VmExe+VmLib %" PRId64 " kB", v,
+				       kb + kb2);
+			kb = status_kb(st[k], "VmPTE");
+			if (jget_u64(j, "pgtables_bytes", &v))
+				reason(&r, "no \"pgtables_bytes\"");
+			else if (kb >= 0 && v / 1024 != (uint64_t)kb)
+				reason(&r, "pgtables_bytes %" PRIu64 " vs VmPTE %" PRId64 " kB", v, kb);
+			/* VmPeak = max(hiwater_vm, total_vm) */
+			kb = status_kb(st[k], "VmPeak");
+			if (!jget_u64(j, "hiwater_vm", &v) && !jget_u64(j, "total_vm", &v2) && kb >= 0 &&
+			    (v > v2 ? v : v2) * ps != (uint64_t)kb)
+				reason(&r, "max(hiwater_vm %" PRIu64 ", total_vm %" PRIu64 ") pages vs VmPeak %" PRId64 " kB",
+				       v, v2, kb);
+			if (!r.n)
+				break;
+		}
+		free(st[0]);
+		free(st[1]);
+		json_object_put(j);
+		if (!r.n)
+			break;
+	}
+	snprintf(name, sizeof(name), "%s counters vs status", label);
+	if (r.n)
+		fail(name, reasons_text(&r));
+	else
+		pass("%s", name);
+	reasons_reset(&r);
+	return 0;
+}
+
 /* Everything for one pid.  Returns 1 if it is a kernel thread/zombie. */
 static int check_pid(int pid, int have_brk, uint64_t brk)
 {
@@ -1043,6 +1145,11 @@ static int check_pid(int pid, int have_brk, uint64_t brk)
 	}
 	if (check_layout(pid, label, have_brk, brk)) {
 		printf("NOTE %s: exited during the layout check, skipped\n", label);
+		free_maps(&m);
+		return 0;
+	}
+	if (check_counters(pid, label)) {
+		printf("NOTE %s: exited during the counters check, skipped\n", label);
 		free_maps(&m);
 		return 0;
 	}
@@ -1195,18 +1302,78 @@ static void check_debugfs(int pid)
 	}
 }
 
+/*
+ * --consistency N PID: N rounds of maps + layout + find on a (possibly
+ * changing) target; every answer must succeed and be self-consistent:
+ * VMAs page-aligned, sorted, not overlapping, size = end - start.
+ */
+static void check_consistency(int pid, int rounds)
+{
+	struct reasons r = { 0 };
+	char name[96], pidbuf[16];
+	int i, total = 0;
+
+	snprintf(name, sizeof(name), "pid %d consistency over %d rounds", pid, rounds);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	for (i = 0; i < rounds && r.n < MAX_REASONS; i++) {
+		json_object *j, *vmas;
+		uint64_t prev_end = 0, a = 0, b = 0, sz = 0;
+		int gone, k, n;
+
+		j = tool_json(pid, "maps", NULL, &r, &gone);
+		if (!j)
+			continue;
+		if (!json_object_object_get_ex(j, "vmas", &vmas) ||
+		    !json_object_is_type(vmas, json_type_array)) {
+			reason(&r, "round %d: no vmas array", i);
+			json_object_put(j);
+			continue;
+		}
+		n = (int)json_object_array_length(vmas);
+		total += n;
+		for (k = 0; k < n; k++) {
+			json_object *v = json_object_array_get_idx(vmas, k);
+
+			if (jget_u64(v, "start", &a) || jget_u64(v, "end", &b) ||
+			    jget_u64(v, "size", &sz) || a >= b || sz != b - a || (a | b) & 0xfff ||
+			    a < prev_end) {
+				reason(&r, "round %d: VMA %d (%#" PRIx64 "-%#" PRIx64 ") after end %#" PRIx64,
+				       i, k, a, b, prev_end);
+				break;
+			}
+			prev_end = b;
+		}
+		json_object_put(j);
+		j = tool_json(pid, "layout", NULL, &r, &gone);
+		json_object_put(j);
+		if (n) {
+			char abuf[32];
+
+			snprintf(abuf, sizeof(abuf), "%#" PRIx64, prev_end - 1);
+			j = tool_json(pid, "find", abuf, &r, &gone);
+			json_object_put(j);
+		}
+	}
+	if (r.n)
+		fail(name, reasons_text(&r));
+	else
+		pass("%s (%d VMAs seen)", name, total);
+	reasons_reset(&r);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: vmi-check-maps [--brk HEX] [--find] [--tries N] PID...\n"
 		"       vmi-check-maps [--find] --all\n"
-		"       vmi-check-maps --debugfs [--debugfs-pid PID]\n");
+		"       vmi-check-maps --debugfs [--debugfs-pid PID]\n"
+		"       vmi-check-maps --consistency ROUNDS PID\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int i, all = 0, dbg = 0, npids = 0, have_brk = 0, dbg_pid = 0;
+	int i, all = 0, dbg = 0, npids = 0, have_brk = 0, dbg_pid = 0, rounds = 0;
 	uint64_t brk = 0;
 	int pids[64];
 
@@ -1220,6 +1387,8 @@ int main(int argc, char **argv)
 			do_find = 1;
 		} else if (!strcmp(argv[i], "--debugfs")) {
 			dbg = 1;
+		} else if (!strcmp(argv[i], "--consistency") && i + 1 < argc) {
+			rounds = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--debugfs-pid") && i + 1 < argc) {
 			dbg = 1;
 			dbg_pid = atoi(argv[++i]);
@@ -1250,7 +1419,10 @@ int main(int argc, char **argv)
 			fail("check", "no such process");
 			continue;
 		}
-		check_pid(pids[i], have_brk, brk);
+		if (rounds > 0)
+			check_consistency(pids[i], rounds);
+		else
+			check_pid(pids[i], have_brk, brk);
 	}
 	if (all)
 		check_all();

@@ -8,7 +8,11 @@
  * ignores stdin, for running in the background with stdin = /dev/null).
  * Its files in /tmp are removed on exit.
  *
- * Usage: vmi-zoo [--sigwait] [--nvmas N]
+ * With --churn (implies --sigwait) it keeps changing its address space
+ * after READY: mmap, mprotect-split, mremap, munmap in a loop, for checking
+ * that readers of a live target stay consistent and the kernel stays quiet.
+ *
+ * Usage: vmi-zoo [--sigwait] [--churn] [--nvmas N]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -87,7 +91,7 @@ static int make_file(const char *path, size_t len)
 
 int main(int argc, char **argv)
 {
-	int sigwait = 0, nvmas = 1200, fd, i;
+	int sigwait = 0, churn = 0, nvmas = 1200, fd, i;
 	struct sigaction sa;
 	char *p, *q;
 	void *brk0;
@@ -95,10 +99,12 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--sigwait"))
 			sigwait = 1;
+		else if (!strcmp(argv[i], "--churn"))
+			churn = sigwait = 1;
 		else if (!strcmp(argv[i], "--nvmas") && i + 1 < argc)
 			nvmas = atoi(argv[++i]);
 		else {
-			fprintf(stderr, "usage: vmi-zoo [--sigwait] [--nvmas N]\n");
+			fprintf(stderr, "usage: vmi-zoo [--sigwait] [--churn] [--nvmas N]\n");
 			return 2;
 		}
 	}
@@ -224,6 +230,20 @@ int main(int argc, char **argv)
 		char buf[256];
 		ssize_t n;
 
+		if (churn) {
+			char *c = mmap(NULL, 8 * pg, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *d;
+
+			if (c == MAP_FAILED)
+				continue;
+			c[0] = 1;
+			mprotect(c + 2 * pg, 2 * pg, PROT_READ);
+			d = mremap(c + 4 * pg, 4 * pg, 16 * pg, MREMAP_MAYMOVE);
+			munmap(c, 4 * pg);
+			if (d != MAP_FAILED)
+				munmap(d, 16 * pg);
+			continue;
+		}
 		if (sigwait) {
 			pause();
 			continue;
