@@ -2,7 +2,7 @@
 # Stock Debian kernels for testing: headers to build the module against and
 # an image to boot in QEMU, cached under $VMI_CACHE/kernels/<KREL>/.
 #
-#   kernels.sh env SHORT...      fetch if needed, then print eval-able lines
+#   kernels.sh env SHORT         fetch if needed, then print eval-able lines
 #                                KREL="..." KDIR="..." VMLINUZ="..." VMLINUX="..."
 #                                KMAKE_ARGS="..."
 #   kernels.sh fetch SHORT...    fetch if needed (idempotent), print nothing
@@ -212,7 +212,7 @@ extract_vmlinux() {
 	for magic in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08'; do
 		tool=${magic%%:*}
 		for off in $(LC_ALL=C grep -obUaP "${magic#*:}" "$VMLINUZ" | cut -d: -f1 | head -n 3); do
-			vmi_need_cmd "$tool" "$tool"
+			vmi_need_cmd "$tool" "$([[ $tool == xz ]] && echo xz-utils || echo "$tool")"
 			tail -c +$((off + 1)) "$VMLINUZ" | "$tool" -dc >"$tmp" 2>/dev/null || true
 			if [[ $(LC_ALL=C head -c 4 "$tmp") == $'\x7fELF' ]]; then
 				mv -f "$tmp" "$VMLINUX"
@@ -228,6 +228,8 @@ extract_vmlinux() {
 # Build a trivial module against KDIR to prove the headers work.
 smoke_build() {
 	local d rc=0
+	vmi_need_cmd make make
+	vmi_need_cmd gcc gcc
 	d=$(mktemp -d)
 	printf '%s\n' '#include <linux/module.h>' 'static int __init h_init(void) { return 0; }' \
 		'static void __exit h_exit(void) { }' 'module_init(h_init);' 'module_exit(h_exit);' \

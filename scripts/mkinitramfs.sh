@@ -53,10 +53,10 @@ is_elf() {
 # Copy the interpreter and shared libraries of dynamic ELF $1 into $STAGE
 # at their absolute paths (symlinks resolved: the copy is a plain file).
 add_libs() {
-	local f=$1 line lib
+	local f=$1 out line lib
 	local -a libs=()
 	# ldd fails ("not a dynamic executable") on static ELFs and modules.
-	line=$(ldd "$f" 2>/dev/null) || return 0
+	out=$(ldd "$f" 2>/dev/null) || return 0
 	while read -r line; do
 		case $line in
 		*"=> not found"*) vmi_die "$f: library ${line%% *} not found (ldd)" ;;
@@ -65,7 +65,7 @@ add_libs() {
 		*) continue ;; # linux-vdso.so.1 and the like
 		esac
 		libs+=("$lib")
-	done < <(ldd "$f")
+	done <<<"$out"
 	for lib in "${libs[@]}"; do
 		[[ -e $STAGE$lib ]] && continue
 		mkdir -p "$STAGE$(dirname "$lib")"
@@ -143,10 +143,11 @@ main() {
 		[[ -e $p ]] || vmi_die "--add $p: no such file"
 		dest=$STAGE/root/$(basename "$p")
 		[[ ! -e $dest ]] || vmi_die "--add $p: /root/$(basename "$p") is added twice"
-		cp -a "$p" "$dest"
+		# Symlinks are followed: the guest gets the files, not dangling links.
+		cp -RL --preserve=mode,timestamps "$p" "$dest"
 		# Readable (and, where executable, runnable) by the test users.
 		chmod -R a+rX "$dest"
-		add_libs_tree "$p"
+		add_libs_tree "$dest"
 	done
 
 	{
