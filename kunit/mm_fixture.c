@@ -147,52 +147,59 @@ static int vmi_fx_map(struct kunit *test, struct vmi_fx *fx)
 	return 0;
 }
 
-/* Things that need the mmap lock for writing: special mapping, names. */
+/* Give region @r the anon name @name, as prctl(PR_SET_VMA) would. */
+int vmi_fx_set_anon_name(struct vmi_fx *fx, int r, const char *name)
+{
+#ifdef CONFIG_ANON_VMA_NAME
+	struct anon_vma_name *an = anon_vma_name_alloc(name);
+	int ret;
+
+	if (!an)
+		return -ENOMEM;
+	mmap_write_lock(fx->mm);
+	ret = madvise_set_anon_name(fx->mm, fx->start[r],
+				    fx->end[r] - fx->start[r], an);
+	mmap_write_unlock(fx->mm);
+	anon_vma_name_put(an);
+	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+/* The special mapping and the anon names (mmap lock for writing). */
 static int vmi_fx_decorate(struct kunit *test, struct vmi_fx *fx)
 {
-	struct mm_struct *mm = fx->mm;
 	struct vm_area_struct *vma;
-	int ret = 0;
+	int ret;
 
-	mmap_write_lock(mm);
-	vma = _install_special_mapping(mm, fx->start[VMI_FX_X0],
+	mmap_write_lock(fx->mm);
+	vma = _install_special_mapping(fx->mm, fx->start[VMI_FX_X0],
 				       PAGE_SIZE, VM_READ | VM_MAYREAD,
 				       &vmi_fx_special);
+	mmap_write_unlock(fx->mm);
 	if (IS_ERR(vma)) {
-		ret = PTR_ERR(vma);
-		kunit_err(test, "_install_special_mapping: %d\n", ret);
+		kunit_err(test, "_install_special_mapping: %ld\n",
+			  PTR_ERR(vma));
+		return PTR_ERR(vma);
 	}
-#ifdef CONFIG_ANON_VMA_NAME
-	if (!ret) {
-		struct anon_vma_name *an = anon_vma_name_alloc(VMI_FX_ANON_NAME);
 
-		ret = an ? madvise_set_anon_name(mm, fx->start[VMI_FX_A2],
-						 PAGE_SIZE, an) : -ENOMEM;
-		if (ret)
-			kunit_err(test, "naming anon VMA: %d\n", ret);
-		fx->anon_named = !ret;
-		if (an)
-			anon_vma_name_put(an);
+	if (!IS_ENABLED(CONFIG_ANON_VMA_NAME))
+		return 0;
+	ret = vmi_fx_set_anon_name(fx, VMI_FX_A2, VMI_FX_ANON_NAME);
+	if (ret) {
+		kunit_err(test, "naming anon VMA: %d\n", ret);
+		return ret;
 	}
-	if (!ret) {
-		struct anon_vma_name *an = anon_vma_name_alloc(VMI_FX_SHM_NAME);
-
-		/* 6.1 refuses names on file VMAs (-EBADF), 6.2+ allows shmem. */
-		ret = an ? madvise_set_anon_name(mm, fx->start[VMI_FX_Z0],
-						 fx->end[VMI_FX_Z0] -
-						 fx->start[VMI_FX_Z0], an) :
-			   -ENOMEM;
-		fx->shm_named = !ret;
-		if (ret == -EBADF)
-			ret = 0;
-		if (ret)
-			kunit_err(test, "naming anon shmem VMA: %d\n", ret);
-		if (an)
-			anon_vma_name_put(an);
+	fx->anon_named = true;
+	/* 6.1 refuses names on file VMAs (-EBADF), 6.2+ allows shmem. */
+	ret = vmi_fx_set_anon_name(fx, VMI_FX_Z0, VMI_FX_SHM_NAME);
+	fx->shm_named = !ret;
+	if (ret && ret != -EBADF) {
+		kunit_err(test, "naming anon shmem VMA: %d\n", ret);
+		return ret;
 	}
-#endif
-	mmap_write_unlock(mm);
-	return ret;
+	return 0;
 }
 
 /* Expected names and kinds, from the plan and the files we made. */

@@ -544,6 +544,24 @@ static void vmi_vma_generation_file_swap(struct kunit *test)
 			    "generation unchanged after replacing a file mapping");
 }
 
+/*
+ * Same VMA, another anon name (prctl(PR_SET_VMA_ANON_NAME)): the name in
+ * the records changes, so must the generation.
+ */
+static void vmi_vma_generation_anon_rename(struct kunit *test)
+{
+	struct vmi_fx *fx = vmi_vt(test)->fx;
+	u64 g = vmi_gen(fx->mm);
+	int ret;
+
+	if (!fx->anon_named)
+		kunit_skip(test, "no CONFIG_ANON_VMA_NAME");
+	ret = vmi_fx_set_anon_name(fx, VMI_FX_A2, "vmi-kunit-renamed");
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_NE_MSG(test, vmi_gen(fx->mm), g,
+			    "generation unchanged after renaming an anon VMA");
+}
+
 static struct kunit_case vmi_vma_cases[] = {
 	KUNIT_CASE(vmi_vma_fixture),
 	KUNIT_CASE(vmi_vma_walk_one_by_one),
@@ -561,6 +579,7 @@ static struct kunit_case vmi_vma_cases[] = {
 	KUNIT_CASE(vmi_vma_generation_munmap),
 	KUNIT_CASE(vmi_vma_generation_prot),
 	KUNIT_CASE(vmi_vma_generation_file_swap),
+	KUNIT_CASE(vmi_vma_generation_anon_rename),
 	{}
 };
 

@@ -71,6 +71,7 @@ void vmi_fx_exit(struct kunit *test);
 int vmi_fx_oracle(struct kunit *test, struct mm_struct *mm,
 		  struct vmi_fx_vma *out, int max);
 int vmi_fx_index(const struct vmi_fx *fx, u64 start);
+int vmi_fx_set_anon_name(struct vmi_fx *fx, int r, const char *name);
 void vmi_fx_enter(struct mm_struct *mm);
 void vmi_fx_leave(struct mm_struct *mm);
 

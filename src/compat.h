@@ -91,11 +91,15 @@ static inline bool vmi_vma_is_stack(struct vm_area_struct *vma)
 /*
  * The name given by prctl(PR_SET_VMA_ANON_NAME) (5.17+, CONFIG_ANON_VMA_NAME).
  * anon_vma_name() is not exported; it only asserts the mmap lock, which our
- * callers hold, and returns this field.
+ * callers hold, and returns this field.  Before 6.2 the field shares a union
+ * with the i_mmap tree node, so it means something only without a vm_file
+ * (6.2 moved it out to name anonymous shmem as well).
  */
 static inline const char *vmi_vma_anon_name(struct vm_area_struct *vma)
 {
 #if defined(CONFIG_ANON_VMA_NAME) && VMI_KERNEL_AT_LEAST(5, 17, 0)
+	if (!VMI_KERNEL_AT_LEAST(6, 2, 0) && vma->vm_file)
+		return NULL;
 	return vma->anon_name ? vma->anon_name->name : NULL;
 #else
 	return NULL;

@@ -304,8 +304,9 @@ static inline u64 vmi_hash_mix(u64 h, u64 v)
 }
 
 /*
- * A generation for the VMA set: changes when any VMA's bounds, flags or
- * offset change, or VMAs come and go.  No kernel pointer enters it.  Full
+ * A generation for the VMA set: changes when any VMA's bounds, flags,
+ * offset or mapped file (device and inode) change, or VMAs come and go.
+ * No kernel pointer enters it.  Full
  * walk under the caller's mmap lock, bounded by max_map_count.  (6.4+ has
  * mm->mm_lock_seq with CONFIG_PER_VMA_LOCK, but its type changed within
  * the 6.12 stable series, and 5.10/6.1 have nothing of the kind.)
@@ -323,6 +324,12 @@ u64 vmi_mm_generation(struct mm_struct *mm)
 		h = vmi_hash_mix(h, vma->vm_end);
 		h = vmi_hash_mix(h, vma->vm_flags);
 		h = vmi_hash_mix(h, vma->vm_pgoff);
+		if (vma->vm_file) {
+			struct inode *inode = file_inode(vma->vm_file);
+
+			h = vmi_hash_mix(h, inode->i_ino);
+			h = vmi_hash_mix(h, inode->i_sb->s_dev);
+		}
 	}
 	return vmi_hash_mix(h, mm->map_count);
 }
