@@ -243,6 +243,151 @@ struct vmainspect_find {
 	__u64 reserved[2];	/* in: must be zero */
 };
 
+/*
+ * Page tables (VMAINSPECT_IOC_PT_PATH, VMAINSPECT_IOC_PT_RUNS).
+ *
+ * Levels are named as on x86_64; a level the running kernel folds (P4D on a
+ * 4-level machine) is reported with kind VMAINSPECT_PT_FOLDED.  Physical
+ * frame numbers, swap offsets of PFN swap entries, and the frame bits of
+ * raw entry values are only shown to CAP_SYS_ADMIN (checked on the
+ * credentials the device was opened with, like /proc/PID/pagemap) and never
+ * under lockdown=confidentiality; otherwise they read as zero and
+ * VMAINSPECT_PT_PFN_HIDDEN is set, exactly as pagemap zeroes its PFNs.
+ */
+enum vmainspect_pt_level {
+	VMAINSPECT_LVL_PGD = 0,
+	VMAINSPECT_LVL_P4D = 1,
+	VMAINSPECT_LVL_PUD = 2,
+	VMAINSPECT_LVL_PMD = 3,
+	VMAINSPECT_LVL_PTE = 4,
+	VMAINSPECT_LVL_NR
+};
+
+/* What an entry is. */
+enum vmainspect_pt_kind {
+	VMAINSPECT_PT_NONE = 0,		/* empty */
+	VMAINSPECT_PT_TABLE = 1,	/* points to a next-level table */
+	VMAINSPECT_PT_PAGE = 2,		/* present leaf: PTE, or huge PMD/PUD */
+	VMAINSPECT_PT_SWAP = 3,		/* swapped out: swap_type, offset */
+	VMAINSPECT_PT_MIGRATION = 4,	/* migration entry: pfn */
+	VMAINSPECT_PT_DEVICE_PRIVATE = 5, /* device-private entry: pfn */
+	VMAINSPECT_PT_DEVICE_EXCLUSIVE = 6, /* device-exclusive entry: pfn */
+	VMAINSPECT_PT_HWPOISON = 7,	/* hwpoison entry: pfn */
+	VMAINSPECT_PT_MARKER = 8,	/* PTE marker: marker bits in offset */
+	VMAINSPECT_PT_BAD = 9,		/* pXd_bad(): corrupt entry */
+	VMAINSPECT_PT_FOLDED = 10,	/* level folded into the one above */
+	VMAINSPECT_PT_KIND_MAX
+};
+
+/* Decoded entry bits (stable).  Hardware bits first (x86 names). */
+#define VMAINSPECT_PTE_PRESENT		(1ULL << 0)
+#define VMAINSPECT_PTE_RW		(1ULL << 1)
+#define VMAINSPECT_PTE_USER		(1ULL << 2)
+#define VMAINSPECT_PTE_PWT		(1ULL << 3)
+#define VMAINSPECT_PTE_PCD		(1ULL << 4)
+#define VMAINSPECT_PTE_ACCESSED		(1ULL << 5)
+#define VMAINSPECT_PTE_DIRTY		(1ULL << 6)
+#define VMAINSPECT_PTE_HUGE		(1ULL << 7)	/* PSE: leaf above PTE */
+#define VMAINSPECT_PTE_GLOBAL		(1ULL << 8)
+#define VMAINSPECT_PTE_PAT		(1ULL << 9)
+#define VMAINSPECT_PTE_NX		(1ULL << 10)
+/* Software state the kernel keeps in the entry. */
+#define VMAINSPECT_PTE_SOFT_DIRTY	(1ULL << 16)
+#define VMAINSPECT_PTE_UFFD_WP		(1ULL << 17)
+#define VMAINSPECT_PTE_SPECIAL		(1ULL << 18)
+#define VMAINSPECT_PTE_DEVMAP		(1ULL << 19)
+#define VMAINSPECT_PTE_PROTNONE		(1ULL << 20)	/* NUMA hinting */
+#define VMAINSPECT_PTE_SWP_EXCLUSIVE	(1ULL << 21)	/* anon, swapped */
+#define VMAINSPECT_PTE_NR_BITS		22
+
+/* VMAINSPECT_PT_MARKER offset bits (the kernel's PTE_MARKER_*). */
+#define VMAINSPECT_MARKER_UFFD_WP	(1ULL << 0)
+#define VMAINSPECT_MARKER_POISONED	(1ULL << 1)
+#define VMAINSPECT_MARKER_GUARD		(1ULL << 2)
+
+struct vmainspect_pt_entry {
+	__u64 raw;		/* pXd_val(); frame bits zeroed if hidden */
+	__u64 bits;		/* VMAINSPECT_PTE_* */
+	__u64 pfn;		/* PAGE and PFN swap entries; else 0 */
+	__u64 offset;		/* SWAP: swap offset; MARKER: marker bits */
+	__u32 level;		/* enum vmainspect_pt_level */
+	__u32 kind;		/* enum vmainspect_pt_kind */
+	__u32 index;		/* index of the entry in its table */
+	__u32 swap_type;	/* SWAP: swap device number */
+	__u32 pkey;		/* x86 protection key of a present leaf */
+	__u32 reserved;		/* zero */
+};
+
+/* vmainspect_pt_path.out_flags and vmainspect_pt_runs.out_flags */
+#define VMAINSPECT_PT_PFN_HIDDEN	(1U << 0) /* frames zeroed: no privilege */
+#define VMAINSPECT_PT_IN_VMA		(1U << 1) /* path: addr is inside a VMA */
+#define VMAINSPECT_PT_DONE		(1U << 2) /* runs: range finished */
+
+/*
+ * VMAINSPECT_IOC_PT_PATH: the translation path of one user address, from
+ * the PGD down to the entry that ends the walk (a leaf, an empty or
+ * non-present entry).  levels[0..nr_levels-1] are filled in level order.
+ */
+struct vmainspect_pt_path {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: must be zero */
+	__u64 addr;		/* in */
+	__u32 nr_levels;	/* out */
+	__u32 out_flags;	/* out: VMAINSPECT_PT_* */
+	__u64 page_size;	/* out: bytes mapped by the leaf, 0 if none */
+	__u64 phys_addr;	/* out: of addr, if present and shown */
+	__u32 pgtable_levels;	/* out: 4 or 5 on x86_64 */
+	__u32 reserved0;	/* in: must be zero */
+	struct vmainspect_pt_entry levels[VMAINSPECT_LVL_NR];	/* out */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+/*
+ * A run of consecutive pages in the same state: same kind, level, bits and
+ * swap type, with consecutive frames (or swap offsets).  Runs are reported
+ * only inside VMAs, like /proc/PID/pagemap's non-zero entries; an empty
+ * stretch of a VMA is a run of kind NONE at the level whose empty entry
+ * covers it.
+ */
+struct vmainspect_pt_run {
+	__u64 start;		/* virtual, inclusive */
+	__u64 end;		/* virtual, exclusive */
+	__u64 pfn;		/* first frame (PAGE, PFN swap entries), or 0 */
+	__u64 offset;		/* first swap offset / marker bits */
+	__u64 bits;		/* VMAINSPECT_PTE_* of every page in the run */
+	__u32 level;		/* of the entries: PTE, PMD (2M), PUD (1G) */
+	__u32 kind;		/* enum vmainspect_pt_kind */
+	__u32 page_shift;	/* size of one entry's mapping: 12, 21, 30 */
+	__u32 swap_type;
+};
+
+#define VMAINSPECT_RUNS_MAX		65536	/* runs per call, at most */
+
+/*
+ * VMAINSPECT_IOC_PT_RUNS: walk [start, end) and return runs.  A call ends
+ * after max_runs runs or a bounded amount of page-table work; next_addr is
+ * the cursor, VMAINSPECT_PT_DONE says the range is finished.  tables[]
+ * counts the page-table pages this call visited per level (the PGD page
+ * counts once per call).
+ */
+struct vmainspect_pt_runs {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: must be zero */
+	__u64 start;		/* in: page aligned */
+	__u64 end;		/* in: page aligned, > start */
+	__u64 runs;		/* in: user address of the run array */
+	__u32 run_size;		/* in: sizeof(struct vmainspect_pt_run) */
+	__u32 max_runs;		/* in: 1..VMAINSPECT_RUNS_MAX */
+	__u32 nr_runs;		/* out */
+	__u32 out_flags;	/* out: VMAINSPECT_PT_* */
+	__u64 next_addr;	/* out: cursor */
+	__u64 generation;	/* out: as in vmainspect_vma_list */
+	__u64 tables[VMAINSPECT_LVL_NR]; /* out */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+#define VMAINSPECT_PT_RUN_SIZE_VER0	56
+
 #define VMAINSPECT_IOC_MAGIC	0xB9
 
 /*
@@ -258,5 +403,9 @@ struct vmainspect_find {
 	_IOWR(VMAINSPECT_IOC_MAGIC, 0x03, struct vmainspect_vma_list)
 #define VMAINSPECT_IOC_FIND_VMA \
 	_IOWR(VMAINSPECT_IOC_MAGIC, 0x04, struct vmainspect_find)
+#define VMAINSPECT_IOC_PT_PATH \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x05, struct vmainspect_pt_path)
+#define VMAINSPECT_IOC_PT_RUNS \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x06, struct vmainspect_pt_runs)
 
 #endif /* _UAPI_LINUX_VMAINSPECT_H */
