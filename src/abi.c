@@ -89,3 +89,28 @@ int vmi_check_find_args(const struct vmainspect_find *a)
 		return -EINVAL;
 	return 0;
 }
+
+int vmi_check_pt_path_args(const struct vmainspect_pt_path *a)
+{
+	if (a->flags || a->reserved0)
+		return -EINVAL;
+	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+int vmi_check_pt_runs_args(const struct vmainspect_pt_runs *a)
+{
+	if (a->flags)
+		return -EINVAL;
+	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	if ((a->start | a->end) & ~PAGE_MASK || a->start >= a->end)
+		return -EINVAL;
+	if (a->run_size < VMAINSPECT_PT_RUN_SIZE_VER0 ||
+	    a->run_size > PAGE_SIZE)
+		return -EINVAL;
+	if (a->max_runs == 0 || a->max_runs > VMAINSPECT_RUNS_MAX)
+		return -EINVAL;
+	return 0;
+}

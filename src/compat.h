@@ -14,6 +14,9 @@
 #include <linux/mm_types.h>
 #include <linux/fs.h>
 #include <linux/pgtable.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/security.h>
 
 /* The only comparison with LINUX_VERSION_CODE in the module. */
 #define VMI_KERNEL_AT_LEAST(a, b, c)	(KERNEL_VERSION(a, b, c) <= LINUX_VERSION_CODE)
@@ -139,6 +142,71 @@ static inline unsigned int vmi_pgtable_levels(void)
 #else
 	return CONFIG_PGTABLE_LEVELS;
 #endif
+}
+
+/*
+ * Page-table entries are read once, into a local copy (pgdp_get() and
+ * friends only exist since 6.4; READ_ONCE is what they do).
+ */
+#define vmi_read_entry(p)	READ_ONCE(*(p))
+
+/* The frame of a migration/device/hwpoison entry (6.1 added swp_offset_pfn). */
+static inline unsigned long vmi_swp_entry_pfn(swp_entry_t entry)
+{
+#if VMI_KERNEL_AT_LEAST(6, 1, 0)
+	return swp_offset_pfn(entry);
+#else
+	return swp_offset(entry);
+#endif
+}
+
+static inline bool vmi_is_device_exclusive_entry(swp_entry_t entry)
+{
+#if VMI_KERNEL_AT_LEAST(5, 14, 0)
+	return is_device_exclusive_entry(entry);
+#else
+	return false;
+#endif
+}
+
+/* PTE markers (uffd-wp, poison, guard) are 6.0+; their bits, or 0. */
+static inline bool vmi_is_pte_marker_entry(swp_entry_t entry)
+{
+#if VMI_KERNEL_AT_LEAST(6, 0, 0)
+	return is_pte_marker_entry(entry);
+#else
+	return false;
+#endif
+}
+
+static inline unsigned long vmi_pte_marker_bits(swp_entry_t entry)
+{
+#if VMI_KERNEL_AT_LEAST(6, 0, 0)
+	return pte_marker_get(entry);
+#else
+	return 0;
+#endif
+}
+
+/* Swapped-out anonymous page known exclusive to this mm (5.19+). */
+static inline bool vmi_pte_swp_exclusive(pte_t pte)
+{
+#ifdef __HAVE_ARCH_PTE_SWP_EXCLUSIVE
+	return pte_swp_exclusive(pte);
+#else
+	return false;
+#endif
+}
+
+/*
+ * Frames, struct page data and kernel addresses are refused under
+ * lockdown=confidentiality.  No lockdown reason names "physical frame
+ * numbers"; /proc/kcore's is the closest (reading physical memory layout),
+ * and it is in the confidentiality class.
+ */
+static inline bool vmi_locked_down_confidential(void)
+{
+	return security_locked_down(LOCKDOWN_KCORE) != 0;
 }
 
 #endif /* VMAINSPECT_COMPAT_H */

@@ -10,6 +10,7 @@
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -100,11 +101,13 @@ static int vmi_fill_locked(struct mm_struct *mm, u64 start,
 	return ret;
 }
 
-/* Copy records of our size into user records of @usize bytes each. */
-static int vmi_copy_records(u64 uaddr, const struct vmainspect_vma *recs,
-			    u32 nr, u32 usize)
+/*
+ * Copy @nr records of @ksize bytes into user records of @usize bytes each:
+ * truncated for older userspace, zero-filled for newer.
+ */
+static int vmi_copy_records(u64 uaddr, const void *recs, u32 nr,
+			    size_t ksize, u32 usize)
 {
-	size_t ksize = sizeof(*recs);
 	size_t n = min_t(size_t, ksize, usize);
 	u32 i;
 
@@ -114,7 +117,7 @@ static int vmi_copy_records(u64 uaddr, const struct vmainspect_vma *recs,
 	for (i = 0; i < nr; i++) {
 		void __user *dst = u64_to_user_ptr(uaddr + (u64)i * usize);
 
-		if (copy_to_user(dst, &recs[i], n))
+		if (copy_to_user(dst, recs + i * ksize, n))
 			return -EFAULT;
 		if (usize > n && clear_user(dst + n, usize - n))
 			return -EFAULT;
@@ -146,7 +149,8 @@ static long vmi_ioctl_list_vmas(struct vmi_session *s, void __user *uarg)
 	if (ret)
 		goto out;
 
-	ret = vmi_copy_records(a.vmas, b.recs, b.nr, a.vma_size);
+	ret = vmi_copy_records(a.vmas, b.recs, b.nr, sizeof(*b.recs),
+			       a.vma_size);
 	if (!ret && b.strings_used &&
 	    copy_to_user(u64_to_user_ptr(a.strings), b.strings,
 			 b.strings_used))
@@ -207,6 +211,96 @@ out:
 	return ret;
 }
 
+static long vmi_ioctl_pt_path(struct vmi_session *s, void __user *uarg)
+{
+	struct vmainspect_pt_path *p;
+	struct mm_struct *mm;
+	u64 *scratch;
+	int ret;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	scratch = vmi_pt_scratch_alloc();
+	if (!p || !scratch) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	ret = vmi_copy_args(p, sizeof(*p), sizeof(*p), uarg);
+	if (!ret)
+		ret = vmi_check_pt_path_args(p);
+	if (ret)
+		goto out_free;
+	mm = vmi_session_get_mm(s);
+	if (IS_ERR(mm)) {
+		ret = PTR_ERR(mm);
+		goto out_free;
+	}
+	ret = vmi_mm_lock(mm);
+	if (!ret) {
+		ret = vmi_pt_path_fill(mm, p, vmi_pt_show_pfn(s->privileged),
+				       scratch);
+		vmi_mm_unlock(mm);
+	}
+	mmput(mm);
+	if (!ret)
+		ret = vmi_copy_out(uarg, p, sizeof(*p), p->size);
+out_free:
+	kfree(scratch);
+	kfree(p);
+	return ret;
+}
+
+static long vmi_ioctl_pt_runs(struct vmi_session *s, void __user *uarg)
+{
+	struct vmi_pt_runs_out out = {};
+	struct vmainspect_pt_runs a;
+	struct mm_struct *mm;
+	u64 generation = 0;
+	u64 *scratch;
+	int ret;
+
+	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	if (ret)
+		return ret;
+	ret = vmi_check_pt_runs_args(&a);
+	if (ret)
+		return ret;
+	mm = vmi_session_get_mm(s);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	out.max_runs = a.max_runs;
+	out.runs = kvcalloc(a.max_runs, sizeof(*out.runs), GFP_KERNEL_ACCOUNT);
+	scratch = vmi_pt_scratch_alloc();
+	if (!out.runs || !scratch) {
+		ret = -ENOMEM;
+	} else {
+		ret = vmi_mm_lock(mm);
+		if (!ret) {
+			ret = vmi_pt_runs_fill(mm, a.start, a.end,
+					       vmi_pt_show_pfn(s->privileged),
+					       scratch, &out);
+			generation = vmi_mm_generation(mm);
+			vmi_mm_unlock(mm);
+		}
+	}
+	mmput(mm);
+	if (!ret)
+		ret = vmi_copy_records(a.runs, out.runs, out.nr_runs,
+				       sizeof(*out.runs), a.run_size);
+	if (!ret) {
+		a.nr_runs = out.nr_runs;
+		a.out_flags = out.done ? VMAINSPECT_PT_DONE : 0;
+		if (!vmi_pt_show_pfn(s->privileged))
+			a.out_flags |= VMAINSPECT_PT_PFN_HIDDEN;
+		a.next_addr = out.next_addr;
+		a.generation = generation;
+		memcpy(a.tables, out.tables, sizeof(a.tables));
+		ret = vmi_copy_out(uarg, &a, sizeof(a), a.size);
+	}
+	kfree(scratch);
+	kvfree(out.runs);
+	return ret;
+}
+
 static long vmi_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vmi_session *s = file->private_data;
@@ -221,6 +315,10 @@ static long vmi_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vmi_ioctl_list_vmas(s, uarg);
 	case VMI_CMD(VMAINSPECT_IOC_FIND_VMA):
 		return vmi_ioctl_find_vma(s, uarg);
+	case VMI_CMD(VMAINSPECT_IOC_PT_PATH):
+		return vmi_ioctl_pt_path(s, uarg);
+	case VMI_CMD(VMAINSPECT_IOC_PT_RUNS):
+		return vmi_ioctl_pt_runs(s, uarg);
 	}
 	return -ENOTTY;
 }
@@ -232,6 +330,8 @@ static int vmi_open(struct inode *inode, struct file *file)
 	if (!s)
 		return -ENOMEM;
 	vmi_session_init(s);
+	/* Like /proc/PID/pagemap: frames only for an opener with the cap. */
+	s->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	file->private_data = s;
 	return nonseekable_open(inode, file);
 }

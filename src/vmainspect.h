@@ -25,12 +25,15 @@ int vmi_check_attach_args(const struct vmainspect_attach *a);
 int vmi_check_layout_args(const struct vmainspect_layout *a);
 int vmi_check_list_args(const struct vmainspect_vma_list *a);
 int vmi_check_find_args(const struct vmainspect_find *a);
+int vmi_check_pt_path_args(const struct vmainspect_pt_path *a);
+int vmi_check_pt_runs_args(const struct vmainspect_pt_runs *a);
 
 /* session.c: the target an open file is bound to. */
 struct vmi_session {
 	struct mutex lock;		/* protects mm and tgid */
 	struct mm_struct *mm;		/* mmgrab()'ed, NULL until attached */
 	pid_t tgid;			/* in the attacher's pid namespace */
+	bool privileged;		/* opener had CAP_SYS_ADMIN (pagemap's rule) */
 };
 
 void vmi_session_init(struct vmi_session *s);
@@ -65,6 +68,58 @@ int vmi_vma_batch_fill(struct mm_struct *mm, u64 start,
 u64 vmi_uflags(unsigned long vm_flags);
 u64 vmi_mm_generation(struct mm_struct *mm);
 u64 vmi_maps_offset(const struct vmainspect_vma *rec);
+
+/* pgtable.c: the page-table walker, one engine for several consumers. */
+struct vmi_pt_walk;
+
+struct vmi_pt_ops {
+	/*
+	 * A decoded entry covering [addr, next), reported under the level that
+	 * owns it (folded levels report under the level above).  Return 0 to
+	 * go on, 1 to stop before this entry, <0 for an error.
+	 */
+	int (*entry)(struct vmi_pt_walk *w, const struct vmainspect_pt_entry *e,
+		     unsigned long addr, unsigned long next);
+};
+
+struct vmi_pt_walk {
+	const struct vmi_pt_ops *ops;
+	void *priv;			/* the consumer's */
+	struct mm_struct *mm;
+	bool show_pfn;			/* else frames and swap slots hidden */
+	s64 budget;			/* entries left to read in this call */
+	u64 tables[VMAINSPECT_LVL_NR];	/* table pages visited per level */
+	u64 *pte_copy;			/* one PTE table, allocated unlocked */
+	unsigned long stop_addr;	/* where a stopped walk stopped */
+};
+
+u64 *vmi_pt_scratch_alloc(void);
+int vmi_pt_walk_range(struct vmi_pt_walk *w, unsigned long addr,
+		      unsigned long end);
+void vmi_pt_decode(struct vmainspect_pt_entry *e, unsigned int level, u64 raw);
+void vmi_pt_hide(struct vmainspect_pt_entry *e);
+bool vmi_pt_level_folded(unsigned int level);
+unsigned int vmi_pt_level_shift(unsigned int level);
+
+/* pt_query.c: the translation path and the run coalescer. */
+struct vmi_pt_runs_out {
+	struct vmainspect_pt_run *runs;
+	u32 max_runs;
+	u32 nr_runs;
+	u64 next_addr;
+	bool done;
+	u64 tables[VMAINSPECT_LVL_NR];
+};
+
+bool vmi_pt_show_pfn(bool privileged);
+int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
+		     bool show_pfn, u64 *pte_copy);
+int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
+		     bool show_pfn, u64 *pte_copy,
+		     struct vmi_pt_runs_out *out);
+bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
+			const struct vmainspect_pt_entry *e, unsigned long addr,
+			bool show_pfn);
 
 /* mm_layout.c */
 void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l);

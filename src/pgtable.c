@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: the page-table walker.
+ *
+ * walk_page_range() and pte_offset_map_lock() are not available to modules
+ * (6.12 exports neither them nor __pte_offset_map()), so the walk is
+ * open-coded in the shape of mm/pagewalk.c: one engine reads each entry
+ * once, decodes it and hands it to a consumer (struct vmi_pt_ops).  The
+ * translation path and the run coalescer (the note_page() of ptdump, for
+ * user memory) are two consumers of it.
+ *
+ * Why this is safe without the kernel's page-table locks:
+ *  - the caller holds the mmap read lock, and we only descend inside VMAs:
+ *    there, upper-level tables are only freed under the mmap write lock
+ *    (munmap frees the tables of VMAs it has already taken out of the tree);
+ *  - since 6.5 a PTE table can be freed without the mmap lock (khugepaged's
+ *    retract_page_tables(), RCU-deferred; later kernels reclaim empty ones
+ *    the same way): a table's entries are copied under rcu_read_lock() and
+ *    the copy is used only if the PMD still points to that table afterwards;
+ *  - every entry is read once (READ_ONCE) and decoded from the local copy,
+ *    so a concurrent fault, split or zap is seen either before or after.
+ *
+ * Levels the kernel folds (P4D on a 4-level x86_64, PUD and P4D on UML)
+ * have trivial pXd_none() helpers at the level above and real ones at the
+ * folded level, so an entry is decoded at its lowest alias and reported
+ * under the level that owns it.
+ */
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include "vmainspect.h"
+#include "compat.h"
+
+#if defined(CONFIG_HIGHPTE)
+#error "PTE tables in highmem need kmap_local_page(): not supported"
+#endif
+
+bool vmi_pt_level_folded(unsigned int level)
+{
+	switch (level) {
+	case VMAINSPECT_LVL_P4D:
+		return PTRS_PER_P4D == 1;
+	case VMAINSPECT_LVL_PUD:
+		return PTRS_PER_PUD == 1;
+	case VMAINSPECT_LVL_PMD:
+		return PTRS_PER_PMD == 1;
+	}
+	return false;
+}
+
+/* The level that reports an entry of @level: itself, or the one it folds into. */
+static unsigned int vmi_pt_owner(unsigned int level)
+{
+	while (level > VMAINSPECT_LVL_PGD && vmi_pt_level_folded(level))
+		level--;
+	return level;
+}
+
+unsigned int vmi_pt_level_shift(unsigned int level)
+{
+	switch (level) {
+	case VMAINSPECT_LVL_PGD:
+		return PGDIR_SHIFT;
+	case VMAINSPECT_LVL_P4D:
+		return P4D_SHIFT;
+	case VMAINSPECT_LVL_PUD:
+		return PUD_SHIFT;
+	case VMAINSPECT_LVL_PMD:
+		return PMD_SHIFT;
+	}
+	return PAGE_SHIFT;
+}
+
+static u32 vmi_pt_index(unsigned int level, unsigned long addr)
+{
+	switch (level) {
+	case VMAINSPECT_LVL_PGD:
+		return pgd_index(addr);
+	case VMAINSPECT_LVL_P4D:
+		return p4d_index(addr);
+	case VMAINSPECT_LVL_PUD:
+		return pud_index(addr);
+	case VMAINSPECT_LVL_PMD:
+		return pmd_index(addr);
+	}
+	return pte_index(addr);
+}
+
+/* Hardware bits of a present or table entry; @large: PMD/PUD level. */
+static u64 vmi_pt_hw_bits(u64 raw, bool large)
+{
+	u64 bits = 0;
+
+	if (raw & _PAGE_PRESENT)
+		bits |= VMAINSPECT_PTE_PRESENT;
+	if (raw & _PAGE_RW)
+		bits |= VMAINSPECT_PTE_RW;
+	if (raw & _PAGE_USER)
+		bits |= VMAINSPECT_PTE_USER;
+	if (raw & _PAGE_ACCESSED)
+		bits |= VMAINSPECT_PTE_ACCESSED;
+	if (raw & _PAGE_DIRTY)
+		bits |= VMAINSPECT_PTE_DIRTY;
+#if defined(CONFIG_X86) && !defined(CONFIG_UML)
+	if (raw & _PAGE_PWT)
+		bits |= VMAINSPECT_PTE_PWT;
+	if (raw & _PAGE_PCD)
+		bits |= VMAINSPECT_PTE_PCD;
+	if (raw & _PAGE_GLOBAL)
+		bits |= VMAINSPECT_PTE_GLOBAL;
+	if (raw & _PAGE_NX)
+		bits |= VMAINSPECT_PTE_NX;
+	if (large && (raw & _PAGE_PSE))
+		bits |= VMAINSPECT_PTE_HUGE;
+	if (raw & (large ? _PAGE_PAT_LARGE : _PAGE_PAT))
+		bits |= VMAINSPECT_PTE_PAT;
+#endif
+	return bits;
+}
+
+static u32 vmi_pt_pkey(u64 raw)
+{
+#ifdef _PAGE_BIT_PKEY_BIT0
+	return (raw >> _PAGE_BIT_PKEY_BIT0) & 0xf;
+#else
+	return 0;
+#endif
+}
+
+/* A non-present, non-empty entry: swap, migration, device, poison, marker. */
+static void vmi_pt_decode_swp(struct vmainspect_pt_entry *e, swp_entry_t entry)
+{
+	if (!non_swap_entry(entry)) {
+		e->kind = VMAINSPECT_PT_SWAP;
+		e->swap_type = swp_type(entry);
+		e->offset = swp_offset(entry);
+	} else if (is_migration_entry(entry)) {
+		e->kind = VMAINSPECT_PT_MIGRATION;
+		e->pfn = vmi_swp_entry_pfn(entry);
+	} else if (is_device_private_entry(entry)) {
+		e->kind = VMAINSPECT_PT_DEVICE_PRIVATE;
+		e->pfn = vmi_swp_entry_pfn(entry);
+	} else if (vmi_is_device_exclusive_entry(entry)) {
+		e->kind = VMAINSPECT_PT_DEVICE_EXCLUSIVE;
+		e->pfn = vmi_swp_entry_pfn(entry);
+	} else if (is_hwpoison_entry(entry)) {
+		e->kind = VMAINSPECT_PT_HWPOISON;
+		e->pfn = vmi_swp_entry_pfn(entry);
+	} else if (vmi_is_pte_marker_entry(entry)) {
+		e->kind = VMAINSPECT_PT_MARKER;
+		e->offset = vmi_pte_marker_bits(entry);
+	} else {
+		e->kind = VMAINSPECT_PT_BAD;
+	}
+}
+
+static void vmi_pt_decode_pte(struct vmainspect_pt_entry *e, pte_t pte)
+{
+	if (pte_none(pte))
+		return;
+	if (pte_present(pte)) {
+		e->kind = VMAINSPECT_PT_PAGE;
+		e->pfn = pte_pfn(pte);
+		e->bits = vmi_pt_hw_bits(e->raw, false);
+		e->pkey = vmi_pt_pkey(e->raw);
+		if (pte_soft_dirty(pte))
+			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
+		if (pte_uffd_wp(pte))
+			e->bits |= VMAINSPECT_PTE_UFFD_WP;
+		if (pte_special(pte))
+			e->bits |= VMAINSPECT_PTE_SPECIAL;
+		if (pte_devmap(pte))
+			e->bits |= VMAINSPECT_PTE_DEVMAP;
+		if (pte_protnone(pte))
+			e->bits |= VMAINSPECT_PTE_PROTNONE;
+		return;
+	}
+	if (pte_swp_soft_dirty(pte))
+		e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
+	if (pte_swp_uffd_wp(pte))
+		e->bits |= VMAINSPECT_PTE_UFFD_WP;
+	if (vmi_pte_swp_exclusive(pte))
+		e->bits |= VMAINSPECT_PTE_SWP_EXCLUSIVE;
+	vmi_pt_decode_swp(e, pte_to_swp_entry(pte));
+}
+
+static void vmi_pt_decode_pmd(struct vmainspect_pt_entry *e, pmd_t pmd)
+{
+	if (pmd_none(pmd))
+		return;
+	if (is_swap_pmd(pmd)) {
+		/* A THP migration entry. */
+		if (pmd_swp_soft_dirty(pmd))
+			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
+		vmi_pt_decode_swp(e, pmd_to_swp_entry(pmd));
+		return;
+	}
+	if (pmd_leaf(pmd)) {
+		e->kind = VMAINSPECT_PT_PAGE;
+		e->pfn = pmd_pfn(pmd);
+		e->bits = vmi_pt_hw_bits(e->raw, true);
+		e->pkey = vmi_pt_pkey(e->raw);
+		if (pmd_soft_dirty(pmd))
+			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
+		if (pmd_uffd_wp(pmd))
+			e->bits |= VMAINSPECT_PTE_UFFD_WP;
+		if (pmd_devmap(pmd))
+			e->bits |= VMAINSPECT_PTE_DEVMAP;
+		if (pmd_protnone(pmd))
+			e->bits |= VMAINSPECT_PTE_PROTNONE;
+		return;
+	}
+	e->kind = pmd_bad(pmd) ? VMAINSPECT_PT_BAD : VMAINSPECT_PT_TABLE;
+	e->bits = vmi_pt_hw_bits(e->raw, false);
+}
+
+static void vmi_pt_decode_pud(struct vmainspect_pt_entry *e, pud_t pud)
+{
+	if (pud_none(pud))
+		return;
+	if (pud_leaf(pud)) {
+		e->kind = VMAINSPECT_PT_PAGE;
+		e->pfn = pud_pfn(pud);
+		e->bits = vmi_pt_hw_bits(e->raw, true);
+		e->pkey = vmi_pt_pkey(e->raw);
+		if (pud_devmap(pud))
+			e->bits |= VMAINSPECT_PTE_DEVMAP;
+		return;
+	}
+	e->kind = pud_bad(pud) ? VMAINSPECT_PT_BAD : VMAINSPECT_PT_TABLE;
+	e->bits = vmi_pt_hw_bits(e->raw, false);
+}
+
+static void vmi_pt_decode_p4d(struct vmainspect_pt_entry *e, p4d_t p4d)
+{
+	if (p4d_none(p4d))
+		return;
+	e->kind = p4d_bad(p4d) ? VMAINSPECT_PT_BAD : VMAINSPECT_PT_TABLE;
+	e->bits = vmi_pt_hw_bits(e->raw, false);
+}
+
+static void vmi_pt_decode_pgd(struct vmainspect_pt_entry *e, pgd_t pgd)
+{
+	if (pgd_none(pgd))
+		return;
+	e->kind = pgd_bad(pgd) ? VMAINSPECT_PT_BAD : VMAINSPECT_PT_TABLE;
+	e->bits = vmi_pt_hw_bits(e->raw, false);
+}
+
+/*
+ * Decode the raw value of an entry at @level with that level's own helpers
+ * (pure: KUnit feeds it entries built with pfn_pte(), swp_entry_to_pte()...).
+ */
+void vmi_pt_decode(struct vmainspect_pt_entry *e, unsigned int level, u64 raw)
+{
+	memset(e, 0, sizeof(*e));
+	e->level = level;
+	e->raw = raw;
+	e->kind = VMAINSPECT_PT_NONE;
+	switch (level) {
+	case VMAINSPECT_LVL_PGD:
+		vmi_pt_decode_pgd(e, __pgd(raw));
+		break;
+	case VMAINSPECT_LVL_P4D:
+		vmi_pt_decode_p4d(e, __p4d(raw));
+		break;
+	case VMAINSPECT_LVL_PUD:
+		vmi_pt_decode_pud(e, __pud(raw));
+		break;
+	case VMAINSPECT_LVL_PMD:
+		vmi_pt_decode_pmd(e, __pmd(raw));
+		break;
+	default:
+		vmi_pt_decode_pte(e, __pte(raw));
+		break;
+	}
+}
+
+/* What an unprivileged caller may see: no frames, no swap slots. */
+void vmi_pt_hide(struct vmainspect_pt_entry *e)
+{
+	e->pfn = 0;
+	e->swap_type = 0;
+	if (e->kind != VMAINSPECT_PT_MARKER)
+		e->offset = 0;
+	if (e->kind == VMAINSPECT_PT_PAGE || e->kind == VMAINSPECT_PT_TABLE)
+		e->raw &= ~(u64)PTE_PFN_MASK;
+	else
+		e->raw = 0;
+}
+
+/* Label @e with its owner level, adjust leaf frames to @addr, hand it on. */
+static int vmi_pt_emit(struct vmi_pt_walk *w, struct vmainspect_pt_entry *e,
+		       unsigned int level, unsigned long addr,
+		       unsigned long next)
+{
+	unsigned int owner = vmi_pt_owner(level);
+	int ret;
+
+	e->level = owner;
+	e->index = vmi_pt_index(owner, addr);
+	/* A huge leaf's frame is its first page's: advance to @addr. */
+	if (e->pfn && level != VMAINSPECT_LVL_PTE)
+		e->pfn += (addr & ~(~0UL << vmi_pt_level_shift(level))) >>
+			  PAGE_SHIFT;
+	if (!w->show_pfn)
+		vmi_pt_hide(e);
+	ret = w->ops->entry(w, e, addr, next);
+	if (ret > 0)
+		w->stop_addr = addr;
+	return ret;
+}
+
+static int vmi_pt_stop(struct vmi_pt_walk *w, unsigned long addr)
+{
+	w->stop_addr = addr;
+	return 1;
+}
+
+/*
+ * The PTEs of [addr, end) under one PMD.  -EAGAIN: the PMD no longer points
+ * to the table we copied (retracted, reclaimed or replaced meanwhile).
+ */
+static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
+			    unsigned long addr, unsigned long end)
+{
+	unsigned int i, n = (end - addr) >> PAGE_SHIFT;
+	struct vmainspect_pt_entry e;
+	pte_t *ptep;
+	bool same;
+	int ret;
+
+	rcu_read_lock();
+	ptep = (pte_t *)pmd_page_vaddr(pmdv) + pte_index(addr);
+	for (i = 0; i < n; i++)
+		w->pte_copy[i] = pte_val(vmi_read_entry(ptep + i));
+	same = pmd_same(vmi_read_entry(pmdp), pmdv);
+	rcu_read_unlock();
+	if (!same)
+		return -EAGAIN;
+
+	w->tables[VMAINSPECT_LVL_PTE]++;
+	w->budget -= n;
+	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
+		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, w->pte_copy[i]);
+		ret = vmi_pt_emit(w, &e, VMAINSPECT_LVL_PTE, addr,
+				  addr + PAGE_SIZE);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Count a table page of @level we are about to read. */
+static void vmi_pt_count_table(struct vmi_pt_walk *w, unsigned int level)
+{
+	if (!vmi_pt_level_folded(level))
+		w->tables[level]++;
+}
+
+/*
+ * Decode and report one upper-level entry; *descend says whether it points
+ * to a table.  A table entry whose next level is folded is not reported:
+ * that level re-reads the same value with real helpers and reports it
+ * under this level.
+ */
+static int vmi_pt_visit(struct vmi_pt_walk *w, unsigned int level, u64 raw,
+			unsigned long addr, unsigned long next, bool *descend)
+{
+	struct vmainspect_pt_entry e;
+
+	vmi_pt_decode(&e, level, raw);
+	w->budget--;
+	*descend = e.kind == VMAINSPECT_PT_TABLE;
+	if (*descend && vmi_pt_level_folded(level + 1))
+		return 0;
+	return vmi_pt_emit(w, &e, level, addr, next);
+}
+
+/* Retries of one PMD whose PTE table changed under us. */
+#define VMI_PT_PMD_TRIES	3
+
+static int vmi_pt_walk_pmd(struct vmi_pt_walk *w, pmd_t *pmdp,
+			   unsigned long addr, unsigned long next)
+{
+	int tries, ret = 0;
+	bool descend;
+	pmd_t pmdv;
+
+	for (tries = 0; tries < VMI_PT_PMD_TRIES; tries++) {
+		pmdv = vmi_read_entry(pmdp);
+		ret = vmi_pt_visit(w, VMAINSPECT_LVL_PMD, pmd_val(pmdv), addr,
+				   next, &descend);
+		if (ret || !descend)
+			return ret;
+		ret = vmi_pt_walk_ptes(w, pmdp, pmdv, addr, next);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	return ret;
+}
+
+/* The levels above the PTE: each walks the table its parent's copy names. */
+static int vmi_pt_walk_pmds(struct vmi_pt_walk *w, pud_t *pudv,
+			    unsigned long addr, unsigned long end)
+{
+	pmd_t *pmdp = pmd_offset(pudv, addr);
+	unsigned long next;
+	int ret;
+
+	vmi_pt_count_table(w, VMAINSPECT_LVL_PMD);
+	do {
+		if (w->budget <= 0)
+			return vmi_pt_stop(w, addr);
+		next = pmd_addr_end(addr, end);
+		ret = vmi_pt_walk_pmd(w, pmdp, addr, next);
+		if (ret)
+			return ret;
+	} while (pmdp++, addr = next, addr != end);
+	return 0;
+}
+
+static int vmi_pt_walk_puds(struct vmi_pt_walk *w, p4d_t *p4dv,
+			    unsigned long addr, unsigned long end)
+{
+	pud_t *pudp = pud_offset(p4dv, addr), pudv;
+	unsigned long next;
+	bool descend;
+	int ret;
+
+	vmi_pt_count_table(w, VMAINSPECT_LVL_PUD);
+	do {
+		if (w->budget <= 0)
+			return vmi_pt_stop(w, addr);
+		next = pud_addr_end(addr, end);
+		pudv = vmi_read_entry(pudp);
+		ret = vmi_pt_visit(w, VMAINSPECT_LVL_PUD, pud_val(pudv), addr,
+				   next, &descend);
+		if (!ret && descend)
+			ret = vmi_pt_walk_pmds(w, &pudv, addr, next);
+		if (ret)
+			return ret;
+	} while (pudp++, addr = next, addr != end);
+	return 0;
+}
+
+static int vmi_pt_walk_p4ds(struct vmi_pt_walk *w, pgd_t *pgdv,
+			    unsigned long addr, unsigned long end)
+{
+	p4d_t *p4dp = p4d_offset(pgdv, addr), p4dv;
+	unsigned long next;
+	bool descend;
+	int ret;
+
+	vmi_pt_count_table(w, VMAINSPECT_LVL_P4D);
+	do {
+		if (w->budget <= 0)
+			return vmi_pt_stop(w, addr);
+		next = p4d_addr_end(addr, end);
+		p4dv = vmi_read_entry(p4dp);
+		ret = vmi_pt_visit(w, VMAINSPECT_LVL_P4D, p4d_val(p4dv), addr,
+				   next, &descend);
+		if (!ret && descend)
+			ret = vmi_pt_walk_puds(w, &p4dv, addr, next);
+		if (ret)
+			return ret;
+	} while (p4dp++, addr = next, addr != end);
+	return 0;
+}
+
+static int vmi_pt_walk_pgds(struct vmi_pt_walk *w, unsigned long addr,
+			    unsigned long end)
+{
+	pgd_t *pgdp = pgd_offset(w->mm, addr), pgdv;
+	unsigned long next;
+	bool descend;
+	int ret;
+
+	do {
+		if (w->budget <= 0)
+			return vmi_pt_stop(w, addr);
+		next = pgd_addr_end(addr, end);
+		pgdv = vmi_read_entry(pgdp);
+		ret = vmi_pt_visit(w, VMAINSPECT_LVL_PGD, pgd_val(pgdv), addr,
+				   next, &descend);
+		if (!ret && descend)
+			ret = vmi_pt_walk_p4ds(w, &pgdv, addr, next);
+		if (ret)
+			return ret;
+	} while (pgdp++, addr = next, addr != end);
+	return 0;
+}
+
+/*
+ * Walk [addr, end), which must lie inside one VMA of w->mm, with the mmap
+ * lock held.  0: done; 1: stopped at w->stop_addr (consumer full or budget
+ * spent); <0: error.
+ */
+int vmi_pt_walk_range(struct vmi_pt_walk *w, unsigned long addr,
+		      unsigned long end)
+{
+	mmap_assert_locked(w->mm);
+	return vmi_pt_walk_pgds(w, addr, end);
+}
+
+/* Scratch for one PTE table's entries: allocate before taking the lock. */
+u64 *vmi_pt_scratch_alloc(void)
+{
+	return kmalloc_array(PTRS_PER_PTE, sizeof(u64), GFP_KERNEL_ACCOUNT);
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: the two consumers of the page-table walker.
+ *
+ *  - the translation path of one address: every level's entry, in order;
+ *  - the run coalescer: consecutive pages in the same state, with
+ *    consecutive frames (or swap slots), become one record, the way
+ *    note_page() in mm/ptdump.c builds ranges for the kernel's tables.
+ *
+ * Both walk only inside VMAs (see pgtable.c for why that is what makes the
+ * lockless walk safe), and, like /proc/PID/pagemap, skip VM_PFNMAP ones.
+ */
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include "vmainspect.h"
+#include "compat.h"
+
+/* Page-table entries one call may read: bounds the mmap lock hold. */
+#define VMI_PT_BUDGET	(64 * PTRS_PER_PTE)
+
+/* pagemap's rule: CAP_SYS_ADMIN at open; never under lockdown. */
+bool vmi_pt_show_pfn(bool privileged)
+{
+	return privileged && !vmi_locked_down_confidential();
+}
+
+static int vmi_path_entry(struct vmi_pt_walk *w,
+			  const struct vmainspect_pt_entry *e,
+			  unsigned long addr, unsigned long next)
+{
+	struct vmainspect_pt_path *p = w->priv;
+
+	p->levels[e->level] = *e;
+	if (e->level + 1 > p->nr_levels)
+		p->nr_levels = e->level + 1;
+	if (e->kind == VMAINSPECT_PT_PAGE) {
+		p->page_size = 1ULL << vmi_pt_level_shift(e->level);
+		if (w->show_pfn)
+			p->phys_addr = ((u64)e->pfn << PAGE_SHIFT) |
+				       (p->addr & ~PAGE_MASK);
+	}
+	return 0;
+}
+
+static const struct vmi_pt_ops vmi_path_ops = {
+	.entry = vmi_path_entry,
+};
+
+/*
+ * Fill @p for p->addr.  Outside any VMA nothing is walked (the tables
+ * there may be being freed by a munmap that already dropped to a read
+ * lock): nr_levels stays 0.  Caller holds the mmap lock.
+ */
+int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
+		     bool show_pfn, u64 *pte_copy)
+{
+	struct vmi_pt_walk w = {
+		.ops = &vmi_path_ops,
+		.priv = p,
+		.mm = mm,
+		.show_pfn = show_pfn,
+		.budget = VMI_PT_BUDGET,
+		.pte_copy = pte_copy,
+	};
+	unsigned long addr = p->addr & PAGE_MASK;
+	struct vm_area_struct *vma;
+	unsigned int level;
+	int ret;
+
+	p->nr_levels = 0;
+	p->out_flags = show_pfn ? 0 : VMAINSPECT_PT_PFN_HIDDEN;
+	p->page_size = 0;
+	p->phys_addr = 0;
+	p->pgtable_levels = vmi_pgtable_levels();
+	memset(p->levels, 0, sizeof(p->levels));
+
+	vma = find_vma(mm, addr);
+	if (p->addr > ULONG_MAX || !vma || vma->vm_start > addr)
+		return 0;
+	p->out_flags |= VMAINSPECT_PT_IN_VMA;
+
+	ret = vmi_pt_walk_range(&w, addr, addr + PAGE_SIZE);
+	if (ret < 0)
+		return ret;
+	/* Folded levels: same entry as their owner, marked as such. */
+	for (level = 0; level < p->nr_levels; level++) {
+		if (!vmi_pt_level_folded(level))
+			continue;
+		p->levels[level].level = level;
+		p->levels[level].kind = VMAINSPECT_PT_FOLDED;
+		p->levels[level].raw = p->levels[level - 1].raw;
+		p->levels[level].index = 0;
+	}
+	return 0;
+}
+
+/*
+ * Does @e at @addr continue @run?  Same state, and the next frame or swap
+ * slot.  Without privilege frames are not compared: contiguity would tell
+ * what pagemap hides.
+ */
+bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
+			const struct vmainspect_pt_entry *e, unsigned long addr,
+			bool show_pfn)
+{
+	u64 pages = (addr - run->start) >> PAGE_SHIFT;
+
+	if (run->end != addr || run->kind != e->kind ||
+	    run->level != e->level || run->bits != e->bits ||
+	    run->swap_type != e->swap_type)
+		return false;
+	switch (e->kind) {
+	case VMAINSPECT_PT_PAGE:
+	case VMAINSPECT_PT_MIGRATION:
+	case VMAINSPECT_PT_DEVICE_PRIVATE:
+	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
+	case VMAINSPECT_PT_HWPOISON:
+		return !show_pfn || e->pfn == run->pfn + pages;
+	case VMAINSPECT_PT_SWAP:
+		return !show_pfn || e->offset == run->offset + pages;
+	case VMAINSPECT_PT_MARKER:
+		return e->offset == run->offset;
+	}
+	return true;
+}
+
+static int vmi_runs_entry(struct vmi_pt_walk *w,
+			  const struct vmainspect_pt_entry *e,
+			  unsigned long addr, unsigned long next)
+{
+	struct vmi_pt_runs_out *out = w->priv;
+	struct vmainspect_pt_run *run;
+
+	if (e->kind == VMAINSPECT_PT_TABLE)
+		return 0;
+	if (out->nr_runs) {
+		run = &out->runs[out->nr_runs - 1];
+		if (vmi_pt_run_extends(run, e, addr, w->show_pfn)) {
+			run->end = next;
+			return 0;
+		}
+	}
+	if (out->nr_runs == out->max_runs)
+		return 1;
+	run = &out->runs[out->nr_runs++];
+	run->start = addr;
+	run->end = next;
+	run->pfn = e->pfn;
+	run->offset = e->offset;
+	run->bits = e->bits;
+	run->level = e->level;
+	run->kind = e->kind;
+	run->page_shift = vmi_pt_level_shift(e->level);
+	run->swap_type = e->swap_type;
+	return 0;
+}
+
+static const struct vmi_pt_ops vmi_runs_ops = {
+	.entry = vmi_runs_entry,
+};
+
+/*
+ * Runs of [start, end) inside VMAs, until out->runs is full or the budget
+ * is spent; out->next_addr is the cursor.  Caller holds the mmap lock.
+ */
+int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
+		     bool show_pfn, u64 *pte_copy,
+		     struct vmi_pt_runs_out *out)
+{
+	struct vmi_pt_walk w = {
+		.ops = &vmi_runs_ops,
+		.priv = out,
+		.mm = mm,
+		.show_pfn = show_pfn,
+		.budget = VMI_PT_BUDGET,
+		.pte_copy = pte_copy,
+	};
+	struct vm_area_struct *vma;
+	struct vmi_vma_iter it;
+	unsigned long from, to;
+	int ret;
+
+	out->nr_runs = 0;
+	out->done = false;
+	out->next_addr = start;
+	memset(out->tables, 0, sizeof(out->tables));
+	if (start >= end || end - 1 > ULONG_MAX) {
+		out->done = true;
+		return 0;
+	}
+
+	vmi_iter_init(&it, mm, start);
+	while ((vma = vmi_iter_next(&it)) && vma->vm_start < end) {
+		if (vma->vm_flags & VM_PFNMAP)
+			continue;
+		from = max_t(unsigned long, start, vma->vm_start);
+		to = min_t(unsigned long, end, vma->vm_end);
+		ret = vmi_pt_walk_range(&w, from, to);
+		if (ret < 0)
+			return ret;
+		if (ret > 0) {
+			out->next_addr = w.stop_addr;
+			goto out;
+		}
+		/* A call that ended on a VMA boundary resumes after it. */
+		out->next_addr = to;
+	}
+	out->done = true;
+	out->next_addr = end;
+out:
+	memcpy(out->tables, w.tables, sizeof(out->tables));
+	/* The PGD page is visited once per call. */
+	out->tables[VMAINSPECT_LVL_PGD] = 1;
+	return 0;
+}
