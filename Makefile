@@ -6,13 +6,14 @@
 #   make KDIR=/path      module against another kernel build/headers tree
 #   make demo            boot stock Debian 6.12 in QEMU, run the learner's demo
 #   make check           every test; ends with "N passed, N failed"
-#   make kunit | vm-tests | style | bench-free sub-steps of check
+#   make kunit | vm-tests | style   sub-steps of check
+#   make bench           page-table walk vs pagemap/PAGEMAP_SCAN in the 6.12 VM
 #
 # When invoked by kbuild (M=...), only the Kbuild file matters.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module tool clean demo check kunit vm-tests style deps
+.PHONY: all module tool clean demo check kunit vm-tests style deps bench
 
 all: module tool
 
@@ -46,3 +47,6 @@ vm-tests: tool
 
 style:
 	scripts/style.sh
+
+bench: deps
+	scripts/bench.sh

@@ -31,6 +31,9 @@
 #define VMI_LAYOUT_SIZE_VER0	272
 #define VMI_LIST_SIZE_VER0	88
 #define VMI_FIND_SIZE_VER0	136
+#define VMI_PT_ENTRY_SIZE	56
+#define VMI_PT_PATH_SIZE_VER0	344
+#define VMI_PT_RUNS_SIZE_VER0	120
 
 /*
  * The documented layout, field by field (__u32 = 4, __u64 = 8 bytes): each
@@ -81,6 +84,14 @@ static void vmi_abi_struct_sizes(struct kunit *test)
 			VMI_LIST_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_find),
 			VMI_FIND_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_entry),
+			VMI_PT_ENTRY_SIZE);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_path),
+			VMI_PT_PATH_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_run),
+			VMAINSPECT_PT_RUN_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_runs),
+			VMI_PT_RUNS_SIZE_VER0);
 }
 
 static void vmi_abi_attach_layout(struct kunit *test)
@@ -204,6 +215,86 @@ static void vmi_abi_find_layout(struct kunit *test)
 			 sizeof(struct vmainspect_find));
 }
 
+static void vmi_abi_pt_entry_layout(struct kunit *test)
+{
+	static const struct vmi_fdesc f[] = {
+		VMI_F(struct vmainspect_pt_entry, raw, 8),
+		VMI_F(struct vmainspect_pt_entry, bits, 8),
+		VMI_F(struct vmainspect_pt_entry, pfn, 8),
+		VMI_F(struct vmainspect_pt_entry, offset, 8),
+		VMI_F(struct vmainspect_pt_entry, level, 4),
+		VMI_F(struct vmainspect_pt_entry, kind, 4),
+		VMI_F(struct vmainspect_pt_entry, index, 4),
+		VMI_F(struct vmainspect_pt_entry, swap_type, 4),
+		VMI_F(struct vmainspect_pt_entry, pkey, 4),
+		VMI_F(struct vmainspect_pt_entry, reserved, 4),
+	};
+
+	vmi_check_fields(test, "vmainspect_pt_entry", f, ARRAY_SIZE(f),
+			 sizeof(struct vmainspect_pt_entry));
+}
+
+static void vmi_abi_pt_path_layout(struct kunit *test)
+{
+	static const struct vmi_fdesc f[] = {
+		VMI_F(struct vmainspect_pt_path, size, 4),
+		VMI_F(struct vmainspect_pt_path, flags, 4),
+		VMI_F(struct vmainspect_pt_path, addr, 8),
+		VMI_F(struct vmainspect_pt_path, nr_levels, 4),
+		VMI_F(struct vmainspect_pt_path, out_flags, 4),
+		VMI_F(struct vmainspect_pt_path, page_size, 8),
+		VMI_F(struct vmainspect_pt_path, phys_addr, 8),
+		VMI_F(struct vmainspect_pt_path, pgtable_levels, 4),
+		VMI_F(struct vmainspect_pt_path, reserved0, 4),
+		VMI_F(struct vmainspect_pt_path, levels,
+		      VMAINSPECT_LVL_NR * VMI_PT_ENTRY_SIZE),
+		VMI_F(struct vmainspect_pt_path, reserved, 2 * 8),
+	};
+
+	vmi_check_fields(test, "vmainspect_pt_path", f, ARRAY_SIZE(f),
+			 sizeof(struct vmainspect_pt_path));
+}
+
+static void vmi_abi_pt_run_layout(struct kunit *test)
+{
+	static const struct vmi_fdesc f[] = {
+		VMI_F(struct vmainspect_pt_run, start, 8),
+		VMI_F(struct vmainspect_pt_run, end, 8),
+		VMI_F(struct vmainspect_pt_run, pfn, 8),
+		VMI_F(struct vmainspect_pt_run, offset, 8),
+		VMI_F(struct vmainspect_pt_run, bits, 8),
+		VMI_F(struct vmainspect_pt_run, level, 4),
+		VMI_F(struct vmainspect_pt_run, kind, 4),
+		VMI_F(struct vmainspect_pt_run, page_shift, 4),
+		VMI_F(struct vmainspect_pt_run, swap_type, 4),
+	};
+
+	vmi_check_fields(test, "vmainspect_pt_run", f, ARRAY_SIZE(f),
+			 sizeof(struct vmainspect_pt_run));
+}
+
+static void vmi_abi_pt_runs_layout(struct kunit *test)
+{
+	static const struct vmi_fdesc f[] = {
+		VMI_F(struct vmainspect_pt_runs, size, 4),
+		VMI_F(struct vmainspect_pt_runs, flags, 4),
+		VMI_F(struct vmainspect_pt_runs, start, 8),
+		VMI_F(struct vmainspect_pt_runs, end, 8),
+		VMI_F(struct vmainspect_pt_runs, runs, 8),
+		VMI_F(struct vmainspect_pt_runs, run_size, 4),
+		VMI_F(struct vmainspect_pt_runs, max_runs, 4),
+		VMI_F(struct vmainspect_pt_runs, nr_runs, 4),
+		VMI_F(struct vmainspect_pt_runs, out_flags, 4),
+		VMI_F(struct vmainspect_pt_runs, next_addr, 8),
+		VMI_F(struct vmainspect_pt_runs, generation, 8),
+		VMI_F(struct vmainspect_pt_runs, tables, VMAINSPECT_LVL_NR * 8),
+		VMI_F(struct vmainspect_pt_runs, reserved, 2 * 8),
+	};
+
+	vmi_check_fields(test, "vmainspect_pt_runs", f, ARRAY_SIZE(f),
+			 sizeof(struct vmainspect_pt_runs));
+}
+
 static void vmi_abi_ioctl_numbers(struct kunit *test)
 {
 	static const struct {
@@ -216,6 +307,8 @@ static void vmi_abi_ioctl_numbers(struct kunit *test)
 		{ VMAINSPECT_IOC_LIST_VMAS, 3,
 		  sizeof(struct vmainspect_vma_list) },
 		{ VMAINSPECT_IOC_FIND_VMA, 4, sizeof(struct vmainspect_find) },
+		{ VMAINSPECT_IOC_PT_PATH, 5, sizeof(struct vmainspect_pt_path) },
+		{ VMAINSPECT_IOC_PT_RUNS, 6, sizeof(struct vmainspect_pt_runs) },
 	};
 	int i;
 
@@ -285,12 +378,24 @@ static int vmi_chk_find(const void *a)
 	return vmi_check_find_args(a);
 }
 
+static int vmi_chk_pt_path(const void *a)
+{
+	return vmi_check_pt_path_args(a);
+}
+
+static int vmi_chk_pt_runs(const void *a)
+{
+	return vmi_check_pt_runs_args(a);
+}
+
 /* The largest argument struct, as a scratch copy. */
 union vmi_any_args {
 	struct vmainspect_attach attach;
 	struct vmainspect_layout layout;
 	struct vmainspect_vma_list list;
 	struct vmainspect_find find;
+	struct vmainspect_pt_path pt_path;
+	struct vmainspect_pt_runs pt_runs;
 };
 
 /*
@@ -528,6 +633,111 @@ static void vmi_abi_find_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmi_check_find_args(&a), 0);
 }
 
+static void vmi_abi_pt_path_args(struct kunit *test)
+{
+	struct vmainspect_pt_path v, a;
+
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_path_args(&v), 0);
+
+	vmi_expect_flags(test, &v, sizeof(v), 0, vmi_chk_pt_path);
+	vmi_expect_reserved(test, &v, sizeof(v),
+			    offsetof(struct vmainspect_pt_path, reserved0),
+			    sizeof(v.reserved0), "reserved0", vmi_chk_pt_path);
+	vmi_expect_reserved(test, &v, sizeof(v),
+			    offsetof(struct vmainspect_pt_path, reserved),
+			    sizeof(v.reserved), "reserved", vmi_chk_pt_path);
+
+	/* Any address; output fields from a previous call are ignored. */
+	a = v;
+	a.addr = ~0ULL;
+	a.nr_levels = ~0U;
+	a.out_flags = ~0U;
+	a.page_size = ~0ULL;
+	a.phys_addr = ~0ULL;
+	a.pgtable_levels = ~0U;
+	memset(a.levels, 0xff, sizeof(a.levels));
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_path_args(&a), 0);
+}
+
+static void vmi_pt_runs_valid(struct vmainspect_pt_runs *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->start = PAGE_SIZE;
+	a->end = 2 * PAGE_SIZE;
+	a->run_size = VMAINSPECT_PT_RUN_SIZE_VER0;
+	a->max_runs = 1;
+}
+
+static void vmi_abi_pt_runs_args(struct kunit *test)
+{
+	struct vmainspect_pt_runs v, a;
+
+	vmi_pt_runs_valid(&v);
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&v), 0);
+	vmi_expect_flags(test, &v, sizeof(v), 0, vmi_chk_pt_runs);
+	vmi_expect_reserved(test, &v, sizeof(v),
+			    offsetof(struct vmainspect_pt_runs, reserved),
+			    sizeof(v.reserved), "reserved", vmi_chk_pt_runs);
+
+	/* Output fields from a previous call are ignored. */
+	a = v;
+	a.nr_runs = ~0U;
+	a.out_flags = ~0U;
+	a.next_addr = ~0ULL;
+	a.generation = ~0ULL;
+	memset(a.tables, 0xff, sizeof(a.tables));
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), 0);
+}
+
+/* start and end page aligned, end > start. */
+static void vmi_abi_pt_runs_range(struct kunit *test)
+{
+	struct vmainspect_pt_runs a;
+
+	vmi_pt_runs_valid(&a);
+	a.start = 0;
+	a.end = ~0ULL & PAGE_MASK;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), 0);
+	vmi_pt_runs_valid(&a);
+	a.start = PAGE_SIZE + 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), -EINVAL);
+	vmi_pt_runs_valid(&a);
+	a.end = 2 * PAGE_SIZE - 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), -EINVAL);
+	vmi_pt_runs_valid(&a);
+	a.end = a.start;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), -EINVAL);
+	vmi_pt_runs_valid(&a);
+	a.end = a.start - PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), -EINVAL);
+}
+
+static void vmi_abi_pt_runs_sizes(struct kunit *test)
+{
+	struct vmainspect_pt_runs a;
+
+	vmi_pt_runs_valid(&a);
+	a.run_size = VMAINSPECT_PT_RUN_SIZE_VER0 - 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), -EINVAL);
+	a.run_size = 0;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), -EINVAL);
+	a.run_size = VMAINSPECT_PT_RUN_SIZE_VER0 + 8;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), 0);
+	a.run_size = ~0U;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), -EINVAL);
+
+	vmi_pt_runs_valid(&a);
+	a.max_runs = 0;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), -EINVAL);
+	a.max_runs = VMAINSPECT_RUNS_MAX;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), 0);
+	a.max_runs = VMAINSPECT_RUNS_MAX + 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&a), -EINVAL);
+}
+
 static struct kunit_case vmi_abi_cases[] = {
 	KUNIT_CASE(vmi_abi_struct_sizes),
 	KUNIT_CASE(vmi_abi_attach_layout),
@@ -535,6 +745,10 @@ static struct kunit_case vmi_abi_cases[] = {
 	KUNIT_CASE(vmi_abi_vma_layout),
 	KUNIT_CASE(vmi_abi_list_layout),
 	KUNIT_CASE(vmi_abi_find_layout),
+	KUNIT_CASE(vmi_abi_pt_entry_layout),
+	KUNIT_CASE(vmi_abi_pt_path_layout),
+	KUNIT_CASE(vmi_abi_pt_run_layout),
+	KUNIT_CASE(vmi_abi_pt_runs_layout),
 	KUNIT_CASE(vmi_abi_ioctl_numbers),
 	KUNIT_CASE(vmi_abi_all_zero),
 	KUNIT_CASE(vmi_abi_attach_args),
@@ -545,6 +759,10 @@ static struct kunit_case vmi_abi_cases[] = {
 	KUNIT_CASE(vmi_abi_list_vma_size),
 	KUNIT_CASE(vmi_abi_list_strings_size),
 	KUNIT_CASE(vmi_abi_find_args),
+	KUNIT_CASE(vmi_abi_pt_path_args),
+	KUNIT_CASE(vmi_abi_pt_runs_args),
+	KUNIT_CASE(vmi_abi_pt_runs_range),
+	KUNIT_CASE(vmi_abi_pt_runs_sizes),
 	{}
 };
 

@@ -260,9 +260,9 @@ static int vmi_fx_expect(struct kunit *test, struct vmi_fx *fx)
 /* Suite .init: build the address space.  test->priv is the fixture. */
 int vmi_fx_init(struct kunit *test)
 {
+	const u64 magic = VMI_FX_MAGIC;
 	struct vmi_fx *fx;
 	int ret;
-	u8 one = 1;
 
 	fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 	if (!fx)
@@ -292,7 +292,7 @@ int vmi_fx_init(struct kunit *test)
 	ret = vmi_fx_map(test, fx);
 	/* Fault one page into A1: it gets an anon_vma. */
 	if (!ret && copy_to_user((void __user *)fx->start[VMI_FX_A1],
-				 &one, sizeof(one)))
+				 &magic, sizeof(magic)))
 		ret = -EFAULT;
 	vmi_fx_leave(fx->mm);
 	if (ret)

@@ -49,6 +49,9 @@ struct vmi_fx_vma {
 	bool anon_vma;
 };
 
+/* What the fixture wrote at the start of A1 (its only resident page). */
+#define VMI_FX_MAGIC		0x766d692d6b756e74ULL
+
 /* At most this many VMAs in the test mm (the plan has VMI_FX_NR). */
 #define VMI_FX_MAX_VMAS		64
 

@@ -23,9 +23,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 top=$VMI_ROOT
 
+# usage [STATUS]: the header above; on stdout for --help, else stderr.
 usage() {
-	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
-	exit 2
+	local text
+	text=$(sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0")
+	if [[ ${1:-2} == 0 ]]; then
+		printf '%s\n' "$text"
+	else
+		printf '%s\n' "$text" >&2
+	fi
+	exit "${1:-2}"
 }
 
 verbose=${VMI_VERBOSE:-0}
@@ -33,10 +40,10 @@ shorts=()
 while (($#)); do
 	case $1 in
 	-v | --verbose) verbose=1 ;;
-	-h | --help) usage ;;
+	-h | --help) usage 0 ;;
 	6.1 | 6.12) shorts+=("$1") ;;
 	*)
-		printf '%s: unknown argument: %s\n' "$VMI_PROG" "$1" >&2
+		printf '%s: unknown argument: %s (kernels: 6.1 6.12)\n' "$VMI_PROG" "$1" >&2
 		usage
 		;;
 	esac
@@ -105,14 +112,18 @@ unpack_source() {
 }
 
 # Copy our sources into drivers/misc/vmainspect/ and hook it into
-# drivers/misc/{Kconfig,Makefile}.  rsync keeps timestamps, so kbuild only
-# rebuilds what changed.  Only sources are copied: a stray .o from an
-# out-of-tree build in src/ would be picked up by kbuild's VPATH.
+# drivers/misc/{Kconfig,Makefile}.  Files are compared by content and only
+# changed ones are rewritten, with the current time: kbuild rebuilds what
+# changed, and nothing else.  (Keeping the source's mtime would not do: a
+# file going back to an older version, from another clone or a checkout,
+# would look older than its object and not be rebuilt.)  Only sources are
+# copied: a stray .o from an out-of-tree build in src/ would be picked up
+# by kbuild's VPATH.
 install_sources() {
 	local tree=$1 d=$1/drivers/misc/vmainspect sub f
 	mkdir -p "$d"
 	for sub in src include kunit; do
-		rsync -a --delete --include='*/' --include='*.[ch]' \
+		rsync -rl --checksum --delete --include='*/' --include='*.[ch]' \
 			--include='Kbuild' --include='*.tree' --include='.kunitconfig' \
 			--exclude='*' "$top/$sub/" "$d/$sub/"
 	done
@@ -138,6 +149,7 @@ install_sources() {
 			}' "$f" >"$f.vmi" && mv "$f.vmi" "$f"
 	fi
 	f=$tree/drivers/misc/Makefile
+	# shellcheck disable=SC2016 # a make variable, literally
 	grep -qF 'obj-$(CONFIG_VMAINSPECT)' "$f" ||
 		printf '%s\n' 'obj-$(CONFIG_VMAINSPECT)	+= vmainspect/' >>"$f"
 }
@@ -255,8 +267,13 @@ for raw in lines[start + 1:]:
                                       r'failed to initialize|internal error|'
                                       r'timed out', d)]
                 if fails:
+                    # The first failure, up to the next one (message too).
                     k = case_diag.index(fails[0])
-                    why.append(' '.join(case_diag[k:k + 4]))
+                    e = k + 1
+                    while e < len(case_diag) and e < k + 7 and \
+                            case_diag[e] not in fails:
+                        e += 1
+                    why.append(' '.join(case_diag[k:e]))
                     if len(fails) > 1:
                         why.append(f'(+{len(fails) - 1} more failures)')
                 elif case_diag:
@@ -320,7 +337,7 @@ run_one() {
 		--raw_output=all 'vmainspect*')
 	vmi_log "$short: ${cmd[*]} (in $tree)"
 	{
-		echo "# $(date -u +%FT%TZ) $tree: ${cmd[*]}"
+		echo "# $(date -u +%FT%TZ) $tree: ${cmd[*]}" >>"$log"
 		if [[ $verbose != 0 ]]; then
 			(cd "$tree" && "${cmd[@]}") 2>&1 | tee -a "$log"
 		else
@@ -333,9 +350,11 @@ run_one() {
 
 	if ! grep -q 'Starting KUnit Kernel' "$log"; then
 		local tail
-		# make's errors, else kunit.py's last words (config problems).
-		tail=$(grep -E ' error:|Error [0-9]+|\*\*\*' "$log" | tail -n 6 |
-			tr '\n' ' ')
+		# The compiler's first errors, else make's, else kunit.py's last
+		# words (config problems).
+		tail=$(grep -E ' error:' "$log" | head -n 4 | tr '\n' ' ')
+		[[ -n $tail ]] || tail=$(grep -E 'Error [0-9]+|\*\*\*' "$log" |
+			head -n 4 | tr '\n' ' ')
 		[[ -n $tail ]] || tail=$(grep -v '^#' "$log" | grep -v '^\s*$' |
 			tail -n 6 | tr '\n' ' ')
 		echo "FAIL [$tag] build: kernel build failed (full log: $log): $tail" >>"$results"

@@ -61,7 +61,7 @@ if ! blog=$("${build[@]}" 2>&1) ||
 fi
 
 adds=()
-for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vm-tests.sh; do
+for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages vm-tests.sh; do
 	adds+=(--add "$top/userspace/tests/$f")
 done
 adds+=(--add "$top/userspace/demo/vmi-demo")
@@ -74,7 +74,8 @@ for k in "${kernels[@]}"; do
 	opts=(--kernel "$short" --timeout "$timeout")
 	label=$k
 	if [[ $k == *-la57 ]] || ((la57)); then
-		opts+=(--la57)
+		# -cpu max also has pdpe1gb: memory for a 1 GiB hugetlb page
+		opts+=(--la57 --mem 2560)
 		label=$short-la57
 	fi
 	out=$logdir/$label.out

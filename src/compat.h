@@ -145,6 +145,26 @@ static inline unsigned int vmi_pgtable_levels(void)
 }
 
 /*
+ * Architecture facts the generic headers do not name.  x86_64 has 1 GiB
+ * PUD leaves and PTE_PFN_MASK; UML (KUnit) folds the PUD, has no PUD
+ * leaves (6.1 has no pud_pfn() for it) and keeps its flags below
+ * PAGE_SHIFT.
+ */
+#if defined(CONFIG_X86) && !defined(CONFIG_UML)
+#define VMI_PTE_PFN_MASK	PTE_PFN_MASK
+static inline unsigned long vmi_pud_pfn(pud_t pud)
+{
+	return pud_pfn(pud);
+}
+#else
+#define VMI_PTE_PFN_MASK	PAGE_MASK
+static inline unsigned long vmi_pud_pfn(pud_t pud)
+{
+	return 0;
+}
+#endif
+
+/*
  * Page-table entries are read once, into a local copy (pgdp_get() and
  * friends only exist since 6.4; READ_ONCE is what they do).
  */
@@ -178,6 +198,18 @@ static inline bool vmi_is_pte_marker_entry(swp_entry_t entry)
 	return false;
 #endif
 }
+
+/*
+ * make_pte_marker() builds a real marker: 6.0-6.x only with
+ * CONFIG_PTE_MARKER (selected by uffd-wp); 6.12 has no such option and
+ * always has markers.  Used by the KUnit decoding tests.
+ */
+#if VMI_KERNEL_AT_LEAST(6, 12, 0) || \
+	(VMI_KERNEL_AT_LEAST(6, 0, 0) && defined(CONFIG_PTE_MARKER))
+#define VMI_HAVE_PTE_MARKERS	1
+#else
+#define VMI_HAVE_PTE_MARKERS	0
+#endif
 
 static inline unsigned long vmi_pte_marker_bits(swp_entry_t entry)
 {

@@ -2,8 +2,8 @@
 /*
  * vmainspect: read-only text views in debugfs.
  *
- *   /sys/kernel/debug/vmainspect/self/{layout,maps}   the reader itself
- *   /sys/kernel/debug/vmainspect/<pid>/{layout,maps}  published pids
+ *   /sys/kernel/debug/vmainspect/self/{layout,maps,pagetables}   the reader
+ *   /sys/kernel/debug/vmainspect/<pid>/{layout,maps,pagetables}  published
  *
  * Every file is 0444 with no write, ioctl or mmap: lockdown refuses
  * debugfs files that have them.  So a pid cannot be chosen by writing a
@@ -12,6 +12,7 @@
  * the *reader* with the same rule as an attach, so a directory never shows
  * more than /proc/<pid>/maps would show that reader.
  */
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/list.h>
@@ -22,12 +23,15 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include "vmainspect.h"
+#include "compat.h"
 
 /* Published pids at most; dead ones are swept on each publish. */
 #define VMI_DEBUGFS_MAX_PIDS	64
 /* One VMA batch per lock hold while rendering maps. */
 #define VMI_DEBUGFS_BATCH	256
 #define VMI_DEBUGFS_STRINGS	(64 * 1024)
+/* Page-table runs per lock hold while rendering pagetables. */
+#define VMI_DEBUGFS_RUNS	512
 
 struct vmi_published {
 	struct list_head node;
@@ -125,8 +129,97 @@ out_mm:
 	return ret;
 }
 
+/* Pages of each kind, for the summary line of pagetables. */
+struct vmi_pt_tally {
+	u64 pages[VMAINSPECT_PT_KIND_MAX];
+	u64 tables[VMAINSPECT_LVL_NR];
+};
+
+static void vmi_pt_tally_runs(struct vmi_pt_tally *t,
+			      const struct vmi_pt_runs_out *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < out->nr_runs; i++) {
+		const struct vmainspect_pt_run *r = &out->runs[i];
+
+		if (r->kind < VMAINSPECT_PT_KIND_MAX)
+			t->pages[r->kind] += (r->end - r->start) >> PAGE_SHIFT;
+	}
+	for (i = 0; i < VMAINSPECT_LVL_NR; i++)
+		t->tables[i] += out->tables[i];
+}
+
+/*
+ * The runs of every VMA, ptdump-style, as `vmainspect pages` prints them
+ * (empty runs left out).  Frames need CAP_SYS_ADMIN of the opener, as in
+ * /proc/PID/pagemap, and are never shown under lockdown.
+ */
+static int vmi_pagetables_show(struct seq_file *m, void *v)
+{
+	bool show_pfn = vmi_pt_show_pfn(file_ns_capable(m->file, &init_user_ns,
+							CAP_SYS_ADMIN));
+	struct vmi_pt_runs_out out = { .max_runs = VMI_DEBUGFS_RUNS };
+	struct vmi_pt_tally *t;
+	struct mm_struct *mm;
+	u64 addr = 0, end;
+	u64 *scratch;
+	unsigned int i;
+	int ret;
+
+	mm = vmi_debugfs_get_mm(m->private);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	end = mm->task_size;
+	out.runs = kvcalloc(out.max_runs, sizeof(*out.runs), GFP_KERNEL);
+	scratch = vmi_pt_scratch_alloc();
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!out.runs || !scratch || !t) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	seq_printf(m, "# %u-level paging; frames %s\n", vmi_pgtable_levels(),
+		   show_pfn ? "shown" : "hidden (needs CAP_SYS_ADMIN)");
+	do {
+		ret = vmi_mm_lock(mm);
+		if (ret)
+			break;
+		ret = vmi_pt_runs_fill(mm, addr, end, show_pfn, scratch, &out);
+		vmi_mm_unlock(mm);
+		if (ret)
+			break;
+		/* Render outside the lock: seq_file may allocate. */
+		for (i = 0; i < out.nr_runs; i++)
+			if (out.runs[i].kind != VMAINSPECT_PT_NONE)
+				vmi_seq_pt_run(m, &out.runs[i], show_pfn);
+		vmi_pt_tally_runs(t, &out);
+		addr = out.next_addr;
+	} while (!out.done && !fatal_signal_pending(current));
+	if (!ret)
+		seq_printf(m, "# pages: %llu present, %llu swapped, %llu none, %llu other; page-table pages read: PUD %llu, PMD %llu, PTE %llu\n",
+			   t->pages[VMAINSPECT_PT_PAGE],
+			   t->pages[VMAINSPECT_PT_SWAP],
+			   t->pages[VMAINSPECT_PT_NONE],
+			   t->pages[VMAINSPECT_PT_MIGRATION] +
+			   t->pages[VMAINSPECT_PT_DEVICE_PRIVATE] +
+			   t->pages[VMAINSPECT_PT_DEVICE_EXCLUSIVE] +
+			   t->pages[VMAINSPECT_PT_HWPOISON] +
+			   t->pages[VMAINSPECT_PT_MARKER] +
+			   t->pages[VMAINSPECT_PT_BAD],
+			   t->tables[VMAINSPECT_LVL_PUD],
+			   t->tables[VMAINSPECT_LVL_PMD],
+			   t->tables[VMAINSPECT_LVL_PTE]);
+out:
+	kfree(t);
+	kfree(scratch);
+	kvfree(out.runs);
+	mmput(mm);
+	return ret;
+}
+
 DEFINE_SHOW_ATTRIBUTE(vmi_layout);
 DEFINE_SHOW_ATTRIBUTE(vmi_maps);
+DEFINE_SHOW_ATTRIBUTE(vmi_pagetables);
 
 static struct dentry *vmi_debugfs_add_dir(const char *name, void *data)
 {
@@ -136,6 +229,8 @@ static struct dentry *vmi_debugfs_add_dir(const char *name, void *data)
 		return dir;
 	debugfs_create_file("layout", 0444, dir, data, &vmi_layout_fops);
 	debugfs_create_file("maps", 0444, dir, data, &vmi_maps_fops);
+	debugfs_create_file("pagetables", 0444, dir, data,
+			    &vmi_pagetables_fops);
 	return dir;
 }
 

@@ -80,7 +80,8 @@ static u32 vmi_pt_index(unsigned int level, unsigned long addr)
 	case VMAINSPECT_LVL_PGD:
 		return pgd_index(addr);
 	case VMAINSPECT_LVL_P4D:
-		return p4d_index(addr);
+		/* p4d_index() is x86-only; this is its definition. */
+		return (addr >> P4D_SHIFT) & (PTRS_PER_P4D - 1);
 	case VMAINSPECT_LVL_PUD:
 		return pud_index(addr);
 	case VMAINSPECT_LVL_PMD:
@@ -223,7 +224,7 @@ static void vmi_pt_decode_pud(struct vmainspect_pt_entry *e, pud_t pud)
 		return;
 	if (pud_leaf(pud)) {
 		e->kind = VMAINSPECT_PT_PAGE;
-		e->pfn = pud_pfn(pud);
+		e->pfn = vmi_pud_pfn(pud);
 		e->bits = vmi_pt_hw_bits(e->raw, true);
 		e->pkey = vmi_pt_pkey(e->raw);
 		if (pud_devmap(pud))
@@ -287,7 +288,7 @@ void vmi_pt_hide(struct vmainspect_pt_entry *e)
 	if (e->kind != VMAINSPECT_PT_MARKER)
 		e->offset = 0;
 	if (e->kind == VMAINSPECT_PT_PAGE || e->kind == VMAINSPECT_PT_TABLE)
-		e->raw &= ~(u64)PTE_PFN_MASK;
+		e->raw &= ~(u64)VMI_PTE_PFN_MASK;
 	else
 		e->raw = 0;
 }

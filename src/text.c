@@ -6,6 +6,7 @@
 #include <linux/seq_file.h>
 #include <linux/mm.h>
 #include <uapi/vmainspect_names.h>
+#include <uapi/vmainspect_pt_names.h>
 #include "vmainspect.h"
 
 void vmi_format_perms(char buf[5], u64 uflags)
@@ -84,5 +85,59 @@ void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
 	for (f = vmainspect_vm_flag_names; f->name; f++)
 		if (rec->uflags & f->bit)
 			seq_printf(m, " %s", f->name);
+	seq_putc(m, '\n');
+}
+
+static void vmi_seq_bits(struct seq_file *m,
+			 const struct vmainspect_bit_name *names, u64 bits)
+{
+	const struct vmainspect_bit_name *b;
+
+	for (b = names; b->name; b++)
+		if (bits & b->bit)
+			seq_printf(m, " %s", b->name);
+}
+
+/*
+ * One page-table run, the columns of `vmainspect pages`:
+ *   start-end  size  level  frames  kind bits...
+ * frames: first-last frame, "swapT:first-last", "hidden" or "-".
+ */
+void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
+		    bool show_pfn)
+{
+	u64 pages = (r->end - r->start) >> PAGE_SHIFT;
+
+	seq_printf(m, "%016llx-%016llx %9llukB %s ", r->start, r->end,
+		   (r->end - r->start) >> 10,
+		   r->level < VMAINSPECT_LVL_NR ?
+		   vmainspect_pt_level_names[r->level] : "?");
+	switch (r->kind) {
+	case VMAINSPECT_PT_PAGE:
+	case VMAINSPECT_PT_MIGRATION:
+	case VMAINSPECT_PT_DEVICE_PRIVATE:
+	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
+	case VMAINSPECT_PT_HWPOISON:
+		if (show_pfn)
+			seq_printf(m, "pfn %llx-%llx", r->pfn, r->pfn + pages - 1);
+		else
+			seq_puts(m, "pfn hidden");
+		break;
+	case VMAINSPECT_PT_SWAP:
+		if (show_pfn)
+			seq_printf(m, "swap%u:%llx-%llx", r->swap_type, r->offset,
+				   r->offset + pages - 1);
+		else
+			seq_puts(m, "swap hidden");
+		break;
+	default:
+		seq_puts(m, "-");
+		break;
+	}
+	seq_printf(m, " %s", r->kind < VMAINSPECT_PT_KIND_MAX ?
+		   vmainspect_pt_kind_names[r->kind] : "?");
+	vmi_seq_bits(m, vmainspect_pte_bit_names, r->bits);
+	if (r->kind == VMAINSPECT_PT_MARKER)
+		vmi_seq_bits(m, vmainspect_marker_names, r->offset);
 	seq_putc(m, '\n');
 }

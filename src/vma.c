@@ -303,13 +303,23 @@ static inline u64 vmi_hash_mix(u64 h, u64 v)
 	return h ^ (h >> 29);
 }
 
+/* Mix a name (anon names are at most 80 bytes) into @h; NULL mixes nothing. */
+static u64 vmi_hash_name(u64 h, const char *name)
+{
+	if (!name)
+		return h;
+	while (*name)
+		h = vmi_hash_mix(h, (u8)*name++);
+	return vmi_hash_mix(h, 0);
+}
+
 /*
  * A generation for the VMA set: changes when any VMA's bounds, flags,
- * offset or mapped file (device and inode) change, or VMAs come and go.
- * No kernel pointer enters it.  Full
- * walk under the caller's mmap lock, bounded by max_map_count.  (6.4+ has
- * mm->mm_lock_seq with CONFIG_PER_VMA_LOCK, but its type changed within
- * the 6.12 stable series, and 5.10/6.1 have nothing of the kind.)
+ * offset, mapped file (device and inode) or anon name change, or VMAs come
+ * and go.  No kernel pointer enters it.  Full walk under the caller's mmap
+ * lock, bounded by max_map_count.  (6.4+ has mm->mm_lock_seq with
+ * CONFIG_PER_VMA_LOCK, but its type changed within the 6.12 stable series,
+ * and 5.10/6.1 have nothing of the kind.)
  */
 u64 vmi_mm_generation(struct mm_struct *mm)
 {
@@ -330,6 +340,7 @@ u64 vmi_mm_generation(struct mm_struct *mm)
 			h = vmi_hash_mix(h, inode->i_ino);
 			h = vmi_hash_mix(h, inode->i_sb->s_dev);
 		}
+		h = vmi_hash_name(h, vmi_vma_anon_name(vma));
 	}
 	return vmi_hash_mix(h, mm->map_count);
 }

@@ -129,6 +129,8 @@ void vmi_seq_layout(struct seq_file *m, const struct vmainspect_layout *l);
 void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
 		 const char *strings);
 void vmi_format_perms(char buf[5], u64 uflags);
+void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
+		    bool show_pfn);
 
 /* debugfs.c */
 int vmi_debugfs_init(void);

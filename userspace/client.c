@@ -14,12 +14,14 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "format.h"
 #include "main.h"
 
 #define LIST_BATCH_VMAS		512
 #define LIST_STRINGS_SIZE	(256 * 1024)
 #define LIST_MAX_TRIES		8
 #define FIND_STRINGS_SIZE	(64 * 1024)
+#define RUNS_BATCH		4096
 
 static __u64 ptr_to_u64(const void *ptr)
 {
@@ -358,6 +360,192 @@ out:
 	if (err) {
 		vmi_find_result_free(r);
 		query_err(c, "find VMA", -err);
+		return -1;
+	}
+	return 0;
+}
+
+int vmi_pt_path(struct vmi_client *c, __u64 addr, struct vmainspect_pt_path *p)
+{
+	__u32 i;
+
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
+	p->addr = addr;
+	if (xioctl(c->fd, VMAINSPECT_IOC_PT_PATH, p)) {
+		query_err(c, "page-table path", errno);
+		return -1;
+	}
+	/* Levels come in order, each in its own slot. */
+	if (p->nr_levels > VMAINSPECT_LVL_NR)
+		goto bad;
+	for (i = 0; i < p->nr_levels; i++) {
+		if (p->levels[i].level != i)
+			goto bad;
+	}
+	return 0;
+bad:
+	query_err(c, "page-table path", EPROTO);
+	return -1;
+}
+
+void vmi_run_set_reset(struct vmi_run_set *set)
+{
+	set->nr = 0;
+	memset(set->tables, 0, sizeof(set->tables));
+	set->calls = 0;
+	set->generation = 0;
+	set->pfn_hidden = false;
+	set->changed = false;
+}
+
+void vmi_run_set_free(struct vmi_run_set *set)
+{
+	free(set->runs);
+	free(set->batch);
+	memset(set, 0, sizeof(*set));
+}
+
+/*
+ * Does run continue prev?  The module's own rule (vmi_pt_run_extends()):
+ * adjacent, same state, and the next frame or swap slot; frames are not
+ * compared when they are hidden.  Used only to join runs a call boundary
+ * split.
+ */
+static bool run_extends(const struct vmainspect_pt_run *prev,
+			const struct vmainspect_pt_run *run, bool hidden)
+{
+	__u64 pages = (run->start - prev->start) >> page_shift();
+
+	if (prev->end != run->start || prev->kind != run->kind ||
+	    prev->level != run->level || prev->bits != run->bits ||
+	    prev->swap_type != run->swap_type ||
+	    prev->page_shift != run->page_shift)
+		return false;
+	switch (run->kind) {
+	case VMAINSPECT_PT_PAGE:
+	case VMAINSPECT_PT_MIGRATION:
+	case VMAINSPECT_PT_DEVICE_PRIVATE:
+	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
+	case VMAINSPECT_PT_HWPOISON:
+		return hidden || run->pfn == prev->pfn + pages;
+	case VMAINSPECT_PT_SWAP:
+		return hidden || run->offset == prev->offset + pages;
+	case VMAINSPECT_PT_MARKER:
+		return run->offset == prev->offset;
+	}
+	return true;
+}
+
+static int run_set_append(struct vmi_run_set *set,
+			  const struct vmainspect_pt_run *run)
+{
+	struct vmainspect_pt_run *runs;
+	size_t cap;
+
+	if (set->nr == set->cap) {
+		cap = set->cap ? set->cap * 2 : 256;
+		runs = realloc(set->runs, cap * sizeof(*runs));
+		if (!runs)
+			return -ENOMEM;
+		set->runs = runs;
+		set->cap = cap;
+	}
+	set->runs[set->nr++] = *run;
+	return 0;
+}
+
+/* Check one call's records and add them; first: this range's first run. */
+static int run_set_add_batch(struct vmi_run_set *set, size_t first,
+			     const struct vmainspect_pt_runs *req)
+{
+	const struct vmainspect_pt_run *run;
+	struct vmainspect_pt_run *prev;
+	bool hidden = req->out_flags & VMAINSPECT_PT_PFN_HIDDEN;
+	__u32 i;
+	int err;
+
+	for (i = 0; i < req->nr_runs; i++) {
+		run = &set->batch[i];
+		prev = set->nr > first ? &set->runs[set->nr - 1] : NULL;
+		/* Inside the request, in order, sane levels and sizes. */
+		if (run->start >= run->end || run->start < req->start ||
+		    run->end > req->end || (prev && run->start < prev->end) ||
+		    run->level >= VMAINSPECT_LVL_NR ||
+		    run->page_shift < page_shift() || run->page_shift > 63)
+			return -EPROTO;
+		if (i == 0 && prev && run_extends(prev, run, hidden)) {
+			prev->end = run->end;
+			continue;
+		}
+		err = run_set_append(set, run);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int vmi_pt_runs(struct vmi_client *c, __u64 start, __u64 end,
+		struct vmi_run_set *set, bool stop_on_change)
+{
+	struct vmainspect_pt_runs req;
+	size_t first = set->nr;
+	__u64 cursor = start;
+	unsigned int l;
+	int err = 0;
+
+	if (!set->batch) {
+		set->batch = calloc(RUNS_BATCH, sizeof(*set->batch));
+		if (!set->batch) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+
+	for (;;) {
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.start = cursor;
+		req.end = end;
+		req.runs = ptr_to_u64(set->batch);
+		req.run_size = sizeof(*set->batch);
+		req.max_runs = RUNS_BATCH;
+		if (xioctl(c->fd, VMAINSPECT_IOC_PT_RUNS, &req)) {
+			err = -errno;
+			goto out;
+		}
+		if (req.nr_runs > RUNS_BATCH) {
+			err = -EPROTO;
+			goto out;
+		}
+
+		if (!set->calls)
+			set->generation = req.generation;
+		else if (req.generation != set->generation)
+			set->changed = true;
+		set->calls++;
+		for (l = 0; l < VMAINSPECT_LVL_NR; l++)
+			set->tables[l] += req.tables[l];
+		if (req.out_flags & VMAINSPECT_PT_PFN_HIDDEN)
+			set->pfn_hidden = true;
+		/* The caller starts over anyway. */
+		if (set->changed && stop_on_change)
+			goto out;
+
+		err = run_set_add_batch(set, first, &req);
+		if (err || (req.out_flags & VMAINSPECT_PT_DONE))
+			goto out;
+		/* Not done: the cursor must move, or we would loop forever. */
+		if (req.next_addr <= cursor || req.next_addr >= end) {
+			err = -EPROTO;
+			goto out;
+		}
+		cursor = req.next_addr;
+	}
+
+out:
+	if (err) {
+		query_err(c, "page-table runs", -err);
 		return -1;
 	}
 	return 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Client side of /dev/vmainspect: open, attach to a process, and the
- * LAYOUT, LIST_VMAS and FIND_VMA queries.  Every function reports its own
+ * LAYOUT, LIST_VMAS, FIND_VMA, PT_PATH and PT_RUNS queries.  Every function reports its own
  * errors on stderr and returns 0 or -1.
  */
 #ifndef VMAINSPECT_CLIENT_H
@@ -43,6 +43,22 @@ struct vmi_find_result {
 	__u64 generation;
 };
 
+/*
+ * Page-table runs, in address order, from one or more vmi_pt_runs() calls
+ * (each one a range walked with as many PT_RUNS calls as it takes).
+ */
+struct vmi_run_set {
+	struct vmainspect_pt_run *runs;
+	size_t nr;
+	size_t cap;
+	__u64 tables[VMAINSPECT_LVL_NR]; /* summed over the PT_RUNS calls */
+	__u64 calls;		/* PT_RUNS calls made */
+	__u64 generation;	/* of the first call */
+	bool pfn_hidden;	/* frames and swap slots read as zero */
+	bool changed;		/* a later call saw another generation */
+	struct vmainspect_pt_run *batch; /* one call's records */
+};
+
 /* Open /dev/vmainspect and attach to pid. */
 int vmi_open(struct vmi_client *c, pid_t pid);
 /* The same with VMAINSPECT_ATTACH_* flags. */
@@ -58,5 +74,24 @@ void vmi_vma_set_free(struct vmi_vma_set *set);
 /* Free with vmi_find_result_free(). */
 int vmi_find_vma(struct vmi_client *c, __u64 addr, struct vmi_find_result *r);
 void vmi_find_result_free(struct vmi_find_result *r);
+
+/*
+ * The translation path of addr.  The reply is checked: levels[i] is level
+ * i for every i < nr_levels.
+ */
+int vmi_pt_path(struct vmi_client *c, __u64 addr, struct vmainspect_pt_path *p);
+
+/*
+ * Append the runs of [start, end) (page aligned) to set.  Runs the module
+ * split only because a call ended are joined again.  Once a call sees a
+ * generation other than the set's first, set->changed is set and, with
+ * stop_on_change, the walk stops there (without error).  Start a set
+ * zeroed; empty it with vmi_run_set_reset(), free it with
+ * vmi_run_set_free().
+ */
+int vmi_pt_runs(struct vmi_client *c, __u64 start, __u64 end,
+		struct vmi_run_set *set, bool stop_on_change);
+void vmi_run_set_reset(struct vmi_run_set *set);
+void vmi_run_set_free(struct vmi_run_set *set);
 
 #endif /* VMAINSPECT_CLIENT_H */

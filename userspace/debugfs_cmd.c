@@ -27,7 +27,7 @@ int do_debugfs(int argc, char **argv)
 
 	snprintf(dir, sizeof(dir), DEBUGFS_DIR "/%d", (int)pid);
 	if (!json_output) {
-		printf("%s/layout\n%s/maps\n", dir, dir);
+		printf("%s/layout\n%s/maps\n%s/pagetables\n", dir, dir, dir);
 		return finish_output();
 	}
 	obj = json_object_new_object();

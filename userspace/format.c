@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Formatting helpers: permissions, flag names, kinds, sizes, names. */
+/*
+ * Formatting helpers: permissions, flag names, kinds, sizes, names, and the
+ * names of the page-table values.
+ */
 
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +10,7 @@
 
 #include <uapi/vmainspect.h>
 #include <uapi/vmainspect_names.h>
+#include <uapi/vmainspect_pt_names.h>
 
 #include "format.h"
 
@@ -115,6 +119,109 @@ void fprint_maps_name(FILE *f, const char *name, size_t len)
 		else
 			fputc(name[i], f);
 	}
+}
+
+const char *fmt_pt_kind(__u32 kind)
+{
+	if (kind >= VMAINSPECT_PT_KIND_MAX || !vmainspect_pt_kind_names[kind])
+		return "unknown";
+	return vmainspect_pt_kind_names[kind];
+}
+
+const char *fmt_pt_level(__u32 level)
+{
+	if (level >= VMAINSPECT_LVL_NR || !vmainspect_pt_level_names[level])
+		return "?";
+	return vmainspect_pt_level_names[level];
+}
+
+bool pt_kind_has_pfn(__u32 kind)
+{
+	switch (kind) {
+	case VMAINSPECT_PT_PAGE:
+	case VMAINSPECT_PT_MIGRATION:
+	case VMAINSPECT_PT_DEVICE_PRIVATE:
+	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
+	case VMAINSPECT_PT_HWPOISON:
+		return true;
+	}
+	return false;
+}
+
+static void for_each_bit_name(const struct vmainspect_bit_name *table,
+			      __u64 bits, bit_name_fn fn, void *arg)
+{
+	char unknown[8];
+	unsigned int bit;
+	size_t i;
+
+	for (bit = 0; bit < 64; bit++) {
+		__u64 mask = 1ULL << bit;
+
+		if (!(bits & mask))
+			continue;
+		/* The tables end with a { 0, NULL } entry. */
+		for (i = 0; table[i].name; i++) {
+			if (table[i].bit == mask)
+				break;
+		}
+		if (table[i].name) {
+			fn(table[i].name, arg);
+		} else {
+			snprintf(unknown, sizeof(unknown), "bit%u", bit);
+			fn(unknown, arg);
+		}
+	}
+}
+
+void for_each_pte_bit_name(__u64 bits, bit_name_fn fn, void *arg)
+{
+	for_each_bit_name(vmainspect_pte_bit_names, bits, fn, arg);
+}
+
+void for_each_marker_name(__u64 bits, bit_name_fn fn, void *arg)
+{
+	for_each_bit_name(vmainspect_marker_names, bits, fn, arg);
+}
+
+struct fprint_bits_ctx {
+	FILE *f;
+	const char *sep;
+};
+
+static void fprint_one_bit(const char *name, void *arg)
+{
+	struct fprint_bits_ctx *ctx = arg;
+
+	fprintf(ctx->f, "%s%s", ctx->sep, name);
+}
+
+void fprint_pte_bits(FILE *f, __u64 bits, const char *sep)
+{
+	struct fprint_bits_ctx ctx = { .f = f, .sep = sep };
+
+	for_each_pte_bit_name(bits, fprint_one_bit, &ctx);
+}
+
+void fprint_marker_bits(FILE *f, __u64 bits, const char *sep)
+{
+	struct fprint_bits_ctx ctx = { .f = f, .sep = sep };
+
+	for_each_marker_name(bits, fprint_one_bit, &ctx);
+}
+
+const char *fmt_size_short(__u64 bytes, char buf[FMT_SIZE_LEN])
+{
+	static const char units[] = "BKMGTPE";
+	const char *unit = units;
+
+	/* As note_page() in mm/ptdump.c: divide while it stays whole. */
+	while (bytes && !(bytes & 1023) && unit[1]) {
+		bytes >>= 10;
+		unit++;
+	}
+	snprintf(buf, FMT_SIZE_LEN, "%llu%c", (unsigned long long)bytes, *unit);
+	return buf;
 }
 
 bool vma_has_file(const struct vmainspect_vma *v)

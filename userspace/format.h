@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Formatting helpers: permissions, flag names, kinds, sizes, names. */
+/*
+ * Formatting helpers: permissions, flag names, kinds, sizes, names, and the
+ * names of the page-table values.
+ */
 #ifndef VMAINSPECT_FORMAT_H
 #define VMAINSPECT_FORMAT_H
 
@@ -43,6 +46,31 @@ bool vma_has_file(const struct vmainspect_vma *v);
 
 /* The /proc/PID/maps offset column: vm_pgoff in bytes for files, else 0. */
 __u64 vma_maps_offset(const struct vmainspect_vma *v);
+
+/* Name of an enum vmainspect_pt_kind value, "unknown" if out of range. */
+const char *fmt_pt_kind(__u32 kind);
+
+/* Name of an enum vmainspect_pt_level value ("PGD"...), "?" if out of range. */
+const char *fmt_pt_level(__u32 level);
+
+/*
+ * Call fn once per set bit, in bit order, with its name: VMAINSPECT_PTE_*
+ * bits, or VMAINSPECT_MARKER_* bits.  Bits the tables do not know are
+ * reported as "bitN".
+ */
+typedef void (*bit_name_fn)(const char *name, void *arg);
+void for_each_pte_bit_name(__u64 bits, bit_name_fn fn, void *arg);
+void for_each_marker_name(__u64 bits, bit_name_fn fn, void *arg);
+
+/* Print the names, each preceded by sep; nothing when no bit is set. */
+void fprint_pte_bits(FILE *f, __u64 bits, const char *sep);
+void fprint_marker_bits(FILE *f, __u64 bits, const char *sep);
+
+/* Kinds whose entries carry a frame number: page, migration, device... */
+bool pt_kind_has_pfn(__u32 kind);
+
+/* Size as ptdump prints it: the largest unit that divides it, "2M", "12K". */
+const char *fmt_size_short(__u64 bytes, char buf[FMT_SIZE_LEN]);
 
 /* log2 of the page size of the running kernel. */
 unsigned int page_shift(void);

@@ -24,6 +24,36 @@ void json_add_bool(json_object *obj, const char *key, bool val)
 	json_object_object_add(obj, key, json_object_new_boolean(val));
 }
 
+void json_add_u64_or_null(json_object *obj, const char *key, bool valid,
+			  __u64 val)
+{
+	json_object_object_add(obj, key,
+			       valid ? json_object_new_uint64(val) : NULL);
+}
+
+static void json_add_bit_name(const char *name, void *arg)
+{
+	json_object_array_add(arg, json_object_new_string(name));
+}
+
+json_object *json_pte_bits_new(__u64 bits)
+{
+	json_object *names = json_object_new_array();
+
+	if (names)
+		for_each_pte_bit_name(bits, json_add_bit_name, names);
+	return names;
+}
+
+json_object *json_marker_bits_new(__u64 bits)
+{
+	json_object *names = json_object_new_array();
+
+	if (names)
+		for_each_marker_name(bits, json_add_bit_name, names);
+	return names;
+}
+
 json_object *json_bytes_new(const char *str, size_t len)
 {
 	if (!str)

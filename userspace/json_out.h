@@ -16,6 +16,14 @@ json_object *json_vma_new(const struct vmi_vma *vma);
 /* Add an unsigned integer member; addresses and raw flags need all 64 bits. */
 void json_add_u64(json_object *obj, const char *key, __u64 val);
 void json_add_bool(json_object *obj, const char *key, bool val);
+/* An unsigned integer member when valid, else null. */
+void json_add_u64_or_null(json_object *obj, const char *key, bool valid,
+			  __u64 val);
+
+/* ["present", "rw", ...]: the names of VMAINSPECT_PTE_* bits. */
+json_object *json_pte_bits_new(__u64 bits);
+/* ["guard", ...]: the names of VMAINSPECT_MARKER_* bits. */
+json_object *json_marker_bits_new(__u64 bits);
 
 /*
  * A string from raw bytes, or JSON null when str is NULL.  json-c escapes

@@ -17,12 +17,17 @@
 #include "main.h"
 
 bool json_output;
+bool show_all;
+
+/* struct cmd.opts: the command options a command accepts. */
+#define CMD_OPT_ALL	(1U << 0)
 
 struct cmd {
 	const char *name;
 	const char *args;
 	const char *summary;
 	const char *help;
+	unsigned int opts;	/* CMD_OPT_* */
 	int (*fn)(int argc, char **argv);
 };
 
@@ -73,14 +78,76 @@ static const struct cmd cmds[] = {
 		.fn = do_find,
 	},
 	{
+		.name = "pt",
+		.args = "PID ADDR",
+		.summary = "the page-table path of ADDR: every level's entry",
+		.help =
+"Translate address ADDR (0x-prefixed hexadecimal, or decimal) of process\n"
+"PID through its page tables: one line per level (PGD, P4D, PUD, PMD,\n"
+"PTE) with the index of the entry in its table, the raw entry, its kind\n"
+"(table, page, swap, none...) and its decoded bits.  A level the kernel\n"
+"folds (P4D with 4-level paging) is shown as \"(folded)\".  The walk ends\n"
+"at the leaf: a page (4 KiB, or a 2 MiB or 1 GiB huge page) with its\n"
+"frame number and physical address, a swap entry with its swap type and\n"
+"offset, a migration or device entry with its frame, a PTE marker, or an\n"
+"empty entry.  Page tables are read only inside VMAs, as\n"
+"/proc/PID/pagemap does: outside them nothing is walked.\n"
+"\n"
+"Frame numbers, physical addresses, swap slots and the frame bits of raw\n"
+"entries need CAP_SYS_ADMIN (as in /proc/PID/pagemap) and are never shown\n"
+"under lockdown=confidentiality; without them they read as hidden.\n"
+"\n"
+"With --json: {\"pid\", \"addr\", \"in_vma\", \"pgtable_levels\",\n"
+"\"page_size\" (0 if not mapped), \"pfn\" and \"phys_addr\" (null when not\n"
+"mapped or hidden), \"pfn_hidden\", \"levels\": [{\"level\", \"index\",\n"
+"\"raw\", \"kind\", \"flags\", \"pfn\", \"swap\": null or {\"type\",\n"
+"\"offset\"}, \"marker\", \"pkey\"}...]}.\n",
+		.fn = do_pt,
+	},
+	{
+		.name = "pages",
+		.args = "[--all] PID [START [END]]",
+		.summary = "page-table runs of every VMA, or of START-END, like ptdump",
+		.help =
+"Walk the page tables of process PID and print one line per run of\n"
+"consecutive pages in the same state (same kind, level and bits, with\n"
+"consecutive frames or swap slots), the way the kernel's ptdump prints\n"
+"its own tables:\n"
+"\n"
+"  start-end  size  level  frames  kind bits...\n"
+"\n"
+"where frames is the first-last frame number (\"hidden\" without\n"
+"CAP_SYS_ADMIN), \"swapT:first-last\" for swapped-out pages, \"-\" for\n"
+"empty entries and markers.  Without START every VMA is walked in turn,\n"
+"each under a '#' line naming it; with START (and END, default the end of\n"
+"the user address space) that range, START rounded down and END up to a\n"
+"page.  Only memory inside VMAs has runs; VM_PFNMAP VMAs are skipped, as\n"
+"/proc/PID/pagemap skips them.  Runs of kind none (no page-table entry)\n"
+"are shown only with --all.  A summary ends the output: pages present,\n"
+"swapped and without entry, huge mappings per size, and the page-table\n"
+"pages the walk read per level.  If the VMAs change during the walk it\n"
+"starts over, a few times at most.\n"
+"\n"
+"With --json: {\"pid\", \"start\", \"end\", \"pgtable_levels\",\n"
+"\"generation\", \"consistent\", \"pfn_hidden\", \"runs\": [{\"start\",\n"
+"\"end\", \"present\", \"pfn\", \"page_size\", \"level\", \"kind\", \"swap\",\n"
+"\"flags\", \"marker\"}...], \"summary\": {...}}; runs of kind none only\n"
+"with --all.\n",
+		.opts = CMD_OPT_ALL,
+		.fn = do_pages,
+	},
+	{
 		.name = "debugfs",
 		.args = "PID",
 		.summary = "publish PID's text views in debugfs (needs root)",
 		.help =
 "Ask the module to create the read-only directory\n"
-"/sys/kernel/debug/vmainspect/PID/ with the files 'layout' and 'maps':\n"
-"the same views as the layout and maps commands, as text, for anyone who\n"
-"may read debugfs and /proc/PID/maps.  Needs CAP_SYS_ADMIN.  The\n"
+"/sys/kernel/debug/vmainspect/PID/ with the files 'layout', 'maps' and\n"
+"'pagetables': the same views as the layout, maps and pages commands, as\n"
+"text, for anyone who may read debugfs and /proc/PID/maps (frames in\n"
+"pagetables only for a reader with CAP_SYS_ADMIN, as in pagemap).  The\n"
+"per-address path of the pt command has no debugfs file: a read-only\n"
+"file cannot be given an address.  Publishing needs CAP_SYS_ADMIN.  The\n"
 "directory of a process that has exited is removed when another one is\n"
 "published; at most 64 exist at once.  /sys/kernel/debug/vmainspect/self/\n"
 "always shows the reading process itself.\n"
@@ -220,20 +287,26 @@ static void print_usage(FILE *f)
 "\n"
 "Commands:\n", VMAINSPECT_DEVICE);
 	for (i = 0; i < NR_CMDS; i++) {
-		char head[32];
+		char head[64];
 
 		snprintf(head, sizeof(head), "%s %s", cmds[i].name,
 			 cmds[i].args);
-		fprintf(f, "  %-16s %s\n", head, cmds[i].summary);
+		/* A long synopsis gets a line of its own. */
+		if (strlen(head) > 16)
+			fprintf(f, "  %s\n  %-16s %s\n", head, "",
+				cmds[i].summary);
+		else
+			fprintf(f, "  %-16s %s\n", head, cmds[i].summary);
 	}
 	fprintf(f,
 "  %-16s %s\n"
 "\n"
 "PID is a process id, or 'self' for the vmainspect process itself.\n"
-"ADDR is hexadecimal with a 0x prefix, or decimal.\n"
+"ADDR, START and END are hexadecimal with a 0x prefix, or decimal.\n"
 "\n"
 "Options (anywhere on the command line):\n"
 "  -j, --json       print one JSON document on standard output\n"
+"      --all        pages: also the runs without page-table entries\n"
 "  -h, --help       show this help, or the help of COMMAND\n"
 "  -V, --version    show the tool version and its ABI version\n"
 "\n"
@@ -292,6 +365,7 @@ int main(int argc, char **argv)
 		{ "json",	no_argument,	NULL,	'j' },
 		{ "help",	no_argument,	NULL,	'h' },
 		{ "version",	no_argument,	NULL,	'V' },
+		{ "all",	no_argument,	NULL,	'a' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	const struct cmd *cmd;
@@ -313,6 +387,9 @@ int main(int argc, char **argv)
 			break;
 		case 'V':
 			version = true;
+			break;
+		case 'a':
+			show_all = true;
 			break;
 		default:
 			/* Long options are reported whole, short ones alone. */
@@ -347,5 +424,8 @@ int main(int argc, char **argv)
 	cmd = find_cmd(argv[0]);
 	if (!cmd)
 		return usage_err(NULL, "unknown command '%s'", argv[0]);
+	if (show_all && !(cmd->opts & CMD_OPT_ALL))
+		return usage_err(cmd->name, "option '--all' is not valid for %s",
+				 cmd->name);
 	return cmd->fn(argc, argv);
 }

@@ -15,6 +15,8 @@
 #define EXIT_USAGE	2
 
 extern bool json_output;
+/* --all: also the runs of kind none (pages). */
+extern bool show_all;
 
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -36,5 +38,7 @@ int do_layout(int argc, char **argv);
 int do_maps(int argc, char **argv);
 int do_find(int argc, char **argv);
 int do_debugfs(int argc, char **argv);
+int do_pt(int argc, char **argv);
+int do_pages(int argc, char **argv);
 
 #endif /* VMAINSPECT_MAIN_H */

@@ -119,6 +119,88 @@ fi
 suite busybox-sleep "$T/vmi-check-maps" --find "$BBSLEEP"
 suite all "$T/vmi-check-maps" --all
 
+# ---- page tables (PT_RUNS, PT_PATH) vs /proc/PID/pagemap and smaps ----
+# cover NAME: the last suite's COVER line, field NAME (0 if absent)
+cover() { awk -v f="$1" '$1 == "COVER" { for (i = 4; i < NF; i++) if ($i == f) v = $(i + 1) } END { print v + 0 }' "$OUT/out"; }
+# ptzoo_wait FILE: wait until the vmi-pt-zoo writing FILE is READY (15 s)
+ptzoo_wait() {
+	i=0
+	while ! grep -q '^READY' "$1" && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q '^READY' "$1"
+}
+echo 8 >/proc/sys/vm/nr_hugepages 2>/dev/null
+HP=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
+# a 1 GiB page (PUD leaf): only CPUs with pdpe1gb (the --la57 guest) and
+# guests with the memory for it (scripts/vm-tests.sh gives la57 2.5 GiB)
+G1=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+if [ -w "$G1" ]; then
+	echo 1 >"$G1" 2>/dev/null
+	echo "  1 GiB hugetlb pages reserved: $(cat "$G1")"
+else
+	echo "  no 1 GiB hugetlb page size (CPU without pdpe1gb): PUD leaves not exercised"
+fi
+[ "${HP:-0}" -gt 0 ] || echo "  nr_hugepages is 0: the hugetlb exhibit is skipped"
+echo "  swap: $(awk 'NR > 1' /proc/swaps | grep -c . ) devices (none: swap entries are not exercised)"
+"$T/vmi-pt-zoo" --hwpoison >"$OUT/ptzoo" 2>&1 &
+PTZOO=$!
+PIDS="$PIDS $PTZOO"
+if ptzoo_wait "$OUT/ptzoo"; then
+	ok "pt-zoo: started (pid $PTZOO)"
+	grep -E '^(SKIP|INFO)' "$OUT/ptzoo" | sed 's/^/  pt-zoo: /'
+	suite pt-zoo "$T/vmi-check-pages" "$PTZOO"
+	# the comparison saw the states the zoo made
+	ptregion() { grep -q "^REGION $1 " "$OUT/ptzoo"; }
+	c_pmd=$(cover pmd_pages) c_uffd=$(cover uffd_wp) c_marker=$(cover marker)
+	c_pn=$(cover protnone) c_sp=$(cover special) c_sd=$(cover soft_dirty) c_none=$(cover none)
+	if ptregion hugetlb || ptregion thp; then
+		if [ "$c_pmd" -gt 0 ]; then ok "pt-zoo: PMD-mapped pages seen ($c_pmd pages)"
+		else ko "pt-zoo: no PMD-mapped page seen although hugetlb/THP regions exist"; fi
+	fi
+	if ptregion uffd_wp_anon; then
+		if [ "$c_uffd" -gt 0 ]; then ok "pt-zoo: uffd-wp pages seen ($c_uffd)"
+		else ko "pt-zoo: no uffd-wp page seen although uffd_wp_anon exists"; fi
+	fi
+	if ptregion uffd_wp_shmem || grep -q wp_unpopulated "$OUT/ptzoo"; then
+		if [ "$c_marker" -gt 0 ]; then ok "pt-zoo: PTE markers seen ($c_marker)"
+		else ko "pt-zoo: no PTE marker seen although uffd-wp of empty ptes was set up"; fi
+	fi
+	if ptregion hugetlb_1g; then
+		if [ "$(cover pud_pages)" -gt 0 ]; then ok "pt-zoo: PUD-mapped (1 GiB) pages seen"
+		else ko "pt-zoo: no PUD-mapped page seen although hugetlb_1g exists"; fi
+	fi
+	if grep -qw la57 /proc/cpuinfo; then
+		if ptregion high; then ok "pt-zoo: a mapping above 128 TiB was checked (5-level)"
+		else ko "pt-zoo: la57 CPU but no mapping above 128 TiB: $(grep '^SKIP high' "$OUT/ptzoo")"; fi
+	fi
+	if ptregion hwpoison; then
+		if [ "$(cover hwpoison)" -gt 0 ]; then ok "pt-zoo: hwpoison entry seen"
+		else ko "pt-zoo: no hwpoison entry seen although MADV_HWPOISON succeeded"; fi
+	fi
+	if [ "$c_pn" -gt 0 ]; then ok "pt-zoo: PROT_NONE pages seen ($c_pn)"; else ko "pt-zoo: no protnone page seen"; fi
+	if [ "$c_sp" -gt 0 ]; then ok "pt-zoo: special (zero page) pages seen ($c_sp)"; else ko "pt-zoo: no special page seen"; fi
+	if [ "$c_sd" -gt 0 ]; then ok "pt-zoo: soft-dirty pages seen ($c_sd)"; else ko "pt-zoo: no soft-dirty page seen"; fi
+	if [ "$c_none" -gt 0 ]; then ok "pt-zoo: empty pages seen ($c_none)"; else ko "pt-zoo: no empty page seen"; fi
+	# cursor resumption after every run, ranges starting inside huge pages
+	suite pt-zoo-batch1 "$T/vmi-check-pages" --per-process --batch 1 "$PTZOO"
+	suite pt-zoo-chunk3 "$T/vmi-check-pages" --per-process --chunk 3 --batch 7 "$PTZOO"
+	if [ -d /sys/kernel/debug/vmainspect ]; then
+		suite pt-debugfs "$T/vmi-check-pages" --debugfs "$PTZOO"
+	fi
+	# the checker's self-test: corrupted answers must be caught
+	"$T/vmi-check-pages" --mutate "$PTZOO" >"$OUT/mut" 2>&1
+	rc=$?
+	nm=$(grep -c '^FAIL' "$OUT/mut")
+	if [ "$rc" -eq 1 ] && [ "$nm" -ge 10 ]; then ok "pt-check self-test: $nm injected faults caught"
+	else ko "pt-check self-test: --mutate gave exit $rc and only $nm FAIL lines"; fi
+else
+	ko "pt-zoo: did not become ready: $(head -c 300 "$OUT/ptzoo")"
+fi
+[ -n "$BASH" ] && suite pt-bash "$T/vmi-check-pages" --per-process "$BASH"
+[ -n "$TAIL" ] && suite pt-tail "$T/vmi-check-pages" --per-process "$TAIL"
+suite pt-busybox-sleep "$T/vmi-check-pages" --per-process "$BBSLEEP"
+suite pt-init "$T/vmi-check-pages" --per-process 1
+suite pt-all "$T/vmi-check-pages" --all-pids
+
 # ---- a live target: answers stay consistent, the kernel stays quiet ----
 "$T/vmi-zoo" --churn --nvmas 64 >"$OUT/churn" 2>&1 &
 CHURN=$!
@@ -126,6 +208,8 @@ PIDS="$PIDS $CHURN"
 i=0
 while ! grep -q '^READY' "$OUT/churn" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 suite churn "$T/vmi-check-maps" --consistency 30 "$CHURN"
+# page-table walks and paths on the changing target: only invariants, and a quiet kernel
+suite pt-churn "$T/vmi-check-pages" --stress 15 "$CHURN"
 kill "$CHURN" 2>/dev/null
 
 # ---- the raw ioctl ABI ----
@@ -147,6 +231,22 @@ if command -v runas >/dev/null; then
 	wait_exec "$S1000" "$T/vmi-access-test"
 	suite access-uid1000 runas 1000 "$T/vmi-access-test" --other "$S1001"
 	suite access-uid1001 runas 1001 "$T/vmi-access-test" --other "$S1000"
+
+	# page tables as uid 1000, on its own process: frames hidden like pagemap's
+	runas 1000 "$T/vmi-pt-zoo" >"$OUT/ptzoo1000" 2>&1 &
+	PTZ1000=$!
+	PIDS="$PIDS $PTZ1000"
+	if ptzoo_wait "$OUT/ptzoo1000"; then
+		suite pt-zoo-uid1000 runas 1000 "$T/vmi-check-pages" "$PTZ1000"
+		suite pt-zoo-uid1000-batch1 runas 1000 "$T/vmi-check-pages" --per-process --batch 1 --chunk 5 "$PTZ1000"
+		runas 1000 "$T/vmi-check-pages" --mutate "$PTZ1000" >"$OUT/mut" 2>&1
+		rc=$?
+		nm=$(grep -c '^FAIL' "$OUT/mut")
+		if [ "$rc" -eq 1 ] && [ "$nm" -ge 10 ]; then ok "pt-check self-test (uid 1000): $nm injected faults caught"
+		else ko "pt-check self-test (uid 1000): --mutate gave exit $rc and only $nm FAIL lines"; fi
+	else
+		ko "pt-zoo-uid1000: did not become ready: $(head -c 300 "$OUT/ptzoo1000")"
+	fi
 else
 	echo "  no runas helper: the access test drops privileges itself"
 	suite access-uid1000 "$T/vmi-access-test" --drop 1000 --other-uid 1001

@@ -201,7 +201,7 @@ static void *kaddr = (void *)0xffff888000000000ULL;
 
 /* ---- the malformed-argument table ---- */
 
-enum which { W_ATTACH, W_LAYOUT, W_LIST, W_FIND };
+enum which { W_ATTACH, W_LAYOUT, W_LIST, W_FIND, W_PATH, W_RUNS };
 
 static const struct {
 	unsigned long cmd;
@@ -211,7 +211,11 @@ static const struct {
 	[W_LAYOUT] = { VMAINSPECT_IOC_LAYOUT, sizeof(struct vmainspect_layout) },
 	[W_LIST] = { VMAINSPECT_IOC_LIST_VMAS, sizeof(struct vmainspect_vma_list) },
 	[W_FIND] = { VMAINSPECT_IOC_FIND_VMA, sizeof(struct vmainspect_find) },
+	[W_PATH] = { VMAINSPECT_IOC_PT_PATH, sizeof(struct vmainspect_pt_path) },
+	[W_RUNS] = { VMAINSPECT_IOC_PT_RUNS, sizeof(struct vmainspect_pt_runs) },
 };
+
+static struct vmainspect_pt_run runs[256];
 
 static uint64_t file_vma_addr;	/* start of a file-backed VMA of ours */
 static uint64_t anon_vma_addr;	/* an anonymous, nameless VMA of ours */
@@ -254,6 +258,24 @@ static void base(enum which w)
 		f->strings_size = sizeof(strs);
 		break;
 	}
+	case W_PATH: {
+		struct vmainspect_pt_path *p = (void *)big;
+
+		p->size = sizeof(*p);
+		p->addr = (uintptr_t)big;
+		break;
+	}
+	case W_RUNS: {
+		struct vmainspect_pt_runs *r = (void *)big;
+
+		r->size = sizeof(*r);
+		r->start = (uintptr_t)big & ~(uint64_t)(pg - 1);
+		r->end = r->start + 16 * pg;
+		r->runs = (uintptr_t)runs;
+		r->run_size = sizeof(runs[0]);
+		r->max_runs = sizeof(runs) / sizeof(runs[0]);
+		break;
+	}
 	}
 }
 
@@ -261,6 +283,8 @@ static void base(enum which w)
 #define L	((struct vmainspect_vma_list *)big)
 #define F	((struct vmainspect_find *)big)
 #define LY	((struct vmainspect_layout *)big)
+#define PP	((struct vmainspect_pt_path *)big)
+#define PR	((struct vmainspect_pt_runs *)big)
 
 struct mcase {
 	const char *name;
@@ -336,6 +360,27 @@ static void m_f_ssmall(void) { F->strings_size = 4; F->addr = file_vma_addr; }
 static void m_f_anon_nostr(void) { F->strings = 0; F->strings_size = 0; F->addr = anon_vma_addr; }
 static void m_f_zero(void) { F->addr = 0; }
 static void m_f_max(void) { F->addr = ~0ULL; }
+static void m_p_res0(void) { PP->reserved0 = 1; }
+static void m_p_res1(void) { PP->reserved[1] = 1; }
+static void m_p_out(void) { PP->nr_levels = 9; PP->page_size = 1; PP->levels[0].raw = ~0ULL; }
+static void m_p_zero(void) { PP->addr = 0; }
+static void m_p_max(void) { PP->addr = ~0ULL; }
+static void m_r_res0(void) { PR->reserved[0] = 1; }
+static void m_r_unaligned_start(void) { PR->start += 1; }
+static void m_r_unaligned_end(void) { PR->end -= 8; }
+static void m_r_empty(void) { PR->end = PR->start; }
+static void m_r_backwards(void) { PR->end = PR->start - pg; }
+static void m_r_max0(void) { PR->max_runs = 0; }
+static void m_r_maxbig(void) { PR->max_runs = VMAINSPECT_RUNS_MAX + 1; }
+static void m_r_rs0(void) { PR->run_size = 0; }
+static void m_r_rssmall(void) { PR->run_size = VMAINSPECT_PT_RUN_SIZE_VER0 - 8; }
+static void m_r_rsbig(void) { PR->run_size = 2 * 4096; }
+static void m_r_rnull(void) { PR->runs = 0; }
+static void m_r_rnone(void) { PR->runs = (uintptr_t)page_none; }
+static void m_r_rro(void) { PR->runs = (uintptr_t)page_ro; }
+static void m_r_rk(void) { PR->runs = (uintptr_t)kaddr; }
+static void m_r_out(void) { PR->nr_runs = 7; PR->next_addr = 1; PR->tables[0] = 3; }
+static void m_r_top(void) { PR->start = 0; PR->end = -(uint64_t)pg; }
 
 #define EDGE	((void *)1)	/* argument: the struct straddles into page_none */
 #define NONE	((void *)2)	/* argument: page_none */
@@ -431,6 +476,47 @@ static const struct mcase cases[] = {
 	{ "find: addr ~0", W_FIND, OK, m_f_max, NULL },
 	{ "find: arg NULL", W_FIND, FAULT, m_none, NULLP },
 	{ "find: arg straddles into PROT_NONE", W_FIND, FAULT, m_none, EDGE },
+	/* PT_PATH */
+	{ "pt_path: valid", W_PATH, OK, m_none, NULL },
+	{ "pt_path: size 0", W_PATH, BAD_SIZE, m_size0, NULL },
+	{ "pt_path: size -8", W_PATH, BAD_SIZE, m_size_m8, NULL },
+	{ "pt_path: size +16, zero tail", W_PATH, OK, m_size_p16, NULL },
+	{ "pt_path: size +16, non-zero tail", W_PATH, NONZERO_TAIL, m_size_p16_nz, NULL },
+	{ "pt_path: flags bit 0", W_PATH, BAD_FLAGS, m_flags1, NULL },
+	{ "pt_path: flags bit 31", W_PATH, BAD_FLAGS, m_flags31, NULL },
+	{ "pt_path: reserved0", W_PATH, RESERVED, m_p_res0, NULL },
+	{ "pt_path: reserved[1]", W_PATH, RESERVED, m_p_res1, NULL },
+	{ "pt_path: out fields ignored on input", W_PATH, OK, m_p_out, NULL },
+	{ "pt_path: addr 0 (no VMA)", W_PATH, OK, m_p_zero, NULL },
+	{ "pt_path: addr ~0 (kernel half)", W_PATH, OK, m_p_max, NULL },
+	{ "pt_path: arg NULL", W_PATH, FAULT, m_none, NULLP },
+	{ "pt_path: arg kernel address", W_PATH, FAULT, m_none, KADDR },
+	{ "pt_path: arg straddles into PROT_NONE", W_PATH, FAULT, m_none, EDGE },
+	/* PT_RUNS */
+	{ "pt_runs: valid", W_RUNS, OK, m_none, NULL },
+	{ "pt_runs: size 0", W_RUNS, BAD_SIZE, m_size0, NULL },
+	{ "pt_runs: size -8", W_RUNS, BAD_SIZE, m_size_m8, NULL },
+	{ "pt_runs: size +16, zero tail", W_RUNS, OK, m_size_p16, NULL },
+	{ "pt_runs: size +16, non-zero tail", W_RUNS, NONZERO_TAIL, m_size_p16_nz, NULL },
+	{ "pt_runs: flags bit 0", W_RUNS, BAD_FLAGS, m_flags1, NULL },
+	{ "pt_runs: reserved[0]", W_RUNS, RESERVED, m_r_res0, NULL },
+	{ "pt_runs: out fields ignored on input", W_RUNS, OK, m_r_out, NULL },
+	{ "pt_runs: start not page aligned", W_RUNS, LIMITS, m_r_unaligned_start, NULL },
+	{ "pt_runs: end not page aligned", W_RUNS, LIMITS, m_r_unaligned_end, NULL },
+	{ "pt_runs: empty range", W_RUNS, LIMITS, m_r_empty, NULL },
+	{ "pt_runs: end below start", W_RUNS, LIMITS, m_r_backwards, NULL },
+	{ "pt_runs: max_runs 0", W_RUNS, LIMITS, m_r_max0, NULL },
+	{ "pt_runs: max_runs RUNS_MAX+1", W_RUNS, LIMITS, m_r_maxbig, NULL },
+	{ "pt_runs: run_size 0", W_RUNS, LIMITS, m_r_rs0, NULL },
+	{ "pt_runs: run_size VER0-8", W_RUNS, LIMITS, m_r_rssmall, NULL },
+	{ "pt_runs: run_size 8192", W_RUNS, LIMITS, m_r_rsbig, NULL },
+	{ "pt_runs: runs NULL", W_RUNS, FAULT, m_r_rnull, NULL },
+	{ "pt_runs: runs PROT_NONE", W_RUNS, FAULT, m_r_rnone, NULL },
+	{ "pt_runs: runs read-only", W_RUNS, FAULT, m_r_rro, NULL },
+	{ "pt_runs: runs kernel address", W_RUNS, FAULT, m_r_rk, NULL },
+	{ "pt_runs: whole user range", W_RUNS, OK, m_r_top, NULL },
+	{ "pt_runs: arg NULL", W_RUNS, FAULT, m_none, NULLP },
+	{ "pt_runs: arg straddles into PROT_NONE", W_RUNS, FAULT, m_none, EDGE },
 };
 
 static void run_table(void)
@@ -477,8 +563,8 @@ static void unknown_cmds(void)
 	       UNKNOWN_CMD, "cmd: nr 0x7f");
 	expect(xioctl(fd, _IOWR(VMAINSPECT_IOC_MAGIC, 0x00, struct vmainspect_attach), big),
 	       UNKNOWN_CMD, "cmd: nr 0x00");
-	expect(xioctl(fd, _IOWR(VMAINSPECT_IOC_MAGIC, 0x05, struct vmainspect_find), big),
-	       UNKNOWN_CMD, "cmd: nr 0x05 (next unused)");
+	expect(xioctl(fd, _IOWR(VMAINSPECT_IOC_MAGIC, 0x07, struct vmainspect_find), big),
+	       UNKNOWN_CMD, "cmd: nr 0x07 (next unused)");
 	expect(xioctl(fd, _IOWR('X', 0x01, struct vmainspect_attach), big),
 	       UNKNOWN_CMD, "cmd: wrong magic");
 	expect(xioctl(fd, _IOWR(VMAINSPECT_IOC_MAGIC + 1, 0x02, struct vmainspect_layout), big),
@@ -494,6 +580,10 @@ static void unknown_cmds(void)
 	expect(xioctl(fd, VMAINSPECT_IOC_LIST_VMAS, big), NOT_ATTACHED, "list before attach");
 	base(W_FIND);
 	expect(xioctl(fd, VMAINSPECT_IOC_FIND_VMA, big), NOT_ATTACHED, "find before attach");
+	base(W_PATH);
+	expect(xioctl(fd, VMAINSPECT_IOC_PT_PATH, big), NOT_ATTACHED, "pt_path before attach");
+	base(W_RUNS);
+	expect(xioctl(fd, VMAINSPECT_IOC_PT_RUNS, big), NOT_ATTACHED, "pt_runs before attach");
 	/* a failed attach leaves the file unattached */
 	base(W_ATTACH);
 	A->pid = 0x3fffffff;

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmainspect pt PID ADDR: the page-table path of one address. */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "client.h"
+#include "format.h"
+#include "json_out.h"
+#include "main.h"
+
+static bool path_hidden(const struct vmainspect_pt_path *p)
+{
+	return p->out_flags & VMAINSPECT_PT_PFN_HIDDEN;
+}
+
+/* The entry that ended the walk, or NULL when nothing was walked. */
+static const struct vmainspect_pt_entry *
+path_leaf(const struct vmainspect_pt_path *p)
+{
+	return p->nr_levels ? &p->levels[p->nr_levels - 1] : NULL;
+}
+
+static bool path_mapped(const struct vmainspect_pt_path *p)
+{
+	const struct vmainspect_pt_entry *leaf = path_leaf(p);
+
+	return leaf && leaf->kind == VMAINSPECT_PT_PAGE;
+}
+
+static json_object *json_pt_entry_new(const struct vmainspect_pt_entry *e,
+				      bool hidden)
+{
+	json_object *obj, *swap = NULL;
+
+	obj = json_object_new_object();
+	if (!obj)
+		return NULL;
+	if (e->kind == VMAINSPECT_PT_SWAP && !hidden) {
+		swap = json_object_new_object();
+		if (swap) {
+			json_add_u64(swap, "type", e->swap_type);
+			json_add_u64(swap, "offset", e->offset);
+		}
+	}
+	json_object_object_add(obj, "level",
+			       json_object_new_string(fmt_pt_level(e->level)));
+	json_add_u64(obj, "index", e->index);
+	json_add_u64(obj, "raw", e->raw);
+	json_object_object_add(obj, "kind",
+			       json_object_new_string(fmt_pt_kind(e->kind)));
+	json_object_object_add(obj, "flags", json_pte_bits_new(e->bits));
+	json_add_u64_or_null(obj, "pfn", pt_kind_has_pfn(e->kind) && !hidden,
+			     e->pfn);
+	json_object_object_add(obj, "swap", swap);
+	json_object_object_add(obj, "marker",
+			       json_marker_bits_new(e->kind == VMAINSPECT_PT_MARKER ?
+						    e->offset : 0));
+	json_add_u64(obj, "pkey", e->pkey);
+	return obj;
+}
+
+static int print_pt_json(const struct vmi_client *c,
+			 const struct vmainspect_pt_path *p)
+{
+	const struct vmainspect_pt_entry *leaf = path_leaf(p);
+	bool shown = path_mapped(p) && !path_hidden(p);
+	json_object *obj, *levels;
+	__u32 i;
+
+	obj = json_object_new_object();
+	if (!obj)
+		return json_print_put(NULL);
+	levels = json_object_new_array();
+
+	json_add_u64(obj, "pid", c->pid);
+	json_add_u64(obj, "addr", p->addr);
+	json_add_bool(obj, "in_vma", p->out_flags & VMAINSPECT_PT_IN_VMA);
+	json_add_u64(obj, "pgtable_levels", p->pgtable_levels);
+	json_add_u64(obj, "page_size", p->page_size);
+	json_add_u64_or_null(obj, "pfn", shown, shown ? leaf->pfn : 0);
+	json_add_u64_or_null(obj, "phys_addr", shown, p->phys_addr);
+	json_add_bool(obj, "pfn_hidden", path_hidden(p));
+	for (i = 0; i < p->nr_levels; i++)
+		json_object_array_add(levels,
+				      json_pt_entry_new(&p->levels[i],
+							path_hidden(p)));
+	json_object_object_add(obj, "levels", levels);
+	return json_print_put(obj);
+}
+
+static void print_entry_text(const struct vmainspect_pt_entry *e)
+{
+	if (e->kind == VMAINSPECT_PT_FOLDED) {
+		printf("  %-5s  %5s  %-18s  (folded)\n", fmt_pt_level(e->level),
+		       "", "");
+		return;
+	}
+	printf("  %-5s  %5u  0x%016llx  %s", fmt_pt_level(e->level),
+	       e->index, (unsigned long long)e->raw, fmt_pt_kind(e->kind));
+	/* Pad the kind to its column only when something follows it. */
+	if ((e->bits || e->kind == VMAINSPECT_PT_MARKER) &&
+	    strlen(fmt_pt_kind(e->kind)) < 6)
+		printf("%*s", 6 - (int)strlen(fmt_pt_kind(e->kind)), "");
+	fprint_pte_bits(stdout, e->bits, " ");
+	if (e->kind == VMAINSPECT_PT_MARKER)
+		fprint_marker_bits(stdout, e->offset, " ");
+	putchar('\n');
+}
+
+/* One line saying what the walk ended at. */
+static void print_leaf_text(const struct vmainspect_pt_path *p,
+			    const struct vmainspect_pt_entry *e)
+{
+	const char *level = fmt_pt_level(e->level);
+	char size[FMT_SIZE_LEN];
+	bool hidden = path_hidden(p);
+
+	switch (e->kind) {
+	case VMAINSPECT_PT_PAGE:
+		printf("%s page (%s leaf): ", fmt_size(p->page_size, size),
+		       level);
+		if (hidden)
+			printf("PFN hidden (needs CAP_SYS_ADMIN)\n");
+		else
+			printf("PFN 0x%llx, physical address 0x%llx\n",
+			       (unsigned long long)e->pfn,
+			       (unsigned long long)p->phys_addr);
+		return;
+	case VMAINSPECT_PT_NONE:
+		printf("not mapped: the %s entry is empty\n", level);
+		return;
+	case VMAINSPECT_PT_SWAP:
+		printf("swapped out (%s entry): ", level);
+		if (hidden)
+			printf("swap type and offset hidden (needs CAP_SYS_ADMIN)\n");
+		else
+			printf("swap type %u, offset 0x%llx\n", e->swap_type,
+			       (unsigned long long)e->offset);
+		return;
+	case VMAINSPECT_PT_MIGRATION:
+	case VMAINSPECT_PT_DEVICE_PRIVATE:
+	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
+	case VMAINSPECT_PT_HWPOISON:
+		printf("not present, %s entry (%s): ", fmt_pt_kind(e->kind),
+		       level);
+		if (hidden)
+			printf("PFN hidden (needs CAP_SYS_ADMIN)\n");
+		else
+			printf("PFN 0x%llx\n", (unsigned long long)e->pfn);
+		return;
+	case VMAINSPECT_PT_MARKER:
+		printf("not present, PTE marker:");
+		fprint_marker_bits(stdout, e->offset, " ");
+		if (!e->offset)
+			printf(" (no known bit)");
+		putchar('\n');
+		return;
+	case VMAINSPECT_PT_BAD:
+		printf("corrupt %s entry (%s_bad()): the walk stops here\n",
+		       level, level);
+		return;
+	}
+	printf("the walk ended at a %s entry of kind %s\n", level,
+	       fmt_pt_kind(e->kind));
+}
+
+static int print_pt_text(const struct vmi_client *c,
+			 const struct vmainspect_pt_path *p)
+{
+	const struct vmainspect_pt_entry *leaf = path_leaf(p);
+	__u32 i;
+
+	printf("pid %d, address 0x%016llx\n", c->pid,
+	       (unsigned long long)p->addr);
+	printf("paging: %u-level\n", p->pgtable_levels);
+	if (p->out_flags & VMAINSPECT_PT_IN_VMA)
+		printf("inside a VMA\n");
+	else
+		printf("not inside any VMA: page tables are read only inside VMAs (as for /proc/PID/pagemap), so %s\n",
+		       p->nr_levels ? "only the entries below are shown" :
+		       "nothing is walked");
+	if (!leaf)
+		return finish_output();
+
+	printf("\n  %-5s  %5s  %-18s  %-6s flags\n", "level", "index",
+	       "entry", "kind");
+	for (i = 0; i < p->nr_levels; i++)
+		print_entry_text(&p->levels[i]);
+	putchar('\n');
+	print_leaf_text(p, leaf);
+	if (path_hidden(p))
+		printf("(frame bits of the raw entries zeroed: frames need CAP_SYS_ADMIN, as in /proc/PID/pagemap)\n");
+	return finish_output();
+}
+
+int do_pt(int argc, char **argv)
+{
+	struct vmainspect_pt_path p;
+	struct vmi_client c;
+	__u64 addr;
+	pid_t pid;
+
+	if (argc != 3)
+		return usage_err(argv[0], "%s PID ADDR: expected 2 arguments, got %d",
+				 argv[0], argc - 1);
+	if (parse_pid(argv[0], argv[1], &pid) ||
+	    parse_addr(argv[0], argv[2], &addr))
+		return EXIT_USAGE;
+
+	if (vmi_open(&c, pid))
+		return EXIT_ERROR;
+	if (vmi_pt_path(&c, addr, &p)) {
+		vmi_close(&c);
+		return EXIT_ERROR;
+	}
+	vmi_close(&c);
+
+	if (json_output)
+		return print_pt_json(&c, &p);
+	return print_pt_text(&c, &p);
+}

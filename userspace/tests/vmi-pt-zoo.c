@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmi-pt-zoo: a target whose page tables hold one of every state we know
+ * how to make from user space, for checking the page-table ioctls against
+ * /proc/PID/pagemap (vmi-check-pages).
+ *
+ * Exhibits (each a REGION line "REGION name 0xstart 0xend"):
+ *   anon4k        anonymous, MADV_NOHUGEPAGE, every page written
+ *   thp           2 MiB-aligned 4 MiB, MADV_HUGEPAGE, written (THP or not:
+ *                 whatever the kernel gave, pagemap says)
+ *   hugetlb       4 x 2 MiB MAP_HUGETLB, 3 touched (needs nr_hugepages > 0)
+ *   hugetlb_1g    1 GiB MAP_HUGETLB (a PUD leaf), if a 1 GiB page is reserved
+ *   shared_file   MAP_SHARED of a tmpfs file in /tmp, most pages written
+ *   private_file  MAP_PRIVATE of a tmpfs file: all read, every 4th written (COW)
+ *   zero          anonymous, only read: the shared zero page
+ *   mlock         mlock()ed anonymous pages
+ *   holes         written, then MADV_DONTNEED on every other 4-page group
+ *   protnone      written, then mprotect(PROT_NONE) on the middle half
+ *   softdirty     written; after clear_refs 4 a quarter is written again
+ *   after_clear   mapped and written after clear_refs (VM_SOFTDIRTY)
+ *   uffd_wp_anon  userfaultfd write-protected anon: half populated (uffd-wp
+ *                 bit), half empty (markers, with WP_UNPOPULATED, 6.5+)
+ *   uffd_wp_shmem userfaultfd write-protected memfd (shmem): markers, 5.19+
+ *   huge_noreserve 1 TiB MAP_NORESERVE, a handful of pages touched
+ *   sparse        64 MiB, MADV_NOHUGEPAGE, one page per 2 MiB
+ *   high          4 MiB above 128 TiB, 2 pages touched (5-level kernels only)
+ * Unavailable ones print "SKIP name: reason" instead.  Swap is never made
+ * (the test VM has none).  Then clear_refs, "READY pid", and it waits for
+ * SIGTERM/SIGINT without touching memory (the checker needs a quiescent
+ * target).  Its /tmp files are removed at exit.
+ *
+ * With --hwpoison (root, CONFIG_MEMORY_FAILURE; a throwaway VM only: the
+ * frame stays poisoned) one page of region "hwpoison" is poisoned with
+ * MADV_HWPOISON, leaving a hwpoison entry in its PTE.
+ *
+ * Usage: vmi-pt-zoo [--no-clear-refs] [--no-hugetlb] [--no-uffd] [--hwpoison]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/userfaultfd.h>
+
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON		100
+#endif
+#ifndef MAP_HUGETLB
+#define MAP_HUGETLB		0x40000
+#endif
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT		26
+#endif
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC		0x0001U
+#endif
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY	1
+#endif
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
+#endif
+#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
+#endif
+
+#define MIB	(1UL << 20)
+#define GIB	(1UL << 30)
+#define TIB	(1UL << 40)
+
+static volatile sig_atomic_t stop;
+static char file_s[256], file_p[256];
+static long pg;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* MADV_HWPOISON on our own page sends us a (handled) BUS_MCEERR_AR SIGBUS. */
+static volatile sig_atomic_t got_sigbus;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	got_sigbus = 1;
+}
+
+static void cleanup_files(void)
+{
+	if (file_s[0])
+		unlink(file_s);
+	if (file_p[0])
+		unlink(file_p);
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "vmi-pt-zoo: %s: %s\n", what, strerror(errno));
+	cleanup_files();
+	exit(1);
+}
+
+static void region(const char *name, void *p, size_t len)
+{
+	printf("REGION %s %#lx %#lx\n", name, (unsigned long)p,
+	       (unsigned long)p + len);
+	fflush(stdout);
+}
+
+static void skip(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void skip(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("SKIP %s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void *xmmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void *p = mmap(addr, len, prot, flags, fd, off);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	return p;
+}
+
+static void *anon(size_t len, int advice)
+{
+	void *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (advice >= 0 && madvise(p, len, advice))
+		die("madvise");
+	return p;
+}
+
+/* A reservation of @len aligned to @align: the aligned part, rest unmapped. */
+static void *aligned_anon(size_t len, size_t align)
+{
+	char *p = xmmap(NULL, len + align, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+
+	if (a > p)
+		munmap(p, a - p);
+	if (a + len < p + len + align)
+		munmap(a + len, p + len + align - (a + len));
+	return a;
+}
+
+static void write_pages(char *p, size_t npages, int step)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i += step)
+		p[i * pg] = (char)(i + 1);
+}
+
+static volatile char sink;
+
+static void read_pages(const char *p, size_t npages)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i++)
+		sink += p[i * pg];
+}
+
+static int make_file(char *path, size_t size, const char *tag)
+{
+	int fd;
+	char *buf;
+
+	snprintf(path, 256, "/tmp/vmi-pt-zoo-%s.%d", tag, (int)getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die(path);
+	buf = malloc(size);
+	if (!buf)
+		die("malloc");
+	memset(buf, 'z', size);
+	if (write(fd, buf, size) != (ssize_t)size)
+		die("write");
+	free(buf);
+	return fd;
+}
+
+static int uffd_open(void)
+{
+	int fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0 && (errno == EPERM || errno == EACCES))
+		fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	return fd;
+}
+
+/*
+ * Write-protect [p, p+len) through a new userfaultfd.  @want: features to
+ * ask for (dropped if refused).  Returns 0 or an errno; *features_out gets
+ * what the kernel granted.  The fd stays open (the protection lives on).
+ */
+static int uffd_wp(char *p, size_t len, __u64 want, __u64 *features_out)
+{
+	struct uffdio_api api;
+	struct uffdio_register reg;
+	struct uffdio_writeprotect wp;
+	int fd = uffd_open();
+
+	if (fd < 0)
+		return errno;
+	memset(&api, 0, sizeof(api));
+	api.api = UFFD_API;
+	api.features = want;
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		/* An fd takes only one UFFDIO_API: retry on a fresh one. */
+		close(fd);
+		fd = uffd_open();
+		if (fd < 0)
+			return errno;
+		memset(&api, 0, sizeof(api));
+		api.api = UFFD_API;
+		if (ioctl(fd, UFFDIO_API, &api)) {
+			int e = errno;
+
+			close(fd);
+			return e;
+		}
+	}
+	*features_out = api.features;
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (unsigned long)p;
+	reg.range.len = len;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	if (ioctl(fd, UFFDIO_REGISTER, &reg)) {
+		int e = errno;
+
+		close(fd);
+		return e;
+	}
+	memset(&wp, 0, sizeof(wp));
+	wp.range.start = (unsigned long)p;
+	wp.range.len = len;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp)) {
+		int e = errno;
+
+		close(fd);
+		return e;
+	}
+	return 0;
+}
+
+static int clear_refs(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	int ok;
+
+	if (fd < 0)
+		return errno;
+	ok = write(fd, "4", 1) == 1;
+	close(fd);
+	return ok ? 0 : errno;
+}
+
+int main(int argc, char **argv)
+{
+	int do_clear = 1, do_hugetlb = 1, do_uffd = 1, do_hwpoison = 0, fd, i, e;
+	char *p, *q, *soft = NULL;
+	struct sigaction sa;
+	size_t n;
+	__u64 feat;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-clear-refs"))
+			do_clear = 0;
+		else if (!strcmp(argv[i], "--no-hugetlb"))
+			do_hugetlb = 0;
+		else if (!strcmp(argv[i], "--no-uffd"))
+			do_uffd = 0;
+		else if (!strcmp(argv[i], "--hwpoison"))
+			do_hwpoison = 1;
+		else if (!strcmp(argv[i], "--sigwait"))
+			; /* always: accepted for symmetry with vmi-zoo */
+		else {
+			fprintf(stderr, "usage: vmi-pt-zoo [--no-clear-refs] [--no-hugetlb] [--no-uffd] [--hwpoison]\n");
+			return 2;
+		}
+	}
+	pg = sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	/* anonymous 4K pages, written */
+	n = 64;
+	p = anon(n * pg, MADV_NOHUGEPAGE);
+	write_pages(p, n, 1);
+	region("anon4k", p, n * pg);
+
+	/* THP candidate: 4 MiB at a 2 MiB boundary */
+	p = aligned_anon(4 * MIB, 2 * MIB);
+	if (madvise(p, 4 * MIB, MADV_HUGEPAGE))
+		skip("thp", "madvise(MADV_HUGEPAGE): %s", strerror(errno));
+	write_pages(p, 4 * MIB / pg, 1);
+	region("thp", p, 4 * MIB);
+
+	/* hugetlb: needs reserved pages (the runner writes nr_hugepages) */
+	if (do_hugetlb) {
+		p = mmap(NULL, 8 * MIB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (21 << MAP_HUGE_SHIFT),
+			 -1, 0);
+		if (p == MAP_FAILED) {
+			skip("hugetlb", "mmap(MAP_HUGETLB 2M): %s (nr_hugepages 0?)",
+			     strerror(errno));
+		} else {
+			p[0] = 1;
+			p[2 * MIB + 5 * pg] = 2;
+			p[6 * MIB + 511 * pg] = 3;	/* third one; 4 MiB-6 MiB stays empty */
+			region("hugetlb", p, 8 * MIB);
+		}
+	} else {
+		skip("hugetlb", "--no-hugetlb");
+	}
+
+	/* hugetlb 1 GiB (a PUD leaf): needs a reserved gigantic page */
+	if (do_hugetlb) {
+		p = mmap(NULL, GIB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << MAP_HUGE_SHIFT),
+			 -1, 0);
+		if (p == MAP_FAILED) {
+			skip("hugetlb_1g", "mmap(MAP_HUGETLB 1G): %s (no 1 GiB page reserved?)",
+			     strerror(errno));
+		} else {
+			p[0] = 1;
+			p[GIB - pg] = 2;
+			region("hugetlb_1g", p, GIB);
+		}
+	}
+
+	/* MAP_SHARED of a tmpfs file, most pages written */
+	n = 32;
+	fd = make_file(file_s, n * pg, "shared");
+	p = xmmap(NULL, n * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	write_pages(p, n - 4, 1);
+	region("shared_file", p, n * pg);
+
+	/* MAP_PRIVATE of a tmpfs file: read everything, write every 4th (COW) */
+	fd = make_file(file_p, n * pg, "private");
+	p = xmmap(NULL, n * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	read_pages(p, n);
+	write_pages(p, n, 4);
+	region("private_file", p, n * pg);
+
+	/* the zero page: read faults on anonymous memory */
+	n = 16;
+	p = anon(n * pg, MADV_NOHUGEPAGE);
+	read_pages(p, n);
+	region("zero", p, n * pg);
+
+	/* mlock */
+	n = 8;
+	p = anon(n * pg, MADV_NOHUGEPAGE);
+	if (mlock(p, n * pg))
+		skip("mlock", "mlock: %s", strerror(errno));
+	else
+		region("mlock", p, n * pg);
+
+	/* MADV_DONTNEED holes */
+	n = 32;
+	p = anon(n * pg, MADV_NOHUGEPAGE);
+	write_pages(p, n, 1);
+	for (i = 0; i < (int)n; i += 8)
+		if (madvise(p + (i + 4) * pg, 4 * pg, MADV_DONTNEED))
+			die("madvise(MADV_DONTNEED)");
+	region("holes", p, n * pg);
+
+	/* PROT_NONE over touched pages */
+	n = 16;
+	p = anon(n * pg, MADV_NOHUGEPAGE);
+	write_pages(p, n, 1);
+	if (mprotect(p + 4 * pg, 8 * pg, PROT_NONE))
+		die("mprotect");
+	region("protnone", p, n * pg);
+
+	/* soft-dirty: written now, a quarter again after clear_refs */
+	n = 32;
+	soft = anon(n * pg, MADV_NOHUGEPAGE);
+	write_pages(soft, n, 1);
+	region("softdirty", soft, n * pg);
+
+	/* 1 TiB, MAP_NORESERVE, a handful of pages touched */
+	p = mmap(NULL, TIB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		skip("huge_noreserve", "mmap 1 TiB MAP_NORESERVE: %s", strerror(errno));
+	} else {
+		static const unsigned long offs[] = {
+			0, 4096, 1 * GIB + 8192, 300 * GIB, 512 * GIB - 4096,
+			512 * GIB, 777 * GIB + 12345 * 4096UL, TIB - 4096,
+		};
+
+		for (i = 0; i < (int)(sizeof(offs) / sizeof(offs[0])); i++)
+			p[offs[i]] = 1;
+		region("huge_noreserve", p, TIB);
+	}
+
+	/* above 128 TiB: only a 5-level kernel gives it (a hint asks for it) */
+	p = mmap((void *)(1UL << 52), 4 * MIB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		skip("high", "mmap at 4 PiB: %s", strerror(errno));
+	} else if ((uintptr_t)p < (1UL << 47)) {
+		skip("high", "no address above 128 TiB (4-level paging)");
+		munmap(p, 4 * MIB);
+	} else {
+		p[0] = 1;
+		p[3 * MIB + 5 * pg] = 1;
+		region("high", p, 4 * MIB);
+	}
+
+	/* sparse: one page per 2 MiB */
+	p = anon(64 * MIB, MADV_NOHUGEPAGE);
+	for (n = 0; n < 64 * MIB; n += 2 * MIB)
+		p[n + ((n / (2 * MIB)) % 512) * pg] = 1;
+	region("sparse", p, 64 * MIB);
+
+	/* clear the soft-dirty bits, then dirty some pages again */
+	if (do_clear) {
+		e = clear_refs();
+		if (e) {
+			skip("softdirty", "clear_refs: %s", strerror(e));
+		} else {
+			for (i = 0; i < 32; i += 4)
+				soft[i * pg] = 2;
+			/* a VMA born after clear_refs: VM_SOFTDIRTY */
+			p = anon(8 * pg, MADV_NOHUGEPAGE);
+			write_pages(p, 8, 2);
+			region("after_clear", p, 8 * pg);
+		}
+	}
+
+	/* userfaultfd write-protect (after clear_refs: it would not matter) */
+	if (do_uffd) {
+		n = 32;
+		p = anon(n * pg, MADV_NOHUGEPAGE);
+		write_pages(p, n / 2, 1);
+		e = uffd_wp(p, n * pg, UFFD_FEATURE_WP_UNPOPULATED, &feat);
+		if (e) {
+			skip("uffd_wp_anon", "userfaultfd write-protect: %s", strerror(e));
+			munmap(p, n * pg);
+		} else {
+			region("uffd_wp_anon", p, n * pg);
+			printf("INFO uffd_wp_anon features %#llx%s\n", (unsigned long long)feat,
+			       feat & UFFD_FEATURE_WP_UNPOPULATED ? " (wp_unpopulated)" : "");
+		}
+
+		n = 16;
+		fd = syscall(SYS_memfd_create, "vmi-pt-zoo-uffd", MFD_CLOEXEC);
+		if (fd < 0 || ftruncate(fd, n * pg)) {
+			skip("uffd_wp_shmem", "memfd: %s", strerror(errno));
+		} else {
+			q = xmmap(NULL, n * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			close(fd);
+			write_pages(q, n / 2, 1);
+			e = uffd_wp(q, n * pg, UFFD_FEATURE_WP_HUGETLBFS_SHMEM, &feat);
+			if (e) {
+				skip("uffd_wp_shmem", "userfaultfd write-protect on shmem: %s",
+				     strerror(e));
+				munmap(q, n * pg);
+			} else {
+				region("uffd_wp_shmem", q, n * pg);
+			}
+		}
+	} else {
+		skip("uffd_wp_anon", "--no-uffd");
+	}
+	if (do_hwpoison) {
+		n = 4;
+		p = anon(n * pg, MADV_NOHUGEPAGE);
+		write_pages(p, n, 1);
+		sa.sa_handler = on_sigbus;
+		sigaction(SIGBUS, &sa, NULL);
+		if (madvise(p + pg, pg, MADV_HWPOISON)) {
+			skip("hwpoison", "madvise(MADV_HWPOISON): %s", strerror(errno));
+			munmap(p, n * pg);
+		} else {
+			region("hwpoison", p, n * pg);
+			if (got_sigbus)
+				printf("INFO hwpoison: SIGBUS received and ignored\n");
+		}
+	}
+	skip("swap", "not made: the test VM has no swap device");
+
+	printf("READY %d\n", (int)getpid());
+	fflush(stdout);
+	while (!stop)
+		pause();
+	cleanup_files();
+	return 0;
+}
