@@ -171,7 +171,7 @@ static int vmi_pagetables_show(struct seq_file *m, void *v)
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	end = mm->task_size;
-	out.runs = kvcalloc(out.max_runs, sizeof(*out.runs), GFP_KERNEL);
+	out.runs = kvmalloc_array(out.max_runs, sizeof(*out.runs), GFP_KERNEL);
 	scratch = vmi_pt_scratch_alloc();
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!out.runs || !scratch || !t) {

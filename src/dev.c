@@ -267,8 +267,14 @@ static long vmi_ioctl_pt_runs(struct vmi_session *s, void __user *uarg)
 	mm = vmi_session_get_mm(s);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
-	out.max_runs = a.max_runs;
-	out.runs = kvcalloc(a.max_runs, sizeof(*out.runs), GFP_KERNEL_ACCOUNT);
+	/*
+	 * Not zeroed (only filled records are copied out) and capped: a
+	 * buffer sized for the ABI's 65536 runs costs more to allocate than
+	 * most walks; a call that fills the cap just returns its cursor.
+	 */
+	out.max_runs = min_t(u32, a.max_runs, VMI_PT_RUNS_PER_CALL);
+	out.runs = kvmalloc_array(out.max_runs, sizeof(*out.runs),
+				  GFP_KERNEL_ACCOUNT);
 	scratch = vmi_pt_scratch_alloc();
 	if (!out.runs || !scratch) {
 		ret = -ENOMEM;

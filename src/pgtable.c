@@ -322,13 +322,37 @@ static int vmi_pt_stop(struct vmi_pt_walk *w, unsigned long addr)
 }
 
 /*
+ * How many of the @n PTE values at @raw (n >= 1) are the entry @e decoded
+ * from raw[0], or its continuation: the same bits outside the frame, and
+ * empty, or mapping the next frames (pte_pfn() undoes the inversion of
+ * PROT_NONE entries).  Such a span is one emit, and consumers treat it as
+ * consecutive entries: this is what makes a dense walk cheap.
+ */
+static unsigned int vmi_pt_span(const u64 *raw, unsigned int n,
+				const struct vmainspect_pt_entry *e)
+{
+	unsigned int k;
+
+	if (e->kind != VMAINSPECT_PT_NONE && e->kind != VMAINSPECT_PT_PAGE)
+		return 1;
+	for (k = 1; k < n; k++) {
+		if ((raw[k] ^ raw[0]) & ~(u64)VMI_PTE_PFN_MASK)
+			break;
+		if (e->kind == VMAINSPECT_PT_NONE ? raw[k] != raw[0] :
+		    pte_pfn(__pte(raw[k])) != e->pfn + k)
+			break;
+	}
+	return k;
+}
+
+/*
  * The PTEs of [addr, end) under one PMD.  -EAGAIN: the PMD no longer points
  * to the table we copied (retracted, reclaimed or replaced meanwhile).
  */
 static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 			    unsigned long addr, unsigned long end)
 {
-	unsigned int i, n = (end - addr) >> PAGE_SHIFT;
+	unsigned int i, k, n = (end - addr) >> PAGE_SHIFT;
 	struct vmainspect_pt_entry e;
 	pte_t *ptep;
 	bool same;
@@ -345,10 +369,11 @@ static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 
 	w->tables[VMAINSPECT_LVL_PTE]++;
 	w->budget -= n;
-	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
+	for (i = 0; i < n; i += k, addr += k * PAGE_SIZE) {
 		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, w->pte_copy[i]);
+		k = vmi_pt_span(w->pte_copy + i, n - i, &e);
 		ret = vmi_pt_emit(w, &e, VMAINSPECT_LVL_PTE, addr,
-				  addr + PAGE_SIZE);
+				  addr + k * PAGE_SIZE);
 		if (ret)
 			return ret;
 	}

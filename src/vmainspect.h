@@ -75,8 +75,10 @@ struct vmi_pt_walk;
 struct vmi_pt_ops {
 	/*
 	 * A decoded entry covering [addr, next), reported under the level that
-	 * owns it (folded levels report under the level above).  Return 0 to
-	 * go on, 1 to stop before this entry, <0 for an error.
+	 * owns it (folded levels report under the level above).  At the PTE
+	 * level it may stand for a span of entries in the same state whose
+	 * frames advance with the address (e->pfn is the first's).  Return 0
+	 * to go on, 1 to stop before this entry, <0 for an error.
 	 */
 	int (*entry)(struct vmi_pt_walk *w, const struct vmainspect_pt_entry *e,
 		     unsigned long addr, unsigned long next);
@@ -102,6 +104,10 @@ bool vmi_pt_level_folded(unsigned int level);
 unsigned int vmi_pt_level_shift(unsigned int level);
 
 /* pt_query.c: the translation path and the run coalescer. */
+
+/* Runs one PT_RUNS call returns at most (the kernel buffer's size). */
+#define VMI_PT_RUNS_PER_CALL	4096
+
 struct vmi_pt_runs_out {
 	struct vmainspect_pt_run *runs;
 	u32 max_runs;

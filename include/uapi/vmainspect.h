@@ -365,7 +365,8 @@ struct vmainspect_pt_run {
 
 /*
  * VMAINSPECT_IOC_PT_RUNS: walk [start, end) and return runs.  A call ends
- * after max_runs runs or a bounded amount of page-table work; next_addr is
+ * after max_runs runs or a bounded amount of page-table work (which may
+ * mean fewer runs: the module returns 4096 at most); next_addr is
  * the cursor, VMAINSPECT_PT_DONE says the range is finished.  tables[]
  * counts the page-table pages this call visited per level (the PGD page
  * counts once per call).
