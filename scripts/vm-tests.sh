@@ -74,8 +74,9 @@ for k in "${kernels[@]}"; do
 	opts=(--kernel "$short" --timeout "$timeout")
 	label=$k
 	if [[ $k == *-la57 ]] || ((la57)); then
-		# -cpu max also has pdpe1gb: memory for a 1 GiB hugetlb page
-		opts+=(--la57 --mem 2560)
+		# -cpu max also has pdpe1gb: a 1 GiB hugetlb page (PUD leaf),
+		# reserved at boot while memory is still unfragmented
+		opts+=(--la57 --mem 2560 --append "hugepagesz=1G hugepages=1")
 		label=$short-la57
 	fi
 	out=$logdir/$label.out
