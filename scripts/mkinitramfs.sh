@@ -3,11 +3,13 @@
 # for scripts/vm-run.sh. Uncompressed is the faster choice under TCG.
 #
 #   mkinitramfs.sh -o OUT [--module KO] [--tool BIN] [--add PATH]...
-#                  [--uid UID] -- COMMAND [ARGS...]
+#                  [--kmod KO]... [--swap MB] [--uid UID] -- COMMAND [ARGS...]
 #
 # Contents: static busybox, /init (scripts/vm-init.sh), /bin/runas (built
 # from scripts/runas.c into $VMI_CACHE/bin on demand), /etc/passwd+group
-# (root, user=1000, other=1001), KO at /lib/modules/, BIN at
+# (root, user=1000, other=1001), KO at /lib/modules/, each --kmod KO at
+# /lib/modules/kmod/ (loaded first, in the order given; --swap MB then
+# makes /dev/zram0 an MB MiB swap device), BIN at
 # /usr/bin/<basename>, each --add PATH at /root/<basename> (a directory is
 # copied whole). Every dynamic ELF among BIN and the added files brings its
 # ELF interpreter and the libraries ldd lists, at the same absolute paths.
@@ -85,14 +87,16 @@ add_libs_tree() {
 }
 
 main() {
-	local out="" module="" tool="" uid=0 busybox p dest
-	local -a adds=()
+	local out="" module="" tool="" uid=0 swap=0 busybox p dest
+	local -a adds=() kmods=()
 	while (($#)); do
 		case $1 in
 		-o) out=$2; shift 2 ;;
 		--module) module=$2; shift 2 ;;
 		--tool) tool=$2; shift 2 ;;
 		--add) adds+=("$2"); shift 2 ;;
+		--kmod) kmods+=("$2"); shift 2 ;;
+		--swap) swap=$2; shift 2 ;;
 		--uid) uid=$2; shift 2 ;;
 		-h | --help) usage 0 ;;
 		--) shift; break ;;
@@ -131,6 +135,14 @@ main() {
 			cp "$module" "$STAGE/lib/modules/"
 			printf 'VMI_MODULE=/lib/modules/%s\n' "$(shquote "$(basename "$module")")"
 		fi
+		printf 'VMI_KMODS='
+		for p in "${kmods[@]}"; do
+			[[ -f $p ]] || vmi_die "--kmod $p: no such file"
+			mkdir -p "$STAGE/lib/modules/kmod"
+			cp "$p" "$STAGE/lib/modules/kmod/"
+			printf '%s' "$(shquote "/lib/modules/kmod/$(basename "$p") ")"
+		done
+		printf '\nVMI_SWAP_MB=%s\n' "$swap"
 	} >"$STAGE/vmi/config"
 
 	if [[ -n $tool ]]; then

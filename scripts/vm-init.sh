@@ -56,8 +56,22 @@ chown 1001:1001 /home/other
 
 VMI_UID=0
 VMI_MODULE=
+VMI_KMODS=
+VMI_SWAP_MB=0
 # shellcheck source=/dev/null
 . /vmi/config
+
+# Stock modules (zram and what it needs), dependencies first.
+for m in $VMI_KMODS; do
+	out=$(insmod "$m" 2>&1) || fail "insmod $m failed: $out"
+done
+if [ "$VMI_SWAP_MB" -gt 0 ]; then
+	z=/sys/block/zram0
+	[ -e $z/disksize ] || fail "no $z after loading zram"
+	echo $((VMI_SWAP_MB * 1024 * 1024)) >$z/disksize || fail "cannot size $z"
+	out=$(mkswap /dev/zram0 2>&1 && swapon /dev/zram0 2>&1) ||
+		fail "zram swap: $out"
+fi
 
 if [ -n "$VMI_MODULE" ]; then
 	out=$(insmod "$VMI_MODULE" 2>&1) || fail "insmod $VMI_MODULE failed: $out"

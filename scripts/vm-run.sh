@@ -25,6 +25,8 @@
 #   --mem MB                guest memory (default $MEM or 1024)
 #   --timeout SEC           kill the VM after SEC seconds (default 600)
 #   --append ARGS           extra kernel command line
+#   --swap MB               a zram swap device of MB MiB (the stock kernel's
+#                           zram module and its dependencies are loaded)
 #   --vmlinuz PATH          boot this kernel image instead of the stock one
 #                           (needs --module or --no-module)
 #   -v, --verbose           progress, timings and the VM console on stderr
@@ -67,7 +69,7 @@ secs() { printf '%d.%02d' $(($1 / 1000000)) $(($1 % 1000000 / 10000)); }
 
 parse_args() {
 	KSHORT=6.12 MODULE="" NO_MODULE=0 TOOL="$VMI_ROOT/userspace/vmainspect" TOOL_SET=0
-	RUN_UID=0 LA57=0 KVM=0 PVH=${VMI_PVH:-0} VM_MEM=${MEM:-1024} TIMEOUT=600 APPEND="" VMLINUZ_ARG=""
+	RUN_UID=0 LA57=0 KVM=0 PVH=${VMI_PVH:-0} VM_MEM=${MEM:-1024} TIMEOUT=600 APPEND="" VMLINUZ_ARG="" SWAP_MB=0
 	ADDS=()
 	while (($#)); do
 		case $1 in
@@ -84,6 +86,7 @@ parse_args() {
 		--mem) VM_MEM=${2:?}; shift ;;
 		--timeout) TIMEOUT=${2:?}; shift ;;
 		--append) APPEND=${2?}; shift ;;
+		--swap) SWAP_MB=${2:?}; shift ;;
 		--vmlinuz) VMLINUZ_ARG=${2:?}; shift ;;
 		-v | --verbose) VMI_VERBOSE=1 ;;
 		-h | --help) usage 0 ;;
@@ -96,8 +99,12 @@ parse_args() {
 	CMD=("$@")
 	case $RUN_UID in root) RUN_UID=0 ;; user) RUN_UID=1000 ;; other) RUN_UID=1001 ;; esac
 	[[ $KSHORT =~ ^(5\.10|6\.1|6\.12)$ ]] || { echo "vm-run.sh: --kernel 5.10|6.1|6.12" >&2; exit 2; }
-	[[ $RUN_UID =~ ^[0-9]+$ && $VM_MEM =~ ^[0-9]+$ && $TIMEOUT =~ ^[0-9]+$ ]] ||
-		{ echo "vm-run.sh: --user, --mem and --timeout take numbers" >&2; exit 2; }
+	[[ $RUN_UID =~ ^[0-9]+$ && $VM_MEM =~ ^[0-9]+$ && $TIMEOUT =~ ^[0-9]+$ && $SWAP_MB =~ ^[0-9]+$ ]] ||
+		{ echo "vm-run.sh: --user, --mem, --timeout and --swap take numbers" >&2; exit 2; }
+	if ((SWAP_MB)) && [[ -n $VMLINUZ_ARG ]]; then
+		echo "vm-run.sh: --swap needs a stock kernel (its zram module)" >&2
+		exit 2
+	fi
 	if [[ -n $VMLINUZ_ARG && -z $MODULE && $NO_MODULE == 0 ]]; then
 		echo "vm-run.sh: --vmlinuz needs --module PATH or --no-module" >&2
 		exit 2
@@ -119,6 +126,33 @@ resolve_kernel() {
 		[[ $PVH == 0 ]] || VMLINUZ=$VMLINUX
 	fi
 	[[ -r $VMLINUZ ]] || vmi_die "kernel image $VMLINUZ not readable"
+}
+
+# Sets KMODS to the stock kernel's zram module and its dependencies,
+# uncompressed into $T, in load order (dependencies first).
+KMODS=()
+resolve_zram() {
+	((SWAP_MB)) || return 0
+	local tree=${VMLINUZ%/boot/*}/lib/modules/$KREL/kernel
+	local -A seen=()
+	add_kmod() {
+		local name=$1 f dep
+		[[ -z ${seen[$name]:-} ]] || return 0
+		seen[$name]=1
+		f=$(find "$tree" \( -name "$name.ko" -o -name "$name.ko.xz" -o \
+			-name "${name//_/-}.ko" -o -name "${name//_/-}.ko.xz" \) -print -quit)
+		[[ -n $f ]] || vmi_die "--swap: module $name not found under $tree"
+		for dep in $(modinfo -F depends "$f" | tr ',' ' '); do
+			add_kmod "$dep"
+		done
+		if [[ $f == *.xz ]]; then
+			xz -dc "$f" >"$T/$name.ko"
+		else
+			cp "$f" "$T/$name.ko"
+		fi
+		KMODS+=("$T/$name.ko")
+	}
+	add_kmod zram
 }
 
 # Sets MODULE to the .ko to load, or "".
@@ -302,10 +336,13 @@ main() {
 	trap cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	local a
+	resolve_zram
 	local mk=("$VMI_ROOT/scripts/mkinitramfs.sh" -o "$T/initrd.cpio" --uid "$RUN_UID")
+	for a in "${KMODS[@]}"; do mk+=(--kmod "$a"); done
+	((SWAP_MB == 0)) || mk+=(--swap "$SWAP_MB")
 	[[ -z $MODULE ]] || mk+=(--module "$MODULE")
 	[[ -z $TOOL ]] || mk+=(--tool "$TOOL")
-	local a
 	for a in "${ADDS[@]}"; do mk+=(--add "$a"); done
 	"${mk[@]}" -- "${CMD[@]}"
 	t1=$(now)

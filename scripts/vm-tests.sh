@@ -71,7 +71,8 @@ done
 
 for k in "${kernels[@]}"; do
 	short=${k%-la57}
-	opts=(--kernel "$short" --timeout "$timeout")
+	# a zram swap device: swap entries to compare with pagemap
+	opts=(--kernel "$short" --timeout "$timeout" --swap 64)
 	label=$k
 	if [[ $k == *-la57 ]] || ((la57)); then
 		# -cpu max also has pdpe1gb: a 1 GiB hugetlb page (PUD leaf),

@@ -220,10 +220,14 @@ static inline unsigned long vmi_pte_marker_bits(swp_entry_t entry)
 #endif
 }
 
-/* Swapped-out anonymous page known exclusive to this mm (5.19+). */
+/*
+ * Swapped-out anonymous page known exclusive to this mm (5.19+, where an
+ * arch says so with __HAVE_ARCH_PTE_SWP_EXCLUSIVE; by 6.12 every arch has
+ * it and the macro is gone).
+ */
 static inline bool vmi_pte_swp_exclusive(pte_t pte)
 {
-#ifdef __HAVE_ARCH_PTE_SWP_EXCLUSIVE
+#if defined(__HAVE_ARCH_PTE_SWP_EXCLUSIVE) || VMI_KERNEL_AT_LEAST(6, 12, 0)
 	return pte_swp_exclusive(pte);
 #else
 	return false;

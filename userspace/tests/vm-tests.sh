@@ -172,6 +172,11 @@ if ptzoo_wait "$OUT/ptzoo"; then
 		if ptregion high; then ok "pt-zoo: a mapping above 128 TiB was checked (5-level)"
 		else ko "pt-zoo: la57 CPU but no mapping above 128 TiB: $(grep '^SKIP high' "$OUT/ptzoo")"; fi
 	fi
+	if [ "$(awk 'NR > 1' /proc/swaps | grep -c .)" -gt 0 ]; then
+		if ! ptregion swap; then ko "pt-zoo: swap device but no swap region: $(grep '^SKIP swap' "$OUT/ptzoo")"
+		elif [ "$(cover swap)" -gt 0 ]; then ok "pt-zoo: swap entries seen ($(cover swap) pages)"
+		else ko "pt-zoo: no swap entry seen although MADV_PAGEOUT succeeded"; fi
+	fi
 	if ptregion hwpoison; then
 		if [ "$(cover hwpoison)" -gt 0 ]; then ok "pt-zoo: hwpoison entry seen"
 		else ko "pt-zoo: no hwpoison entry seen although MADV_HWPOISON succeeded"; fi

@@ -32,6 +32,8 @@
  * With --hwpoison (root, CONFIG_MEMORY_FAILURE; a throwaway VM only: the
  * frame stays poisoned) one page of region "hwpoison" is poisoned with
  * MADV_HWPOISON, leaving a hwpoison entry in its PTE.
+ * swap: (with a swap device) 16 written pages, then MADV_PAGEOUT: swap
+ * entries whose type and offset pagemap also shows.
  *
  * Usage: vmi-pt-zoo [--no-clear-refs] [--no-hugetlb] [--no-uffd] [--hwpoison]
  */
@@ -50,6 +52,9 @@
 #include <unistd.h>
 #include <linux/userfaultfd.h>
 
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT		21
+#endif
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON		100
 #endif
@@ -138,6 +143,20 @@ static void *xmmap(void *addr, size_t len, int prot, int flags, int fd, off_t of
 	if (p == MAP_FAILED)
 		die("mmap");
 	return p;
+}
+
+/* Is a swap device active (a line after the header of /proc/swaps)? */
+static int have_swap(void)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[256];
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		n++;
+	if (f)
+		fclose(f);
+	return n > 1;
 }
 
 static void *anon(size_t len, int advice)
@@ -510,7 +529,20 @@ int main(int argc, char **argv)
 				printf("INFO hwpoison: SIGBUS received and ignored\n");
 		}
 	}
-	skip("swap", "not made: the test VM has no swap device");
+	if (have_swap()) {
+		/* Written, then reclaimed at once: swap entries in the PTEs. */
+		n = 16;
+		p = anon(n * pg, MADV_NOHUGEPAGE);
+		write_pages(p, n, 1);
+		if (madvise(p, n * pg, MADV_PAGEOUT)) {
+			skip("swap", "madvise(MADV_PAGEOUT): %s", strerror(errno));
+			munmap(p, n * pg);
+		} else {
+			region("swap", p, n * pg);
+		}
+	} else {
+		skip("swap", "not made: no swap device (vm-run.sh --swap MB gives one)");
+	}
 
 	printf("READY %d\n", (int)getpid());
 	fflush(stdout);
