@@ -265,6 +265,17 @@ bad:
 	return -1;
 }
 
+int parse_pid_addr(int argc, char **argv, pid_t *pid, __u64 *addr)
+{
+	if (argc != 3)
+		return usage_err(argv[0], "%s PID ADDR: expected 2 arguments, got %d",
+				 argv[0], argc - 1);
+	if (parse_pid(argv[0], argv[1], pid) ||
+	    parse_addr(argv[0], argv[2], addr))
+		return EXIT_USAGE;
+	return 0;
+}
+
 int finish_output(void)
 {
 	if (fflush(stdout) || ferror(stdout)) {

@@ -29,6 +29,8 @@ int usage_err(const char *cmd, const char *fmt, ...)
 int parse_pid(const char *cmd, const char *arg, pid_t *pid);
 /* 0x-prefixed hexadecimal or decimal; on error report it and return -1. */
 int parse_addr(const char *cmd, const char *arg, __u64 *addr);
+/* argv = { CMD, PID, ADDR }: both parsed; 0, or EXIT_USAGE reported. */
+int parse_pid_addr(int argc, char **argv, pid_t *pid, __u64 *addr);
 
 /* Flush stdout; report a write error and return EXIT_ERROR if there was one. */
 int finish_output(void);

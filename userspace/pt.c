@@ -200,13 +200,11 @@ int do_pt(int argc, char **argv)
 	struct vmi_client c;
 	__u64 addr;
 	pid_t pid;
+	int ret;
 
-	if (argc != 3)
-		return usage_err(argv[0], "%s PID ADDR: expected 2 arguments, got %d",
-				 argv[0], argc - 1);
-	if (parse_pid(argv[0], argv[1], &pid) ||
-	    parse_addr(argv[0], argv[2], &addr))
-		return EXIT_USAGE;
+	ret = parse_pid_addr(argc, argv, &pid, &addr);
+	if (ret)
+		return ret;
 
 	if (vmi_open(&c, pid))
 		return EXIT_ERROR;

@@ -120,6 +120,17 @@ suite busybox-sleep "$T/vmi-check-maps" --find "$BBSLEEP"
 suite all "$T/vmi-check-maps" --all
 
 # ---- page tables (PT_RUNS, PT_PATH) vs /proc/PID/pagemap and smaps ----
+# mutate_selftest NAME CMD...: the checker's self-test: CMD corrupts the
+# module's answers (--mutate), so it must fail, with 10 FAIL lines at least
+mutate_selftest() {
+	name=$1
+	shift
+	"$@" >"$OUT/mut" 2>&1
+	rc=$?
+	nm=$(grep -c '^FAIL' "$OUT/mut")
+	if [ "$rc" -eq 1 ] && [ "$nm" -ge 10 ]; then ok "$name: $nm injected faults caught"
+	else ko "$name: --mutate gave exit $rc and only $nm FAIL lines"; fi
+}
 # cover NAME: the last suite's COVER line, field NAME (0 if absent)
 cover() { awk -v f="$1" '$1 == "COVER" { for (i = 4; i < NF; i++) if ($i == f) v = $(i + 1) } END { print v + 0 }' "$OUT/out"; }
 # ptzoo_wait FILE: wait until the vmi-pt-zoo writing FILE is READY (15 s)
@@ -140,7 +151,9 @@ else
 	echo "  no 1 GiB hugetlb page size (CPU without pdpe1gb): PUD leaves not exercised"
 fi
 [ "${HP:-0}" -gt 0 ] || echo "  nr_hugepages is 0: the hugetlb exhibit is skipped"
-echo "  swap: $(awk 'NR > 1' /proc/swaps | grep -c . ) devices (none: swap entries are not exercised)"
+NSWAP=$(awk 'NR > 1' /proc/swaps | grep -c .)
+if [ "$NSWAP" -gt 0 ]; then echo "  swap: $NSWAP devices"
+else echo "  swap: no device: swap entries are not exercised"; fi
 "$T/vmi-pt-zoo" --hwpoison >"$OUT/ptzoo" 2>&1 &
 PTZOO=$!
 PIDS="$PIDS $PTZOO"
@@ -172,7 +185,7 @@ if ptzoo_wait "$OUT/ptzoo"; then
 		if ptregion high; then ok "pt-zoo: a mapping above 128 TiB was checked (5-level)"
 		else ko "pt-zoo: la57 CPU but no mapping above 128 TiB: $(grep '^SKIP high' "$OUT/ptzoo")"; fi
 	fi
-	if [ "$(awk 'NR > 1' /proc/swaps | grep -c .)" -gt 0 ]; then
+	if [ "$NSWAP" -gt 0 ]; then
 		if ! ptregion swap; then ko "pt-zoo: swap device but no swap region: $(grep '^SKIP swap' "$OUT/ptzoo")"
 		elif [ "$(cover swap)" -gt 0 ]; then ok "pt-zoo: swap entries seen ($(cover swap) pages)"
 		else ko "pt-zoo: no swap entry seen although MADV_PAGEOUT succeeded"; fi
@@ -191,12 +204,7 @@ if ptzoo_wait "$OUT/ptzoo"; then
 	if [ -d /sys/kernel/debug/vmainspect ]; then
 		suite pt-debugfs "$T/vmi-check-pages" --debugfs "$PTZOO"
 	fi
-	# the checker's self-test: corrupted answers must be caught
-	"$T/vmi-check-pages" --mutate "$PTZOO" >"$OUT/mut" 2>&1
-	rc=$?
-	nm=$(grep -c '^FAIL' "$OUT/mut")
-	if [ "$rc" -eq 1 ] && [ "$nm" -ge 10 ]; then ok "pt-check self-test: $nm injected faults caught"
-	else ko "pt-check self-test: --mutate gave exit $rc and only $nm FAIL lines"; fi
+	mutate_selftest "pt-check self-test" "$T/vmi-check-pages" --mutate "$PTZOO"
 else
 	ko "pt-zoo: did not become ready: $(head -c 300 "$OUT/ptzoo")"
 fi
@@ -244,11 +252,7 @@ if command -v runas >/dev/null; then
 	if ptzoo_wait "$OUT/ptzoo1000"; then
 		suite pt-zoo-uid1000 runas 1000 "$T/vmi-check-pages" "$PTZ1000"
 		suite pt-zoo-uid1000-batch1 runas 1000 "$T/vmi-check-pages" --per-process --batch 1 --chunk 5 "$PTZ1000"
-		runas 1000 "$T/vmi-check-pages" --mutate "$PTZ1000" >"$OUT/mut" 2>&1
-		rc=$?
-		nm=$(grep -c '^FAIL' "$OUT/mut")
-		if [ "$rc" -eq 1 ] && [ "$nm" -ge 10 ]; then ok "pt-check self-test (uid 1000): $nm injected faults caught"
-		else ko "pt-check self-test (uid 1000): --mutate gave exit $rc and only $nm FAIL lines"; fi
+		mutate_selftest "pt-check self-test (uid 1000)" runas 1000 "$T/vmi-check-pages" --mutate "$PTZ1000"
 	else
 		ko "pt-zoo-uid1000: did not become ready: $(head -c 300 "$OUT/ptzoo1000")"
 	fi
