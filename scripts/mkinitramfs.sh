@@ -135,14 +135,15 @@ main() {
 			cp "$module" "$STAGE/lib/modules/"
 			printf 'VMI_MODULE=/lib/modules/%s\n' "$(shquote "$(basename "$module")")"
 		fi
-		printf 'VMI_KMODS='
+		# A space-separated list, in load order (module names have no blanks).
+		local list=""
 		for p in "${kmods[@]}"; do
 			[[ -f $p ]] || vmi_die "--kmod $p: no such file"
 			mkdir -p "$STAGE/lib/modules/kmod"
 			cp "$p" "$STAGE/lib/modules/kmod/"
-			printf '%s' "$(shquote "/lib/modules/kmod/$(basename "$p") ")"
+			list+="${list:+ }/lib/modules/kmod/$(basename "$p")"
 		done
-		printf '\nVMI_SWAP_MB=%s\n' "$swap"
+		printf 'VMI_KMODS=%s\nVMI_SWAP_MB=%s\n' "$(shquote "$list")" "$swap"
 	} >"$STAGE/vmi/config"
 
 	if [[ -n $tool ]]; then

@@ -239,7 +239,7 @@ static int uffd_wp(char *p, size_t len, __u64 want, __u64 *features_out)
 	struct uffdio_api api;
 	struct uffdio_register reg;
 	struct uffdio_writeprotect wp;
-	int fd = uffd_open();
+	int fd = uffd_open(), e;
 
 	if (fd < 0)
 		return errno;
@@ -254,35 +254,27 @@ static int uffd_wp(char *p, size_t len, __u64 want, __u64 *features_out)
 			return errno;
 		memset(&api, 0, sizeof(api));
 		api.api = UFFD_API;
-		if (ioctl(fd, UFFDIO_API, &api)) {
-			int e = errno;
-
-			close(fd);
-			return e;
-		}
+		if (ioctl(fd, UFFDIO_API, &api))
+			goto fail;
 	}
 	*features_out = api.features;
 	memset(&reg, 0, sizeof(reg));
 	reg.range.start = (unsigned long)p;
 	reg.range.len = len;
 	reg.mode = UFFDIO_REGISTER_MODE_WP;
-	if (ioctl(fd, UFFDIO_REGISTER, &reg)) {
-		int e = errno;
-
-		close(fd);
-		return e;
-	}
+	if (ioctl(fd, UFFDIO_REGISTER, &reg))
+		goto fail;
 	memset(&wp, 0, sizeof(wp));
 	wp.range.start = (unsigned long)p;
 	wp.range.len = len;
 	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
-	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp)) {
-		int e = errno;
-
-		close(fd);
-		return e;
-	}
+	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+		goto fail;
 	return 0;
+fail:
+	e = errno;
+	close(fd);
+	return e;
 }
 
 static int clear_refs(void)
