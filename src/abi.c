@@ -15,6 +15,7 @@
 #include <linux/uaccess.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <linux/limits.h>
 #include "vmainspect.h"
 
 /* Largest argument struct we read at all, to bound the zero-tail scan. */
@@ -111,6 +112,36 @@ int vmi_check_pt_runs_args(const struct vmainspect_pt_runs *a)
 	    a->run_size > PAGE_SIZE)
 		return -EINVAL;
 	if (a->max_runs == 0 || a->max_runs > VMAINSPECT_RUNS_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+int vmi_check_page_args(const struct vmainspect_page *a)
+{
+	if (a->flags & ~VMAINSPECT_PAGE_FLAGS)
+		return -EINVAL;
+	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	/* one of pfn and addr, never both */
+	if ((a->flags & VMAINSPECT_PAGE_BY_ADDR) ? a->pfn != 0 : a->addr != 0)
+		return -EINVAL;
+	if (!a->path != !a->path_size || a->path_size > PATH_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+int vmi_check_rmap_args(const struct vmainspect_rmap *a)
+{
+	if (a->flags & ~VMAINSPECT_PAGE_FLAGS)
+		return -EINVAL;
+	if (a->reserved0 || !vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	if ((a->flags & VMAINSPECT_PAGE_BY_ADDR) ? a->pfn != 0 : a->addr != 0)
+		return -EINVAL;
+	if (a->owner_size < VMAINSPECT_OWNER_SIZE_VER0 ||
+	    a->owner_size > PAGE_SIZE)
+		return -EINVAL;
+	if (a->max_owners == 0 || a->max_owners > VMAINSPECT_OWNERS_MAX)
 		return -EINVAL;
 	return 0;
 }

@@ -17,6 +17,10 @@
 #include <linux/swap.h>
 #include <linux/swapops.h>
 #include <linux/security.h>
+#include <linux/kernel-page-flags.h>
+#include <linux/memcontrol.h>
+#include <linux/memremap.h>
+#include <linux/cgroup.h>
 
 /* The only comparison with LINUX_VERSION_CODE in the module. */
 #define VMI_KERNEL_AT_LEAST(a, b, c)	(KERNEL_VERSION(a, b, c) <= LINUX_VERSION_CODE)
@@ -243,6 +247,238 @@ static inline bool vmi_pte_swp_exclusive(pte_t pte)
 static inline bool vmi_locked_down_confidential(void)
 {
 	return security_locked_down(LOCKDOWN_KCORE) != 0;
+}
+
+/*
+ * Frames (page.c, rmap.c).
+ *
+ * pfn_to_online_page() is exported since 5.11; 5.10's is open-coded from
+ * mm/memory_hotplug.c: a present, online section whose memmap is valid,
+ * and not a ZONE_DEVICE range that shares the section.
+ */
+#if VMI_KERNEL_AT_LEAST(5, 11, 0) || !defined(CONFIG_MEMORY_HOTPLUG)
+static inline struct page *vmi_pfn_to_online_page(unsigned long pfn)
+{
+	return pfn_to_online_page(pfn);
+}
+#else
+static inline struct page *vmi_pfn_to_online_page(unsigned long pfn)
+{
+	unsigned long nr = pfn_to_section_nr(pfn);
+	struct dev_pagemap *pgmap;
+	struct mem_section *ms;
+
+	if (nr >= NR_MEM_SECTIONS)
+		return NULL;
+	ms = __nr_to_section(nr);
+	if (!online_section(ms) || !pfn_section_valid(ms, pfn))
+		return NULL;
+	pgmap = get_dev_pagemap(pfn, NULL);
+	put_dev_pagemap(pgmap);
+	return pgmap ? NULL : pfn_to_page(pfn);
+}
+#endif
+
+/*
+ * /proc/kpageflags bits whose source changed between kernels, exactly as
+ * each kernel's stable_page_flags() (fs/proc/page.c) computes them:
+ *  - 6.12 reads the folio's flags word, 5.10/6.1 the page's own;
+ *  - THP: 6.12 any large rmappable folio; before, a compound page on the
+ *    LRU or anonymous;
+ *  - PG_error (gone in 6.12), PG_mappedtodisk (6.12: PG_owner_2, same
+ *    bit), PG_uncached (x86 before 6.12), PG_arch_2/3.
+ * The huge zero page is not recognised: the kernel does not export it.
+ */
+#define vmi_kpf_copy(k, kpf, pg)	((((k) >> (pg)) & 1) << (kpf))
+
+#if VMI_KERNEL_AT_LEAST(6, 12, 0)
+static inline unsigned long vmi_kpf_word(struct page *page)
+{
+	return page_folio(page)->flags;
+}
+
+static inline bool vmi_page_thp(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	return folio_test_large(folio) && !folio_test_hugetlb(folio) &&
+	       folio_test_large_rmappable(folio);
+}
+
+static inline u64 vmi_kpf_version_bits(unsigned long k)
+{
+	u64 u = vmi_kpf_copy(k, KPF_OWNER_2, PG_owner_2);
+
+#ifdef CONFIG_ARCH_USES_PG_ARCH_2
+	u |= vmi_kpf_copy(k, KPF_ARCH_2, PG_arch_2);
+#endif
+#ifdef CONFIG_ARCH_USES_PG_ARCH_3
+	u |= vmi_kpf_copy(k, KPF_ARCH_3, PG_arch_3);
+#endif
+	return u;
+}
+
+/* /proc/kpagecount: folio_precise_page_mapcount() (fs/proc/internal.h). */
+static inline int vmi_kpagecount(struct page *page)
+{
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+	struct folio *folio = page_folio(page);
+
+	if (page_mapcount_is_type(mapcount))
+		mapcount = 0;
+	if (folio_test_large(folio))
+		mapcount += folio_entire_mapcount(folio);
+	return mapcount;
+}
+
+static inline bool vmi_page_swapcache(struct page *page)
+{
+	return folio_test_swapcache(page_folio(page));
+}
+
+static inline pgoff_t vmi_page_pgoff(struct page *page)
+{
+	return page_to_pgoff(page);
+}
+
+/* Mappings of the whole folio, or -1 where the kernel cannot tell us. */
+static inline int vmi_folio_mapcount(struct page *head)
+{
+	return folio_mapcount(page_folio(head));
+}
+
+/* 6.12 reuses PG_workingset as PG_large_rmappable on large folios. */
+static inline bool vmi_page_workingset(struct page *head)
+{
+	return !PageCompound(head) && PageWorkingset(head);
+}
+#else
+static inline unsigned long vmi_kpf_word(struct page *page)
+{
+	return page->flags;
+}
+
+static inline bool vmi_page_thp(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	return !PageHuge(page) && PageTransCompound(page) &&
+	       (PageLRU(head) || PageAnon(head));
+}
+
+static inline u64 vmi_kpf_version_bits(unsigned long k)
+{
+	u64 u = vmi_kpf_copy(k, KPF_ERROR, PG_error) |
+		vmi_kpf_copy(k, KPF_MAPPEDTODISK, PG_mappedtodisk);
+
+#ifdef CONFIG_ARCH_USES_PG_UNCACHED
+	u |= vmi_kpf_copy(k, KPF_UNCACHED, PG_uncached);
+#endif
+#ifdef CONFIG_64BIT
+	u |= vmi_kpf_copy(k, KPF_ARCH_2, PG_arch_2);
+#endif
+	return u;
+}
+
+static inline bool vmi_page_swapcache(struct page *page)
+{
+	return PageSwapCache(page);
+}
+
+/*
+ * page_to_pgoff() calls hugetlb_basepage_index() for hugetlb pages, which
+ * is not exported: their index counts huge pages.  As mm/hugetlb.c does.
+ */
+static inline pgoff_t vmi_page_pgoff(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (!PageHuge(page))
+		return page_to_index(page);
+	return (head->index << compound_order(head)) +
+	       (page_to_pfn(page) - page_to_pfn(head));
+}
+
+/* /proc/kpagecount: page_mapcount(), 0 for slab and typed pages. */
+static inline int vmi_kpagecount(struct page *page)
+{
+	if (PageSlab(page) || page_has_type(page))
+		return 0;
+	return page_mapcount(page);
+}
+
+/*
+ * folio_mapcount() is neither inline nor exported before 6.12, and its
+ * rule (PG_double_map, subpage counts) is not worth open-coding: known
+ * for order-0 pages only.
+ */
+static inline int vmi_folio_mapcount(struct page *head)
+{
+	if (PageCompound(head))
+		return -1;
+	return vmi_kpagecount(head);
+}
+
+static inline bool vmi_page_workingset(struct page *head)
+{
+	return PageWorkingset(head);
+}
+#endif
+
+/* Free pages inside a buddy block (is_free_buddy_page() exported 5.11+). */
+static inline bool vmi_is_free_buddy_page(struct page *page)
+{
+#if VMI_KERNEL_AT_LEAST(5, 11, 0)
+	return is_free_buddy_page(page);
+#else
+	return false;
+#endif
+}
+
+/* PG_young/PG_idle are real page flags on 64-bit with PAGE_IDLE_FLAG. */
+static inline bool vmi_page_young(struct page *head)
+{
+#if defined(CONFIG_PAGE_IDLE_FLAG) && defined(CONFIG_64BIT)
+	return test_bit(PG_young, &head->flags);
+#else
+	return false;
+#endif
+}
+
+static inline bool vmi_page_idle(struct page *head)
+{
+#if defined(CONFIG_PAGE_IDLE_FLAG) && defined(CONFIG_64BIT)
+	return test_bit(PG_idle, &head->flags);
+#else
+	return false;
+#endif
+}
+
+/* The memcg's cgroup inode, as page_cgroup_ino() (not exported) finds it. */
+static inline unsigned long vmi_page_memcg_ino(struct page *head)
+{
+	unsigned long ino = 0;
+#ifdef CONFIG_MEMCG
+	struct mem_cgroup *memcg;
+
+	rcu_read_lock();
+#if VMI_KERNEL_AT_LEAST(6, 2, 0)
+	memcg = folio_memcg_check(page_folio(head));
+#elif VMI_KERNEL_AT_LEAST(5, 11, 0)
+	memcg = page_memcg_check(head);
+#else
+	/* 5.10: the low bit marks an obj_cgroup vector (slab), not a memcg */
+	memcg = READ_ONCE(head->mem_cgroup);
+	if ((unsigned long)memcg & 1UL)
+		memcg = NULL;
+#endif
+	while (memcg && !(memcg->css.flags & CSS_ONLINE))
+		memcg = parent_mem_cgroup(memcg);
+	if (memcg)
+		ino = cgroup_ino(memcg->css.cgroup);
+	rcu_read_unlock();
+#endif
+	return ino;
 }
 
 #endif /* VMAINSPECT_COMPAT_H */

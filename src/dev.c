@@ -25,8 +25,7 @@
 #define VMI_CMD(cmd)	((cmd) & ~IOCSIZE_MASK)
 
 /* Write back a size-first struct, truncated to the caller's size. */
-static int vmi_copy_out(void __user *uarg, const void *karg, size_t ksize,
-			u32 usize)
+int vmi_copy_out(void __user *uarg, const void *karg, size_t ksize, u32 usize)
 {
 	return copy_to_user(uarg, karg, min_t(size_t, ksize, usize)) ?
 	       -EFAULT : 0;
@@ -105,8 +104,8 @@ static int vmi_fill_locked(struct mm_struct *mm, u64 start,
  * Copy @nr records of @ksize bytes into user records of @usize bytes each:
  * truncated for older userspace, zero-filled for newer.
  */
-static int vmi_copy_records(u64 uaddr, const void *recs, u32 nr,
-			    size_t ksize, u32 usize)
+int vmi_copy_records(u64 uaddr, const void *recs, u32 nr, size_t ksize,
+		     u32 usize)
 {
 	size_t n = min_t(size_t, ksize, usize);
 	u32 i;
@@ -325,6 +324,10 @@ static long vmi_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vmi_ioctl_pt_path(s, uarg);
 	case VMI_CMD(VMAINSPECT_IOC_PT_RUNS):
 		return vmi_ioctl_pt_runs(s, uarg);
+	case VMI_CMD(VMAINSPECT_IOC_PAGE):
+		return vmi_ioctl_page(s, uarg);
+	case VMI_CMD(VMAINSPECT_IOC_RMAP):
+		return vmi_ioctl_rmap(s, uarg);
 	}
 	return -ENOTTY;
 }

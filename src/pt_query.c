@@ -214,3 +214,67 @@ out:
 	out->tables[VMAINSPECT_LVL_PGD] = 1;
 	return 0;
 }
+
+static int vmi_leaf_entry(struct vmi_pt_walk *w,
+			  const struct vmainspect_pt_entry *e,
+			  unsigned long addr, unsigned long next)
+{
+	*(struct vmainspect_pt_entry *)w->priv = *e;
+	return 0;
+}
+
+static const struct vmi_pt_ops vmi_leaf_ops = {
+	.entry = vmi_leaf_entry,
+};
+
+/*
+ * The entry that ends the walk of @addr (frames shown).  The caller keeps
+ * the page tables there from being freed: it holds the mmap lock and @addr
+ * is in a VMA, or it holds an rmap lock of a VMA that covers @addr
+ * (rmap.c explains why that is enough).
+ */
+int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, u64 *pte_copy,
+		struct vmainspect_pt_entry *leaf)
+{
+	struct vmi_pt_walk w = {
+		.ops = &vmi_leaf_ops,
+		.priv = leaf,
+		.mm = mm,
+		.show_pfn = true,
+		.budget = VMI_PT_BUDGET,
+		.pte_copy = pte_copy,
+	};
+	int ret;
+
+	memset(leaf, 0, sizeof(*leaf));
+	addr &= PAGE_MASK;
+	ret = vmi_pt_walk_range(&w, addr, addr + PAGE_SIZE);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * The frame mapped at @addr of @mm: -ENOENT if none (outside a VMA, not
+ * present, or a VM_PFNMAP mapping with no struct page behind it).  Caller
+ * holds the mmap lock.
+ */
+int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pte_copy,
+		       u64 *pfn)
+{
+	struct vmainspect_pt_entry leaf;
+	struct vm_area_struct *vma;
+	int ret;
+
+	if (addr > ULONG_MAX)
+		return -ENOENT;
+	vma = find_vma(mm, addr);
+	if (!vma || vma->vm_start > addr ||
+	    (vma->vm_flags & (VM_PFNMAP | VM_IO)))
+		return -ENOENT;
+	ret = vmi_pt_leaf(mm, addr, pte_copy, &leaf);
+	if (ret)
+		return ret;
+	if (leaf.kind != VMAINSPECT_PT_PAGE)
+		return -ENOENT;
+	*pfn = leaf.pfn;
+	return 0;
+}

@@ -27,6 +27,8 @@ int vmi_check_list_args(const struct vmainspect_vma_list *a);
 int vmi_check_find_args(const struct vmainspect_find *a);
 int vmi_check_pt_path_args(const struct vmainspect_pt_path *a);
 int vmi_check_pt_runs_args(const struct vmainspect_pt_runs *a);
+int vmi_check_page_args(const struct vmainspect_page *a);
+int vmi_check_rmap_args(const struct vmainspect_rmap *a);
 
 /* session.c: the target an open file is bound to. */
 struct vmi_session {
@@ -126,6 +128,45 @@ int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
 			const struct vmainspect_pt_entry *e, unsigned long addr,
 			bool show_pfn);
+
+int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, u64 *pte_copy,
+		struct vmainspect_pt_entry *leaf);
+int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pte_copy,
+		       u64 *pfn);
+
+/* page.c: one frame's state.  rmap.c: its owners. */
+struct page;
+
+int vmi_frames_check(bool privileged);
+struct page *vmi_online_page(u64 pfn);
+struct page *vmi_page_get_head(struct page *page);
+u64 vmi_kpageflags(struct page *page);
+int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
+		  size_t path_size);
+
+struct vmi_rmap_out {
+	struct vmainspect_owner *owners;
+	struct mm_struct **mms;		/* mm of each owner, while filling */
+	u32 max_owners;
+	u32 nr_owners;
+	u32 candidates;			/* looked at in this call */
+	u32 out_flags;			/* VMAINSPECT_RMAP_* but DONE */
+	u32 kind;			/* enum vmainspect_mapping_kind */
+	int mapcount;
+	u64 cursor;			/* in and out */
+	bool done;
+};
+
+int vmi_rmap_fill(u64 pfn, u64 *pte_copy, struct vmi_rmap_out *out);
+
+/* frame_dev.c: the PAGE and RMAP ioctls. */
+struct vmi_session;
+
+long vmi_ioctl_page(struct vmi_session *s, void __user *uarg);
+long vmi_ioctl_rmap(struct vmi_session *s, void __user *uarg);
+int vmi_copy_out(void __user *uarg, const void *karg, size_t ksize, u32 usize);
+int vmi_copy_records(u64 uaddr, const void *recs, u32 nr, size_t ksize,
+		     u32 usize);
 
 /* mm_layout.c */
 void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l);

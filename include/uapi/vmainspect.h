@@ -389,6 +389,120 @@ struct vmainspect_pt_runs {
 
 #define VMAINSPECT_PT_RUN_SIZE_VER0	56
 
+/*
+ * Physical frames (VMAINSPECT_IOC_PAGE, VMAINSPECT_IOC_RMAP).
+ *
+ * struct page data and reverse-map owners (other processes!) need
+ * CAP_SYS_ADMIN on the credentials the device was opened with, and are
+ * refused under lockdown=confidentiality: both give -EPERM.  A frame
+ * that is not online RAM (a hole, device memory, an offline section)
+ * gives -ENXIO.  With VMAINSPECT_PAGE_BY_ADDR the frame is the one mapped
+ * at addr in the attached mm (translated under its mmap lock); an address
+ * with no frame there gives -ENOENT.
+ */
+#define VMAINSPECT_PAGE_BY_ADDR		(1U << 0)
+#define VMAINSPECT_PAGE_FLAGS		(VMAINSPECT_PAGE_BY_ADDR)
+
+/* What page->mapping points to. */
+enum vmainspect_mapping_kind {
+	VMAINSPECT_MAP_NONE = 0,	/* no mapping (free, slab, kernel...) */
+	VMAINSPECT_MAP_ANON = 1,	/* anonymous: an anon_vma */
+	VMAINSPECT_MAP_KSM = 2,		/* KSM: a stable-tree node */
+	VMAINSPECT_MAP_FILE = 3,	/* page cache of a file */
+	VMAINSPECT_MAP_SHMEM = 4,	/* shmem/tmpfs (incl. MAP_SHARED anon) */
+	VMAINSPECT_MAP_MOVABLE = 5,	/* driver-movable (zsmalloc, balloon) */
+	VMAINSPECT_MAP_KIND_MAX
+};
+
+/*
+ * vmainspect_page.kpageflags: bit N is bit N of /proc/kpageflags
+ * (KPF_* of linux/kernel-page-flags.h, 0..26, and the kernel-internal
+ * 32..41 that the same file exposes), computed by the running kernel's
+ * rules, plus bits that file does not show:
+ */
+#define VMAINSPECT_KPF_WORKINGSET	48	/* PG_workingset */
+#define VMAINSPECT_KPF_YOUNG		49	/* PG_young (idle tracking) */
+#define VMAINSPECT_KPF_LARGE		50	/* part of a large folio */
+
+struct vmainspect_page {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: VMAINSPECT_PAGE_* */
+	__u64 pfn;		/* in; out with VMAINSPECT_PAGE_BY_ADDR */
+	__u64 addr;		/* in with VMAINSPECT_PAGE_BY_ADDR, else 0 */
+	__u64 kpageflags;	/* out: see above */
+	__u64 raw_flags;	/* out: page->flags of this page, as stored */
+	__u64 head_raw_flags;	/* out: of the folio's head page */
+	__u64 head_pfn;		/* out: first frame of the folio */
+	__u64 index;		/* out: page offset in its mapping (pgoff) */
+	__u64 anon_vma;		/* out: ANON: kernel address of the anon_vma */
+	__u64 ino;		/* out: FILE/SHMEM: inode number */
+	__u64 memcg_ino;	/* out: memcg's cgroup inode, as /proc/kpagecgroup */
+	__u64 path;		/* in: user buffer for FILE/SHMEM path, or 0 */
+	__u32 path_size;	/* in: its size */
+	__u32 path_len;		/* out: strlen of the path written, 0 if none */
+	__s32 refcount;		/* out: the folio's _refcount */
+	__s32 mapcount;		/* out: this page's, as /proc/kpagecount */
+	__s32 folio_mapcount;	/* out: mappings of the whole folio */
+	__u32 order;		/* out: folio order (pages = 1 << order) */
+	__u32 mapping_kind;	/* out: enum vmainspect_mapping_kind */
+	__u32 dev;		/* out: FILE/SHMEM: st_dev, as in /proc/PID/maps */
+	__u32 nid;		/* out: NUMA node */
+	__u32 zone;		/* out: zone index in its node */
+	char zone_name[16];	/* out: "DMA", "DMA32", "Normal", "Movable" */
+	__u64 reserved[4];	/* in: must be zero */
+};
+
+/*
+ * VMAINSPECT_IOC_RMAP: the owners of a frame, found through the kernel's
+ * reverse map (the VMAs on the anon_vma tree of an anonymous folio, on
+ * address_space->i_mmap of a file folio) and each confirmed by reading
+ * the owner's page table at the address: only mappings that are there
+ * are reported.  A call looks at a bounded number of candidate VMAs and
+ * returns at most max_owners; cursor (0 on the first call) resumes the
+ * walk, VMAINSPECT_RMAP_DONE says it is finished.  If the tree changes
+ * between calls an owner may be missed or repeated; compare the total
+ * with mapcount.  A contended anon_vma or folio lock gives -EAGAIN after
+ * bounded retries.
+ */
+#define VMAINSPECT_RMAP_DONE		(1U << 0) /* no candidate left */
+#define VMAINSPECT_RMAP_KSM		(1U << 1) /* KSM: stable tree not walked */
+#define VMAINSPECT_RMAP_NO_RMAP		(1U << 2) /* not anon/file: no rmap */
+
+#define VMAINSPECT_OWNERS_MAX		4096	/* owners per call, at most */
+
+struct vmainspect_owner {
+	__u64 address;		/* where the frame is mapped in this mm */
+	__u64 vma_start;
+	__u64 vma_end;
+	__u64 vma_flags;	/* VMAINSPECT_VM_* */
+	__u64 pgoff;		/* the VMA's vm_pgoff */
+	__u32 pid;		/* lowest tgid using this mm (caller's pid ns), 0 if none */
+	__u32 nr_processes;	/* processes using this mm */
+	__u32 level;		/* enum vmainspect_pt_level of the mapping entry */
+	__u32 reserved;
+	char comm[16];		/* of pid */
+};
+
+#define VMAINSPECT_OWNER_SIZE_VER0	72
+
+struct vmainspect_rmap {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: VMAINSPECT_PAGE_* */
+	__u64 pfn;		/* in; out with VMAINSPECT_PAGE_BY_ADDR */
+	__u64 addr;		/* in with VMAINSPECT_PAGE_BY_ADDR, else 0 */
+	__u64 owners;		/* in: user address of the owner array */
+	__u32 owner_size;	/* in: sizeof(struct vmainspect_owner) */
+	__u32 max_owners;	/* in: 1..VMAINSPECT_OWNERS_MAX */
+	__u64 cursor;		/* in/out: candidates already looked at */
+	__u32 nr_owners;	/* out */
+	__u32 out_flags;	/* out: VMAINSPECT_RMAP_* */
+	__s32 mapcount;		/* out: this page's, as /proc/kpagecount */
+	__u32 mapping_kind;	/* out: enum vmainspect_mapping_kind */
+	__u32 candidates;	/* out: VMAs looked at in this call */
+	__u32 reserved0;	/* in: must be zero */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
 #define VMAINSPECT_IOC_MAGIC	0xB9
 
 /*
@@ -408,5 +522,9 @@ struct vmainspect_pt_runs {
 	_IOWR(VMAINSPECT_IOC_MAGIC, 0x05, struct vmainspect_pt_path)
 #define VMAINSPECT_IOC_PT_RUNS \
 	_IOWR(VMAINSPECT_IOC_MAGIC, 0x06, struct vmainspect_pt_runs)
+#define VMAINSPECT_IOC_PAGE \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x07, struct vmainspect_page)
+#define VMAINSPECT_IOC_RMAP \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x08, struct vmainspect_rmap)
 
 #endif /* _UAPI_LINUX_VMAINSPECT_H */

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: the frame ioctls, VMAINSPECT_IOC_PAGE and VMAINSPECT_IOC_RMAP.
+ *
+ * Neither needs an attached process unless it is asked for the frame at an
+ * address (VMAINSPECT_PAGE_BY_ADDR): then the address is translated under
+ * the attached mm's mmap lock, which is dropped before the frame is looked
+ * at (page.c and rmap.c take locks of their own, some of which sleep).
+ */
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "vmainspect.h"
+
+/* The frame at @addr of the attached mm (a snapshot: it may change). */
+static int vmi_frame_at(struct vmi_session *s, u64 addr, u64 *pfn)
+{
+	struct mm_struct *mm;
+	u64 *scratch;
+	int ret;
+
+	scratch = vmi_pt_scratch_alloc();
+	if (!scratch)
+		return -ENOMEM;
+	mm = vmi_session_get_mm(s);
+	if (IS_ERR(mm)) {
+		ret = PTR_ERR(mm);
+		goto out;
+	}
+	ret = vmi_mm_lock(mm);
+	if (!ret) {
+		ret = vmi_pt_addr_to_pfn(mm, addr, scratch, pfn);
+		vmi_mm_unlock(mm);
+	}
+	mmput(mm);
+out:
+	kfree(scratch);
+	return ret;
+}
+
+long vmi_ioctl_page(struct vmi_session *s, void __user *uarg)
+{
+	struct vmainspect_page p, in;
+	char *path = NULL;
+	u64 pfn;
+	int ret;
+
+	ret = vmi_copy_args(&p, sizeof(p), sizeof(p), uarg);
+	if (!ret)
+		ret = vmi_check_page_args(&p);
+	if (!ret)
+		ret = vmi_frames_check(s->privileged);
+	if (ret)
+		return ret;
+	/* keep the inputs, zero every output */
+	in = p;
+	memset(&p, 0, sizeof(p));
+	p.size = in.size;
+	p.flags = in.flags;
+	p.addr = in.addr;
+	p.path = in.path;
+	p.path_size = in.path_size;
+	pfn = in.pfn;
+	if (p.flags & VMAINSPECT_PAGE_BY_ADDR) {
+		ret = vmi_frame_at(s, p.addr, &pfn);
+		if (ret)
+			return ret;
+	}
+	if (p.path_size) {
+		path = kmalloc(p.path_size, GFP_KERNEL);
+		if (!path)
+			return -ENOMEM;
+	}
+	ret = vmi_page_fill(pfn, &p, path, p.path_size);
+	if (!ret && p.path_len &&
+	    copy_to_user(u64_to_user_ptr(p.path), path, p.path_len + 1))
+		ret = -EFAULT;
+	if (!ret)
+		ret = vmi_copy_out(uarg, &p, sizeof(p), p.size);
+	kfree(path);
+	return ret;
+}
+
+long vmi_ioctl_rmap(struct vmi_session *s, void __user *uarg)
+{
+	struct vmi_rmap_out out = {};
+	struct vmainspect_rmap a;
+	u64 *scratch;
+	u64 pfn;
+	int ret;
+
+	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	if (!ret)
+		ret = vmi_check_rmap_args(&a);
+	if (!ret)
+		ret = vmi_frames_check(s->privileged);
+	if (ret)
+		return ret;
+	pfn = a.pfn;
+	if (a.flags & VMAINSPECT_PAGE_BY_ADDR) {
+		ret = vmi_frame_at(s, a.addr, &pfn);
+		if (ret)
+			return ret;
+	}
+	out.max_owners = a.max_owners;
+	out.cursor = a.cursor;
+	out.owners = kvmalloc_array(out.max_owners, sizeof(*out.owners),
+				    GFP_KERNEL_ACCOUNT);
+	out.mms = kvmalloc_array(out.max_owners, sizeof(*out.mms),
+				 GFP_KERNEL_ACCOUNT);
+	scratch = vmi_pt_scratch_alloc();
+	if (!out.owners || !out.mms || !scratch) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = vmi_rmap_fill(pfn, scratch, &out);
+	if (!ret)
+		ret = vmi_copy_records(a.owners, out.owners, out.nr_owners,
+				       sizeof(*out.owners), a.owner_size);
+	if (!ret) {
+		a.pfn = pfn;
+		a.nr_owners = out.nr_owners;
+		a.out_flags = out.out_flags |
+			      (out.done ? VMAINSPECT_RMAP_DONE : 0);
+		a.cursor = out.cursor;
+		a.mapcount = out.mapcount;
+		a.mapping_kind = out.kind;
+		a.candidates = out.candidates;
+		ret = vmi_copy_out(uarg, &a, sizeof(a), a.size);
+	}
+out:
+	kfree(scratch);
+	kvfree(out.mms);
+	kvfree(out.owners);
+	return ret;
+}

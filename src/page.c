@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: the state of one physical frame (VMAINSPECT_IOC_PAGE).
+ *
+ * A frame is looked at the way fs/proc/page.c looks at it for
+ * /proc/kpageflags and /proc/kpagecount: only online memory
+ * (pfn_to_online_page()), flags read without a reference, so the answer
+ * is a snapshot that may be stale as soon as it is taken.  What needs
+ * more than a snapshot takes the kernel's own precautions:
+ *  - the folio is pinned with get_page_unless_zero() on its head, and the
+ *    head re-checked afterwards (a split or a free may have raced);
+ *  - page->mapping of a file folio is only trusted with the folio locked
+ *    (truncation clears it, and the address_space may go with its inode),
+ *    the way rmap and truncate do it; a trylock, as reclaim does, so we
+ *    never wait for an I/O;
+ *  - slab, page-table and free pages are reported, never interpreted:
+ *    their mapping field holds something else.
+ */
+#include <linux/fs.h>
+#include <linux/dcache.h>
+#include <linux/delay.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/page-flags.h>
+#include <linux/pagemap.h>
+#include <linux/kdev_t.h>
+#include <linux/string.h>
+#include "vmainspect.h"
+#include "compat.h"
+
+/* A locked folio is retried this often, VMI_PAGE_LOCK_WAIT_US apart. */
+#define VMI_PAGE_LOCK_TRIES	10
+#define VMI_PAGE_LOCK_WAIT_US	100
+
+/* struct page data and rmap owners: CAP_SYS_ADMIN at open, no lockdown. */
+int vmi_frames_check(bool privileged)
+{
+	if (!privileged || vmi_locked_down_confidential())
+		return -EPERM;
+	return 0;
+}
+
+struct page *vmi_online_page(u64 pfn)
+{
+	if (pfn > ULONG_MAX)
+		return NULL;
+	return vmi_pfn_to_online_page(pfn);
+}
+
+/*
+ * The folio head of @page with a reference, or NULL if it is free (or
+ * being freed).  As folio_try_get() users do: pin the head we saw, then
+ * make sure @page still belongs to it.
+ */
+struct page *vmi_page_get_head(struct page *page)
+{
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		struct page *head = compound_head(page);
+
+		if (!get_page_unless_zero(head))
+			return NULL;
+		if (compound_head(page) == head)
+			return head;
+		put_page(head);
+	}
+	return NULL;
+}
+
+/* /proc/kpageflags of @page, by the running kernel's stable_page_flags(). */
+u64 vmi_kpageflags(struct page *page)
+{
+	struct page *head = compound_head(page);
+	unsigned long k = vmi_kpf_word(page);
+	u64 u = 0;
+
+	if (!PageSlab(page) && page_mapped(page))
+		u |= BIT_ULL(KPF_MMAP);
+	if (PageAnon(page)) {
+		u |= BIT_ULL(KPF_ANON);
+		if (PageKsm(page))
+			u |= BIT_ULL(KPF_KSM);
+	}
+	if (PageHead(page))
+		u |= BIT_ULL(KPF_COMPOUND_HEAD);
+	if (PageTail(page))
+		u |= BIT_ULL(KPF_COMPOUND_TAIL);
+	if (PageHuge(page))
+		u |= BIT_ULL(KPF_HUGE);
+	else if (vmi_page_thp(page))
+		u |= BIT_ULL(KPF_THP);
+	else if (is_zero_pfn(page_to_pfn(page)))
+		u |= BIT_ULL(KPF_ZERO_PAGE);
+
+	if (PageBuddy(page) ||
+	    (page_count(page) == 0 && vmi_is_free_buddy_page(page)))
+		u |= BIT_ULL(KPF_BUDDY);
+	if (PageOffline(page))
+		u |= BIT_ULL(KPF_OFFLINE);
+	if (PageTable(page))
+		u |= BIT_ULL(KPF_PGTABLE);
+	if (PageSlab(page))
+		u |= BIT_ULL(KPF_SLAB);
+	if (vmi_page_idle(head))
+		u |= BIT_ULL(KPF_IDLE);
+
+	u |= vmi_kpf_copy(k, KPF_LOCKED, PG_locked);
+	u |= vmi_kpf_copy(k, KPF_DIRTY, PG_dirty);
+	u |= vmi_kpf_copy(k, KPF_UPTODATE, PG_uptodate);
+	u |= vmi_kpf_copy(k, KPF_WRITEBACK, PG_writeback);
+	u |= vmi_kpf_copy(k, KPF_LRU, PG_lru);
+	u |= vmi_kpf_copy(k, KPF_REFERENCED, PG_referenced);
+	u |= vmi_kpf_copy(k, KPF_ACTIVE, PG_active);
+	u |= vmi_kpf_copy(k, KPF_RECLAIM, PG_reclaim);
+	if (vmi_page_swapcache(page))
+		u |= BIT_ULL(KPF_SWAPCACHE);
+	u |= vmi_kpf_copy(k, KPF_SWAPBACKED, PG_swapbacked);
+	u |= vmi_kpf_copy(k, KPF_UNEVICTABLE, PG_unevictable);
+	u |= vmi_kpf_copy(k, KPF_MLOCKED, PG_mlocked);
+#ifdef CONFIG_MEMORY_FAILURE
+	/* hugetlb keeps the poison on the folio, others on each page */
+	u |= vmi_kpf_copy((u & BIT_ULL(KPF_HUGE)) ? k : page->flags,
+			  KPF_HWPOISON, PG_hwpoison);
+#endif
+	u |= vmi_kpf_copy(k, KPF_RESERVED, PG_reserved);
+	u |= vmi_kpf_copy(k, KPF_PRIVATE, PG_private);
+	u |= vmi_kpf_copy(k, KPF_PRIVATE_2, PG_private_2);
+	u |= vmi_kpf_copy(k, KPF_OWNER_PRIVATE, PG_owner_priv_1);
+	u |= vmi_kpf_copy(k, KPF_ARCH, PG_arch_1);
+	u |= vmi_kpf_version_bits(k);
+
+	/* ours, beyond what kpageflags shows */
+	if (vmi_page_workingset(head))
+		u |= BIT_ULL(VMAINSPECT_KPF_WORKINGSET);
+	if (vmi_page_young(head))
+		u |= BIT_ULL(VMAINSPECT_KPF_YOUNG);
+	if (PageCompound(page))
+		u |= BIT_ULL(VMAINSPECT_KPF_LARGE);
+	return u;
+}
+
+/*
+ * What page->mapping of a pinned, locked folio names.  The path is the
+ * one inside its file system (dentry_path_raw(): a page knows no mount);
+ * dev says which file system.
+ */
+static void vmi_page_file(struct page *head, struct address_space *mapping,
+			  struct vmainspect_page *p, char *path,
+			  size_t path_size)
+{
+	struct inode *inode = mapping->host;
+	struct dentry *dentry;
+	char *name;
+
+	if (!inode)
+		return;
+	p->ino = inode->i_ino;
+	p->dev = new_encode_dev(inode->i_sb->s_dev);
+	/* shmem_mapping() is exported only since 6.12; same test by magic */
+	if (inode->i_sb->s_magic == TMPFS_MAGIC)
+		p->mapping_kind = VMAINSPECT_MAP_SHMEM;
+	if (!path || !path_size)
+		return;
+	dentry = d_find_alias(inode);
+	if (!dentry)
+		return;
+	name = dentry_path_raw(dentry, path, path_size);
+	if (!IS_ERR(name)) {
+		p->path_len = strlen(name);
+		memmove(path, name, p->path_len + 1);
+	}
+	/* dput() may sleep, but only the folio lock is held: fine */
+	dput(dentry);
+}
+
+static void vmi_page_mapping(struct page *head, struct vmainspect_page *p,
+			     char *path, size_t path_size)
+{
+	unsigned long mapping = (unsigned long)READ_ONCE(head->mapping);
+	int tries;
+
+	p->mapping_kind = VMAINSPECT_MAP_NONE;
+	if (PageSlab(head) || PageTable(head) || PageBuddy(head) || !mapping)
+		return;
+	switch (mapping & PAGE_MAPPING_FLAGS) {
+	case PAGE_MAPPING_ANON:
+		p->mapping_kind = VMAINSPECT_MAP_ANON;
+		p->anon_vma = mapping & ~(unsigned long)PAGE_MAPPING_FLAGS;
+		return;
+	case PAGE_MAPPING_KSM:
+		p->mapping_kind = VMAINSPECT_MAP_KSM;
+		return;
+	case PAGE_MAPPING_MOVABLE:
+		p->mapping_kind = VMAINSPECT_MAP_MOVABLE;
+		return;
+	}
+	p->mapping_kind = VMAINSPECT_MAP_FILE;
+	for (tries = 0; tries < VMI_PAGE_LOCK_TRIES; tries++) {
+		if (trylock_page(head))
+			break;
+		usleep_range(VMI_PAGE_LOCK_WAIT_US, 2 * VMI_PAGE_LOCK_WAIT_US);
+	}
+	if (tries == VMI_PAGE_LOCK_TRIES)
+		return;		/* kind known, file not: it stays locked */
+	/* truncated or reused while we were not looking? */
+	if ((unsigned long)head->mapping == mapping)
+		vmi_page_file(head, (struct address_space *)mapping, p, path,
+			      path_size);
+	else
+		p->mapping_kind = VMAINSPECT_MAP_NONE;
+	unlock_page(head);
+}
+
+/*
+ * Fill @p for frame @pfn.  No lock of ours may be held (the folio lock is
+ * tried, dput() may sleep).  @path is a kernel buffer of @path_size bytes
+ * or NULL.
+ */
+int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
+		  size_t path_size)
+{
+	struct page *page = vmi_online_page(pfn);
+	struct page *head;
+
+	if (!page)
+		return -ENXIO;
+	p->pfn = pfn;
+	p->raw_flags = page->flags;
+	p->kpageflags = vmi_kpageflags(page);
+	p->mapcount = vmi_kpagecount(page);
+	p->nid = page_to_nid(page);
+	p->zone = page_zonenum(page);
+	strscpy(p->zone_name, page_zone(page)->name, sizeof(p->zone_name));
+
+	head = vmi_page_get_head(page);
+	if (!head) {
+		/* free: what is there is all there is */
+		head = compound_head(page);
+		p->head_pfn = page_to_pfn(head);
+		p->head_raw_flags = head->flags;
+		p->refcount = page_ref_count(head);
+		p->order = 0;
+		p->folio_mapcount = 0;
+		return 0;
+	}
+	p->head_pfn = page_to_pfn(head);
+	p->head_raw_flags = head->flags;
+	p->refcount = page_ref_count(head) - 1;	/* not ours */
+	p->order = compound_order(head);
+	p->folio_mapcount = vmi_folio_mapcount(head);
+	p->memcg_ino = vmi_page_memcg_ino(head);
+	p->index = vmi_page_pgoff(page);
+	vmi_page_mapping(head, p, path, path_size);
+	put_page(head);
+	return 0;
+}
