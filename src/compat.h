@@ -454,8 +454,12 @@ static inline bool vmi_page_idle(struct page *head)
 #endif
 }
 
-/* The memcg's cgroup inode, as page_cgroup_ino() (not exported) finds it. */
-static inline unsigned long vmi_page_memcg_ino(struct page *head)
+/*
+ * The memcg's cgroup inode, as page_cgroup_ino() (not exported) finds it
+ * for /proc/kpagecgroup: before 6.12 from the page's own memcg_data,
+ * which tail pages do not have (so 0 for them, as the kernel says).
+ */
+static inline unsigned long vmi_page_memcg_ino(struct page *page)
 {
 	unsigned long ino = 0;
 #ifdef CONFIG_MEMCG
@@ -463,12 +467,14 @@ static inline unsigned long vmi_page_memcg_ino(struct page *head)
 
 	rcu_read_lock();
 #if VMI_KERNEL_AT_LEAST(6, 2, 0)
-	memcg = folio_memcg_check(page_folio(head));
+	memcg = VMI_KERNEL_AT_LEAST(6, 12, 0) ?
+		folio_memcg_check(page_folio(page)) :
+		page_memcg_check(page);
 #elif VMI_KERNEL_AT_LEAST(5, 11, 0)
-	memcg = page_memcg_check(head);
+	memcg = page_memcg_check(page);
 #else
 	/* 5.10: the low bit marks an obj_cgroup vector (slab), not a memcg */
-	memcg = READ_ONCE(head->mem_cgroup);
+	memcg = READ_ONCE(page->mem_cgroup);
 	if ((unsigned long)memcg & 1UL)
 		memcg = NULL;
 #endif

@@ -250,7 +250,7 @@ int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 	p->refcount = page_ref_count(head) - 1;	/* not ours */
 	p->order = compound_order(head);
 	p->folio_mapcount = vmi_folio_mapcount(head);
-	p->memcg_ino = vmi_page_memcg_ino(head);
+	p->memcg_ino = vmi_page_memcg_ino(page);
 	p->index = vmi_page_pgoff(page);
 	vmi_page_mapping(head, p, path, path_size);
 	put_page(head);

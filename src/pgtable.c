@@ -522,13 +522,15 @@ static int vmi_pt_walk_pgds(struct vmi_pt_walk *w, unsigned long addr,
 
 /*
  * Walk [addr, end), which must lie inside one VMA of w->mm, with the mmap
- * lock held.  0: done; 1: stopped at w->stop_addr (consumer full or budget
- * spent); <0: error.
+ * lock held (or, with w->rmap_locked, the anon_vma or i_mmap lock of that
+ * VMA: see rmap.c).  0: done; 1: stopped at w->stop_addr (consumer full or
+ * budget spent); <0: error.
  */
 int vmi_pt_walk_range(struct vmi_pt_walk *w, unsigned long addr,
 		      unsigned long end)
 {
-	mmap_assert_locked(w->mm);
+	if (!w->rmap_locked)
+		mmap_assert_locked(w->mm);
 	return vmi_pt_walk_pgds(w, addr, end);
 }
 

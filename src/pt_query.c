@@ -230,17 +230,18 @@ static const struct vmi_pt_ops vmi_leaf_ops = {
 /*
  * The entry that ends the walk of @addr (frames shown).  The caller keeps
  * the page tables there from being freed: it holds the mmap lock and @addr
- * is in a VMA, or it holds an rmap lock of a VMA that covers @addr
- * (rmap.c explains why that is enough).
+ * is in a VMA, or (@rmap_locked) it holds the anon_vma or i_mmap lock of
+ * a VMA that covers @addr (rmap.c explains why that is enough).
  */
-int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, u64 *pte_copy,
-		struct vmainspect_pt_entry *leaf)
+int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, bool rmap_locked,
+		u64 *pte_copy, struct vmainspect_pt_entry *leaf)
 {
 	struct vmi_pt_walk w = {
 		.ops = &vmi_leaf_ops,
 		.priv = leaf,
 		.mm = mm,
 		.show_pfn = true,
+		.rmap_locked = rmap_locked,
 		.budget = VMI_PT_BUDGET,
 		.pte_copy = pte_copy,
 	};
@@ -270,7 +271,7 @@ int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pte_copy,
 	if (!vma || vma->vm_start > addr ||
 	    (vma->vm_flags & (VM_PFNMAP | VM_IO)))
 		return -ENOENT;
-	ret = vmi_pt_leaf(mm, addr, pte_copy, &leaf);
+	ret = vmi_pt_leaf(mm, addr, false, pte_copy, &leaf);
 	if (ret)
 		return ret;
 	if (leaf.kind != VMAINSPECT_PT_PAGE)

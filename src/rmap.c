@@ -71,7 +71,7 @@ static void vmi_rmap_candidate(struct vmi_rmap_walk *w,
 	    w->pgoff - vma->vm_pgoff >= vma_pages(vma))
 		return;
 	addr = vma->vm_start + ((w->pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-	if (vmi_pt_leaf(vma->vm_mm, addr, w->pte_copy, &leaf) ||
+	if (vmi_pt_leaf(vma->vm_mm, addr, true, w->pte_copy, &leaf) ||
 	    leaf.kind != VMAINSPECT_PT_PAGE || leaf.pfn != w->pfn)
 		return;
 

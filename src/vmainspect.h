@@ -91,6 +91,7 @@ struct vmi_pt_walk {
 	void *priv;			/* the consumer's */
 	struct mm_struct *mm;
 	bool show_pfn;			/* else frames and swap slots hidden */
+	bool rmap_locked;		/* an rmap lock, not the mmap lock */
 	s64 budget;			/* entries left to read in this call */
 	u64 tables[VMAINSPECT_LVL_NR];	/* table pages visited per level */
 	u64 *pte_copy;			/* one PTE table, allocated unlocked */
@@ -129,8 +130,8 @@ bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
 			const struct vmainspect_pt_entry *e, unsigned long addr,
 			bool show_pfn);
 
-int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, u64 *pte_copy,
-		struct vmainspect_pt_entry *leaf);
+int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, bool rmap_locked,
+		u64 *pte_copy, struct vmainspect_pt_entry *leaf);
 int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pte_copy,
 		       u64 *pfn);
 

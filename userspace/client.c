@@ -65,13 +65,12 @@ int vmi_open(struct vmi_client *c, pid_t pid)
 	return vmi_open_flags(c, pid, 0);
 }
 
-int vmi_open_flags(struct vmi_client *c, pid_t pid, __u32 attach_flags)
+int vmi_open_device(struct vmi_client *c)
 {
-	struct vmainspect_attach attach;
 	int err;
 
 	c->fd = -1;
-	c->pid = pid;
+	c->pid = 0;
 	c->tgid = 0;
 	c->abi_version = 0;
 
@@ -86,6 +85,17 @@ int vmi_open_flags(struct vmi_client *c, pid_t pid, __u32 attach_flags)
 			      strerror(err));
 		return -1;
 	}
+	return 0;
+}
+
+int vmi_open_flags(struct vmi_client *c, pid_t pid, __u32 attach_flags)
+{
+	struct vmainspect_attach attach;
+	int err;
+
+	if (vmi_open_device(c))
+		return -1;
+	c->pid = pid;
 
 	memset(&attach, 0, sizeof(attach));
 	attach.size = sizeof(attach);

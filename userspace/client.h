@@ -59,6 +59,8 @@ struct vmi_run_set {
 	struct vmainspect_pt_run *batch; /* one call's records */
 };
 
+/* Open /dev/vmainspect without attaching (frame queries by PFN). */
+int vmi_open_device(struct vmi_client *c);
 /* Open /dev/vmainspect and attach to pid. */
 int vmi_open(struct vmi_client *c, pid_t pid);
 /* The same with VMAINSPECT_ATTACH_* flags. */
@@ -94,4 +96,30 @@ int vmi_pt_runs(struct vmi_client *c, __u64 start, __u64 end,
 void vmi_run_set_reset(struct vmi_run_set *set);
 void vmi_run_set_free(struct vmi_run_set *set);
 
+/*
+ * Frames (frame_client.c).  by_addr: the frame mapped at addr of the
+ * attached process, else frame pfn.  vmi_page() fills path (path_size
+ * bytes, may be 0) with the file's path.
+ */
+int vmi_page(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
+	     struct vmainspect_page *p, char *path, size_t path_size);
+
+/* Every owner of a frame, from as many RMAP calls as it takes. */
+struct vmi_owner_set {
+	struct vmainspect_owner *owners;
+	size_t nr;
+	size_t cap;
+	__u64 pfn;
+	__s32 mapcount;		/* of the page, as /proc/kpagecount */
+	__u32 mapping_kind;
+	__u32 out_flags;	/* VMAINSPECT_RMAP_* of the last call */
+	__u64 calls;
+};
+
+/* quiet: report no error (the caller explains); errno is set. */
+int vmi_rmap(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
+	     struct vmi_owner_set *set, bool quiet);
+void vmi_owner_set_free(struct vmi_owner_set *set);
+/* A one-line reason for a failed frame query with errno err. */
+const char *vmi_frame_errstr(int err);
 #endif /* VMAINSPECT_CLIENT_H */

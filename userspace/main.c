@@ -137,6 +137,66 @@ static const struct cmd cmds[] = {
 		.fn = do_pages,
 	},
 	{
+		.name = "page",
+		.args = "PFN | PID ADDR",
+		.summary = "state of a physical frame: flags, refcount, mapcount, mapping",
+		.help =
+"Show the state of physical frame PFN (0x-prefixed hexadecimal, or\n"
+"decimal), or of the frame mapped at ADDR in process PID: its page flags\n"
+"decoded by name (bit N of the list is bit N of /proc/kpageflags, named as\n"
+"tools/mm/page-types does, plus workingset, young and large), the raw\n"
+"page->flags, the refcount (_refcount of the folio, which no /proc file\n"
+"shows), the mapcount of the page (as /proc/kpagecount) and of the whole\n"
+"folio, the folio's head and order, what page->mapping is (anonymous with\n"
+"its anon_vma, KSM, a file with its device, inode and path inside its file\n"
+"system, shmem, driver-movable or none), the page offset in that mapping,\n"
+"the NUMA node and zone, and the memory cgroup's inode (as\n"
+"/proc/kpagecgroup).  It is a snapshot: the frame may change right after.\n"
+"\n"
+"Needs CAP_SYS_ADMIN and is refused under lockdown=confidentiality.  A\n"
+"PFN that is not online RAM (a hole, device memory, an offline section)\n"
+"is an error.\n"
+"\n"
+"With --json: {\"pfn\", \"phys_addr\", \"flags\": [names], \"kpageflags\",\n"
+"\"raw_flags\", \"head_raw_flags\", \"head_pfn\", \"refcount\", \"mapcount\",\n"
+"\"folio_mapcount\" (null where the kernel cannot tell), \"order\",\n"
+"\"folio_size\", \"mapping_kind\", \"anon_vma\", \"file\": null or {\"dev\",\n"
+"\"inode\", \"path\"}, \"index\", \"nid\", \"zone\", \"memcg_ino\"}.\n",
+		.fn = do_page,
+	},
+	{
+		.name = "rmap",
+		.args = "PFN | PID ADDR | --all PID",
+		.summary = "who maps a frame (reverse map), or how PID's pages are shared",
+		.help =
+"List every owner of physical frame PFN, or of the frame mapped at ADDR\n"
+"in process PID, found through the kernel's reverse map: the VMAs on the\n"
+"anon_vma tree of an anonymous page, or on the i_mmap tree of a file or\n"
+"shmem page.  Each candidate is confirmed by reading that process's page\n"
+"table: only mappings that are really there are listed, with the pid and\n"
+"comm of the process (the lowest pid, if several processes share the mm),\n"
+"the address, the VMA and the level of the mapping entry (PTE, or PMD for\n"
+"a huge page).  The total is compared with the page's mapcount.  KSM pages\n"
+"are reported as such: KSM's stable tree is private to mm/ksm.c.\n"
+"\n"
+"With --all PID: every resident page of PID, grouped by how many processes\n"
+"map it (1: private to PID), anonymous and file pages counted apart: what\n"
+"fork, shared libraries and shared memory really share.  A huge page\n"
+"counts as its pages.\n"
+"\n"
+"Needs CAP_SYS_ADMIN and is refused under lockdown=confidentiality.\n"
+"\n"
+"With --json: {\"pfn\", \"mapping_kind\", \"mapcount\", \"nr_owners\",\n"
+"\"nr_processes\", \"ksm_not_walked\", \"note\", \"owners\": [{\"pid\",\n"
+"\"comm\", \"nr_processes\", \"address\", \"vma_start\", \"vma_end\",\n"
+"\"perms\", \"vma_flags\", \"vm_pgoff\", \"level\"}...]}; with --all\n"
+"{\"pid\", \"resident_pages\", \"frames\", \"groups\": [{\"processes\",\n"
+"\"pages\", \"bytes\", \"anon_pages\", \"file_pages\"}...],\n"
+"\"no_rmap_pages\", \"unresolved_pages\"}.\n",
+		.opts = CMD_OPT_ALL,
+		.fn = do_rmap,
+	},
+	{
 		.name = "debugfs",
 		.args = "PID",
 		.summary = "publish PID's text views in debugfs (needs root)",

@@ -42,5 +42,7 @@ int do_find(int argc, char **argv);
 int do_debugfs(int argc, char **argv);
 int do_pt(int argc, char **argv);
 int do_pages(int argc, char **argv);
+int do_page(int argc, char **argv);
+int do_rmap(int argc, char **argv);
 
 #endif /* VMAINSPECT_MAIN_H */

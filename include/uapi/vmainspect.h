@@ -398,7 +398,8 @@ struct vmainspect_pt_runs {
  * that is not online RAM (a hole, device memory, an offline section)
  * gives -ENXIO.  With VMAINSPECT_PAGE_BY_ADDR the frame is the one mapped
  * at addr in the attached mm (translated under its mmap lock); an address
- * with no frame there gives -ENOENT.
+ * with no frame there gives -ENOENT, and no attached process -ENXIO (as
+ * for every query that needs one).
  */
 #define VMAINSPECT_PAGE_BY_ADDR		(1U << 0)
 #define VMAINSPECT_PAGE_FLAGS		(VMAINSPECT_PAGE_BY_ADDR)

@@ -225,6 +225,35 @@ suite churn "$T/vmi-check-maps" --consistency 30 "$CHURN"
 suite pt-churn "$T/vmi-check-pages" --stress 15 "$CHURN"
 kill "$CHURN" 2>/dev/null
 
+# ---- cli(), used from here on ----
+# cli NAME EXPECTED_STATUS PATTERN CMD...: exit status and an extended
+# regexp the output (stdout+stderr) must match ("" = anything)
+cli() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$OUT/cli" 2>&1
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		ko "cli: $name: exit $rc, expected $want: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$OUT/cli"; then
+		ko "cli: $name: output does not match /$pat/: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
+	else
+		ok "cli: $name"
+	fi
+}
+
+# ---- physical frames and their owners ----
+suite frames "$T/vmi-check-frames"
+suite frames-all "$T/vmi-check-frames" --all-pids
+A=$(region anon_private)
+if [ -n "$A" ]; then
+	cli "page PID ADDR (json)" 0 '"mapping_kind": ?"anon"' vmainspect --json page "$ZOO" "$A"
+	cli "rmap PID ADDR (json)" 0 "\"pid\": ?$ZOO" vmainspect --json rmap "$ZOO" "$A"
+fi
+cli "rmap --all self" 0 '1 process \(private\)' vmainspect rmap --all self
+cli "page: PFN beyond RAM" 1 'not a frame of online RAM' vmainspect page 0xfffffffffff
+cli "usage: page without argument" 2 '' vmainspect page
+
 # ---- the raw ioctl ABI ----
 suite abi "$T/vmi-abi-test"
 
@@ -253,6 +282,9 @@ if command -v runas >/dev/null; then
 		suite pt-zoo-uid1000 runas 1000 "$T/vmi-check-pages" "$PTZ1000"
 		suite pt-zoo-uid1000-batch1 runas 1000 "$T/vmi-check-pages" --per-process --batch 1 --chunk 5 "$PTZ1000"
 		mutate_selftest "pt-check self-test (uid 1000)" runas 1000 "$T/vmi-check-pages" --mutate "$PTZ1000"
+		suite frames-uid1000 runas 1000 "$T/vmi-check-frames" --unpriv
+		cli "page as uid 1000: refused with the reason" 1 'CAP_SYS_ADMIN' runas 1000 vmainspect page 0x100
+		cli "rmap as uid 1000: refused with the reason" 1 'CAP_SYS_ADMIN' runas 1000 vmainspect rmap "$PTZ1000" 0x1000
 	else
 		ko "pt-zoo-uid1000: did not become ready: $(head -c 300 "$OUT/ptzoo1000")"
 	fi
@@ -263,21 +295,6 @@ else
 fi
 
 # ---- the CLI ----
-# cli NAME EXPECTED_STATUS PATTERN CMD...: exit status and an extended
-# regexp the output (stdout+stderr) must match ("" = anything)
-cli() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$OUT/cli" 2>&1
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		ko "cli: $name: exit $rc, expected $want: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
-	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$OUT/cli"; then
-		ko "cli: $name: output does not match /$pat/: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
-	else
-		ok "cli: $name"
-	fi
-}
 A=$(region anon_private)
 [ -n "$A" ] && cli "find anon region" 0 '"contains": ?true' vmainspect --json find "$ZOO" "$A"
 A=$(region guard)
