@@ -132,7 +132,7 @@ int vmi_check_page_args(const struct vmainspect_page *a)
 
 int vmi_check_rmap_args(const struct vmainspect_rmap *a)
 {
-	if (a->flags & ~VMAINSPECT_PAGE_FLAGS)
+	if (a->flags & ~VMAINSPECT_PAGE_BY_ADDR)
 		return -EINVAL;
 	if (a->reserved0 || !vmi_all_zero(a->reserved, sizeof(a->reserved)))
 		return -EINVAL;

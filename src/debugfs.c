@@ -4,6 +4,7 @@
  *
  *   /sys/kernel/debug/vmainspect/self/{layout,maps,pagetables}   the reader
  *   /sys/kernel/debug/vmainspect/<pid>/{layout,maps,pagetables}  published
+ *   /sys/kernel/debug/vmainspect/frames/<pfn>/{page,rmap}  debugfs_frames.c
  *
  * Every file is 0444 with no write, ioctl or mmap: lockdown refuses
  * debugfs files that have them.  So a pid cannot be chosen by writing a
@@ -306,6 +307,7 @@ int vmi_debugfs_init(void)
 		debugfs_remove(vmi_debugfs_root);
 		vmi_debugfs_root = NULL;
 	}
+	vmi_debugfs_frames_init(vmi_debugfs_root);
 	return 0;
 }
 
@@ -317,6 +319,7 @@ void vmi_debugfs_exit(void)
 	list_for_each_entry_safe(p, tmp, &vmi_published, node)
 		vmi_published_remove(p);
 	mutex_unlock(&vmi_published_lock);
+	vmi_debugfs_frames_exit();
 	debugfs_remove(vmi_debugfs_root);
 	vmi_debugfs_root = NULL;
 }

@@ -73,6 +73,8 @@ long vmi_ioctl_page(struct vmi_session *s, void __user *uarg)
 			return -ENOMEM;
 	}
 	ret = vmi_page_fill(pfn, &p, path, p.path_size);
+	if (!ret && (p.flags & VMAINSPECT_PAGE_DEBUGFS))
+		ret = vmi_debugfs_publish_frame(pfn);
 	if (!ret && p.path_len &&
 	    copy_to_user(u64_to_user_ptr(p.path), path, p.path_len + 1))
 		ret = -EFAULT;

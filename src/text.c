@@ -141,3 +141,9 @@ void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 		vmi_seq_bits(m, vmainspect_marker_names, r->offset);
 	seq_putc(m, '\n');
 }
+
+const char *vmi_pt_level_name(u32 level)
+{
+	return level < VMAINSPECT_LVL_NR ? vmainspect_pt_level_names[level] :
+	       "?";
+}

@@ -177,6 +177,7 @@ void vmi_seq_layout(struct seq_file *m, const struct vmainspect_layout *l);
 void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
 		 const char *strings);
 void vmi_format_perms(char buf[5], u64 uflags);
+const char *vmi_pt_level_name(u32 level);
 void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 		    bool show_pfn);
 
@@ -184,6 +185,13 @@ void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 int vmi_debugfs_init(void);
 void vmi_debugfs_exit(void);
 int vmi_debugfs_publish(pid_t nr);
+
+/* debugfs_frames.c */
+struct dentry;
+
+void vmi_debugfs_frames_init(struct dentry *root);
+void vmi_debugfs_frames_exit(void);
+int vmi_debugfs_publish_frame(u64 pfn);
 
 /* dev.c */
 int vmi_dev_init(void);

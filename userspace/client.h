@@ -104,6 +104,10 @@ void vmi_run_set_free(struct vmi_run_set *set);
 int vmi_page(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 	     struct vmainspect_page *p, char *path, size_t path_size);
 
+/* PAGE with VMAINSPECT_PAGE_DEBUGFS: publish frames/<pfn>/ in debugfs. */
+int vmi_page_publish(struct vmi_client *c, __u64 pfn,
+		     struct vmainspect_page *p);
+
 /* Every owner of a frame, from as many RMAP calls as it takes. */
 struct vmi_owner_set {
 	struct vmainspect_owner *owners;

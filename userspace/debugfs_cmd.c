@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vmainspect debugfs PID: publish /sys/kernel/debug/vmainspect/PID/. */
+/*
+ * vmainspect debugfs PID: publish /sys/kernel/debug/vmainspect/PID/.
+ * vmainspect debugfs page PFN: publish .../vmainspect/frames/PFN/.
+ */
 
 #include <stdio.h>
+#include <string.h>
 
 #include "client.h"
 #include "json_out.h"
@@ -9,13 +13,62 @@
 
 #define DEBUGFS_DIR	"/sys/kernel/debug/vmainspect"
 
+static int print_published(const char *dir, const char *files, __u64 id,
+			   const char *id_key)
+{
+	json_object *obj;
+
+	if (!json_output) {
+		const char *f = files;
+
+		while (*f) {
+			size_t n = strcspn(f, " ");
+
+			printf("%s/%.*s\n", dir, (int)n, f);
+			f += n + (f[n] == ' ');
+		}
+		return finish_output();
+	}
+	obj = json_object_new_object();
+	if (!obj)
+		return json_print_put(NULL);
+	json_add_u64(obj, id_key, id);
+	json_object_object_add(obj, "dir", json_object_new_string(dir));
+	return json_print_put(obj);
+}
+
+static int publish_frame(int argc, char **argv)
+{
+	struct vmainspect_page p;
+	struct vmi_client c;
+	char dir[64];
+	__u64 pfn;
+	int ret;
+
+	if (argc != 3)
+		return usage_err(argv[0], "%s page PFN: expected 1 PFN, got %d arguments",
+				 argv[0], argc - 2);
+	if (parse_addr(argv[0], argv[2], &pfn))
+		return EXIT_USAGE;
+	if (vmi_open_device(&c))
+		return EXIT_ERROR;
+	ret = vmi_page_publish(&c, pfn, &p);
+	vmi_close(&c);
+	if (ret)
+		return EXIT_ERROR;
+	snprintf(dir, sizeof(dir), DEBUGFS_DIR "/frames/0x%llx",
+		 (unsigned long long)pfn);
+	return print_published(dir, "page rmap", pfn, "pfn");
+}
+
 int do_debugfs(int argc, char **argv)
 {
 	struct vmi_client c;
-	json_object *obj;
 	char dir[64];
 	pid_t pid;
 
+	if (argc >= 2 && !strcmp(argv[1], "page"))
+		return publish_frame(argc, argv);
 	if (argc != 2)
 		return usage_err(argv[0], "%s PID: expected 1 argument, got %d",
 				 argv[0], argc - 1);
@@ -26,14 +79,5 @@ int do_debugfs(int argc, char **argv)
 	vmi_close(&c);
 
 	snprintf(dir, sizeof(dir), DEBUGFS_DIR "/%d", (int)pid);
-	if (!json_output) {
-		printf("%s/layout\n%s/maps\n%s/pagetables\n", dir, dir, dir);
-		return finish_output();
-	}
-	obj = json_object_new_object();
-	if (!obj)
-		return json_print_put(NULL);
-	json_add_u64(obj, "pid", pid);
-	json_object_object_add(obj, "dir", json_object_new_string(dir));
-	return json_print_put(obj);
+	return print_published(dir, "layout maps pagetables", pid, "pid");
 }

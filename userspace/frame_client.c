@@ -95,6 +95,24 @@ int vmi_page(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 	return 0;
 }
 
+int vmi_page_publish(struct vmi_client *c, __u64 pfn,
+		     struct vmainspect_page *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
+	p->flags = VMAINSPECT_PAGE_DEBUGFS;
+	p->pfn = pfn;
+	if (xioctl(c->fd, VMAINSPECT_IOC_PAGE, p)) {
+		if (errno == ENODEV)
+			p_err("debugfs page of PFN 0x%llx: debugfs is not available (not mounted, or locked down)",
+			      (unsigned long long)pfn);
+		else
+			frame_err("debugfs page", false, pfn, 0, errno);
+		return -1;
+	}
+	return 0;
+}
+
 static int owner_set_grow(struct vmi_owner_set *set, size_t more)
 {
 	struct vmainspect_owner *n;

@@ -198,8 +198,8 @@ static const struct cmd cmds[] = {
 	},
 	{
 		.name = "debugfs",
-		.args = "PID",
-		.summary = "publish PID's text views in debugfs (needs root)",
+		.args = "PID | page PFN",
+		.summary = "publish PID's or a frame's text views in debugfs (needs root)",
 		.help =
 "Ask the module to create the read-only directory\n"
 "/sys/kernel/debug/vmainspect/PID/ with the files 'layout', 'maps' and\n"
@@ -212,7 +212,12 @@ static const struct cmd cmds[] = {
 "published; at most 64 exist at once.  /sys/kernel/debug/vmainspect/self/\n"
 "always shows the reading process itself.\n"
 "\n"
-"With --json: {\"pid\", \"dir\"}.\n",
+"With page PFN: the directory /sys/kernel/debug/vmainspect/frames/0xPFN/\n"
+"with the files 'page' and 'rmap', the views of the page and rmap\n"
+"commands for that frame, read live at each read (CAP_SYS_ADMIN of the\n"
+"reader, never under lockdown).  The 64 most recent frames are kept.\n"
+"\n"
+"With --json: {\"pid\" or \"pfn\", \"dir\"}.\n",
 		.fn = do_debugfs,
 	},
 };

@@ -402,7 +402,14 @@ struct vmainspect_pt_runs {
  * for every query that needs one).
  */
 #define VMAINSPECT_PAGE_BY_ADDR		(1U << 0)
-#define VMAINSPECT_PAGE_FLAGS		(VMAINSPECT_PAGE_BY_ADDR)
+/*
+ * PAGE only: also publish the read-only text views
+ * /sys/kernel/debug/vmainspect/frames/<pfn>/{page,rmap} (0x-hex pfn; the
+ * 64 most recent are kept).
+ */
+#define VMAINSPECT_PAGE_DEBUGFS		(1U << 1)
+#define VMAINSPECT_PAGE_FLAGS		(VMAINSPECT_PAGE_BY_ADDR | \
+					 VMAINSPECT_PAGE_DEBUGFS)
 
 /* What page->mapping points to. */
 enum vmainspect_mapping_kind {

@@ -467,6 +467,79 @@ static void check_owners(const char *what, uint64_t pfn, int want,
 		PASS("%s: mapped at the expected level (0x%x)", what, levels);
 }
 
+/*
+ * The debugfs views of pfn (published with VMAINSPECT_PAGE_DEBUGFS): its
+ * flags and mapcount against kpageflags/kpagecount, its owners against the
+ * pagemap scan.
+ */
+static void check_debugfs(const char *what, uint64_t pfn)
+{
+	char path[128], line[512];
+	struct mapping got[256];
+	struct vmainspect_page p;
+	unsigned long long kpf = 0, k1, k2, c;
+	size_t n = 0, first, want, i;
+	int mapcount = -1, ok;
+	FILE *f;
+
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.flags = VMAINSPECT_PAGE_DEBUGFS;
+	p.pfn = pfn;
+	if (ioctl(dev, VMAINSPECT_IOC_PAGE, &p)) {
+		FAIL("%s: debugfs: publish: %s", what, strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vmainspect/frames/0x%llx/page",
+		 (unsigned long long)pfn);
+	kpage_read("/proc/kpageflags", pfn, (uint64_t *)&k1);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "kpageflags %llx", &kpf);
+		if (!strncmp(line, "head_pfn", 8)) {
+			char *m = strstr(line, "mapcount ");
+
+			if (m)
+				mapcount = atoi(m + 9);
+		}
+	}
+	if (f)
+		fclose(f);
+	kpage_read("/proc/kpageflags", pfn, (uint64_t *)&k2);
+	kpage_read("/proc/kpagecount", pfn, (uint64_t *)&c);
+	/* the bits both kpageflags reads agree on, minus 6.12's KSM slip */
+	k2 = ((1ULL << 27) - 1) & ~(1ULL << KPF_KSM) & ~(k1 ^ k2);
+	if (f && ((kpf ^ k1) & k2) == 0 && (uint64_t)mapcount == c)
+		PASS("%s: debugfs %s agrees with kpageflags and kpagecount", what, path);
+	else
+		FAIL("%s: debugfs %s: kpageflags 0x%llx mapcount %d, kernel 0x%llx %llu",
+		     what, path, kpf, mapcount, k1, c);
+
+	path[strlen(path) - 4] = '\0';
+	strcat(path, "rmap");
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f) && n < 256) {
+		unsigned int pid;
+		unsigned long long addr;
+		char comm[64];
+
+		if (line[0] != '#' && sscanf(line, "%u %63s %llx", &pid, comm, &addr) == 3)
+			got[n++] = (struct mapping){ pfn, pid, addr };
+	}
+	if (f)
+		fclose(f);
+	qsort(got, n, sizeof(*got), cmp_mapping);
+	build_index();
+	want = oracle_owners(pfn, &first);
+	ok = f && n == want;
+	for (i = 0; ok && i < n; i++)
+		ok = got[i].pid == idx[first + i].pid && got[i].addr == idx[first + i].addr;
+	if (ok)
+		PASS("%s: debugfs %s: the %zu owners equal the pagemap scan", what, path, n);
+	else
+		FAIL("%s: debugfs %s: %zu owners, pagemap scan %zu", what, path, n, want);
+}
+
 /* ---- scenarios ---- */
 
 /* A child that touches addr (read), says so on a pipe, and waits. */
@@ -556,6 +629,7 @@ static void scenario_cow(void)
 		return;
 	}
 	check_owners("fork, before COW", pfn, 2, 0);
+	check_debugfs("fork, before COW", pfn);
 	check_state("fork, before COW", pfn, VMAINSPECT_MAP_ANON, 0);
 	if (child_cmd(&c, 'w')) {
 		FAIL("fork: child did not write");
@@ -641,6 +715,7 @@ static void scenario_file(void)
 		return;
 	}
 	check_owners("MAP_SHARED file in 2 processes", pfn, 2, 0);
+	check_debugfs("MAP_SHARED file", pfn);
 	check_state("MAP_SHARED file", pfn, file_kind(sfs.f_type), st.st_ino);
 	child_stop(&c);
 	munmap(p, PAGE);

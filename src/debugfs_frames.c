@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: debugfs text views of physical frames.
+ *
+ *   /sys/kernel/debug/vmainspect/frames/<pfn>/page   as `vmainspect page PFN`
+ *   /sys/kernel/debug/vmainspect/frames/<pfn>/rmap   as `vmainspect rmap PFN`
+ *
+ * A read-only file cannot be given a PFN, so, as for <pid>/ directories,
+ * a PAGE ioctl with VMAINSPECT_PAGE_DEBUGFS (`vmainspect debugfs page PFN`)
+ * publishes one; at most VMI_FRAMES_MAX exist, the oldest goes first.
+ * Each read is checked again: CAP_SYS_ADMIN of the reader, no lockdown.
+ */
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <uapi/vmainspect_page_names.h>
+#include "vmainspect.h"
+
+#define VMI_FRAMES_MAX		64
+/* Owners per rmap call while rendering. */
+#define VMI_FRAMES_OWNERS	128
+
+struct vmi_frame_dir {
+	struct list_head node;
+	u64 pfn;
+	struct dentry *dir;
+};
+
+static struct dentry *vmi_frames_root;
+static DEFINE_MUTEX(vmi_frames_lock);	/* protects vmi_frames */
+static LIST_HEAD(vmi_frames);
+static unsigned int vmi_nr_frames;
+
+static int vmi_frames_reader_check(struct seq_file *m)
+{
+	return vmi_frames_check(file_ns_capable(m->file, &init_user_ns,
+						CAP_SYS_ADMIN));
+}
+
+static void vmi_seq_kpf(struct seq_file *m, u64 kpf)
+{
+	unsigned int bit;
+
+	for (bit = 0; bit < VMAINSPECT_KPF_NR_BITS; bit++) {
+		if (!(kpf & BIT_ULL(bit)))
+			continue;
+		if (vmainspect_kpf_names[bit])
+			seq_printf(m, " %s", vmainspect_kpf_names[bit]);
+		else
+			seq_printf(m, " bit%u", bit);
+	}
+}
+
+static const char *vmi_mapping_kind_name(u32 kind)
+{
+	return kind < VMAINSPECT_MAP_KIND_MAX ?
+	       vmainspect_mapping_kind_names[kind] : "?";
+}
+
+static int vmi_frame_page_show(struct seq_file *m, void *v)
+{
+	struct vmi_frame_dir *d = m->private;
+	struct vmainspect_page *p;
+	char *path;
+	int ret;
+
+	ret = vmi_frames_reader_check(m);
+	if (ret)
+		return ret;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!p || !path) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = vmi_page_fill(d->pfn, p, path, PATH_MAX);
+	if (ret)
+		goto out;
+	seq_printf(m, "pfn 0x%llx node %u zone %s\n", p->pfn, p->nid,
+		   p->zone_name);
+	seq_puts(m, "flags");
+	vmi_seq_kpf(m, p->kpageflags);
+	seq_printf(m, "\nkpageflags 0x%llx raw_flags 0x%llx head_raw_flags 0x%llx\n",
+		   p->kpageflags, p->raw_flags, p->head_raw_flags);
+	seq_printf(m, "head_pfn 0x%llx order %u refcount %d mapcount %d folio_mapcount %d\n",
+		   p->head_pfn, p->order, p->refcount, p->mapcount,
+		   p->folio_mapcount);
+	seq_printf(m, "mapping %s index 0x%llx",
+		   vmi_mapping_kind_name(p->mapping_kind), p->index);
+	if (p->mapping_kind == VMAINSPECT_MAP_ANON)
+		seq_printf(m, " anon_vma 0x%llx", p->anon_vma);
+	if (p->ino)
+		seq_printf(m, " dev %02x:%02x ino %llu", p->dev >> 20,
+			   p->dev & 0xfffff, p->ino);
+	if (p->path_len)
+		seq_printf(m, " path %s", path);
+	seq_printf(m, "\nmemcg_ino %llu\n", p->memcg_ino);
+out:
+	kfree(path);
+	kfree(p);
+	return ret;
+}
+
+static void vmi_seq_owner(struct seq_file *m, const struct vmainspect_owner *o)
+{
+	char perms[5];
+
+	vmi_format_perms(perms, o->vma_flags);
+	seq_printf(m, "%7u %-16.16s %016llx %016llx-%016llx %s %s",
+		   o->pid, o->pid ? o->comm : "-", o->address, o->vma_start,
+		   o->vma_end, perms, vmi_pt_level_name(o->level));
+	if (o->nr_processes > 1)
+		seq_printf(m, " (mm of %u processes)", o->nr_processes);
+	seq_putc(m, '\n');
+}
+
+static int vmi_frame_rmap_show(struct seq_file *m, void *v)
+{
+	struct vmi_frame_dir *d = m->private;
+	struct vmi_rmap_out out = { .max_owners = VMI_FRAMES_OWNERS };
+	u64 *scratch;
+	u32 i, total = 0;
+	int ret;
+
+	ret = vmi_frames_reader_check(m);
+	if (ret)
+		return ret;
+	out.owners = kvmalloc_array(out.max_owners, sizeof(*out.owners),
+				    GFP_KERNEL);
+	out.mms = kvmalloc_array(out.max_owners, sizeof(*out.mms), GFP_KERNEL);
+	scratch = vmi_pt_scratch_alloc();
+	if (!out.owners || !out.mms || !scratch) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	seq_printf(m, "# pfn 0x%llx: pid comm address vma perms level\n",
+		   d->pfn);
+	do {
+		ret = vmi_rmap_fill(d->pfn, scratch, &out);
+		if (ret)
+			break;
+		for (i = 0; i < out.nr_owners; i++)
+			vmi_seq_owner(m, &out.owners[i]);
+		total += out.nr_owners;
+	} while (!out.done && !fatal_signal_pending(current));
+	if (ret)
+		goto out;
+	if (out.out_flags & VMAINSPECT_RMAP_KSM)
+		seq_puts(m, "# KSM page: KSM's stable tree was not walked\n");
+	else if (out.out_flags & VMAINSPECT_RMAP_NO_RMAP)
+		seq_puts(m, "# no reverse map: not an anonymous or file page\n");
+	seq_printf(m, "# %s page, %u owners confirmed by their page tables, mapcount %d\n",
+		   vmi_mapping_kind_name(out.kind), total, out.mapcount);
+out:
+	kfree(scratch);
+	kvfree(out.mms);
+	kvfree(out.owners);
+	return ret;
+}
+
+DEFINE_SHOW_ATTRIBUTE(vmi_frame_page);
+DEFINE_SHOW_ATTRIBUTE(vmi_frame_rmap);
+
+static void vmi_frame_dir_remove(struct vmi_frame_dir *d)
+{
+	debugfs_remove(d->dir);
+	list_del(&d->node);
+	kfree(d);
+	vmi_nr_frames--;
+}
+
+/* Publish frames/<pfn>/ (the caller checked the frame and the privilege). */
+int vmi_debugfs_publish_frame(u64 pfn)
+{
+	struct vmi_frame_dir *d;
+	char name[24];
+	int ret = 0;
+
+	if (!vmi_frames_root)
+		return -ENODEV;
+	mutex_lock(&vmi_frames_lock);
+	list_for_each_entry(d, &vmi_frames, node)
+		if (d->pfn == pfn)
+			goto out;	/* already there */
+	if (vmi_nr_frames >= VMI_FRAMES_MAX)
+		vmi_frame_dir_remove(list_first_entry(&vmi_frames,
+						      struct vmi_frame_dir,
+						      node));
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	d->pfn = pfn;
+	snprintf(name, sizeof(name), "0x%llx", pfn);
+	d->dir = debugfs_create_dir(name, vmi_frames_root);
+	if (IS_ERR(d->dir)) {
+		ret = PTR_ERR(d->dir);
+		kfree(d);
+		goto out;
+	}
+	debugfs_create_file("page", 0444, d->dir, d, &vmi_frame_page_fops);
+	debugfs_create_file("rmap", 0444, d->dir, d, &vmi_frame_rmap_fops);
+	list_add_tail(&d->node, &vmi_frames);
+	vmi_nr_frames++;
+out:
+	mutex_unlock(&vmi_frames_lock);
+	return ret;
+}
+
+void vmi_debugfs_frames_init(struct dentry *root)
+{
+	struct dentry *dir;
+
+	if (!root)
+		return;
+	dir = debugfs_create_dir("frames", root);
+	vmi_frames_root = IS_ERR(dir) ? NULL : dir;
+}
+
+/* Before the root goes: remove our directories and forget them. */
+void vmi_debugfs_frames_exit(void)
+{
+	struct vmi_frame_dir *d, *tmp;
+
+	mutex_lock(&vmi_frames_lock);
+	list_for_each_entry_safe(d, tmp, &vmi_frames, node)
+		vmi_frame_dir_remove(d);
+	mutex_unlock(&vmi_frames_lock);
+	debugfs_remove(vmi_frames_root);
+	vmi_frames_root = NULL;
+}
