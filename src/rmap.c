@@ -30,6 +30,7 @@
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/rmap.h>
@@ -186,6 +187,9 @@ static int vmi_rmap_file(struct vmi_rmap_walk *w, struct page *head)
 		w->out->done = true;
 		return 0;
 	}
+	/* as page.c: shmem_mapping() is only exported since 6.12 */
+	if (mapping->host && mapping->host->i_sb->s_magic == TMPFS_MAGIC)
+		w->out->kind = VMAINSPECT_MAP_SHMEM;
 	i_mmap_lock_read(mapping);
 	for (node = rb_first_cached(&mapping->i_mmap); node;
 	     node = rb_next(node)) {
