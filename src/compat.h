@@ -425,6 +425,58 @@ static inline bool vmi_page_workingset(struct page *head)
 }
 #endif
 
+/*
+ * pagemap's page for an entry (fs/proc/task_mmu.c): 6.12 looks at each
+ * page of a huge leaf, earlier kernels at its first page (pmd_page(),
+ * pte_page() of hugetlb); swap entries carrying a frame (6.12 counts
+ * hwpoison ones among them); exclusive: mapped once, by 6.12's
+ * folio_precise_page_mapcount() (hugetlb: the folio not mapped shared)
+ * only for present pages, by page_mapcount() before, migration entries
+ * excepted.  hugetlb PMD sharing (hugetlb_pmd_shared()) is not seen.
+ */
+#if VMI_KERNEL_AT_LEAST(6, 12, 0)
+static inline u64 vmi_pagemap_page_pfn(u64 pfn, u64 head_pfn)
+{
+	return pfn;
+}
+
+static inline bool vmi_pagemap_pfn_swap_kind(u32 kind)
+{
+	return kind == VMAINSPECT_PT_MIGRATION ||
+	       kind == VMAINSPECT_PT_DEVICE_PRIVATE ||
+	       kind == VMAINSPECT_PT_DEVICE_EXCLUSIVE ||
+	       kind == VMAINSPECT_PT_HWPOISON;
+}
+
+static inline bool vmi_pagemap_exclusive(struct page *page, bool present,
+					 bool migration)
+{
+	if (!present)
+		return false;
+	if (PageHuge(page))
+		return folio_mapcount(page_folio(page)) <= 1;
+	return vmi_kpagecount(page) == 1;
+}
+#else
+static inline u64 vmi_pagemap_page_pfn(u64 pfn, u64 head_pfn)
+{
+	return head_pfn;
+}
+
+static inline bool vmi_pagemap_pfn_swap_kind(u32 kind)
+{
+	return kind == VMAINSPECT_PT_MIGRATION ||
+	       kind == VMAINSPECT_PT_DEVICE_PRIVATE ||
+	       kind == VMAINSPECT_PT_DEVICE_EXCLUSIVE;
+}
+
+static inline bool vmi_pagemap_exclusive(struct page *page, bool present,
+					 bool migration)
+{
+	return !migration && page_mapcount(page) == 1;
+}
+#endif
+
 /* Free pages inside a buddy block (is_free_buddy_page() exported 5.11+). */
 static inline bool vmi_is_free_buddy_page(struct page *page)
 {

@@ -256,3 +256,31 @@ int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 	put_page(head);
 	return 0;
 }
+
+/*
+ * pagemap's PM_FILE and PM_MMAP_EXCLUSIVE for a page-table entry of @kind
+ * that maps frame @pfn (@head_pfn: the first frame of a huge leaf), as
+ * pte_to_pagemap_entry() and its PMD/hugetlb siblings decide.  They get
+ * the page from vm_normal_page() (not exported): a special entry (the
+ * zero page, VM_PFNMAP/MIXEDMAP inserts) has none; nor has memory that is
+ * not online RAM (ZONE_DEVICE: DAX pages are not reported as file pages).
+ */
+u64 vmi_pagemap_bits(u32 kind, u64 entry_bits, u64 pfn, u64 head_pfn)
+{
+	bool present = kind == VMAINSPECT_PT_PAGE;
+	struct page *page;
+	u64 bits = 0;
+
+	if (present ? (entry_bits & VMAINSPECT_PTE_SPECIAL) :
+	    !vmi_pagemap_pfn_swap_kind(kind))
+		return 0;
+	page = vmi_online_page(vmi_pagemap_page_pfn(pfn, head_pfn));
+	if (!page)
+		return 0;
+	if (!PageAnon(page))
+		bits |= VMAINSPECT_PTE_FILE;
+	if (vmi_pagemap_exclusive(page, present,
+				  kind == VMAINSPECT_PT_MIGRATION))
+		bits |= VMAINSPECT_PTE_EXCLUSIVE;
+	return bits;
+}

@@ -34,6 +34,9 @@
 #include "vmainspect.h"
 #include "compat.h"
 
+/* The bits vmi_pagemap_bits() adds: about the frame, not the entry. */
+#define VMI_PTE_FRAME_BITS	(VMAINSPECT_PTE_FILE | VMAINSPECT_PTE_EXCLUSIVE)
+
 #if defined(CONFIG_HIGHPTE)
 #error "PTE tables in highmem need kmap_local_page(): not supported"
 #endif
@@ -304,9 +307,13 @@ static int vmi_pt_emit(struct vmi_pt_walk *w, struct vmainspect_pt_entry *e,
 	e->level = owner;
 	e->index = vmi_pt_index(owner, addr);
 	/* A huge leaf's frame is its first page's: advance to @addr. */
-	if (e->pfn && level != VMAINSPECT_LVL_PTE)
+	if (e->pfn && level != VMAINSPECT_LVL_PTE) {
+		u64 head = e->pfn;
+
 		e->pfn += (addr & ~(~0UL << vmi_pt_level_shift(level))) >>
 			  PAGE_SHIFT;
+		e->bits |= vmi_pagemap_bits(e->kind, e->bits, e->pfn, head);
+	}
 	if (!w->show_pfn)
 		vmi_pt_hide(e);
 	ret = w->ops->entry(w, e, addr, next);
@@ -331,6 +338,7 @@ static int vmi_pt_stop(struct vmi_pt_walk *w, unsigned long addr)
 static unsigned int vmi_pt_span(const u64 *raw, unsigned int n,
 				const struct vmainspect_pt_entry *e)
 {
+	u64 frame_bits = e->bits & VMI_PTE_FRAME_BITS;
 	unsigned int k;
 
 	if (e->kind != VMAINSPECT_PT_NONE && e->kind != VMAINSPECT_PT_PAGE)
@@ -340,6 +348,11 @@ static unsigned int vmi_pt_span(const u64 *raw, unsigned int n,
 			break;
 		if (e->kind == VMAINSPECT_PT_NONE ? raw[k] != raw[0] :
 		    pte_pfn(__pte(raw[k])) != e->pfn + k)
+			break;
+		/* and what pagemap says of the frame: file, mapped once */
+		if (e->kind == VMAINSPECT_PT_PAGE &&
+		    vmi_pagemap_bits(e->kind, e->bits, e->pfn + k, e->pfn + k) !=
+		    frame_bits)
 			break;
 	}
 	return k;
@@ -371,6 +384,7 @@ static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 	w->budget -= n;
 	for (i = 0; i < n; i += k, addr += k * PAGE_SIZE) {
 		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, w->pte_copy[i]);
+		e.bits |= vmi_pagemap_bits(e.kind, e.bits, e.pfn, e.pfn);
 		k = vmi_pt_span(w->pte_copy + i, n - i, &e);
 		ret = vmi_pt_emit(w, &e, VMAINSPECT_LVL_PTE, addr,
 				  addr + k * PAGE_SIZE);

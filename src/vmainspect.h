@@ -142,6 +142,7 @@ int vmi_frames_check(bool privileged);
 struct page *vmi_online_page(u64 pfn);
 struct page *vmi_page_get_head(struct page *page);
 u64 vmi_kpageflags(struct page *page);
+u64 vmi_pagemap_bits(u32 kind, u64 entry_bits, u64 pfn, u64 head_pfn);
 int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 		  size_t path_size);
 

@@ -298,7 +298,14 @@ enum vmainspect_pt_kind {
 #define VMAINSPECT_PTE_DEVMAP		(1ULL << 19)
 #define VMAINSPECT_PTE_PROTNONE		(1ULL << 20)	/* NUMA hinting */
 #define VMAINSPECT_PTE_SWP_EXCLUSIVE	(1ULL << 21)	/* anon, swapped */
-#define VMAINSPECT_PTE_NR_BITS		22
+/*
+ * What /proc/PID/pagemap says about the frame (the kernel's own rules of
+ * fs/proc/task_mmu.c): PM_FILE, not anonymous; PM_MMAP_EXCLUSIVE, mapped
+ * once.  Leaves of huge pages carry their first page's.
+ */
+#define VMAINSPECT_PTE_FILE		(1ULL << 22)	/* page cache/shmem */
+#define VMAINSPECT_PTE_EXCLUSIVE	(1ULL << 23)	/* mapped only here */
+#define VMAINSPECT_PTE_NR_BITS		24
 
 /* VMAINSPECT_PT_MARKER offset bits (the kernel's PTE_MARKER_*). */
 #define VMAINSPECT_MARKER_UFFD_WP	(1ULL << 0)

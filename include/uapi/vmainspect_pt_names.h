@@ -36,7 +36,9 @@ static const struct vmainspect_bit_name vmainspect_pte_bit_names[] = {
 	{ VMAINSPECT_PTE_SPECIAL,	"special" },
 	{ VMAINSPECT_PTE_DEVMAP,	"devmap" },
 	{ VMAINSPECT_PTE_PROTNONE,	"protnone" },
-	{ VMAINSPECT_PTE_SWP_EXCLUSIVE,	"exclusive" },
+	{ VMAINSPECT_PTE_SWP_EXCLUSIVE,	"swp-exclusive" },
+	{ VMAINSPECT_PTE_FILE,		"file" },
+	{ VMAINSPECT_PTE_EXCLUSIVE,	"exclusive" },
 	{ 0, NULL }	/* end */
 };
 

@@ -563,8 +563,8 @@ static void unknown_cmds(void)
 	       UNKNOWN_CMD, "cmd: nr 0x7f");
 	expect(xioctl(fd, _IOWR(VMAINSPECT_IOC_MAGIC, 0x00, struct vmainspect_attach), big),
 	       UNKNOWN_CMD, "cmd: nr 0x00");
-	expect(xioctl(fd, _IOWR(VMAINSPECT_IOC_MAGIC, 0x07, struct vmainspect_find), big),
-	       UNKNOWN_CMD, "cmd: nr 0x07 (next unused)");
+	expect(xioctl(fd, _IOWR(VMAINSPECT_IOC_MAGIC, 0x3F, struct vmainspect_find), big),
+	       UNKNOWN_CMD, "cmd: nr 0x3F (unused)");
 	expect(xioctl(fd, _IOWR('X', 0x01, struct vmainspect_attach), big),
 	       UNKNOWN_CMD, "cmd: wrong magic");
 	expect(xioctl(fd, _IOWR(VMAINSPECT_IOC_MAGIC + 1, 0x02, struct vmainspect_layout), big),

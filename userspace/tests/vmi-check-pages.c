@@ -21,7 +21,8 @@
  *   uffd-wp (bit 57)    == UFFD_WP bit || MARKER with the uffd-wp bit
  *                          (pagemap has the bit since 5.17: not compared on
  *                          older kernels)
- *   exclusive (bit 56) and file (bit 61) are not provided by the module.
+ *   exclusive (bit 56)  == EXCLUSIVE bit (the frame is mapped once)
+ *   file (bit 61)       == FILE bit (the frame is not anonymous)
  * Plus: runs tile the VMA in order, level and page_shift agree, hugetlb and
  * PMD-mapped pages are PMD runs whose total matches smaps (AnonHugePages +
  * ShmemPmdMapped + FilePmdMapped, or Shared_/Private_Hugetlb), and
@@ -612,6 +613,12 @@ static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uin
 		mism(r, "%#llx: pagemap uffd-wp=%d, module bits %#llx kind %s offset %#llx", ADDR,
 		     !!(e & PM_UFFD_WP), (unsigned long long)x->bits, kname(x->kind),
 		     (unsigned long long)x->offset);
+	if (!!(e & PM_FILE) != !!(x->bits & VMAINSPECT_PTE_FILE))
+		mism(r, "%#llx: pagemap file=%d, module bits %#llx (kind %s)", ADDR,
+		     !!(e & PM_FILE), (unsigned long long)x->bits, kname(x->kind));
+	if (!!(e & PM_MMAP_EXCLUSIVE) != !!(x->bits & VMAINSPECT_PTE_EXCLUSIVE))
+		mism(r, "%#llx: pagemap exclusive=%d, module bits %#llx (kind %s)", ADDR,
+		     !!(e & PM_MMAP_EXCLUSIVE), (unsigned long long)x->bits, kname(x->kind));
 	if (unpriv) {
 		if (frame)
 			mism(r, "%#llx: pagemap shows frame %#llx to an unprivileged reader?", ADDR,
@@ -1553,8 +1560,6 @@ int main(int argc, char **argv)
 	unpriv = geteuid() != 0;
 	levels_expected = cpu_has_la57() ? 5 : 4;
 	pagemap_uffd = kernel_at_least(5, 17);
-	printf("NOTE pagemap exclusive (bit 56) and file (bit 61) are not compared: "
-	       "the module does not provide them\n");
 	if (!pagemap_uffd)
 		printf("NOTE pagemap has no uffd-wp bit before 5.17: uffd-wp not compared\n");
 	printf("NOTE %s, expecting %d-level page tables%s\n", unpriv ? "unprivileged" : "root",
