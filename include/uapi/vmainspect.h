@@ -518,6 +518,142 @@ struct vmainspect_rmap {
 	__u64 reserved[2];	/* in: must be zero */
 };
 
+/*
+ * Kernel-space regions (VMAINSPECT_IOC_KLAYOUT, VMAINSPECT_IOC_KADDR).
+ * Neither needs an attached process.
+ *
+ * Kernel virtual addresses are shown only when every rule allows it: the
+ * device was opened with CAP_SYS_ADMIN, the kernel is not locked down for
+ * confidentiality, and kptr_restrict lets the caller see raw kernel
+ * pointers (as /proc/kallsyms decides: 0 needs CAP_SYSLOG, 1 CAP_SYSLOG
+ * and unchanged credentials, 2 nobody).  Otherwise KLAYOUT still answers,
+ * with VMAINSPECT_KL_HIDDEN set and every address field zero (names, sizes
+ * and counts are kept), and KADDR gives -EPERM.
+ */
+enum vmainspect_arch {
+	VMAINSPECT_ARCH_UNKNOWN = 0,
+	VMAINSPECT_ARCH_X86_64 = 1,
+	VMAINSPECT_ARCH_I386 = 2,
+	VMAINSPECT_ARCH_UM = 3,
+};
+
+/* What a region is; names and descriptions in vmainspect_kregion_names.h. */
+enum vmainspect_kregion_id {
+	VMAINSPECT_KR_NONE = 0,		/* not in any region (a gap) */
+	VMAINSPECT_KR_USER,		/* user space, 0..TASK_SIZE_MAX */
+	VMAINSPECT_KR_USER_GUARD,	/* guard page above TASK_SIZE_MAX */
+	VMAINSPECT_KR_NONCANONICAL,	/* the non-canonical hole */
+	VMAINSPECT_KR_HYPERVISOR,	/* guard hole, reserved for hypervisors */
+	VMAINSPECT_KR_LDT,		/* LDT remap for PTI */
+	VMAINSPECT_KR_DIRECT_MAP,	/* physical memory (page_offset_base) */
+	VMAINSPECT_KR_VMALLOC,		/* vmalloc/ioremap (vmalloc_base) */
+	VMAINSPECT_KR_VMEMMAP,		/* the struct page array */
+	VMAINSPECT_KR_KASAN,		/* KASAN shadow */
+	VMAINSPECT_KR_CPU_ENTRY,	/* cpu_entry_area */
+	VMAINSPECT_KR_ESPFIX,		/* %esp fixup stacks */
+	VMAINSPECT_KR_EFI,		/* EFI runtime services */
+	VMAINSPECT_KR_KERNEL_TEXT,	/* kernel text mapping / kernel image */
+	VMAINSPECT_KR_MODULES,		/* module mapping space */
+	VMAINSPECT_KR_FIXMAP,		/* fixed mappings */
+	VMAINSPECT_KR_VSYSCALL,		/* legacy vsyscall page */
+	VMAINSPECT_KR_VMALLOC_OFFSET,	/* i386: gap below vmalloc */
+	VMAINSPECT_KR_PKMAP,		/* i386: persistent kmaps (HIGHMEM) */
+	VMAINSPECT_KR_IOMEM,		/* UML: host files mapped as iomem */
+	VMAINSPECT_KR_MAX
+};
+
+/* vmainspect_kregion.flags */
+#define VMAINSPECT_KRF_HOLE		(1U << 0) /* no address here is usable */
+#define VMAINSPECT_KRF_RANDOMIZED	(1U << 1) /* base moved by KASLR */
+#define VMAINSPECT_KRF_USED		(1U << 2) /* 'used' is known */
+#define VMAINSPECT_KRF_UNUSED		(1U << 3) /* reserved, nothing there now */
+
+struct vmainspect_kregion {
+	__u64 start;		/* first address; 0 when hidden */
+	__u64 end;		/* one past the last; 0 when hidden */
+	__u64 size;		/* end - start, also when hidden */
+	__u64 used;		/* bytes in use from start (VMAINSPECT_KRF_USED) */
+	__u32 id;		/* enum vmainspect_kregion_id */
+	__u32 flags;		/* VMAINSPECT_KRF_* */
+	__u64 reserved[3];	/* out: zero */
+};
+
+#define VMAINSPECT_KREGION_SIZE_VER0	64
+#define VMAINSPECT_KREGIONS_MAX		32	/* regions a kernel has, at most */
+
+/* vmainspect_klayout.out_flags */
+#define VMAINSPECT_KL_HIDDEN		(1U << 0) /* addresses withheld, see above */
+#define VMAINSPECT_KL_KASLR_MEMORY	(1U << 1) /* direct map/vmalloc/vmemmap moved */
+#define VMAINSPECT_KL_KASLR_TEXT	(1U << 2) /* the kernel image moved */
+#define VMAINSPECT_KL_IMAGE_KNOWN	(1U << 3) /* image_start/end are valid */
+#define VMAINSPECT_KL_HIGHMEM		(1U << 4) /* RAM above the direct map */
+
+/*
+ * VMAINSPECT_IOC_KLAYOUT: the running kernel's regions, sorted by address
+ * and non-overlapping; space between two regions is unused.  At most
+ * max_regions records of region_size bytes are written to regions.
+ */
+struct vmainspect_klayout {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: must be zero */
+	__u64 regions;		/* in: user address of the region array */
+	__u32 region_size;	/* in: >= VMAINSPECT_KREGION_SIZE_VER0 */
+	__u32 max_regions;	/* in: 1..VMAINSPECT_KREGIONS_MAX */
+	__u32 nr_regions;	/* out: records written */
+	__u32 total_regions;	/* out: regions the kernel has */
+	__u32 out_flags;	/* out: VMAINSPECT_KL_* */
+	__u32 arch;		/* out: enum vmainspect_arch */
+	__u32 pgtable_levels;	/* out: paging depth in use (4 or 5 on x86_64) */
+	__u32 page_shift;	/* out: PAGE_SHIFT */
+	__u32 va_bits;		/* out: virtual address bits (48, 57, 32) */
+	__u32 phys_bits;	/* out: MAX_PHYSMEM_BITS */
+	__u32 ptrs_per[5];	/* out: entries per table, PGD P4D PUD PMD PTE (1 = folded) */
+	__u32 struct_page_size;	/* out: sizeof(struct page) */
+	__u64 page_offset;	/* out: base of the direct map; 0 when hidden */
+	__u64 ram_end;		/* out: physical end of the highest RAM (max_pfn) */
+	__u64 lowmem_end;	/* out: physical end of what the direct map covers */
+	__u64 image_start;	/* out: the kernel image (VMAINSPECT_KL_IMAGE_KNOWN) */
+	__u64 image_end;	/*      as mapped; 0 when hidden */
+	__u64 reserved[4];	/* out: zero */
+};
+
+/* vmainspect_kaddr.out_flags */
+#define VMAINSPECT_KA_MAPPED		(1U << 0) /* a kernel page table entry maps it */
+#define VMAINSPECT_KA_WRITE		(1U << 1) /* that entry is writable */
+#define VMAINSPECT_KA_EXEC		(1U << 2) /* and executable */
+#define VMAINSPECT_KA_PFN		(1U << 3) /* pfn/phys are valid */
+#define VMAINSPECT_KA_RAM		(1U << 4) /* pfn is online RAM */
+#define VMAINSPECT_KA_IN_IMAGE		(1U << 5) /* inside the kernel image */
+#define VMAINSPECT_KA_STRUCT_PAGE	(1U << 6) /* vmemmap: pfn's struct page */
+#define VMAINSPECT_KA_FIXMAP_INDEX	(1U << 7) /* index is a fixmap slot */
+#define VMAINSPECT_KA_MODULE		(1U << 8) /* module names a loaded module */
+
+/*
+ * VMAINSPECT_IOC_KADDR: what a kernel address is.  region_id is the region
+ * holding addr (VMAINSPECT_KR_NONE in a gap).  pfn/phys: the frame behind
+ * it, from the direct map's arithmetic or the kernel page table; in the
+ * vmemmap, the frame whose struct page holds addr (offset: byte in it).
+ * symbol: "name+off/size [module]", as %pS prints it, where kallsyms has
+ * one.  Needs the rights to see addresses (above), else -EPERM.
+ */
+struct vmainspect_kaddr {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: must be zero */
+	__u64 addr;		/* in */
+	__u64 region_start;	/* out */
+	__u64 region_end;	/* out */
+	__u64 pfn;		/* out: VMAINSPECT_KA_PFN or _STRUCT_PAGE */
+	__u64 phys;		/* out: VMAINSPECT_KA_PFN: physical address */
+	__u64 page_size;	/* out: VMAINSPECT_KA_MAPPED: 4K, 2M, 1G */
+	__u64 offset;		/* out: struct page byte; image offset */
+	__u64 index;		/* out: VMAINSPECT_KA_FIXMAP_INDEX */
+	__u32 region_id;	/* out: enum vmainspect_kregion_id */
+	__u32 out_flags;	/* out: VMAINSPECT_KA_* */
+	char symbol[128];	/* out: NUL-terminated, "" if none */
+	char module[56];	/* out: VMAINSPECT_KA_MODULE: its name */
+	__u64 reserved[4];	/* in: must be zero */
+};
+
 #define VMAINSPECT_IOC_MAGIC	0xB9
 
 /*
@@ -541,5 +677,9 @@ struct vmainspect_rmap {
 	_IOWR(VMAINSPECT_IOC_MAGIC, 0x07, struct vmainspect_page)
 #define VMAINSPECT_IOC_RMAP \
 	_IOWR(VMAINSPECT_IOC_MAGIC, 0x08, struct vmainspect_rmap)
+#define VMAINSPECT_IOC_KLAYOUT \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x09, struct vmainspect_klayout)
+#define VMAINSPECT_IOC_KADDR \
+	_IOWR(VMAINSPECT_IOC_MAGIC, 0x0A, struct vmainspect_kaddr)
 
 #endif /* _UAPI_LINUX_VMAINSPECT_H */
