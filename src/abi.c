@@ -145,3 +145,26 @@ int vmi_check_rmap_args(const struct vmainspect_rmap *a)
 		return -EINVAL;
 	return 0;
 }
+
+int vmi_check_klayout_args(const struct vmainspect_klayout *a)
+{
+	if (a->flags)
+		return -EINVAL;
+	if (!a->regions)
+		return -EINVAL;
+	if (a->region_size < VMAINSPECT_KREGION_SIZE_VER0 ||
+	    a->region_size > PAGE_SIZE)
+		return -EINVAL;
+	if (a->max_regions == 0 || a->max_regions > VMAINSPECT_KREGIONS_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+int vmi_check_kaddr_args(const struct vmainspect_kaddr *a)
+{
+	if (a->flags)
+		return -EINVAL;
+	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	return 0;
+}

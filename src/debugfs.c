@@ -308,6 +308,7 @@ int vmi_debugfs_init(void)
 		vmi_debugfs_root = NULL;
 	}
 	vmi_debugfs_frames_init(vmi_debugfs_root);
+	vmi_debugfs_klayout_init(vmi_debugfs_root);
 	return 0;
 }
 

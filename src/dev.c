@@ -328,6 +328,10 @@ static long vmi_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vmi_ioctl_page(s, uarg);
 	case VMI_CMD(VMAINSPECT_IOC_RMAP):
 		return vmi_ioctl_rmap(s, uarg);
+	case VMI_CMD(VMAINSPECT_IOC_KLAYOUT):
+		return vmi_ioctl_klayout(s, uarg);
+	case VMI_CMD(VMAINSPECT_IOC_KADDR):
+		return vmi_ioctl_kaddr(s, uarg);
 	}
 	return -ENOTTY;
 }

@@ -29,6 +29,8 @@ int vmi_check_pt_path_args(const struct vmainspect_pt_path *a);
 int vmi_check_pt_runs_args(const struct vmainspect_pt_runs *a);
 int vmi_check_page_args(const struct vmainspect_page *a);
 int vmi_check_rmap_args(const struct vmainspect_rmap *a);
+int vmi_check_klayout_args(const struct vmainspect_klayout *a);
+int vmi_check_kaddr_args(const struct vmainspect_kaddr *a);
 
 /* session.c: the target an open file is bound to. */
 struct vmi_session {
@@ -173,6 +175,89 @@ int vmi_copy_records(u64 uaddr, const void *recs, u32 nr, size_t ksize,
 /* mm_layout.c */
 void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l);
 
+/*
+ * klayout.c: the kernel-space region table, built from a parameter block
+ * per architecture; klayout_live.c fills the block of the running kernel.
+ */
+struct vmi_klayout {
+	struct vmainspect_klayout hdr;	/* the out fields */
+	struct vmainspect_kregion regions[VMAINSPECT_KREGIONS_MAX];
+	u32 nr;
+};
+
+/* mm.rst's windows when KASLR does not size them: 64 TB, 32 PB; 1 TB, 0.5 PB */
+#define VMI_DIRECT_WINDOW_L4	(1ULL << 46)
+#define VMI_DIRECT_WINDOW_L5	(1ULL << 55)
+#define VMI_VMEMMAP_WINDOW_L4	(1ULL << 40)
+#define VMI_VMEMMAP_WINDOW_L5	(1ULL << 49)
+
+struct vmi_kl_x86_64 {
+	unsigned int levels;		/* 4 or 5 */
+	u32 struct_page_size;
+	u64 task_size_max;
+	u64 ldt_start, ldt_end;
+	u64 page_offset, direct_map_max; /* 1 << MAX_PHYSMEM_BITS */
+	u64 vmalloc_start, vmalloc_end;	/* end exclusive */
+	u64 vmemmap_start;
+	u64 kasan_start, kasan_end;	/* 0, 0 without KASAN */
+	u64 cpu_entry_start, cpu_entry_size;
+	u64 espfix_start, espfix_size;
+	u64 efi_start, efi_end;
+	bool efi_runtime;		/* EFI runtime services in use */
+	u64 text_map_start, text_map_size; /* __START_KERNEL_map, KERNEL_IMAGE_SIZE */
+	u64 modules_start, modules_end;
+	u64 fixmap_start, fixmap_end;
+	u64 vsyscall;			/* 0: no vsyscall page */
+	u64 ram_end;			/* max_pfn << PAGE_SHIFT */
+	u64 image_start, image_end;	/* 0, 0 if unknown */
+	/* the bases without KASLR */
+	u64 default_page_offset, default_vmalloc, default_vmemmap;
+	u64 default_image;		/* __START_KERNEL */
+	bool trim_direct_map;		/* KASLR cuts it to RAM: !ZONE_DEVICE */
+	u64 padding_tb;			/* CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING */
+};
+
+struct vmi_kl_i386 {
+	unsigned int levels;		/* 2, or 3 with PAE */
+	u32 struct_page_size;
+	u64 task_size, page_offset, high_memory;
+	u64 vmalloc_start, vmalloc_end;
+	u64 pkmap_base;
+	u32 last_pkmap;			/* 0 without HIGHMEM */
+	u64 ldt_start, ldt_end;
+	u64 cpu_entry_start, cpu_entry_size;
+	u64 fixmap_start, fixmap_end;
+	u64 ram_end;
+};
+
+struct vmi_kl_um {
+	unsigned int levels, va_bits;
+	u32 struct_page_size;
+	u64 physmem_start, physmem_end, iomem_end;
+	u64 vmalloc_start, vmalloc_end;
+	u64 fixmap_start, fixmap_end;
+	u64 image_start, image_end;
+};
+
+void vmi_klayout_build_x86_64(const struct vmi_kl_x86_64 *p,
+			      struct vmi_klayout *kl);
+void vmi_klayout_build_i386(const struct vmi_kl_i386 *p,
+			    struct vmi_klayout *kl);
+void vmi_klayout_build_um(const struct vmi_kl_um *p, struct vmi_klayout *kl);
+const struct vmainspect_kregion *
+vmi_klayout_find(const struct vmi_klayout *kl, u64 addr);
+void vmi_klayout_hide(struct vmi_klayout *kl);
+void vmi_klayout_live(struct vmi_klayout *kl);
+
+/* kaddr.c: what a kernel address is (the caller may see addresses). */
+void vmi_kaddr_fill(const struct vmi_klayout *kl, struct vmainspect_kaddr *a,
+		    char *symbuf);
+
+/* klayout_dev.c: the KLAYOUT and KADDR ioctls, and who sees addresses. */
+bool vmi_kaddrs_visible(bool privileged);
+long vmi_ioctl_klayout(struct vmi_session *s, void __user *uarg);
+long vmi_ioctl_kaddr(struct vmi_session *s, void __user *uarg);
+
 /* text.c: text rendering shared by debugfs. */
 void vmi_seq_layout(struct seq_file *m, const struct vmainspect_layout *l);
 void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
@@ -193,6 +278,9 @@ struct dentry;
 void vmi_debugfs_frames_init(struct dentry *root);
 void vmi_debugfs_frames_exit(void);
 int vmi_debugfs_publish_frame(u64 pfn);
+
+/* debugfs_klayout.c */
+void vmi_debugfs_klayout_init(struct dentry *root);
 
 /* dev.c */
 int vmi_dev_init(void);

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: /sys/kernel/debug/vmainspect/kernel_layout, the text view of
+ * VMAINSPECT_IOC_KLAYOUT.  The reader's rights decide, as for the ioctl:
+ * without them the names and sizes are shown but no address.
+ */
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <uapi/vmainspect_kregion_names.h>
+#include "vmainspect.h"
+
+static const char * const vmi_level_names[5] = {
+	"pgd", "p4d", "pud", "pmd", "pte"
+};
+
+/* "64 TB", "~128 TB", "4 kB": the units of mm.rst */
+static void vmi_seq_size(struct seq_file *m, u64 bytes)
+{
+	static const char * const unit[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
+	unsigned int u = 0;
+	u64 tenths;
+
+	while (u + 1 < ARRAY_SIZE(unit) && bytes >> (10 * (u + 1)))
+		u++;
+	if (!u || !(bytes & ((1ULL << (10 * u)) - 1))) {
+		seq_printf(m, "%7llu %s", bytes >> (10 * u), unit[u]);
+		return;
+	}
+	tenths = ((bytes >> (10 * (u - 1))) * 10) >> 10;
+	seq_printf(m, "~%4llu.%llu %s", tenths / 10, tenths % 10, unit[u]);
+}
+
+static void vmi_klayout_header(struct seq_file *m, const struct vmi_klayout *kl)
+{
+	const struct vmainspect_klayout *h = &kl->hdr;
+	unsigned int i;
+
+	seq_printf(m, "arch %s, %u-level paging, %u-bit virtual addresses, page size %lu\n",
+		   h->arch < ARRAY_SIZE(vmainspect_arch_names) ?
+		   vmainspect_arch_names[h->arch] : "?",
+		   h->pgtable_levels, h->va_bits, 1UL << h->page_shift);
+	seq_puts(m, "entries per table:");
+	for (i = 0; i < ARRAY_SIZE(vmi_level_names); i++) {
+		if (h->ptrs_per[i] > 1)
+			seq_printf(m, " %s %u", vmi_level_names[i], h->ptrs_per[i]);
+		else
+			seq_printf(m, " %s folded", vmi_level_names[i]);
+	}
+	seq_printf(m, "\nphysical address bits %u, struct page %u bytes, RAM ends at %#llx (",
+		   h->phys_bits, h->struct_page_size, h->ram_end);
+	vmi_seq_size(m, h->ram_end);
+	seq_puts(m, ")\n");
+	seq_printf(m, "KASLR: memory regions %s, kernel image %s\n",
+		   (h->out_flags & VMAINSPECT_KL_KASLR_MEMORY) ? "randomized" : "at the defaults",
+		   !(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN) ? "location unknown" :
+		   (h->out_flags & VMAINSPECT_KL_KASLR_TEXT) ? "randomized" : "at the default");
+	if (h->out_flags & VMAINSPECT_KL_HIDDEN) {
+		seq_puts(m, "addresses hidden: they need CAP_SYS_ADMIN, no lockdown=confidentiality and a kptr_restrict that shows raw pointers to this reader\n");
+	} else {
+		seq_printf(m, "direct map base (page_offset_base) %#llx\n", h->page_offset);
+		if (h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN)
+			seq_printf(m, "kernel image %#llx-%#llx\n",
+				   h->image_start, h->image_end - 1);
+	}
+	if (h->out_flags & VMAINSPECT_KL_HIGHMEM)
+		seq_printf(m, "HIGHMEM: RAM above %#llx is not in the direct map\n",
+			   h->lowmem_end);
+}
+
+static void vmi_seq_region(struct seq_file *m, bool hidden, u64 start, u64 end,
+			   u64 size, const char *name, const char *desc,
+			   const struct vmainspect_kregion *r)
+{
+	if (hidden)
+		seq_puts(m, "                  -                  ");
+	else
+		seq_printf(m, "%016llx - %016llx ", start, end - 1);
+	vmi_seq_size(m, size);
+	seq_printf(m, "  %-16s %s", name, desc);
+	if (r && (r->flags & VMAINSPECT_KRF_USED)) {
+		seq_puts(m, ", used ");
+		vmi_seq_size(m, r->used);
+	}
+	if (r && (r->flags & VMAINSPECT_KRF_RANDOMIZED))
+		seq_puts(m, " [randomized]");
+	if (r && (r->flags & VMAINSPECT_KRF_UNUSED))
+		seq_puts(m, " [not in use]");
+	seq_putc(m, '\n');
+}
+
+static int vmi_kernel_layout_show(struct seq_file *m, void *v)
+{
+	bool visible = vmi_kaddrs_visible(file_ns_capable(m->file, &init_user_ns,
+							  CAP_SYS_ADMIN));
+	const struct vmainspect_kregion_name *gap =
+		&vmainspect_kregion_names[VMAINSPECT_KR_NONE];
+	struct vmi_klayout *kl;
+	u32 i;
+
+	kl = kmalloc(sizeof(*kl), GFP_KERNEL);
+	if (!kl)
+		return -ENOMEM;
+	vmi_klayout_live(kl);
+	if (!visible)
+		vmi_klayout_hide(kl);
+	vmi_klayout_header(m, kl);
+	seq_puts(m, "start              - last                   size  name             description\n");
+	for (i = 0; i < kl->nr; i++) {
+		const struct vmainspect_kregion *r = &kl->regions[i];
+		const struct vmainspect_kregion_name *n =
+			r->id < VMAINSPECT_KR_MAX ? &vmainspect_kregion_names[r->id] : gap;
+
+		if (visible && i && kl->regions[i - 1].end < r->start)
+			vmi_seq_region(m, !visible, kl->regions[i - 1].end, r->start,
+				       r->start - kl->regions[i - 1].end,
+				       gap->name, gap->desc, NULL);
+		vmi_seq_region(m, !visible, r->start, r->end, r->size, n->name,
+			       n->desc, r);
+	}
+	kfree(kl);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmi_kernel_layout);
+
+void vmi_debugfs_klayout_init(struct dentry *root)
+{
+	debugfs_create_file("kernel_layout", 0444, root, NULL,
+			    &vmi_kernel_layout_fops);
+}

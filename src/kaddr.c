@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect: what a kernel address is (VMAINSPECT_IOC_KADDR).
+ *
+ * Region arithmetic first (direct map -> PFN, vmemmap -> the PFN whose
+ * struct page it is, fixmap -> slot), then the kernel page table entry
+ * through lookup_address(), the exported x86 helper that set_memory and
+ * kernel_page_present() use, and the symbol as %pS prints it through the
+ * exported sprint_symbol().  Nothing is dereferenced but the page-table
+ * entry: no struct page, no vm_struct (find_vm_area() is not exported,
+ * so a vmalloc area's caller and size stay in /proc/vmallocinfo).
+ */
+#include <linux/kallsyms.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+#if defined(CONFIG_X86) && !defined(CONFIG_UML)
+#include <asm/fixmap.h>
+#include <asm/pgtable.h>
+#endif
+#include "vmainspect.h"
+#include "compat.h"
+
+#if defined(CONFIG_X86) && !defined(CONFIG_UML)
+/*
+ * The entry mapping @addr.  lookup_address() reads init_mm's tables
+ * without a lock, as its in-kernel users do; kernel page-table pages of
+ * these regions are not freed while mapped, and only a copy of the entry
+ * is looked at.
+ */
+static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
+{
+	unsigned long pfn, addr = a->addr;
+	unsigned int level;
+	pte_t *ptep, pte;
+
+	ptep = lookup_address(addr, &level);
+	if (!ptep)
+		return;
+	pte = READ_ONCE(*ptep);
+	if (!pte_present(pte))
+		return;
+	a->out_flags |= VMAINSPECT_KA_MAPPED;
+	if (pte_write(pte))
+		a->out_flags |= VMAINSPECT_KA_WRITE;
+	if (pte_exec(pte))
+		a->out_flags |= VMAINSPECT_KA_EXEC;
+	switch (level) {
+	case PG_LEVEL_1G:
+		a->page_size = PUD_SIZE;
+		pfn = pud_pfn(__pud(pte_val(pte)));
+		break;
+	case PG_LEVEL_2M:
+		a->page_size = PMD_SIZE;
+		pfn = pmd_pfn(__pmd(pte_val(pte)));
+		break;
+	default:
+		a->page_size = PAGE_SIZE;
+		pfn = pte_pfn(pte);
+		break;
+	}
+	pfn += (addr & (a->page_size - 1)) >> PAGE_SHIFT;
+	if (!(a->out_flags & VMAINSPECT_KA_PFN)) {
+		a->pfn = pfn;
+		a->phys = PFN_PHYS(pfn) | (addr & ~PAGE_MASK);
+		a->out_flags |= VMAINSPECT_KA_PFN;
+	}
+}
+
+static u64 vmi_fix_index(u64 addr)
+{
+	return (FIXADDR_TOP - (addr & PAGE_MASK)) >> PAGE_SHIFT;
+}
+#else
+static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
+{
+}
+
+static u64 vmi_fix_index(u64 addr)
+{
+	return (FIXADDR_TOP - (addr & PAGE_MASK)) >> PAGE_SHIFT;
+}
+#endif
+
+/* "name+0x1/0x2 [mod]" -> symbol, and the module's name. */
+static void vmi_kaddr_symbol(struct vmainspect_kaddr *a, char *buf)
+{
+	char *open, *close;
+	size_t n;
+
+	sprint_symbol(buf, (unsigned long)a->addr);
+	/* no symbol: sprint_symbol() prints the address itself */
+	if (!strncmp(buf, "0x", 2))
+		return;
+	strscpy(a->symbol, buf, sizeof(a->symbol));
+	open = strstr(buf, " [");
+	if (!open)
+		return;
+	open += 2;
+	close = strpbrk(open, " ]");
+	if (!close)
+		return;
+	n = min_t(size_t, close - open, sizeof(a->module) - 1);
+	memcpy(a->module, open, n);
+	a->module[n] = '\0';
+	a->out_flags |= VMAINSPECT_KA_MODULE;
+}
+
+/*
+ * Fill the out fields of @a for a->addr.  @symbuf: KSYM_SYMBOL_LEN bytes.
+ * Process context; sleeps only inside sprint_symbol()'s own locking.
+ */
+void vmi_kaddr_fill(const struct vmi_klayout *kl, struct vmainspect_kaddr *a,
+		    char *symbuf)
+{
+	const struct vmainspect_kregion *r = vmi_klayout_find(kl, a->addr);
+	u64 addr = a->addr;
+
+	if (!r) {
+		a->region_id = VMAINSPECT_KR_NONE;
+		return;
+	}
+	a->region_id = r->id;
+	a->region_start = r->start;
+	a->region_end = r->end;
+	/* user space, holes: nothing of the kernel's is there */
+	if (r->id == VMAINSPECT_KR_USER || (r->flags & VMAINSPECT_KRF_HOLE))
+		return;
+
+	switch (r->id) {
+	case VMAINSPECT_KR_DIRECT_MAP:
+		if (addr - r->start < kl->hdr.lowmem_end) {
+			a->phys = addr - r->start;
+			a->pfn = a->phys >> PAGE_SHIFT;
+			a->out_flags |= VMAINSPECT_KA_PFN;
+		}
+		break;
+	case VMAINSPECT_KR_VMEMMAP:
+		if (kl->hdr.struct_page_size) {
+			a->pfn = div64_u64_rem(addr - r->start,
+					       kl->hdr.struct_page_size,
+					       &a->offset);
+			a->out_flags |= VMAINSPECT_KA_STRUCT_PAGE;
+		}
+		break;
+	case VMAINSPECT_KR_FIXMAP:
+	case VMAINSPECT_KR_VSYSCALL:
+		a->index = vmi_fix_index(addr);
+		a->out_flags |= VMAINSPECT_KA_FIXMAP_INDEX;
+		break;
+	default:
+		break;
+	}
+	if ((kl->hdr.out_flags & VMAINSPECT_KL_IMAGE_KNOWN) &&
+	    addr >= kl->hdr.image_start && addr < kl->hdr.image_end) {
+		a->out_flags |= VMAINSPECT_KA_IN_IMAGE;
+		a->offset = addr - kl->hdr.image_start;
+	}
+
+	vmi_kaddr_mapping(a);
+	if ((a->out_flags & VMAINSPECT_KA_PFN) &&
+	    vmi_pfn_to_online_page(a->pfn))
+		a->out_flags |= VMAINSPECT_KA_RAM;
+	if ((a->out_flags & VMAINSPECT_KA_IN_IMAGE) ||
+	    r->id == VMAINSPECT_KR_MODULES || r->id == VMAINSPECT_KR_KERNEL_TEXT)
+		vmi_kaddr_symbol(a, symbuf);
+}
