@@ -17,7 +17,7 @@ static const int vmi_kptr_probe;
  * May the caller see raw kernel addresses?  Our own rule (CAP_SYS_ADMIN
  * at open, no lockdown=confidentiality) and kptr_restrict's, whichever is
  * stricter.  kptr_restrict is not exported; vsprintf's %pK applies it to
- * current, so print a pointer both ways: %pK equal to %px means raw
+ * current, so print a pointer both ways: %pK equal to its raw value means raw
  * pointers are shown to this caller (kptr_restrict=1 with CAP_SYSLOG and
  * unchanged credentials), all zeros means they are not (2, or 1 without
  * CAP_SYSLOG).  Anything else is a hashed value (kptr_restrict=0, or
@@ -31,7 +31,9 @@ bool vmi_kaddrs_visible(bool privileged)
 
 	if (!privileged || vmi_locked_down_confidential())
 		return false;
-	snprintf(raw, sizeof(raw), "%px", &vmi_kptr_probe);
+	/* the raw value, formatted as %pK prints an unrestricted pointer */
+	snprintf(raw, sizeof(raw), "%0*lx", 2 * (int)sizeof(void *),
+		 (unsigned long)&vmi_kptr_probe);
 	snprintf(shown, sizeof(shown), "%pK", &vmi_kptr_probe);
 	if (!strcmp(raw, shown))
 		return true;

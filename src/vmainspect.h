@@ -186,10 +186,10 @@ struct vmi_klayout {
 };
 
 /* mm.rst's windows when KASLR does not size them: 64 TB, 32 PB; 1 TB, 0.5 PB */
-#define VMI_DIRECT_WINDOW_L4	(1ULL << 46)
-#define VMI_DIRECT_WINDOW_L5	(1ULL << 55)
-#define VMI_VMEMMAP_WINDOW_L4	(1ULL << 40)
-#define VMI_VMEMMAP_WINDOW_L5	(1ULL << 49)
+#define VMI_DIRECT_WINDOW_L4	BIT_ULL(46)
+#define VMI_DIRECT_WINDOW_L5	BIT_ULL(55)
+#define VMI_VMEMMAP_WINDOW_L4	BIT_ULL(40)
+#define VMI_VMEMMAP_WINDOW_L5	BIT_ULL(49)
 
 struct vmi_kl_x86_64 {
 	unsigned int levels;		/* 4 or 5 */
