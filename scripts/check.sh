@@ -40,6 +40,14 @@ build_modules() {
 		fi
 		rm -f "/tmp/vmi-build-$$.log"
 	done
+	# no 32-bit VM here: the i386 kernel-region code is compiled only
+	if "$here/build-i386.sh" >/tmp/vmi-build-$$.log 2>&1; then
+		echo "PASS build [i386 6.1 686-pae] kernel-region objects, W=1 -Werror"
+	else
+		echo "FAIL build [i386 6.1 686-pae] kernel-region objects, W=1 -Werror:"
+		sed 's/^/    /' "/tmp/vmi-build-$$.log"
+	fi
+	rm -f "/tmp/vmi-build-$$.log"
 }
 
 build_userspace() {

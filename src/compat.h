@@ -289,7 +289,7 @@ static inline struct page *vmi_pfn_to_online_page(unsigned long pfn)
  *    bit), PG_uncached (x86 before 6.12), PG_arch_2/3.
  * The huge zero page is not recognised: the kernel does not export it.
  */
-#define vmi_kpf_copy(k, kpf, pg)	((((k) >> (pg)) & 1) << (kpf))
+#define vmi_kpf_copy(k, kpf, pg)	((u64)(((k) >> (pg)) & 1) << (kpf))
 
 #if VMI_KERNEL_AT_LEAST(6, 12, 0)
 static inline unsigned long vmi_kpf_word(struct page *page)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Compile the module's 32-bit x86 code against Debian's i386 kernel headers
+# (6.1, 686-pae: HIGHMEM, PAE), warnings as errors.  No 32-bit VM runs here,
+# so this proves that the i386 kernel-region code (klayout_live.c's
+# CONFIG_X86_32 branch) and what it uses compile; KUnit covers its
+# arithmetic (kunit/klayout_kunit.c).  The whole module does not build for
+# i386: the page-table walker refuses highmem PTE tables (src/pgtable.c).
+#
+#   scripts/build-i386.sh        fetch the headers if needed, then compile
+#
+# The i386 headers package is downloaded with a private apt configuration
+# (arch i386, lists under $VMI_CACHE/apt-i386) and unpacked, never
+# installed; its host tools are the amd64 linux-kbuild-6.1 of deps.sh.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
+
+# The objects with 32-bit code paths of their own.
+OBJS=(klayout.o klayout_live.o kaddr.o klayout_dev.o debugfs_klayout.o)
+
+D=$VMI_CACHE/apt-i386
+KREL_AMD64=$("$here/kernels.sh" env 6.1 | sed -n 's/^KREL="\(.*\)"$/\1/p')
+[[ -n $KREL_AMD64 ]] || vmi_die "no 6.1 kernel release from kernels.sh"
+KREL=${KREL_AMD64%-amd64}-686-pae
+ROOT=$D/root
+KDIR=$ROOT/usr/src/linux-headers-$KREL
+OPTS=(-o "Dir::Etc::sourcelist=$D/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+	-o "Dir::State::Lists=$D/lists" -o "Dir::Cache=$D/cache"
+	-o APT::Architectures::=i386 -o APT::Architecture=i386 -o APT::Sandbox::User=root)
+
+fetch() {
+	local main sec key=/usr/share/keyrings/debian-archive-keyring.gpg deb
+	main=$(vmi_mirror_uri main)
+	sec=$(vmi_mirror_uri security)
+	mkdir -p "$D/lists/partial" "$D/cache/archives/partial" "$D/debs"
+	printf 'deb [arch=i386 signed-by=%s] %s bookworm main\ndeb [arch=i386 signed-by=%s] %s bookworm-security main\n' \
+		"$key" "$main" "$key" "$sec" >"$D/sources.list"
+	vmi_log "apt-get update (i386, private lists in $D)"
+	apt-get "${OPTS[@]}" "$(vmi_aptq)" update >&2 || vmi_die "apt-get update (i386) failed"
+	(cd "$D/debs" && apt-get "${OPTS[@]}" "$(vmi_aptq)" download "linux-headers-$KREL" >&2) ||
+		vmi_die "cannot download linux-headers-$KREL"
+	deb=$(ls "$D/debs/linux-headers-${KREL}_"*_i386.deb | tail -n 1)
+	rm -rf "$ROOT.new"
+	mkdir -p "$ROOT.new/usr/lib"
+	dpkg-deb -x "$deb" "$ROOT.new"
+	# scripts -> ../../lib/linux-kbuild-6.1/scripts: the host's tools
+	ln -sfn /usr/lib/linux-kbuild-6.1 "$ROOT.new/usr/lib/linux-kbuild-6.1"
+	rm -rf "$ROOT"
+	mv "$ROOT.new" "$ROOT"
+}
+
+[[ -f $KDIR/Makefile && -d /usr/lib/linux-kbuild-6.1/scripts ]] || fetch
+common=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$KDIR/Makefile")
+[[ -d $common ]] || vmi_die "$KDIR/Makefile includes $common, which is missing (scripts/deps.sh installs it)"
+
+out=$VMI_CACHE/build/$KREL
+mkdir -p "$out"
+rsync -a --delete --exclude '*.o' --exclude '*.cmd' "$top/src" "$top/include" "$out/"
+make -s -C "$KDIR" M="$out/src" ARCH=x86 CC=gcc W=1 KCFLAGS=-Werror \
+	ccflags-y="-I$out/include" "${OBJS[@]}" >&2
+echo "$KREL: ${OBJS[*]}"
