@@ -343,18 +343,6 @@ static uint64_t ksym(const char *name)
 	return 0;
 }
 
-/* is NAME one of the symbols at ADDR (same module, or core if mod NULL)? */
-static bool ksym_at(uint64_t addr, const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < nsyms; i++)
-		if (syms[i].addr == addr && strlen(syms[i].name) == len &&
-		    !strncmp(syms[i].name, name, len))
-			return true;
-	return false;
-}
-
 /* ---- /proc/kcore ---- */
 
 static int kcore = -1;
@@ -875,7 +863,12 @@ static void check_args(void)
 	e = do_klayout(dev, &l, R, 0, VMAINSPECT_KREGIONS_MAX);
 	CHECK(e == EINVAL, "KLAYOUT args: region_size 0 -> EINVAL (got %s)", e ? strerror(e) : "success");
 	e = do_klayout(dev, &l, NULL, sizeof(R[0]), VMAINSPECT_KREGIONS_MAX);
-	CHECK(e == EFAULT, "KLAYOUT args: regions NULL -> EFAULT (got %s)", e ? strerror(e) : "success");
+	/* as LIST_VMAS and PT_RUNS do (vmi-abi-test) */
+	CHECK(e == EFAULT, "KLAYOUT args: regions NULL -> EFAULT, like the other list ioctls (got %s)",
+	      e ? strerror(e) : "success");
+	e = do_klayout(dev, &l, (void *)(uintptr_t)0x1000, sizeof(R[0]), VMAINSPECT_KREGIONS_MAX);
+	CHECK(e == EFAULT, "KLAYOUT args: regions 0x1000 (unmapped) -> EFAULT (got %s)",
+	      e ? strerror(e) : "success");
 	memset(&l, 0, sizeof(l));
 	l.size = 8;
 	l.regions = (uintptr_t)R;
@@ -1234,16 +1227,39 @@ static bool kaddr_in(const char *what, uint64_t addr, uint32_t id, struct vmains
 	return true;
 }
 
-/* symbol "NAME+0xOFF/0xSIZE[ [MOD]]": NAME is a kallsyms name at SYMADDR */
-static bool symbol_is(const char *sym, uint64_t symaddr, uint64_t off, const char *mod)
+/*
+ * What %pS prints for ADDR, from /proc/kallsyms: the nearest symbol at or
+ * below ADDR (of module MOD, or of the core kernel for NULL); any of the
+ * names at that address, "+0x<ADDR - it>/", and " [MOD]" for a module.
+ */
+static bool symbol_is(const char *sym, uint64_t addr, const char *mod)
 {
 	const char *plus = strchr(sym, '+');
 	unsigned long long o;
+	uint64_t best = 0;
+	bool found = false;
 	char want[80];
+	size_t i, len;
 
-	if (!plus || !ksym_at(symaddr, sym, plus - sym))
+	for (i = 0; i < nsyms && syms[i].addr <= addr; i++) {
+		if (mod ? !syms[i].mod || strcmp(syms[i].mod, mod) : syms[i].mod != NULL)
+			continue;
+		if (syms[i].type == 'a' || syms[i].type == 'A')
+			continue;
+		best = syms[i].addr;
+		found = true;
+	}
+	if (!found || !plus)
 		return false;
-	if (sscanf(plus, "+0x%llx/", &o) != 1 || o != off)
+	len = plus - sym;
+	for (i = 0; i < nsyms; i++)
+		if (syms[i].addr == best && strlen(syms[i].name) == len &&
+		    !strncmp(syms[i].name, sym, len) &&
+		    (mod ? syms[i].mod && !strcmp(syms[i].mod, mod) : !syms[i].mod))
+			break;
+	if (i == nsyms)
+		return false;
+	if (sscanf(plus, "+0x%llx/", &o) != 1 || o != addr - best)
 		return false;
 	if (mod) {
 		size_t l = strlen(sym);
@@ -1478,7 +1494,7 @@ static void check_kaddr_modules(void)
 				break;
 			}
 			if (k.region_id != VMAINSPECT_KR_MODULES || strcmp(k.module, y->mod) ||
-			    !(k.out_flags & VMAINSPECT_KA_MODULE) || !symbol_is(k.symbol, y->addr, 0, y->mod))
+			    !(k.out_flags & VMAINSPECT_KA_MODULE) || !symbol_is(k.symbol, y->addr, y->mod))
 				agg_bad(&s, "%s [%s] 0x%llx: %s module '%s' flags %s symbol '%s'", y->name,
 					y->mod, (unsigned long long)y->addr, rname(k.region_id), k.module,
 					kaflags(k.out_flags), k.symbol);
@@ -1498,7 +1514,7 @@ static void check_kaddr_modules(void)
 						r == -1 ? "bytes differ" : "kcore read failed");
 			}
 			e = do_kaddr(dev, y->addr + 1, &k);
-			if (e || !symbol_is(k.symbol, y->addr, 1, y->mod))
+			if (e || !symbol_is(k.symbol, y->addr + 1, y->mod))
 				agg_bad(&s, "%s [%s] 0x%llx + 1: symbol '%s' %s", y->name, y->mod,
 					(unsigned long long)y->addr, k.symbol, e ? strerror(e) : "");
 			else
@@ -1566,8 +1582,8 @@ static void check_kaddr_text(void)
 		return;
 	}
 	if (kaddr_in("_text", text, VMAINSPECT_KR_KERNEL_TEXT, &k)) {
-		CHECK((k.out_flags & VMAINSPECT_KA_IN_IMAGE) && symbol_is(k.symbol, text, 0, NULL) &&
-		      (!strncmp(k.symbol, "_text+", 6) || !strncmp(k.symbol, "startup_64+", 11)),
+		/* _text, or another name kallsyms has at _text (_stext on 6.12) */
+		CHECK((k.out_flags & VMAINSPECT_KA_IN_IMAGE) && symbol_is(k.symbol, text, NULL),
 		      "KADDR _text 0x%llx: IN_IMAGE, symbol '%s' (a kallsyms name at _text, +0x0)",
 		      (unsigned long long)text, k.symbol);
 		CHECK(k.offset == text - L.image_start, "KADDR _text: offset %llu == _text - image_start",
@@ -1583,11 +1599,14 @@ static void check_kaddr_text(void)
 		CHECK(s == 0, "KADDR _text: the bytes at _text == the bytes at the direct map of phys 0x%llx (kcore: %d)",
 		      (unsigned long long)k.phys, s);
 	}
-	if (kaddr_in("_text + 0x10", text + 0x10, VMAINSPECT_KR_KERNEL_TEXT, &k))
-		CHECK(symbol_is(k.symbol, text, 0x10, NULL),
-		      "KADDR _text + 0x10: symbol '%s' (+0x10)", k.symbol);
+	if (kaddr_in("_text + 0x18", text + 0x18, VMAINSPECT_KR_KERNEL_TEXT, &k))
+		CHECK(symbol_is(k.symbol, text + 0x18, NULL),
+		      "KADDR _text + 0x18: symbol '%s' is the nearest kallsyms symbol at or below", k.symbol);
+	if (kaddr_in("startup_64 + 5", ksym("startup_64") + 5, VMAINSPECT_KR_KERNEL_TEXT, &k))
+		CHECK(symbol_is(k.symbol, ksym("startup_64") + 5, NULL),
+		      "KADDR startup_64 + 5: symbol '%s' is the nearest kallsyms symbol at or below", k.symbol);
 	if (pob && kaddr_in("page_offset_base", pob, VMAINSPECT_KR_KERNEL_TEXT, &k))
-		CHECK((k.out_flags & VMAINSPECT_KA_IN_IMAGE) && symbol_is(k.symbol, pob, 0, NULL) &&
+		CHECK((k.out_flags & VMAINSPECT_KA_IN_IMAGE) && symbol_is(k.symbol, pob, NULL) &&
 		      !(k.out_flags & VMAINSPECT_KA_EXEC),
 		      "KADDR &page_offset_base 0x%llx: IN_IMAGE, not EXEC, symbol '%s'",
 		      (unsigned long long)pob, k.symbol);
