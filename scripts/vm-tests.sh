@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
 # Run the VM integration suite (userspace/tests/vm-tests.sh) on stock kernels.
 #
-# Usage: scripts/vm-tests.sh [--kernel SHORT]... [--la57] [--kvm] [--timeout SEC] [-v]
+# Usage: scripts/vm-tests.sh [--kernel SHORT]... [--la57] [--kvm] [--timeout SEC]
+#                            [--klayout-only | --no-klayout-runs]
+#                            [--klayout-timeout SEC] [-v]
 #
 #   --kernel SHORT   5.10, 6.1, 6.12, or 6.12-la57 (6.12 on a 5-level-paging
 #                    guest); repeatable.  Default: 5.10 6.1 6.12 6.12-la57.
+#                    A -nokaslr suffix (6.1-nokaslr, 6.1-la57-nokaslr)
+#                    boots with nokaslr.
 #   --la57           boot every given kernel on a 5-level-paging guest
 #   --kvm            passed to vm-run.sh (KVM instead of TCG)
 #   --timeout SEC    per VM (default 900)
+#   --klayout-only   only the short kernel-layout runs (below)
+#   --no-klayout-runs  only the full runs
+#   --klayout-timeout SEC  per short run (default 240)
 #   -v               also show the suite's info lines and vm-run.sh progress
 #
+# After the full runs come short VM runs of the kernel-layout section only
+# (`sh /root/vm-tests.sh klayout`, which ends by checking lockdown) for the
+# paging/KASLR combinations the full runs do not cover: 5.10-nokaslr,
+# 6.1-nokaslr, 6.12-nokaslr, 5.10-la57, 5.10-la57-nokaslr, 6.1-la57,
+# 6.1-la57-nokaslr, 6.12-la57-nokaslr (with --kernel: those of the given
+# kernel versions).  5.10 has no 5-level paging (no CONFIG_X86_5LEVEL): on
+# a la57 CPU it runs 4-level, and the checks expect that.
+#
 # Every PASS/FAIL line of the suite is printed with the kernel in front
-# (`PASS [6.12] zoo: ...`).  A VM that does not boot, times out, splats or
-# ends without the suite's summary line is a FAIL line for that kernel.
-# Ends with the total "N passed, N failed"; exit status 1 on any failure.
-# Logs: $VMI_CACHE/vm-tests/<kernel>.{out,err}.
+# (`PASS [6.12] zoo: ...`, `PASS [6.1-la57-nokaslr] klayout: ...`).  A VM
+# that does not boot, times out, splats or ends without the suite's summary
+# line is a FAIL line for that kernel.  Ends with the total "N passed, N
+# failed"; exit status 1 on any failure.
+# Logs: $VMI_CACHE/vm-tests/<label>.{out,err}.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(dirname "$here")
@@ -24,6 +40,9 @@ kernels=()
 la57=0
 verbose=0
 timeout=900
+ktimeout=240
+full_runs=1
+klayout_runs=1
 extra=()
 while (($#)); do
 	case $1 in
@@ -31,12 +50,34 @@ while (($#)); do
 	--la57) la57=1; shift ;;
 	--kvm) extra+=(--kvm); shift ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
+	--klayout-only) full_runs=0; klayout_runs=1; shift ;;
+	--no-klayout-runs) klayout_runs=0; shift ;;
+	--klayout-timeout) ktimeout=${2:?}; shift 2 ;;
 	-v|--verbose) verbose=1; shift ;;
 	-h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 	*) echo "vm-tests.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
 done
-((${#kernels[@]})) || kernels=(5.10 6.1 6.12 6.12-la57)
+klayout_all=(5.10-nokaslr 6.1-nokaslr 6.12-nokaslr 5.10-la57 5.10-la57-nokaslr
+	6.1-la57 6.1-la57-nokaslr 6.12-la57-nokaslr)
+klayout_labels=()
+if ((${#kernels[@]})); then
+	for l in "${klayout_all[@]}"; do
+		for k in "${kernels[@]}"; do
+			if [[ ${l%%-*} == "${k%%-*}" ]]; then
+				klayout_labels+=("$l")
+				break
+			fi
+		done
+	done
+else
+	kernels=(5.10 6.1 6.12 6.12-la57)
+	klayout_labels=("${klayout_all[@]}")
+fi
+for k in "${kernels[@]}"; do
+	[[ $k =~ ^(5\.10|6\.1|6\.12)(-la57)?(-nokaslr)?$ ]] ||
+		{ echo "vm-tests.sh: --kernel $k: expected 5.10|6.1|6.12[-la57][-nokaslr]" >&2; exit 2; }
+done
 ((verbose)) && extra+=(-v)
 
 logdir=$VMI_CACHE/vm-tests
@@ -61,7 +102,7 @@ if ! blog=$("${build[@]}" 2>&1) ||
 fi
 
 adds=()
-for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages vmi-check-frames vm-tests.sh; do
+for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages vmi-check-frames vmi-check-klayout vm-tests.sh; do
 	adds+=(--add "$top/userspace/tests/$f")
 done
 adds+=(--add "$top/userspace/demo/vmi-demo")
@@ -69,22 +110,20 @@ for f in /bin/bash /usr/bin/tail; do
 	[[ -x $f ]] && adds+=(--add "$f")
 done
 
-for k in "${kernels[@]}"; do
-	short=${k%-la57}
-	# a zram swap device: swap entries to compare with pagemap
-	opts=(--kernel "$short" --timeout "$timeout" --swap 64)
-	label=$k
-	if [[ $k == *-la57 ]] || ((la57)); then
-		# -cpu max also has pdpe1gb: a 1 GiB hugetlb page (PUD leaf),
-		# reserved at boot while memory is still unfragmented
-		opts+=(--la57 --mem 2560 --append "hugepagesz=1G hugepages=1")
-		label=$short-la57
-	fi
+# the short runs need only the checker and the suite
+kadds=(--add "$top/userspace/tests/vmi-check-klayout" --add "$top/userspace/tests/vm-tests.sh")
+
+# run_vm LABEL SECTION VM-RUN-OPTIONS...: one VM, its PASS/FAIL lines
+# prefixed with [LABEL]; SECTION is passed to the suite ("" = all)
+run_vm() {
+	local label=$1 out err t0 t1 secs rc nf summary l
+	local -a section=()
+	[[ -n $2 ]] && section=("$2")
+	shift 2
 	out=$logdir/$label.out
 	err=$logdir/$label.err
 	t0=$EPOCHREALTIME
-	"$here/vm-run.sh" "${opts[@]}" "${extra[@]}" "${adds[@]}" -- sh /root/vm-tests.sh \
-		>"$out" 2>"$err"
+	"$here/vm-run.sh" "$@" -- sh /root/vm-tests.sh "${section[@]}" >"$out" 2>"$err"
 	rc=$?
 	t1=$EPOCHREALTIME
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -100,7 +139,7 @@ for k in "${kernels[@]}"; do
 	done < <(tr -d '\r' <"$out")
 	case $rc in
 	0|1) ;;
-	124) ko "[$label] vm: timed out after ${timeout}s (logs: $out, $err)" ;;
+	124) ko "[$label] vm: timed out after ${vm_timeout}s (logs: $out, $err)" ;;
 	125) ko "[$label] vm: kernel splat: $(grep -m3 -E 'BUG|WARNING|Oops|KASAN|lockdep|panic|splat' "$err" | tr '\n' ' ')" ;;
 	123) ko "[$label] vm: could not run the suite (boot/insmod failed): $(tail -n 5 "$err" | tr '\n' ' ')" ;;
 	*) ko "[$label] vm: vm-run.sh exit status $rc: $(tail -n 5 "$err" | tr '\n' ' ')" ;;
@@ -111,6 +150,39 @@ for k in "${kernels[@]}"; do
 		ko "[$label] vm: suite exit status 1 without a FAIL line"
 	fi
 	echo "     [$label] ${summary:-no summary}; VM run ${secs} s (vm-run.sh exit $rc)"
+}
+
+for k in "${kernels[@]}"; do
+	((full_runs)) || break
+	short=${k%%-*}
+	# a zram swap device: swap entries to compare with pagemap
+	vm_timeout=$timeout
+	opts=(--kernel "$short" --timeout "$timeout" --swap 64)
+	label=$short
+	append=
+	if [[ $k == *-la57* ]] || ((la57)); then
+		# -cpu max also has pdpe1gb: a 1 GiB hugetlb page (PUD leaf),
+		# reserved at boot while memory is still unfragmented
+		opts+=(--la57 --mem 2560)
+		append="hugepagesz=1G hugepages=1"
+		label=$short-la57
+	fi
+	if [[ $k == *-nokaslr ]]; then
+		append="${append:+$append }nokaslr"
+		label=$label-nokaslr
+	fi
+	[[ -n $append ]] && opts+=(--append "$append")
+	run_vm "$label" "" "${opts[@]}" "${extra[@]}" "${adds[@]}"
+done
+
+# the kernel-layout section alone, for the other paging/KASLR combinations
+for l in "${klayout_labels[@]}"; do
+	((klayout_runs)) || break
+	vm_timeout=$ktimeout
+	opts=(--kernel "${l%%-*}" --timeout "$ktimeout")
+	[[ $l == *-la57* ]] && opts+=(--la57)
+	[[ $l == *-nokaslr ]] && opts+=(--append nokaslr)
+	run_vm "$l" klayout "${opts[@]}" "${extra[@]}" "${kadds[@]}"
 done
 
 echo "$passes passed, $fails failed"

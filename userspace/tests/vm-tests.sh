@@ -11,7 +11,17 @@
 # Every check prints "PASS name" or "FAIL name: reason"; the suites' own
 # lines are passed through with a prefix.  Ends with "N passed, N failed";
 # exit status 1 on any failure.
+#
+#   sh /root/vm-tests.sh           every section
+#   sh /root/vm-tests.sh klayout   only the kernel-layout section, and, as
+#                                  the last thing in the VM, lockdown
+#                                  (confidentiality cannot be undone)
 
+SECTION=${1:-all}
+case $SECTION in
+all | klayout) ;;
+*) echo "usage: vm-tests.sh [klayout]" >&2; exit 2 ;;
+esac
 cd /root || exit 1
 T=/root
 PASSES=0
@@ -73,9 +83,52 @@ wait_exec() {
 echo "  kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus," \
 	"la57 cpu flag: $(grep -qw la57 /proc/cpuinfo && echo yes || echo no)"
 
+# cli NAME EXPECTED_STATUS PATTERN CMD...: exit status and an extended
+# regexp the output (stdout+stderr) must match ("" = anything)
+cli() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$OUT/cli" 2>&1
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		ko "cli: $name: exit $rc, expected $want: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$OUT/cli"; then
+		ko "cli: $name: output does not match /$pat/: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
+	else
+		ok "cli: $name"
+	fi
+}
+
+# ---- kernel layout (KLAYOUT, KADDR) vs kcore, kallsyms, iomem, vmallocinfo ----
+# root with kptr_restrict=1, root with kptr_restrict=2 (and 0), uid 1000
+klayout_section() {
+	echo "  kernel layout: $(grep -qw la57 /proc/cpuinfo && echo 5-level || echo 4-level)" \
+		"paging, cmdline: $(cat /proc/cmdline)"
+	suite klayout "$T/vmi-check-klayout"
+	suite klayout-kptr2 "$T/vmi-check-klayout" --kptr2
+	if command -v runas >/dev/null; then
+		# uid 1000 must reach /root (the access section reports a 700 /)
+		[ "$(stat -c %a /)" = 700 ] && chmod 755 /
+		suite klayout-uid1000 runas 1000 "$T/vmi-check-klayout" --unpriv
+	else
+		ko "klayout-uid1000: no runas helper in the VM"
+	fi
+}
+
 # ---- basics ----
 if [ -c /dev/vmainspect ]; then ok "basics: /dev/vmainspect exists"; else ko "basics: /dev/vmainspect: missing"; fi
 if command -v vmainspect >/dev/null; then ok "basics: vmainspect on PATH"; else ko "basics: vmainspect not on PATH"; fi
+
+if [ "$SECTION" = klayout ]; then
+	klayout_section
+	# irreversible: only here, as the last check of the VM
+	suite klayout-lockdown "$T/vmi-check-klayout" --lockdown
+	trap - EXIT
+	rm -rf "$OUT"
+	echo "$PASSES passed, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+	exit
+fi
 
 # ---- targets ----
 "$T/vmi-zoo" --sigwait >"$OUT/zoo" 2>&1 &
@@ -225,23 +278,6 @@ suite churn "$T/vmi-check-maps" --consistency 30 "$CHURN"
 suite pt-churn "$T/vmi-check-pages" --stress 15 "$CHURN"
 kill "$CHURN" 2>/dev/null
 
-# ---- cli(), used from here on ----
-# cli NAME EXPECTED_STATUS PATTERN CMD...: exit status and an extended
-# regexp the output (stdout+stderr) must match ("" = anything)
-cli() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$OUT/cli" 2>&1
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		ko "cli: $name: exit $rc, expected $want: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
-	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$OUT/cli"; then
-		ko "cli: $name: output does not match /$pat/: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
-	else
-		ok "cli: $name"
-	fi
-}
-
 # ---- physical frames and their owners ----
 suite frames "$T/vmi-check-frames"
 suite frames-all "$T/vmi-check-frames" --all-pids
@@ -293,6 +329,8 @@ else
 	suite access-uid1000 "$T/vmi-access-test" --drop 1000 --other-uid 1001
 	suite access-uid1001 "$T/vmi-access-test" --drop 1001 --other-uid 1000
 fi
+
+klayout_section
 
 # ---- the CLI ----
 A=$(region anon_private)

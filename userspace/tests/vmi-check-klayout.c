@@ -940,6 +940,11 @@ static void check_kcore_bases(void)
 	CHECK(vmm && vmm->start == k_vmemmap, "vmemmap start 0x%llx == vmemmap_base 0x%llx (kcore)",
 	      vmm ? (unsigned long long)vmm->start : 0ULL, (unsigned long long)k_vmemmap);
 	if (kaslr_expected) {
+		/* the oracle itself: kaslr.c places vmalloc after the reserved direct map */
+		CHECK(ex[VMAINSPECT_KR_DIRECT_MAP].size <= k_vmalloc - k_page_offset,
+		      "oracle: the expected direct map size 0x%llx fits below vmalloc_base (gap 0x%llx)",
+		      (unsigned long long)ex[VMAINSPECT_KR_DIRECT_MAP].size,
+		      (unsigned long long)(k_vmalloc - k_page_offset));
 		CHECK(!(k_page_offset & (GB - 1)) && !(k_vmalloc & (GB - 1)) && !(k_vmemmap & (GB - 1)),
 		      "randomized bases are PUD (1 GiB) aligned (kcore)");
 	}
