@@ -100,7 +100,7 @@ static int dev = -1;
  * bad item (the first 10, then a count).
  */
 struct agg {
-	char name[128];
+	char name[192];
 	unsigned int n, bad;
 };
 
