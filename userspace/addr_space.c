@@ -22,6 +22,7 @@
 
 #include "addr_space.h"
 #include "format.h"
+#include "kernel.h"
 
 #define ADDR_COLS	18	/* "0x" and 16 hex digits */
 #define MARK_COLS	12	/* " start_data" right of a boundary */
@@ -29,6 +30,7 @@
 #define DEFAULT_WIDTH	80
 #define MAX_WIDTH	120
 #define MAX_SEGS	32
+#define MAX_KSEGS	(2 * VMAINSPECT_KREGIONS_MAX + 2)
 #define TEXT_LEN	256
 
 enum arrow { ARROW_NONE, ARROW_UP, ARROW_DOWN };
@@ -39,6 +41,8 @@ struct seg {
 	__u64 hi;		/* exclusive, unless top */
 	bool top;		/* runs to the end of the address space */
 	bool gap;
+	bool kernel;		/* the kernel half */
+	bool hidden;		/* lo and hi unknown: hi - lo is the size */
 	char title[TEXT_LEN];
 	char detail[2][TEXT_LEN];
 	enum arrow arrow;
@@ -50,6 +54,7 @@ struct drawing {
 	FILE *f;
 	const struct vmainspect_layout *l;
 	const struct vmi_vma_set *set;
+	const struct vmi_klayout *k;	/* NULL: the kernel half as one band */
 	int box;		/* columns of the box, borders included */
 	int text;		/* columns for text inside the box */
 	struct seg segs[MAX_SEGS];
@@ -247,6 +252,7 @@ static void add_kernel_bands(struct drawing *d)
 	s = add_seg(d, kernel_lo, 0, "kernel space");
 	if (s) {
 		s->top = true;
+		s->kernel = true;
 		snprintf(s->detail[0], TEXT_LEN,
 			 "not accessible from user mode");
 #if defined(__x86_64__)
@@ -490,12 +496,12 @@ static void add_gaps(struct drawing *d)
 	qsort(d->segs, d->nr, sizeof(d->segs[0]), seg_cmp);
 }
 
-static void print_boundary(const struct drawing *d, __u64 addr, bool top,
-			   const char *mark1, const char *mark2)
+static void print_boundary_line(const struct drawing *d, const char *addr,
+				const char *mark1, const char *mark2)
 {
 	int i;
 
-	fprintf(d->f, "0x%016llx +", top ? ~0ULL : (unsigned long long)addr);
+	fprintf(d->f, "%-*s +", ADDR_COLS, addr);
 	for (i = 0; i < d->box - 2; i++)
 		fputc('-', d->f);
 	fputc('+', d->f);
@@ -503,6 +509,16 @@ static void print_boundary(const struct drawing *d, __u64 addr, bool top,
 		fprintf(d->f, " %s%s%s", mark1 ? mark1 : "",
 			mark1 && mark2 ? "," : "", mark2 ? mark2 : "");
 	fputc('\n', d->f);
+}
+
+static void print_boundary(const struct drawing *d, __u64 addr, bool top,
+			   const char *mark1, const char *mark2)
+{
+	char text[ADDR_COLS + 1];
+
+	snprintf(text, sizeof(text), "0x%016llx",
+		 top ? ~0ULL : (unsigned long long)addr);
+	print_boundary_line(d, text, mark1, mark2);
 }
 
 /* One line inside the box: left text, right text flush right. */
@@ -596,8 +612,149 @@ static void print_seg(const struct drawing *d, const struct seg *s)
 		print_arrow(d, s->arrow);
 }
 
+static struct seg *add_kseg(struct seg *out, int *n, __u64 lo, __u64 hi,
+			    bool top, const char *title)
+{
+	struct seg *s;
+
+	if (*n == MAX_KSEGS)
+		return NULL;
+	s = &out[(*n)++];
+	memset(s, 0, sizeof(*s));
+	s->lo = lo;
+	s->hi = hi;
+	s->top = top;
+	snprintf(s->title, sizeof(s->title), "%s", title);
+	return s;
+}
+
+static void kseg_details(const struct drawing *d, struct seg *s,
+			 const struct vmainspect_kregion *r)
+{
+	const struct vmainspect_klayout *h = &d->k->hdr;
+	char size[FMT_SIZE_LEN];
+
+	snprintf(s->detail[0], TEXT_LEN, "%s", kregion_desc(r->id));
+	if (r->flags & VMAINSPECT_KRF_RANDOMIZED)
+		append(s->detail[0], " [randomized]");
+	if (r->flags & VMAINSPECT_KRF_UNUSED)
+		append(s->detail[0], " [not in use]");
+	if (r->id == VMAINSPECT_KR_KERNEL_TEXT && !s->hidden &&
+	    (h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN))
+		append(s->detail[1], "image 0x%llx - 0x%llx, ",
+		       (unsigned long long)h->image_start,
+		       (unsigned long long)h->image_end);
+	if (r->flags & VMAINSPECT_KRF_USED)
+		append(s->detail[1], "%s in use", fmt_size(r->used, size));
+}
+
+/*
+ * The kernel half [ks->lo, top) as one band per region of the kernel's
+ * table, top first, with the unused holes between them; without the
+ * addresses, the regions alone (their order is known, the holes not).
+ */
+static int build_kernel_segs(const struct drawing *d, const struct seg *ks,
+			     struct seg *out)
+{
+	const struct vmi_klayout *k = d->k;
+	bool hidden = klayout_hidden(k);
+	__u64 top = kspace_top(k), cur = top, end;
+	bool at_top = !top;	/* cur is 2^64 */
+	struct seg *s;
+	int i, n = 0;
+
+	if (hidden && k->hdr.arch != VMAINSPECT_ARCH_X86_64 &&
+	    k->hdr.arch != VMAINSPECT_ARCH_I386)
+		return 0;	/* which regions lie in this half is not known */
+	for (i = (int)k->nr - 1; i >= 0; i--) {
+		const struct vmainspect_kregion *r = &k->regions[i];
+
+		if (kregion_is_user_side(r->id))
+			continue;
+		if (hidden) {
+			s = add_kseg(out, &n, 0, r->size, false,
+				     kregion_name(r->id));
+			if (!s)
+				break;
+			s->hidden = true;
+			kseg_details(d, s, r);
+			continue;
+		}
+		if (r->start < ks->lo)
+			continue;
+		end = kregion_end(r);
+		if (at_top ? end != 0 : end < cur) {
+			s = add_kseg(out, &n, end, cur, at_top, "unused hole");
+			if (!s)
+				break;
+			s->gap = true;
+		}
+		s = add_kseg(out, &n, r->start, end, !end, kregion_name(r->id));
+		if (!s)
+			break;
+		kseg_details(d, s, r);
+		cur = r->start;
+		at_top = false;
+	}
+	if (n && !hidden && (at_top || cur > ks->lo)) {
+		s = add_kseg(out, &n, ks->lo, cur, at_top, "unused hole");
+		if (s)
+			s->gap = true;
+	}
+	return n;
+}
+
+/*
+ * Print the kernel half from its top line down to the last band; the
+ * caller prints the line at ks->lo.  False: nothing to draw from the
+ * table, draw ks as it is.
+ */
+static bool print_kernel_segs(const struct drawing *d, const struct seg *ks)
+{
+	struct seg *segs;
+	int i, n;
+
+	segs = calloc(MAX_KSEGS, sizeof(*segs));
+	if (!segs)
+		return false;
+	n = build_kernel_segs(d, ks, segs);
+	for (i = 0; i < n; i++) {
+		const struct seg *s = &segs[i];
+
+		if (i == 0 && s->hidden)
+			print_boundary_line(d, "(hidden)", NULL, NULL);
+		else if (i == 0)
+			print_boundary(d, s->hi, s->top, NULL, NULL);
+		print_seg(d, s);
+		if (i + 1 == n)
+			break;
+		if (s->hidden)
+			print_boundary_line(d, "(hidden)", NULL, NULL);
+		else
+			print_boundary(d, s->lo, false, NULL, NULL);
+	}
+	free(segs);
+	return n > 0;
+}
+
+static void print_kernel_intro(const struct drawing *d)
+{
+	char reason[512];
+
+	if (!d->k)
+		return;
+	if (klayout_hidden(d->k))
+		fprintf(d->f, "The kernel half shows the regions of the running kernel, but\n"
+			"no addresses and not the unused holes between them:\n%s.\n\n",
+			kaddr_hidden_reason(reason, sizeof(reason)));
+	else
+		fprintf(d->f, "The kernel half shows the regions of the running kernel\n"
+			"(see `vmainspect kernel`), live addresses.\n\n");
+}
+
 void draw_address_space(FILE *f, pid_t pid, const struct vmainspect_layout *l,
-			const struct vmi_vma_set *set, int width)
+			const struct vmi_vma_set *set,
+			const struct vmi_klayout *k, int width)
 {
 	struct drawing *d;
 	const struct seg *s, *next;
@@ -609,6 +766,7 @@ void draw_address_space(FILE *f, pid_t pid, const struct vmainspect_layout *l,
 	d->f = f;
 	d->l = l;
 	d->set = set;
+	d->k = k;
 	d->box = width - ADDR_COLS - 1 - MARK_COLS;
 	d->text = d->box - 4;
 
@@ -620,12 +778,16 @@ void draw_address_space(FILE *f, pid_t pid, const struct vmainspect_layout *l,
 	fprintf(f, "Address space of pid %d, from the top down.\n"
 		"Not to scale: band heights mean nothing; addresses and sizes\n"
 		"are exact.\n\n", pid);
+	print_kernel_intro(d);
 	for (i = 0; i < d->nr; i++) {
 		s = &d->segs[i];
 		next = i + 1 < d->nr ? &d->segs[i + 1] : NULL;
-		if (i == 0)
-			print_boundary(d, s->hi, s->top, s->hi_mark, NULL);
-		print_seg(d, s);
+		if (!(s->kernel && d->k && print_kernel_segs(d, s))) {
+			if (i == 0)
+				print_boundary(d, s->hi, s->top, s->hi_mark,
+					       NULL);
+			print_seg(d, s);
+		}
 		if (next && next->hi == s->lo) {
 			print_boundary(d, s->lo, false, s->lo_mark,
 				       next->hi_mark);

@@ -2,10 +2,13 @@
 /*
  * vmainspect debugfs PID: publish /sys/kernel/debug/vmainspect/PID/.
  * vmainspect debugfs page PFN: publish .../vmainspect/frames/PFN/.
+ * vmainspect debugfs kernel: where .../vmainspect/kernel_layout is.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "client.h"
 #include "json_out.h"
@@ -61,6 +64,39 @@ static int publish_frame(int argc, char **argv)
 	return print_published(dir, "page rmap", pfn, "pfn");
 }
 
+/* kernel_layout always exists while the module is loaded. */
+static int kernel_layout(int argc, char **argv)
+{
+	const char *path = DEBUGFS_DIR "/kernel_layout";
+	json_object *obj;
+	struct stat st;
+
+	if (argc != 2)
+		return usage_err(argv[0], "%s kernel: expected no more arguments, got %d",
+				 argv[0], argc - 2);
+	if (stat(path, &st)) {
+		int err = errno;
+
+		if (err == EACCES)
+			p_err("cannot see %s: %s (reading debugfs usually needs root)",
+			      path, strerror(err));
+		else
+			p_err("cannot find %s: %s (is debugfs mounted on /sys/kernel/debug, and the module loaded and new enough?)",
+			      path, strerror(err));
+		return EXIT_ERROR;
+	}
+	if (!json_output) {
+		printf("%s\n", path);
+		return finish_output();
+	}
+	obj = json_object_new_object();
+	if (!obj)
+		return json_print_put(NULL);
+	json_object_object_add(obj, "dir", json_object_new_string(DEBUGFS_DIR));
+	json_object_object_add(obj, "file", json_object_new_string(path));
+	return json_print_put(obj);
+}
+
 int do_debugfs(int argc, char **argv)
 {
 	struct vmi_client c;
@@ -69,6 +105,8 @@ int do_debugfs(int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "page"))
 		return publish_frame(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "kernel"))
+		return kernel_layout(argc, argv);
 	if (argc != 2)
 		return usage_err(argv[0], "%s PID: expected 1 argument, got %d",
 				 argv[0], argc - 1);

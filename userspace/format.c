@@ -224,6 +224,29 @@ const char *fmt_size_short(__u64 bytes, char buf[FMT_SIZE_LEN])
 	return buf;
 }
 
+const char *fmt_size_mm(__u64 bytes, char buf[FMT_SIZE_LEN])
+{
+	static const char * const units[] = {
+		"B", "kB", "MB", "GB", "TB", "PB", "EB",
+	};
+	unsigned int u = 0;
+	unsigned int tenths;
+
+	while (u + 1 < sizeof(units) / sizeof(units[0]) &&
+	       bytes >> (10 * (u + 1)))
+		u++;
+	if (!u || !(bytes & ((1ULL << (10 * u)) - 1))) {
+		snprintf(buf, FMT_SIZE_LEN, "%llu %s",
+			 (unsigned long long)(bytes >> (10 * u)), units[u]);
+		return buf;
+	}
+	/* bytes < 1024 units: fewer than 10240 tenths */
+	tenths = (unsigned int)(((bytes >> (10 * (u - 1))) * 10) >> 10);
+	snprintf(buf, FMT_SIZE_LEN, "~%u.%u %s", tenths / 10 % 10000,
+		 tenths % 10, units[u]);
+	return buf;
+}
+
 bool vma_has_file(const struct vmainspect_vma *v)
 {
 	/*

@@ -72,6 +72,14 @@ bool pt_kind_has_pfn(__u32 kind);
 /* Size as ptdump prints it: the largest unit that divides it, "2M", "12K". */
 const char *fmt_size_short(__u64 bytes, char buf[FMT_SIZE_LEN]);
 
+/*
+ * Size in the units of Documentation/arch/x86/x86_64/mm.rst (binary: 1 TB
+ * is 2^40 bytes): "64 TB", "4 kB", or "~127.9 TB" (tenths cut, not rounded)
+ * where the largest unit does not divide it; as the module's debugfs
+ * kernel_layout prints it.
+ */
+const char *fmt_size_mm(__u64 bytes, char buf[FMT_SIZE_LEN]);
+
 /* log2 of the page size of the running kernel. */
 unsigned int page_shift(void);
 

@@ -27,7 +27,7 @@ static int xioctl(int fd, unsigned long cmd, void *arg)
 }
 
 /* Is lockdown in its confidentiality mode?  (The kernel's own file.) */
-static bool locked_down_confidential(void)
+bool vmi_locked_down_confidential(void)
 {
 	char buf[128] = "";
 	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
@@ -44,7 +44,7 @@ const char *vmi_frame_errstr(int err)
 {
 	switch (err) {
 	case EPERM:
-		if (locked_down_confidential())
+		if (vmi_locked_down_confidential())
 			return "refused: the kernel is locked down (lockdown=confidentiality), which hides frame data from everyone";
 		return "frame data needs CAP_SYS_ADMIN (run as root)";
 	case ENXIO:

@@ -7,6 +7,7 @@
 #include "client.h"
 #include "format.h"
 #include "json_out.h"
+#include "kernel.h"
 #include "main.h"
 
 static __u64 layout_page_size(const struct vmainspect_layout *l)
@@ -17,7 +18,8 @@ static __u64 layout_page_size(const struct vmainspect_layout *l)
 }
 
 static int print_layout_json(const struct vmi_client *c,
-			     const struct vmainspect_layout *l)
+			     const struct vmainspect_layout *l,
+			     const struct vmi_klayout *k)
 {
 	json_object *obj = json_object_new_object();
 
@@ -57,6 +59,15 @@ static int print_layout_json(const struct vmi_client *c,
 	json_add_u64(obj, "page_size", layout_page_size(l));
 	ADD(generation);
 #undef ADD
+	if (k) {
+		json_object *kobj = json_klayout_new(k);
+
+		if (!kobj) {
+			json_object_put(obj);
+			return json_print_put(NULL);
+		}
+		json_object_object_add(obj, "kernel", kobj);
+	}
 	return json_print_put(obj);
 }
 
@@ -158,11 +169,12 @@ static void print_layout_table(const struct vmi_client *c,
 
 static int print_layout_text(const struct vmi_client *c,
 			     const struct vmainspect_layout *l,
-			     const struct vmi_vma_set *set)
+			     const struct vmi_vma_set *set,
+			     const struct vmi_klayout *k)
 {
 	print_layout_table(c, l);
 	putchar('\n');
-	draw_address_space(stdout, c->pid, l, set, output_width());
+	draw_address_space(stdout, c->pid, l, set, k, output_width());
 	return finish_output();
 }
 
@@ -170,6 +182,7 @@ int do_layout(int argc, char **argv)
 {
 	struct vmainspect_layout layout;
 	struct vmi_vma_set set = { 0 };
+	struct vmi_klayout kl;
 	struct vmi_client c;
 	pid_t pid;
 	int ret;
@@ -183,16 +196,19 @@ int do_layout(int argc, char **argv)
 	if (vmi_open(&c, pid))
 		return EXIT_ERROR;
 	if (vmi_get_layout(&c, &layout) ||
-	    (!json_output && vmi_list_vmas(&c, &set))) {
+	    (!json_output && vmi_list_vmas(&c, &set)) ||
+	    (full_output && vmi_get_klayout(&c, &kl))) {
 		vmi_close(&c);
+		vmi_vma_set_free(&set);
 		return EXIT_ERROR;
 	}
 	vmi_close(&c);
 
 	if (json_output)
-		ret = print_layout_json(&c, &layout);
+		ret = print_layout_json(&c, &layout, full_output ? &kl : NULL);
 	else
-		ret = print_layout_text(&c, &layout, &set);
+		ret = print_layout_text(&c, &layout, &set,
+					full_output ? &kl : NULL);
 	vmi_vma_set_free(&set);
 	return ret;
 }

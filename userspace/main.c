@@ -18,9 +18,11 @@
 
 bool json_output;
 bool show_all;
+bool full_output;
 
 /* struct cmd.opts: the command options a command accepts. */
 #define CMD_OPT_ALL	(1U << 0)
+#define CMD_OPT_FULL	(1U << 1)
 
 struct cmd {
 	const char *name;
@@ -34,7 +36,7 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{
 		.name = "layout",
-		.args = "PID",
+		.args = "[--full] PID",
 		.summary = "mm_struct layout, counters and a drawing of the address space",
 		.help =
 "Show where the code, data, heap, mmap area and stack of process PID lie\n"
@@ -44,8 +46,17 @@ static const struct cmd cmds[] = {
 "each band shows its addresses and size, and the VMAs of the process mark\n"
 "where the mmap area and the stack actually are.\n"
 "\n"
+"With --full the kernel half of the drawing is not one band but one band\n"
+"per kernel-space region of the running kernel (as `vmainspect kernel`\n"
+"lists them), top of the address space first, with the unused holes\n"
+"between them and their live addresses.  Without the rights to see kernel\n"
+"addresses (see `vmainspect help kernel`) the regions are drawn with\n"
+"their names and sizes but no addresses, and a line says why.\n"
+"\n"
 "With --json: one object with every field as an integer (counters in\n"
-"pages, pgtables_bytes in bytes), plus pgtable_levels and page_size.\n",
+"pages, pgtables_bytes in bytes), plus pgtable_levels and page_size;\n"
+"with --full also \"kernel\", the object of `vmainspect --json kernel`.\n",
+		.opts = CMD_OPT_FULL,
 		.fn = do_layout,
 	},
 	{
@@ -197,8 +208,61 @@ static const struct cmd cmds[] = {
 		.fn = do_rmap,
 	},
 	{
+		.name = "kernel",
+		.args = "[ADDR]",
+		.summary = "kernel-space regions of the running kernel, or what ADDR is",
+		.help =
+"Without ADDR: every kernel-space region of the running kernel, read live\n"
+"(KASLR included), in address order: start, last address (inclusive, as\n"
+"in Documentation/arch/x86/x86_64/mm.rst), size (binary units as in\n"
+"mm.rst: 1 TB = 2^40 bytes; \"~\" where the unit does not divide it),\n"
+"name and description; \"used\" is how much of the region is in use where\n"
+"that is known (the RAM behind the direct map, the struct pages of that\n"
+"RAM, the kernel image), and [hole], [randomized] (moved by KASLR) and\n"
+"[not in use] mark regions.  The space between two regions, and above the\n"
+"last one, is shown as an unused hole.  The header gives the paging mode\n"
+"(levels, virtual address bits, the sizes of the user and kernel halves),\n"
+"the page size, the entries per page-table level (a folded level has 1),\n"
+"MAX_PHYSMEM_BITS, the size of struct page, what KASLR moved, where RAM\n"
+"ends and how much of the direct map it backs, the base of the direct map,\n"
+"where the kernel image is, and HIGHMEM on 32-bit kernels.\n"
+"\n"
+"With ADDR (0x-prefixed hexadecimal, or decimal): the region holding it\n"
+"and its bounds, then what can be known safely: whether the kernel page\n"
+"table maps it, with which page size, writable and executable or not; the\n"
+"frame (PFN and physical address) and whether it is RAM; the offset in the\n"
+"kernel image; in the vmemmap, whose struct page it is (PFN and byte); a\n"
+"fixmap slot; the symbol as %pS prints it; for module memory the module and\n"
+"the section (text, rodata or data, inferred from the page protections).\n"
+"A vmalloc area's caller and size are not available to a module\n"
+"(find_vm_area() is not exported): see /proc/vmallocinfo.  A user-space\n"
+"address is said to be one: try `vmainspect pt PID ADDR` for it.\n"
+"\n"
+"Kernel addresses are shown only when the device was opened with\n"
+"CAP_SYS_ADMIN, the kernel is not locked down for confidentiality, and\n"
+"kptr_restrict lets the caller see raw pointers (0 or 1 with CAP_SYSLOG;\n"
+"2 hides them from everyone).  Otherwise the region list still shows the\n"
+"names and sizes, without addresses, and says why; ADDR is refused.\n"
+"\n"
+"With --json: {\"arch\", \"pgtable_levels\", \"va_bits\", \"page_size\",\n"
+"\"ptrs_per\": {\"pgd\"...\"pte\"}, \"phys_bits\", \"struct_page_size\",\n"
+"\"user_half\", \"kernel_half\", \"hidden\", \"hidden_reason\", \"kaslr\":\n"
+"{\"memory\", \"text\"}, \"page_offset\" (null when hidden), \"ram_end\",\n"
+"\"lowmem_end\", \"highmem\", \"image\": null or {\"start\", \"end\",\n"
+"\"size\"}, \"total_regions\", \"regions\": [{\"name\", \"description\",\n"
+"\"id\", \"start\", \"end\" (exclusive; null when hidden), \"size\", \"used\"\n"
+"(null when not known), \"hole\", \"randomized\", \"unused\"}...]}: the\n"
+"kernel's regions only, no holes added.  With ADDR: {\"addr\",\n"
+"\"user_address\", \"region\", \"description\", \"region_start\",\n"
+"\"region_end\", \"hole\", \"mapped\", \"page_size\", \"writable\",\n"
+"\"executable\", \"pfn\", \"phys_addr\", \"ram\", \"in_image\",\n"
+"\"image_offset\", \"struct_page\": null or {\"pfn\", \"offset\"},\n"
+"\"fixmap_index\", \"symbol\", \"module\", \"module_section\"}.\n",
+		.fn = do_kernel,
+	},
+	{
 		.name = "debugfs",
-		.args = "PID | page PFN",
+		.args = "PID | page PFN | kernel",
 		.summary = "publish PID's or a frame's text views in debugfs (needs root)",
 		.help =
 "Ask the module to create the read-only directory\n"
@@ -217,7 +281,14 @@ static const struct cmd cmds[] = {
 "commands for that frame, read live at each read (CAP_SYS_ADMIN of the\n"
 "reader, never under lockdown).  The 64 most recent frames are kept.\n"
 "\n"
-"With --json: {\"pid\" or \"pfn\", \"dir\"}.\n",
+"With kernel: the path of /sys/kernel/debug/vmainspect/kernel_layout,\n"
+"the view of the kernel command as text, which the module always\n"
+"provides (no publishing needed); the reader's own rights decide whether\n"
+"it shows addresses, as for the command.  Reading debugfs usually needs\n"
+"root.\n"
+"\n"
+"With --json: {\"pid\" or \"pfn\", \"dir\"}; with kernel {\"dir\",\n"
+"\"file\"}.\n",
 		.fn = do_debugfs,
 	},
 };
@@ -383,6 +454,7 @@ static void print_usage(FILE *f)
 "Options (anywhere on the command line):\n"
 "  -j, --json       print one JSON document on standard output\n"
 "      --all        pages: also the runs without page-table entries\n"
+"      --full       layout: the kernel half region by region\n"
 "  -h, --help       show this help, or the help of COMMAND\n"
 "  -V, --version    show the tool version and its ABI version\n"
 "\n"
@@ -397,7 +469,8 @@ static void print_cmd_help(const struct cmd *cmd)
 {
 	printf("Usage: vmainspect [--json] %s %s\n\n%s", cmd->name, cmd->args,
 	       cmd->help);
-	printf("\nPID is a process id, or 'self' for the vmainspect process itself.\n");
+	if (strstr(cmd->args, "PID"))
+		printf("\nPID is a process id, or 'self' for the vmainspect process itself.\n");
 }
 
 static int do_help(const char *topic)
@@ -442,6 +515,7 @@ int main(int argc, char **argv)
 		{ "help",	no_argument,	NULL,	'h' },
 		{ "version",	no_argument,	NULL,	'V' },
 		{ "all",	no_argument,	NULL,	'a' },
+		{ "full",	no_argument,	NULL,	'f' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	const struct cmd *cmd;
@@ -466,6 +540,9 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			show_all = true;
+			break;
+		case 'f':
+			full_output = true;
 			break;
 		default:
 			/* Long options are reported whole, short ones alone. */
@@ -502,6 +579,9 @@ int main(int argc, char **argv)
 		return usage_err(NULL, "unknown command '%s'", argv[0]);
 	if (show_all && !(cmd->opts & CMD_OPT_ALL))
 		return usage_err(cmd->name, "option '--all' is not valid for %s",
+				 cmd->name);
+	if (full_output && !(cmd->opts & CMD_OPT_FULL))
+		return usage_err(cmd->name, "option '--full' is not valid for %s",
 				 cmd->name);
 	return cmd->fn(argc, argv);
 }

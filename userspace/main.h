@@ -17,6 +17,8 @@
 extern bool json_output;
 /* --all: also the runs of kind none (pages). */
 extern bool show_all;
+/* --full: layout draws the kernel half region by region. */
+extern bool full_output;
 
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -44,5 +46,6 @@ int do_pt(int argc, char **argv);
 int do_pages(int argc, char **argv);
 int do_page(int argc, char **argv);
 int do_rmap(int argc, char **argv);
+int do_kernel(int argc, char **argv);
 
 #endif /* VMAINSPECT_MAIN_H */

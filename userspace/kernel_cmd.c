@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmainspect kernel: the kernel-space regions of the running kernel.
+ * vmainspect kernel ADDR: which region a kernel address is in, and what
+ * it is there.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client.h"
+#include "format.h"
+#include "json_out.h"
+#include "kernel.h"
+#include "main.h"
+
+#define REASON_LEN	512
+
+static const char * const level_names[5] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+
+/* Hex digits of an address: 8 on 32-bit kernels, else 16. */
+static int addr_digits(const struct vmi_klayout *k)
+{
+	return k->hdr.va_bits && k->hdr.va_bits <= 32 ? 8 : 16;
+}
+
+static void print_header(const struct vmi_klayout *k)
+{
+	const struct vmainspect_klayout *h = &k->hdr;
+	const struct vmainspect_kregion *dm;
+	char s1[FMT_SIZE_LEN], s2[FMT_SIZE_LEN];
+	bool hidden = klayout_hidden(k);
+	__u64 user, kernel;
+	unsigned int i;
+
+	printf("arch %s: %u-level paging, %u-bit virtual addresses",
+	       karch_name(h->arch), h->pgtable_levels, h->va_bits);
+	if (klayout_halves(k, &user, &kernel))
+		printf(": user half %s, kernel half %s", fmt_size_mm(user, s1),
+		       fmt_size_mm(kernel, s2));
+	printf("\npage size %s; entries per table:",
+	       fmt_size_mm(1ULL << h->page_shift, s1));
+	for (i = 0; i < 5; i++) {
+		if (h->ptrs_per[i] > 1)
+			printf(" %s %u", level_names[i], h->ptrs_per[i]);
+		else
+			printf(" %s 1 (folded)", level_names[i]);
+	}
+	printf("\nMAX_PHYSMEM_BITS %u (%s of physical address space), struct page %u bytes\n",
+	       h->phys_bits,
+	       h->phys_bits && h->phys_bits < 64 ?
+	       fmt_size_mm(1ULL << h->phys_bits, s1) : "?",
+	       h->struct_page_size);
+	printf("KASLR: memory bases randomized: %s; kernel image randomized: %s\n",
+	       h->out_flags & VMAINSPECT_KL_KASLR_MEMORY ? "yes" : "no",
+	       !(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN) ? "unknown" :
+	       h->out_flags & VMAINSPECT_KL_KASLR_TEXT ? "yes" : "no");
+	printf("RAM ends at physical 0x%llx (%s)",
+	       (unsigned long long)h->ram_end, fmt_size_mm(h->ram_end, s1));
+	dm = kregion_by_id(k, VMAINSPECT_KR_DIRECT_MAP);
+	if (dm)
+		printf("; the direct map (%s) maps physical 0x0-0x%llx: %s backed by RAM (%.2g%%)",
+		       fmt_size_mm(dm->size, s1),
+		       (unsigned long long)h->lowmem_end,
+		       fmt_size_mm(h->lowmem_end, s2),
+		       100.0 * (double)h->lowmem_end / (double)dm->size);
+	putchar('\n');
+	if (h->out_flags & VMAINSPECT_KL_HIGHMEM && h->ram_end > h->lowmem_end)
+		printf("HIGHMEM: %s of RAM above physical 0x%llx, not in the direct map\n",
+		       fmt_size_mm(h->ram_end - h->lowmem_end, s1),
+		       (unsigned long long)h->lowmem_end);
+	if (!hidden)
+		printf("direct map base (page_offset): 0x%0*llx\n",
+		       addr_digits(k), (unsigned long long)h->page_offset);
+	if (!(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN))
+		printf("kernel image: not known\n");
+	else if (!hidden)
+		printf("kernel image: 0x%0*llx-0x%0*llx (%s, as mapped, 2 MB granularity)\n",
+		       addr_digits(k), (unsigned long long)h->image_start,
+		       addr_digits(k), (unsigned long long)h->image_end - 1,
+		       fmt_size_mm(h->image_end - h->image_start, s1));
+}
+
+/* A row of the table; r == NULL: an unused hole. */
+static void print_row(const struct vmi_klayout *k, __u64 start, __u64 size,
+		      const struct vmainspect_kregion *r)
+{
+	int w = addr_digits(k);
+	char s[FMT_SIZE_LEN];
+
+	if (klayout_hidden(k))
+		printf("%-*s   %-*s", w, "-", w, "-");
+	else
+		printf("%0*llx   %0*llx", w, (unsigned long long)start, w,
+		       (unsigned long long)(start + size - 1));
+	printf("  %10s  %-16s %s", fmt_size_mm(size, s),
+	       kregion_name(r ? r->id : VMAINSPECT_KR_NONE),
+	       kregion_desc(r ? r->id : VMAINSPECT_KR_NONE));
+	if (r && (r->flags & VMAINSPECT_KRF_USED))
+		printf(", used %s", fmt_size_mm(r->used, s));
+	if (r && (r->flags & VMAINSPECT_KRF_HOLE))
+		printf(" [hole]");
+	if (r && (r->flags & VMAINSPECT_KRF_RANDOMIZED))
+		printf(" [randomized]");
+	if (r && (r->flags & VMAINSPECT_KRF_UNUSED))
+		printf(" [not in use]");
+	putchar('\n');
+}
+
+static int print_klayout_text(const struct vmi_klayout *k)
+{
+	bool hidden = klayout_hidden(k);
+	__u64 top = kspace_top(k), end;
+	char reason[REASON_LEN];
+	int w = addr_digits(k);
+	unsigned int i;
+
+	print_header(k);
+	if (hidden)
+		printf("%s\n", kaddr_hidden_reason(reason, sizeof(reason)));
+	printf("\n%-*s   %-*s  %10s  %-16s %s\n", w, "start", w, "last (inclusive)",
+	       "size", "name", "description");
+	for (i = 0; i < k->nr; i++) {
+		const struct vmainspect_kregion *r = &k->regions[i];
+
+		/* The gap below r (not below the first: nothing is there). */
+		if (!hidden && i && kregion_end(&k->regions[i - 1]) < r->start) {
+			end = kregion_end(&k->regions[i - 1]);
+			print_row(k, end, r->start - end, NULL);
+		}
+		print_row(k, r->start, r->size, r);
+	}
+	/* Above the last region, up to the top of the address space. */
+	if (!hidden && k->nr) {
+		end = kregion_end(&k->regions[k->nr - 1]);
+		if (end && (!top || end < top))
+			print_row(k, end, top - end, NULL);
+	}
+	if (hidden)
+		printf("(unused holes between the regions are not shown: placing them needs the addresses)\n");
+	return finish_output();
+}
+
+static int do_klayout(void)
+{
+	struct vmi_klayout k;
+	struct vmi_client c;
+
+	if (vmi_open_device(&c))
+		return EXIT_ERROR;
+	if (vmi_get_klayout(&c, &k)) {
+		vmi_close(&c);
+		return EXIT_ERROR;
+	}
+	vmi_close(&c);
+	if (json_output)
+		return json_print_put(json_klayout_new(&k));
+	return print_klayout_text(&k);
+}
+
+/* What module memory is, from the protections of its page. */
+static const char *module_section(const struct vmainspect_kaddr *a)
+{
+	if (!(a->out_flags & VMAINSPECT_KA_MAPPED))
+		return NULL;
+	if (a->out_flags & VMAINSPECT_KA_EXEC)
+		return "text";
+	if (a->out_flags & VMAINSPECT_KA_WRITE)
+		return "data";
+	return "rodata";
+}
+
+/* The bounds of the gap holding addr (from the region table). */
+static void gap_bounds(const struct vmi_klayout *k, __u64 addr, __u64 *lo,
+		       __u64 *hi)
+{
+	unsigned int i;
+
+	*lo = 0;
+	*hi = kspace_top(k);
+	for (i = 0; i < k->nr; i++) {
+		const struct vmainspect_kregion *r = &k->regions[i];
+
+		if (kregion_end(r) && kregion_end(r) <= addr)
+			*lo = kregion_end(r);
+		else if (r->start > addr) {
+			*hi = r->start;
+			break;
+		}
+	}
+}
+
+struct kaddr_info {
+	__u64 addr;
+	bool user;		/* user space (or its guard) */
+	bool have;		/* a is valid */
+	struct vmainspect_kaddr a;
+	const struct vmainspect_kregion *r; /* its region in the table */
+	__u64 lo, hi;		/* bounds of the region or gap; hi 0: 2^64 */
+};
+
+static const struct vmainspect_kregion *
+region_of(const struct vmi_klayout *k, const struct vmainspect_kaddr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < k->nr; i++) {
+		if (k->regions[i].id == a->region_id &&
+		    k->regions[i].start == a->region_start)
+			return &k->regions[i];
+	}
+	return NULL;
+}
+
+static int print_kaddr_json(const struct kaddr_info *ki)
+{
+	const struct vmainspect_kaddr *a = &ki->a;
+	json_object *obj = json_object_new_object(), *sp = NULL;
+	__u32 f = ki->have ? a->out_flags : 0;
+	__u32 id = ki->have ? a->region_id : VMAINSPECT_KR_USER;
+	const char *sec;
+
+	if (!obj)
+		return json_print_put(NULL);
+	json_add_u64(obj, "addr", ki->addr);
+	json_add_bool(obj, "user_address", ki->user);
+	json_object_object_add(obj, "region",
+			       json_object_new_string(kregion_name(id)));
+	json_object_object_add(obj, "description",
+			       json_object_new_string(kregion_desc(id)));
+	json_add_u64_or_null(obj, "region_start", ki->have, ki->lo);
+	json_add_u64_or_null(obj, "region_end", ki->have, ki->hi);
+	json_add_bool(obj, "hole", ki->r && (ki->r->flags & VMAINSPECT_KRF_HOLE));
+	json_add_bool(obj, "mapped", f & VMAINSPECT_KA_MAPPED);
+	json_add_u64_or_null(obj, "page_size", f & VMAINSPECT_KA_MAPPED,
+			     a->page_size);
+	json_add_bool(obj, "writable", f & VMAINSPECT_KA_WRITE);
+	json_add_bool(obj, "executable", f & VMAINSPECT_KA_EXEC);
+	json_add_u64_or_null(obj, "pfn", f & VMAINSPECT_KA_PFN, a->pfn);
+	json_add_u64_or_null(obj, "phys_addr", f & VMAINSPECT_KA_PFN, a->phys);
+	json_add_bool(obj, "ram", f & VMAINSPECT_KA_RAM);
+	json_add_bool(obj, "in_image", f & VMAINSPECT_KA_IN_IMAGE);
+	json_add_u64_or_null(obj, "image_offset", f & VMAINSPECT_KA_IN_IMAGE,
+			     a->offset);
+	if (f & VMAINSPECT_KA_STRUCT_PAGE) {
+		sp = json_object_new_object();
+		if (sp) {
+			json_add_u64(sp, "pfn", a->pfn);
+			json_add_u64(sp, "offset", a->offset);
+		}
+	}
+	json_object_object_add(obj, "struct_page", sp);
+	json_add_u64_or_null(obj, "fixmap_index", f & VMAINSPECT_KA_FIXMAP_INDEX,
+			     a->index);
+	json_object_object_add(obj, "symbol", ki->have && a->symbol[0] ?
+			       json_object_new_string(a->symbol) : NULL);
+	json_object_object_add(obj, "module", f & VMAINSPECT_KA_MODULE ?
+			       json_object_new_string(a->module) : NULL);
+	sec = id == VMAINSPECT_KR_MODULES ? module_section(a) : NULL;
+	json_object_object_add(obj, "module_section",
+			       sec ? json_object_new_string(sec) : NULL);
+	return json_print_put(obj);
+}
+
+static void print_kaddr_region(const struct vmi_klayout *k,
+			       const struct kaddr_info *ki)
+{
+	const struct vmainspect_kaddr *a = &ki->a;
+	int w = addr_digits(k);
+	char s[FMT_SIZE_LEN];
+
+	printf("region:     %s: %s\n", kregion_name(a->region_id),
+	       kregion_desc(a->region_id));
+	printf("            0x%0*llx-0x%0*llx (%s), offset 0x%llx in it",
+	       w, (unsigned long long)ki->lo, w,
+	       (unsigned long long)(ki->hi - 1),
+	       fmt_size_mm(ki->hi - ki->lo, s),
+	       (unsigned long long)(ki->addr - ki->lo));
+	if (ki->r && (ki->r->flags & VMAINSPECT_KRF_RANDOMIZED))
+		printf(" [randomized]");
+	if (ki->r && (ki->r->flags & VMAINSPECT_KRF_UNUSED))
+		printf(" [not in use]");
+	putchar('\n');
+}
+
+static int print_kaddr_text(const struct vmi_klayout *k,
+			    const struct kaddr_info *ki)
+{
+	const struct vmainspect_kaddr *a = &ki->a;
+	__u32 f = a->out_flags;
+	char s[FMT_SIZE_LEN];
+	const char *sec;
+
+	printf("address:    0x%0*llx\n", addr_digits(k),
+	       (unsigned long long)ki->addr);
+	if (!ki->have) {
+		printf("region:     user: %s\n", kregion_desc(VMAINSPECT_KR_USER));
+		printf("            a user-space address: each process maps it its own way; try `vmainspect pt PID 0x%llx`\n",
+		       (unsigned long long)ki->addr);
+		return finish_output();
+	}
+	print_kaddr_region(k, ki);
+	if (ki->user) {
+		printf("            a user-space address: each process maps it its own way; try `vmainspect pt PID 0x%llx`\n",
+		       (unsigned long long)ki->addr);
+		return finish_output();
+	}
+	if (ki->r && (ki->r->flags & VMAINSPECT_KRF_HOLE)) {
+		printf("            a hole: no address here is usable\n");
+		return finish_output();
+	}
+	if (a->region_id == VMAINSPECT_KR_NONE) {
+		printf("            in no region: an unused hole between two regions\n");
+		return finish_output();
+	}
+	if (f & VMAINSPECT_KA_MAPPED)
+		printf("mapping:    mapped by a %s page, %s, %s\n",
+		       fmt_size_mm(a->page_size, s),
+		       f & VMAINSPECT_KA_WRITE ? "writable" : "read-only",
+		       f & VMAINSPECT_KA_EXEC ? "executable" : "not executable");
+	else
+		printf("mapping:    not mapped by the kernel page table\n");
+	if (f & VMAINSPECT_KA_PFN)
+		printf("frame:      PFN 0x%llx, physical address 0x%llx, %s\n",
+		       (unsigned long long)a->pfn, (unsigned long long)a->phys,
+		       f & VMAINSPECT_KA_RAM ? "RAM" : "not online RAM");
+	if (f & VMAINSPECT_KA_IN_IMAGE)
+		printf("image:      in the kernel image, offset 0x%llx\n",
+		       (unsigned long long)a->offset);
+	if (f & VMAINSPECT_KA_STRUCT_PAGE)
+		printf("vmemmap:    struct page of PFN 0x%llx, byte %llu of its %u\n",
+		       (unsigned long long)a->pfn, (unsigned long long)a->offset,
+		       k->hdr.struct_page_size);
+	if (f & VMAINSPECT_KA_FIXMAP_INDEX)
+		printf("fixmap:     index %llu (counted down from FIXADDR_TOP)\n",
+		       (unsigned long long)a->index);
+	if (a->symbol[0])
+		printf("symbol:     %s\n", a->symbol);
+	if (f & VMAINSPECT_KA_MODULE)
+		printf("module:     %s\n", a->module);
+	sec = a->region_id == VMAINSPECT_KR_MODULES ? module_section(a) : NULL;
+	if (sec)
+		printf("section:    %s (inferred from the page protections)\n", sec);
+	if (a->region_id == VMAINSPECT_KR_VMALLOC)
+		printf("note:       a vmalloc area's caller and size are not available to modules (find_vm_area() is not exported): see /proc/vmallocinfo\n");
+	return finish_output();
+}
+
+static int do_kaddr(const char *cmd, const char *arg)
+{
+	char reason[REASON_LEN];
+	struct kaddr_info ki;
+	struct vmi_klayout k;
+	struct vmi_client c;
+	int err;
+
+	memset(&ki, 0, sizeof(ki));
+	if (parse_addr(cmd, arg, &ki.addr))
+		return EXIT_USAGE;
+	if (vmi_open_device(&c))
+		return EXIT_ERROR;
+	if (vmi_get_klayout(&c, &k)) {
+		vmi_close(&c);
+		return EXIT_ERROR;
+	}
+	ki.user = klayout_is_user_addr(&k, ki.addr);
+	if (vmi_get_kaddr(&c, ki.addr, &ki.a)) {
+		err = errno;
+		vmi_close(&c);
+		/* A user address is no secret: say what it is anyway. */
+		if (err == EPERM && ki.user)
+			goto print;
+		if (err == EPERM)
+			p_err("kernel address 0x%llx: %s", (unsigned long long)ki.addr,
+			      kaddr_hidden_reason(reason, sizeof(reason)));
+		else if (err == ENOTTY || err == E2BIG || err == EINVAL)
+			p_err("kernel address 0x%llx: %s (does the loaded module match this tool?)",
+			      (unsigned long long)ki.addr, strerror(err));
+		else
+			p_err("kernel address 0x%llx: %s",
+			      (unsigned long long)ki.addr, strerror(err));
+		return EXIT_ERROR;
+	}
+	vmi_close(&c);
+	ki.have = true;
+	if (ki.a.region_id == VMAINSPECT_KR_NONE) {
+		gap_bounds(&k, ki.addr, &ki.lo, &ki.hi);
+	} else {
+		ki.r = region_of(&k, &ki.a);
+		ki.lo = ki.a.region_start;
+		ki.hi = ki.a.region_end;
+	}
+	if (ki.a.region_id == VMAINSPECT_KR_USER ||
+	    ki.a.region_id == VMAINSPECT_KR_USER_GUARD)
+		ki.user = true;
+print:
+	if (json_output)
+		return print_kaddr_json(&ki);
+	return print_kaddr_text(&k, &ki);
+}
+
+int do_kernel(int argc, char **argv)
+{
+	if (argc == 1)
+		return do_klayout();
+	if (argc == 2)
+		return do_kaddr(argv[0], argv[1]);
+	return usage_err(argv[0], "%s [ADDR]: expected at most 1 argument, got %d",
+			 argv[0], argc - 1);
+}
