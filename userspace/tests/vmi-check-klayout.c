@@ -447,6 +447,24 @@ struct vmi {
 static struct vmi *vmis;
 static size_t nvmis;
 
+/* is a range starting at START still in /proc/vmallocinfo (not freed)? */
+static bool vmi_still_there(uint64_t start)
+{
+	FILE *f = fopen("/proc/vmallocinfo", "r");
+	char line[512];
+	bool r = false;
+
+	if (!f)
+		return false;
+	while (!r && fgets(line, sizeof(line), f)) {
+		unsigned long long s;
+
+		r = sscanf(line, "0x%llx-", &s) == 1 && s == start;
+	}
+	fclose(f);
+	return r;
+}
+
 static void load_vmallocinfo(void)
 {
 	FILE *f = fopen("/proc/vmallocinfo", "r");
@@ -1011,6 +1029,30 @@ static void check_ram(void)
 	      dm ? (unsigned long long)dm->used : 0ULL, (unsigned long long)re, dm ? dm->flags : 0);
 }
 
+/* "used: bytes in use from start" (UAPI), where a region says it knows */
+static void check_used(void)
+{
+	const struct vmainspect_kregion *vmm = region(VMAINSPECT_KR_VMEMMAP);
+	const struct vmainspect_kregion *kt = region(VMAINSPECT_KR_KERNEL_TEXT);
+	uint64_t want;
+
+	if (vmm && (vmm->flags & VMAINSPECT_KRF_USED)) {
+		/* the struct pages of pfns 0 .. max_pfn - 1 */
+		want = (ram_end_iomem() >> 12) * STRUCT_PAGE_SIZE;
+		CHECK(vmm->used == want,
+		      "vmemmap used 0x%llx == struct pages up to the highest System RAM pfn 0x%llx",
+		      (unsigned long long)vmm->used, (unsigned long long)want);
+	}
+	if (kt && (kt->flags & VMAINSPECT_KRF_USED) && (L.out_flags & VMAINSPECT_KL_IMAGE_KNOWN)) {
+		/* from the region's start to the end of the image */
+		want = L.image_end - kt->start;
+		CHECK(kt->used == want,
+		      "kernel-text used 0x%llx == image_end - region start 0x%llx (UAPI: bytes in use from start; the image alone is 0x%llx)",
+		      (unsigned long long)kt->used, (unsigned long long)want,
+		      (unsigned long long)(L.image_end - L.image_start));
+	}
+}
+
 static void check_kaslr(void)
 {
 	uint64_t po = l5 ? PAGE_OFFSET_L5 : PAGE_OFFSET_L4;
@@ -1391,6 +1433,10 @@ static void check_kaddr_vmalloc(void)
 			agg_bad(&a, "0x%llx (%s): %s", (unsigned long long)addr, v->caller, strerror(e));
 			continue;
 		}
+		if (!(k.out_flags & VMAINSPECT_KA_MAPPED) && !vmi_still_there(v->start)) {
+			INFO("0x%llx (%s): freed meanwhile, skipped", (unsigned long long)addr, v->caller);
+			continue;
+		}
 		if (k.region_id != VMAINSPECT_KR_VMALLOC ||
 		    (k.out_flags & (VMAINSPECT_KA_MAPPED | VMAINSPECT_KA_PFN)) !=
 		    (VMAINSPECT_KA_MAPPED | VMAINSPECT_KA_PFN) ||
@@ -1558,6 +1604,29 @@ static void check_kaddr_direct_vmemmap(void)
 		      (unsigned long long)addr, (unsigned long long)k.pfn, (unsigned long long)k.phys,
 		      kaflags(k.out_flags), (unsigned long long)pfn, (unsigned long long)phys);
 
+	/*
+	 * A page below ram_end that no System RAM range touches (the
+	 * legacy hole below 1 MiB on a PC): KA_RAM clear.
+	 */
+	{
+		uint64_t hp = 0, p;
+
+		for (p = 0x1000; p < L.ram_end && p < (1ULL << 32) && !hp; p += PAGE)
+			if (!phys_is_ram(p) && !phys_is_ram(p + PAGE - 1))
+				hp = p;
+		if (hp) {
+			addr = k_page_offset + hp;
+			if (kaddr_in("direct map, hole between System RAM ranges", addr,
+				     VMAINSPECT_KR_DIRECT_MAP, &k))
+				CHECK(!(k.out_flags & VMAINSPECT_KA_RAM) &&
+				      (!(k.out_flags & VMAINSPECT_KA_PFN) || k.pfn == hp >> 12),
+				      "KADDR direct map 0x%llx (phys 0x%llx, not System RAM in /proc/iomem): flags %s, RAM must be clear",
+				      (unsigned long long)addr, (unsigned long long)hp, kaflags(k.out_flags));
+		} else {
+			INFO("no hole between System RAM ranges below 4 GiB");
+		}
+	}
+
 	/* beyond RAM, inside the reserved direct map: not RAM, not mapped */
 	if (dm->size > L.ram_end + 2 * GB) {
 		addr = k_page_offset + ((ram_end_iomem() + GB) & ~(GB - 1)) + GB;
@@ -1612,7 +1681,7 @@ static void check_kaddr_text(void)
 		      "KADDR startup_64 + 5: symbol '%s' is the nearest kallsyms symbol at or below", k.symbol);
 	if (pob && kaddr_in("page_offset_base", pob, VMAINSPECT_KR_KERNEL_TEXT, &k))
 		CHECK((k.out_flags & VMAINSPECT_KA_IN_IMAGE) && symbol_is(k.symbol, pob, NULL) &&
-		      !(k.out_flags & VMAINSPECT_KA_EXEC),
+		      !(k.out_flags & VMAINSPECT_KA_EXEC) && k.offset == pob - L.image_start,
 		      "KADDR &page_offset_base 0x%llx: IN_IMAGE, not EXEC, symbol '%s'",
 		      (unsigned long long)pob, k.symbol);
 }
@@ -1828,6 +1897,7 @@ static void mode_root(void)
 		check_args();
 		check_kcore_bases();
 		check_ram();
+		check_used();
 		check_kaslr();
 		check_flags();
 		check_vmallocinfo();
