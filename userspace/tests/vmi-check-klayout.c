@@ -12,6 +12,10 @@
  *   vmi-check-klayout --lockdown as root, LAST thing in a VM: sets lockdown
  *                                to confidentiality (irreversible), then
  *                                addresses must be hidden
+ *   vmi-check-klayout --cli-json FILE
+ *                                as root: FILE holds `vmainspect --json
+ *                                kernel`; its "regions" (name, start, end)
+ *                                must be KLAYOUT's
  *
  * Oracles (never our own output):
  *  - paging mode: "la57" in the flags of /proc/cpuinfo (the kernel clears
@@ -52,6 +56,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <json-c/json.h>
 
 #include <uapi/vmainspect.h>
 #include <uapi/vmainspect_kregion_names.h>
@@ -1916,6 +1921,74 @@ out:
 		FAIL("kptr_restrict: cannot restore %d", old);
 }
 
+/* a JSON integer, or a string holding a number ("0xffff..."), as u64 */
+static bool json_u64(json_object *o, const char *key, uint64_t *v)
+{
+	json_object *f;
+	char *end;
+
+	if (!json_object_object_get_ex(o, key, &f))
+		return false;
+	if (json_object_is_type(f, json_type_int)) {
+		*v = json_object_get_uint64(f);
+		return true;
+	}
+	if (json_object_is_type(f, json_type_string)) {
+		errno = 0;
+		*v = strtoull(json_object_get_string(f), &end, 0);
+		return !errno && !*end;
+	}
+	return false;
+}
+
+static void mode_cli_json(const char *file)
+{
+	json_object *j, *regs, *r, *f;
+	char *text;
+	size_t i, n;
+	struct agg a;
+
+	text = slurp(file, NULL);
+	j = text ? json_tokener_parse(text) : NULL;
+	free(text);
+	if (!j) {
+		FAIL("cli: %s is not JSON", file);
+		return;
+	}
+	if (!json_object_object_get_ex(j, "regions", &regs) ||
+	    !json_object_is_type(regs, json_type_array)) {
+		FAIL("cli: vmainspect --json kernel: no \"regions\" array");
+		json_object_put(j);
+		return;
+	}
+	/* run right after the tool, with the same kptr_restrict */
+	dev = open_dev();
+	if (dev < 0 || !get_layout(dev, "")) {
+		json_object_put(j);
+		return;
+	}
+	n = json_object_array_length(regs);
+	CHECK(n == nr, "cli: vmainspect --json kernel: %zu regions, KLAYOUT has %u", n, nr);
+	agg_init(&a, "cli: vmainspect --json kernel: regions[] name, start, end == KLAYOUT's");
+	for (i = 0; i < n && i < nr; i++) {
+		uint64_t st, en;
+		const char *name;
+
+		r = json_object_array_get_idx(regs, i);
+		name = json_object_object_get_ex(r, "name", &f) ? json_object_get_string(f) : NULL;
+		if (!name || !json_u64(r, "start", &st) || !json_u64(r, "end", &en))
+			agg_bad(&a, "regions[%zu]: no name, start or end", i);
+		else if (strcmp(name, rname(R[i].id)) || st != R[i].start || en != R[i].end)
+			agg_bad(&a, "regions[%zu]: %s 0x%llx-0x%llx, KLAYOUT %s 0x%llx-0x%llx", i, name,
+				(unsigned long long)st, (unsigned long long)en, rname(R[i].id),
+				(unsigned long long)R[i].start, (unsigned long long)R[i].end);
+		else
+			agg_ok(&a);
+	}
+	agg_end(&a, true);
+	json_object_put(j);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -1939,10 +2012,12 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "--lockdown")) {
 		fill_expect(false);
 		mode_lockdown();
+	} else if (!strcmp(mode, "--cli-json") && argc > 2) {
+		mode_cli_json(argv[2]);
 	} else if (!*mode) {
 		mode_root();
 	} else {
-		fprintf(stderr, "usage: %s [--unpriv | --kptr2 | --lockdown]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--unpriv | --kptr2 | --lockdown | --cli-json FILE]\n", argv[0]);
 		return 2;
 	}
 	printf("%d passed, %d failed\n", passes, fails);
