@@ -59,12 +59,18 @@ static void print_header(const struct vmi_klayout *k)
 	printf("RAM ends at physical 0x%llx (%s)",
 	       (unsigned long long)h->ram_end, fmt_size_mm(h->ram_end, s1));
 	dm = kregion_by_id(k, VMAINSPECT_KR_DIRECT_MAP);
-	if (dm)
-		printf("; the direct map (%s) maps physical 0x0-0x%llx: %s backed by RAM (%.2g%%)",
+	if (dm) {
+		double pct = 100.0 * (double)h->lowmem_end / (double)dm->size;
+
+		printf("\ndirect map: %s of virtual space, mapping physical 0x0-0x%llx: %s backed by RAM",
 		       fmt_size_mm(dm->size, s1),
 		       (unsigned long long)h->lowmem_end,
-		       fmt_size_mm(h->lowmem_end, s2),
-		       100.0 * (double)h->lowmem_end / (double)dm->size);
+		       fmt_size_mm(h->lowmem_end, s2));
+		if (pct < 0.01)
+			printf(" (less than 0.01%%)");
+		else
+			printf(" (%.2f%%)", pct);
+	}
 	putchar('\n');
 	if (h->out_flags & VMAINSPECT_KL_HIGHMEM && h->ram_end > h->lowmem_end)
 		printf("HIGHMEM: %s of RAM above physical 0x%llx, not in the direct map\n",
@@ -198,6 +204,7 @@ struct kaddr_info {
 	struct vmainspect_kaddr a;
 	const struct vmainspect_kregion *r; /* its region in the table */
 	__u64 lo, hi;		/* bounds of the region or gap; hi 0: 2^64 */
+	__u64 sp_pfn;		/* KA_STRUCT_PAGE: whose struct page it is */
 };
 
 static const struct vmainspect_kregion *
@@ -246,7 +253,7 @@ static int print_kaddr_json(const struct kaddr_info *ki)
 	if (f & VMAINSPECT_KA_STRUCT_PAGE) {
 		sp = json_object_new_object();
 		if (sp) {
-			json_add_u64(sp, "pfn", a->pfn);
+			json_add_u64(sp, "pfn", ki->sp_pfn);
 			json_add_u64(sp, "offset", a->offset);
 		}
 	}
@@ -330,7 +337,8 @@ static int print_kaddr_text(const struct vmi_klayout *k,
 		       (unsigned long long)a->offset);
 	if (f & VMAINSPECT_KA_STRUCT_PAGE)
 		printf("vmemmap:    struct page of PFN 0x%llx, byte %llu of its %u\n",
-		       (unsigned long long)a->pfn, (unsigned long long)a->offset,
+		       (unsigned long long)ki->sp_pfn,
+		       (unsigned long long)a->offset,
 		       k->hdr.struct_page_size);
 	if (f & VMAINSPECT_KA_FIXMAP_INDEX)
 		printf("fixmap:     index %llu (counted down from FIXADDR_TOP)\n",
@@ -391,6 +399,14 @@ static int do_kaddr(const char *cmd, const char *arg)
 		ki.lo = ki.a.region_start;
 		ki.hi = ki.a.region_end;
 	}
+	/*
+	 * The struct page's PFN by the vmemmap arithmetic (vmemmap_base +
+	 * pfn * sizeof(struct page)): the module's pfn field is the frame
+	 * behind the vmemmap page as soon as that page is mapped.
+	 */
+	if ((ki.a.out_flags & VMAINSPECT_KA_STRUCT_PAGE) &&
+	    k.hdr.struct_page_size)
+		ki.sp_pfn = (ki.addr - ki.lo) / k.hdr.struct_page_size;
 	if (ki.a.region_id == VMAINSPECT_KR_USER ||
 	    ki.a.region_id == VMAINSPECT_KR_USER_GUARD)
 		ki.user = true;
