@@ -110,8 +110,42 @@ klayout_section() {
 		# uid 1000 must reach /root (the access section reports a 700 /)
 		[ "$(stat -c %a /)" = 700 ] && chmod 755 /
 		suite klayout-uid1000 runas 1000 "$T/vmi-check-klayout" --unpriv
+		# the tool as uid 1000: the reason, and no kernel address
+		# (16 hex digits starting with ff, with or without 0x)
+		cli "kernel as uid 1000: says why addresses are hidden" 0 'hidden \(you lack CAP_SYS_ADMIN\)' \
+			runas 1000 vmainspect kernel
+		kx=$(grep -Eio '(^|[^0-9a-fx])(0x)?ff[0-9a-f]{14}([^0-9a-f]|$)' "$OUT/cli" | head -1)
+		if [ -z "$kx" ]; then ok "cli: kernel as uid 1000: no kernel address printed"
+		else ko "cli: kernel as uid 1000: prints a kernel address: $kx"; fi
+		M=$(awk '$1 == "vmainspect" { print $6 }' /proc/modules)
+		cli "kernel ADDR as uid 1000: refused with the reason" 1 'CAP_SYS_ADMIN' \
+			runas 1000 vmainspect kernel "${M:-0xffffffffc0000000}"
 	else
 		ko "klayout-uid1000: no runas helper in the VM"
+	fi
+	# the tool as root: its JSON regions are KLAYOUT's; ADDR classified
+	if vmainspect --json kernel >"$OUT/kjson" 2>"$OUT/kjson.err"; then
+		suite klayout-cli-json "$T/vmi-check-klayout" --cli-json "$OUT/kjson"
+	else
+		ko "cli: vmainspect --json kernel: exit $?: $(head -c 300 "$OUT/kjson.err")"
+	fi
+	kp=$(cat /proc/sys/kernel/kptr_restrict)
+	echo 1 >/proc/sys/kernel/kptr_restrict	# raw %pK for root
+	A=$(awk '/ vmalloc/ && / pages=/ { split($1, r, "-"); print r[1]; exit }' /proc/vmallocinfo)
+	M=$(awk '$1 == "vmainspect" { print $6 }' /proc/modules)
+	echo "$kp" >/proc/sys/kernel/kptr_restrict
+	if [ -n "$A" ]; then
+		cli "kernel ADDR: a vmallocinfo address is in vmalloc" 0 '^region: +vmalloc:' vmainspect kernel "$A"
+		cli "kernel ADDR (json): a vmallocinfo address is in vmalloc, mapped" 0 \
+			'"region": ?"vmalloc"' vmainspect --json kernel "$A"
+		grep -Eq '"mapped": ?true' "$OUT/cli" && ok "cli: kernel ADDR (json): vmalloc address mapped" ||
+			ko "cli: kernel ADDR (json): vmalloc address $A not mapped: $(tr '\n' ' ' <"$OUT/cli" | head -c 300)"
+	else
+		ko "cli: no vmalloc address in /proc/vmallocinfo"
+	fi
+	if [ -n "$M" ]; then
+		cli "kernel ADDR (json): /proc/modules address is vmainspect's" 0 '"module": ?"vmainspect"' \
+			vmainspect --json kernel "$M"
 	fi
 }
 
