@@ -138,8 +138,8 @@ klayout_section() {
 		cli "kernel ADDR: a vmallocinfo address is in vmalloc" 0 '^region: +vmalloc:' vmainspect kernel "$A"
 		cli "kernel ADDR (json): a vmallocinfo address is in vmalloc, mapped" 0 \
 			'"region": ?"vmalloc"' vmainspect --json kernel "$A"
-		grep -Eq '"mapped": ?true' "$OUT/cli" && ok "cli: kernel ADDR (json): vmalloc address mapped" ||
-			ko "cli: kernel ADDR (json): vmalloc address $A not mapped: $(tr '\n' ' ' <"$OUT/cli" | head -c 300)"
+		if grep -Eq '"mapped": ?true' "$OUT/cli"; then ok "cli: kernel ADDR (json): vmalloc address mapped"
+		else ko "cli: kernel ADDR (json): vmalloc address $A not mapped: $(tr '\n' ' ' <"$OUT/cli" | head -c 300)"; fi
 	else
 		ko "cli: no vmalloc address in /proc/vmallocinfo"
 	fi
