@@ -88,18 +88,28 @@ static void print_header(const struct vmi_klayout *k)
 		       fmt_size_mm(h->image_end - h->image_start, s1));
 }
 
+#define LAST_HEAD	"last (inclusive)"
+
+/* Columns of the "last" column: its heading may be wider than addresses. */
+static int last_cols(const struct vmi_klayout *k)
+{
+	int w = addr_digits(k), h = (int)strlen(LAST_HEAD);
+
+	return w > h ? w : h;
+}
+
 /* A row of the table; r == NULL: an unused hole. */
 static void print_row(const struct vmi_klayout *k, __u64 start, __u64 size,
 		      const struct vmainspect_kregion *r)
 {
-	int w = addr_digits(k);
+	int w = addr_digits(k), lw = last_cols(k);
 	char s[FMT_SIZE_LEN];
 
 	if (klayout_hidden(k))
-		printf("%-*s   %-*s", w, "-", w, "-");
+		printf("%-*s   %-*s", w, "-", lw, "-");
 	else
-		printf("%0*llx   %0*llx", w, (unsigned long long)start, w,
-		       (unsigned long long)(start + size - 1));
+		printf("%0*llx   %0*llx%*s", w, (unsigned long long)start, w,
+		       (unsigned long long)(start + size - 1), lw - w, "");
 	printf("  %10s  %-16s %s", fmt_size_mm(size, s),
 	       kregion_name(r ? r->id : VMAINSPECT_KR_NONE),
 	       kregion_desc(r ? r->id : VMAINSPECT_KR_NONE));
@@ -125,7 +135,7 @@ static int print_klayout_text(const struct vmi_klayout *k)
 	print_header(k);
 	if (hidden)
 		printf("%s\n", kaddr_hidden_reason(reason, sizeof(reason)));
-	printf("\n%-*s   %-*s  %10s  %-16s %s\n", w, "start", w, "last (inclusive)",
+	printf("\n%-*s   %-*s  %10s  %-16s %s\n", w, "start", last_cols(k), LAST_HEAD,
 	       "size", "name", "description");
 	for (i = 0; i < k->nr; i++) {
 		const struct vmainspect_kregion *r = &k->regions[i];

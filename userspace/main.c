@@ -263,7 +263,7 @@ static const struct cmd cmds[] = {
 	{
 		.name = "debugfs",
 		.args = "PID | page PFN | kernel",
-		.summary = "publish PID's or a frame's text views in debugfs (needs root)",
+		.summary = "publish PID's or a frame's debugfs views (root); kernel: where kernel_layout is",
 		.help =
 "Ask the module to create the read-only directory\n"
 "/sys/kernel/debug/vmainspect/PID/ with the files 'layout', 'maps' and\n"
