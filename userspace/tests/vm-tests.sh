@@ -99,12 +99,25 @@ cli() {
 	fi
 }
 
+# mutate_selftest NAME CMD...: the checker's self-test: CMD corrupts the
+# module's answers (--mutate), so it must fail, with 10 FAIL lines at least
+mutate_selftest() {
+	name=$1
+	shift
+	"$@" >"$OUT/mut" 2>&1
+	rc=$?
+	nm=$(grep -c '^FAIL' "$OUT/mut")
+	if [ "$rc" -eq 1 ] && [ "$nm" -ge 10 ]; then ok "$name: $nm injected faults caught"
+	else ko "$name: --mutate gave exit $rc and only $nm FAIL lines"; fi
+}
+
 # ---- kernel layout (KLAYOUT, KADDR) vs kcore, kallsyms, iomem, vmallocinfo ----
 # root with kptr_restrict=1, root with kptr_restrict=2 (and 0), uid 1000
 klayout_section() {
 	echo "  kernel layout: $(grep -qw la57 /proc/cpuinfo && echo 5-level || echo 4-level)" \
 		"paging, cmdline: $(cat /proc/cmdline)"
 	suite klayout "$T/vmi-check-klayout"
+	mutate_selftest "klayout-check self-test" "$T/vmi-check-klayout" --mutate
 	suite klayout-kptr2 "$T/vmi-check-klayout" --kptr2
 	if command -v runas >/dev/null; then
 		# uid 1000 must reach /root (the access section reports a 700 /)
@@ -207,17 +220,6 @@ suite busybox-sleep "$T/vmi-check-maps" --find "$BBSLEEP"
 suite all "$T/vmi-check-maps" --all
 
 # ---- page tables (PT_RUNS, PT_PATH) vs /proc/PID/pagemap and smaps ----
-# mutate_selftest NAME CMD...: the checker's self-test: CMD corrupts the
-# module's answers (--mutate), so it must fail, with 10 FAIL lines at least
-mutate_selftest() {
-	name=$1
-	shift
-	"$@" >"$OUT/mut" 2>&1
-	rc=$?
-	nm=$(grep -c '^FAIL' "$OUT/mut")
-	if [ "$rc" -eq 1 ] && [ "$nm" -ge 10 ]; then ok "$name: $nm injected faults caught"
-	else ko "$name: --mutate gave exit $rc and only $nm FAIL lines"; fi
-}
 # cover NAME: the last suite's COVER line, field NAME (0 if absent)
 cover() { awk -v f="$1" '$1 == "COVER" { for (i = 4; i < NF; i++) if ($i == f) v = $(i + 1) } END { print v + 0 }' "$OUT/out"; }
 # ptzoo_wait FILE: wait until the vmi-pt-zoo writing FILE is READY (15 s)

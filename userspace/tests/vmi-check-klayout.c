@@ -12,6 +12,9 @@
  *   vmi-check-klayout --lockdown as root, LAST thing in a VM: sets lockdown
  *                                to confidentiality (irreversible), then
  *                                addresses must be hidden
+ *   vmi-check-klayout --mutate   as root: the checks above on answers this
+ *                                program corrupts first (self-test: must
+ *                                fail, with many FAIL lines)
  *   vmi-check-klayout --cli-json FILE
  *                                as root: FILE holds `vmainspect --json
  *                                kernel`; its "regions" (name, start, end)
@@ -94,6 +97,7 @@
 
 static int passes, fails;
 static int dev = -1;
+static bool mutate;	/* --mutate: corrupt the module's answers */
 
 #define PASS(...) do { printf("PASS "); printf(__VA_ARGS__); putchar('\n'); passes++; } while (0)
 #define FAIL(...) do { printf("FAIL "); printf(__VA_ARGS__); putchar('\n'); fails++; } while (0)
@@ -562,7 +566,17 @@ static int do_kaddr(int fd, uint64_t addr, struct vmainspect_kaddr *a)
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
 	a->addr = addr;
-	return ioctl(fd, VMAINSPECT_IOC_KADDR, a) ? errno : 0;
+	if (ioctl(fd, VMAINSPECT_IOC_KADDR, a))
+		return errno;
+	if (mutate && a->region_id != VMAINSPECT_KR_USER) {
+		/* a frame one off, a symbol offset one off, a region one page short */
+		a->pfn++;
+		a->phys += PAGE;
+		a->region_end -= PAGE;
+		if (a->symbol[0] && strchr(a->symbol, '+'))
+			strchr(a->symbol, '+')[3] ^= 1;
+	}
+	return 0;
 }
 
 static const struct vmainspect_kregion *region(uint32_t id)
@@ -694,6 +708,18 @@ static bool get_layout(int fd, const char *who)
 	if (nr > VMAINSPECT_KREGIONS_MAX) {
 		FAIL("%sKLAYOUT: nr_regions %u > max_regions %u", who, nr, VMAINSPECT_KREGIONS_MAX);
 		nr = VMAINSPECT_KREGIONS_MAX;
+	}
+	if (mutate && nr > 12) {
+		/* a moved base, a wrong size, a lost flag, an image off by 2 MiB */
+		R[6].start += GB;
+		R[6].size += GB;
+		R[7].end += TB;
+		R[2].flags &= ~VMAINSPECT_KRF_HOLE;
+		R[11].start += PAGE;
+		L.image_start += PMD_SZ;
+		L.ram_end += PAGE;
+		L.out_flags ^= VMAINSPECT_KL_KASLR_TEXT;
+		L.va_bits--;
 	}
 	return true;
 }
@@ -2014,10 +2040,13 @@ int main(int argc, char **argv)
 		mode_lockdown();
 	} else if (!strcmp(mode, "--cli-json") && argc > 2) {
 		mode_cli_json(argv[2]);
+	} else if (!strcmp(mode, "--mutate")) {
+		mutate = true;
+		mode_root();
 	} else if (!*mode) {
 		mode_root();
 	} else {
-		fprintf(stderr, "usage: %s [--unpriv | --kptr2 | --lockdown | --cli-json FILE]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--unpriv | --kptr2 | --lockdown | --mutate | --cli-json FILE]\n", argv[0]);
 		return 2;
 	}
 	printf("%d passed, %d failed\n", passes, fails);
