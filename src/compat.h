@@ -138,6 +138,20 @@ static inline unsigned long vmi_mm_counter(struct mm_struct *mm, int member)
 #endif
 }
 
+/*
+ * Does KASLR cut the direct map down to RAM plus padding?  Always in 5.10's
+ * kernel_randomize_memory(); from 6.1 (stable; Debian's 6.1 has it) not
+ * when ZONE_DEVICE may map any physical address into the direct map.
+ */
+static inline bool vmi_kaslr_trims_direct_map(void)
+{
+#if VMI_KERNEL_AT_LEAST(6, 1, 0)
+	return !IS_ENABLED(CONFIG_ZONE_DEVICE);
+#else
+	return true;
+#endif
+}
+
 /* Page-table depth the running kernel uses (x86_64 picks 4 or 5 at boot). */
 static inline unsigned int vmi_pgtable_levels(void)
 {
@@ -476,6 +490,32 @@ static inline bool vmi_pagemap_exclusive(struct page *page, bool present,
 	return !migration && page_mapcount(page) == 1;
 }
 #endif
+
+/*
+ * The same for a PTE, the hot path of a dense walk.  x86 marks every PTE
+ * that maps a frame without a struct page special (ARCH_HAS_PTE_SPECIAL:
+ * remap_pfn_range(), vmf_insert_pfn(), DAX devmap entries), so any other
+ * PTE of a page maps one with a memmap: vm_normal_page()'s own rule, and
+ * no pfn_to_online_page() call per page.  Other kinds take the long way
+ * (page.c).  Inline: it runs once per PTE.
+ */
+static inline u64 vmi_pagemap_pte_bits(u32 kind, u64 entry_bits, u64 pfn)
+{
+	struct page *page;
+	u64 bits = 0;
+
+	if (kind != VMAINSPECT_PT_PAGE)
+		return vmi_pagemap_bits(kind, entry_bits, pfn, pfn);
+	if (entry_bits & VMAINSPECT_PTE_SPECIAL)
+		return 0;
+	page = pfn_to_page(pfn);
+	if (!PageAnon(page))
+		bits |= VMAINSPECT_PTE_FILE;
+	/* hugetlb is never mapped by a PTE on x86 */
+	if (vmi_kpagecount(page) == 1)
+		bits |= VMAINSPECT_PTE_EXCLUSIVE;
+	return bits;
+}
 
 /* Free pages inside a buddy block (is_free_buddy_page() exported 5.11+). */
 static inline bool vmi_is_free_buddy_page(struct page *page)

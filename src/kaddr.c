@@ -59,7 +59,8 @@ static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
 		break;
 	}
 	pfn += (addr & (a->page_size - 1)) >> PAGE_SHIFT;
-	if (!(a->out_flags & VMAINSPECT_KA_PFN)) {
+	/* a vmemmap address's pfn is the one whose struct page it holds */
+	if (!(a->out_flags & (VMAINSPECT_KA_PFN | VMAINSPECT_KA_STRUCT_PAGE))) {
 		a->pfn = pfn;
 		a->phys = PFN_PHYS(pfn) | (addr & ~PAGE_MASK);
 		a->out_flags |= VMAINSPECT_KA_PFN;
@@ -157,8 +158,12 @@ void vmi_kaddr_fill(const struct vmi_klayout *kl, struct vmainspect_kaddr *a,
 	}
 
 	vmi_kaddr_mapping(a);
-	if ((a->out_flags & VMAINSPECT_KA_PFN) &&
-	    vmi_pfn_to_online_page(a->pfn))
+	/*
+	 * RAM as /proc/iomem says ("System RAM"): an online memmap alone is
+	 * not enough, reserved frames (the VGA hole, ACPI tables) have one.
+	 */
+	if ((a->out_flags & VMAINSPECT_KA_PFN) && a->pfn <= ULONG_MAX &&
+	    page_is_ram(a->pfn))
 		a->out_flags |= VMAINSPECT_KA_RAM;
 	if ((a->out_flags & VMAINSPECT_KA_IN_IMAGE) ||
 	    r->id == VMAINSPECT_KR_MODULES || r->id == VMAINSPECT_KR_KERNEL_TEXT)

@@ -102,7 +102,7 @@ void vmi_klayout_live(struct vmi_klayout *kl)
 	p.default_vmemmap = levels == 5 ? __VMEMMAP_BASE_L5 :
 					  __VMEMMAP_BASE_L4;
 	p.default_image = __START_KERNEL;
-	p.trim_direct_map = !IS_ENABLED(CONFIG_ZONE_DEVICE);
+	p.trim_direct_map = vmi_kaslr_trims_direct_map();
 #ifdef CONFIG_RANDOMIZE_MEMORY
 	p.padding_tb = CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING;
 #endif

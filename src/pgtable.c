@@ -351,7 +351,7 @@ static unsigned int vmi_pt_span(const u64 *raw, unsigned int n,
 			break;
 		/* and what pagemap says of the frame: file, mapped once */
 		if (e->kind == VMAINSPECT_PT_PAGE &&
-		    vmi_pagemap_bits(e->kind, e->bits, e->pfn + k, e->pfn + k) !=
+		    vmi_pagemap_pte_bits(e->kind, e->bits, e->pfn + k) !=
 		    frame_bits)
 			break;
 	}
@@ -384,7 +384,7 @@ static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 	w->budget -= n;
 	for (i = 0; i < n; i += k, addr += k * PAGE_SIZE) {
 		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, w->pte_copy[i]);
-		e.bits |= vmi_pagemap_bits(e.kind, e.bits, e.pfn, e.pfn);
+		e.bits |= vmi_pagemap_pte_bits(e.kind, e.bits, e.pfn);
 		k = vmi_pt_span(w->pte_copy + i, n - i, &e);
 		ret = vmi_pt_emit(w, &e, VMAINSPECT_LVL_PTE, addr,
 				  addr + k * PAGE_SIZE);

@@ -572,7 +572,10 @@ struct vmainspect_kregion {
 	__u64 start;		/* first address; 0 when hidden */
 	__u64 end;		/* one past the last; 0 when hidden */
 	__u64 size;		/* end - start, also when hidden */
-	__u64 used;		/* bytes in use from start (VMAINSPECT_KRF_USED) */
+	__u64 used;		/* bytes in use (VMAINSPECT_KRF_USED): from start
+				 * for the direct map (RAM) and the vmemmap
+				 * (struct pages); kernel-text: the image's
+				 * size, at image_start */
 	__u32 id;		/* enum vmainspect_kregion_id */
 	__u32 flags;		/* VMAINSPECT_KRF_* */
 	__u64 reserved[3];	/* out: zero */
@@ -632,7 +635,9 @@ struct vmainspect_klayout {
  * VMAINSPECT_IOC_KADDR: what a kernel address is.  region_id is the region
  * holding addr (VMAINSPECT_KR_NONE in a gap).  pfn/phys: the frame behind
  * it, from the direct map's arithmetic or the kernel page table; in the
- * vmemmap, the frame whose struct page holds addr (offset: byte in it).
+ * vmemmap, the frame whose struct page holds addr (offset: byte in it),
+ * VMAINSPECT_KA_STRUCT_PAGE set and VMAINSPECT_KA_PFN not: the frame
+ * holding that struct page is not reported.
  * symbol: "name+off/size [module]", as %pS prints it, where kallsyms has
  * one.  Needs the rights to see addresses (above), else -EPERM.
  */

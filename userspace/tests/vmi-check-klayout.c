@@ -1075,12 +1075,11 @@ static void check_used(void)
 		      (unsigned long long)vmm->used, (unsigned long long)want);
 	}
 	if (kt && (kt->flags & VMAINSPECT_KRF_USED) && (L.out_flags & VMAINSPECT_KL_IMAGE_KNOWN)) {
-		/* from the region's start to the end of the image */
-		want = L.image_end - kt->start;
+		/* the image, wherever it lies in the region (UAPI) */
+		want = L.image_end - L.image_start;
 		CHECK(kt->used == want,
-		      "kernel-text used 0x%llx == image_end - region start 0x%llx (UAPI: bytes in use from start; the image alone is 0x%llx)",
-		      (unsigned long long)kt->used, (unsigned long long)want,
-		      (unsigned long long)(L.image_end - L.image_start));
+		      "kernel-text used 0x%llx == the image's size image_end - image_start 0x%llx",
+		      (unsigned long long)kt->used, (unsigned long long)want);
 	}
 }
 
@@ -1203,6 +1202,9 @@ static void check_modules(void)
 	agg_init(&a, "every module symbol in /proc/kallsyms lies in the modules region");
 	for (i = 0; i < (int)nsyms; i++) {
 		if (!syms[i].mod || !syms[i].addr)
+			continue;
+		/* a module's per-cpu variables are listed as per-cpu offsets */
+		if (!(syms[i].addr >> 63))
 			continue;
 		if (in_region(VMAINSPECT_KR_MODULES, syms[i].addr, syms[i].addr + 1))
 			agg_ok(&a);
