@@ -509,6 +509,16 @@ static inline u64 vmi_pagemap_pte_bits(u32 kind, u64 entry_bits, u64 pfn)
 	if (entry_bits & VMAINSPECT_PTE_SPECIAL)
 		return 0;
 	page = pfn_to_page(pfn);
+	/* an order-0 page, the common case: its own mapping and mapcount */
+	if (!PageCompound(page)) {
+		int mapcount = atomic_read(&page->_mapcount) + 1;
+
+		if (!((unsigned long)READ_ONCE(page->mapping) & PAGE_MAPPING_ANON))
+			bits |= VMAINSPECT_PTE_FILE;
+		if (mapcount == 1)
+			bits |= VMAINSPECT_PTE_EXCLUSIVE;
+		return bits;
+	}
 	if (!PageAnon(page))
 		bits |= VMAINSPECT_PTE_FILE;
 	/* hugetlb is never mapped by a PTE on x86 */

@@ -339,15 +339,23 @@ static unsigned int vmi_pt_span(const u64 *raw, unsigned int n,
 				const struct vmainspect_pt_entry *e)
 {
 	u64 frame_bits = e->bits & VMI_PTE_FRAME_BITS;
+	u64 want = raw[0], step = PAGE_SIZE;
 	unsigned int k;
 
-	if (e->kind != VMAINSPECT_PT_NONE && e->kind != VMAINSPECT_PT_PAGE)
+	if (e->kind == VMAINSPECT_PT_NONE) {
+		for (k = 1; k < n && raw[k] == raw[0]; k++)
+			;
+		return k;
+	}
+	if (e->kind != VMAINSPECT_PT_PAGE)
 		return 1;
+	/* x86 stores the frame of a PROT_NONE entry inverted (L1TF) */
+	if (pte_pfn(__pte(raw[0])) != ((raw[0] & VMI_PTE_PFN_MASK) >> PAGE_SHIFT))
+		step = -(u64)PAGE_SIZE;
 	for (k = 1; k < n; k++) {
-		if ((raw[k] ^ raw[0]) & ~(u64)VMI_PTE_PFN_MASK)
-			break;
-		if (e->kind == VMAINSPECT_PT_NONE ? raw[k] != raw[0] :
-		    pte_pfn(__pte(raw[k])) != e->pfn + k)
+		want += step;
+		/* the same bits, the next frame */
+		if (raw[k] != want)
 			break;
 		/* and what pagemap says of the frame: file, mapped once */
 		if (e->kind == VMAINSPECT_PT_PAGE &&
