@@ -572,15 +572,17 @@ struct vmainspect_kregion {
 	__u64 start;		/* first address; 0 when hidden */
 	__u64 end;		/* one past the last; 0 when hidden */
 	__u64 size;		/* end - start, also when hidden */
-	__u64 used;		/* bytes in use (VMAINSPECT_KRF_USED): from start
-				 * for the direct map (RAM) and the vmemmap
-				 * (struct pages); kernel-text: the image's
-				 * size, at image_start */
+	__u64 used;		/* bytes in use (VMAINSPECT_KRF_USED), below */
 	__u32 id;		/* enum vmainspect_kregion_id */
 	__u32 flags;		/* VMAINSPECT_KRF_* */
 	__u64 reserved[3];	/* out: zero */
 };
 
+/*
+ * vmainspect_kregion.used: from start for the direct map (RAM) and the
+ * vmemmap (struct pages); for kernel-text the image's size, at
+ * vmainspect_klayout.image_start.
+ */
 #define VMAINSPECT_KREGION_SIZE_VER0	64
 #define VMAINSPECT_KREGIONS_MAX		32	/* regions a kernel has, at most */
 
