@@ -28,7 +28,8 @@ static __u64 ptr_to_u64(const void *ptr)
 	return (__u64)(uintptr_t)ptr;
 }
 
-static int xioctl(int fd, unsigned long cmd, void *arg)
+/* ioctl(), again after a signal that interrupted it */
+int vmi_xioctl(int fd, unsigned long cmd, void *arg)
 {
 	int ret;
 
@@ -101,7 +102,7 @@ int vmi_open_flags(struct vmi_client *c, pid_t pid, __u32 attach_flags)
 	attach.size = sizeof(attach);
 	attach.pid = pid;
 	attach.flags = attach_flags;
-	if (xioctl(c->fd, VMAINSPECT_IOC_ATTACH, &attach)) {
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_ATTACH, &attach)) {
 		err = errno;
 		p_err("attach to pid %d: %s", pid, strerror(err));
 		if (err == EPERM && (attach_flags & VMAINSPECT_ATTACH_DEBUGFS))
@@ -135,7 +136,7 @@ int vmi_get_layout(struct vmi_client *c, struct vmainspect_layout *layout)
 {
 	memset(layout, 0, sizeof(*layout));
 	layout->size = sizeof(*layout);
-	if (xioctl(c->fd, VMAINSPECT_IOC_LAYOUT, layout)) {
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_LAYOUT, layout)) {
 		query_err(c, "layout", errno);
 		return -1;
 	}
@@ -237,7 +238,7 @@ static int list_once(struct vmi_client *c, struct vmainspect_vma *recs,
 		req.max_vmas = LIST_BATCH_VMAS;
 		req.strings_size = LIST_STRINGS_SIZE;
 
-		if (xioctl(c->fd, VMAINSPECT_IOC_LIST_VMAS, &req))
+		if (vmi_xioctl(c->fd, VMAINSPECT_IOC_LIST_VMAS, &req))
 			return -errno;
 		if (req.nr_vmas > LIST_BATCH_VMAS ||
 		    req.strings_used > LIST_STRINGS_SIZE)
@@ -344,7 +345,7 @@ int vmi_find_vma(struct vmi_client *c, __u64 addr, struct vmi_find_result *r)
 	req.addr = addr;
 	req.strings = ptr_to_u64(strings);
 	req.strings_size = FIND_STRINGS_SIZE;
-	if (xioctl(c->fd, VMAINSPECT_IOC_FIND_VMA, &req)) {
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_FIND_VMA, &req)) {
 		err = -errno;
 		goto out;
 	}
@@ -382,7 +383,7 @@ int vmi_pt_path(struct vmi_client *c, __u64 addr, struct vmainspect_pt_path *p)
 	memset(p, 0, sizeof(*p));
 	p->size = sizeof(*p);
 	p->addr = addr;
-	if (xioctl(c->fd, VMAINSPECT_IOC_PT_PATH, p)) {
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_PT_PATH, p)) {
 		query_err(c, "page-table path", errno);
 		return -1;
 	}
@@ -520,7 +521,7 @@ int vmi_pt_runs(struct vmi_client *c, __u64 start, __u64 end,
 		req.runs = ptr_to_u64(set->batch);
 		req.run_size = sizeof(*set->batch);
 		req.max_runs = RUNS_BATCH;
-		if (xioctl(c->fd, VMAINSPECT_IOC_PT_RUNS, &req)) {
+		if (vmi_xioctl(c->fd, VMAINSPECT_IOC_PT_RUNS, &req)) {
 			err = -errno;
 			goto out;
 		}

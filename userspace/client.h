@@ -60,6 +60,7 @@ struct vmi_run_set {
 };
 
 /* Open /dev/vmainspect without attaching (frame queries by PFN). */
+int vmi_xioctl(int fd, unsigned long cmd, void *arg);
 int vmi_open_device(struct vmi_client *c);
 /* Open /dev/vmainspect and attach to pid. */
 int vmi_open(struct vmi_client *c, pid_t pid);

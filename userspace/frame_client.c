@@ -16,16 +16,6 @@
 /* RMAP calls for one frame, at most: the tree may keep changing. */
 #define RMAP_MAX_CALLS	10000
 
-static int xioctl(int fd, unsigned long cmd, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, cmd, arg);
-	} while (ret < 0 && errno == EINTR);
-	return ret;
-}
-
 /* Is lockdown in its confidentiality mode?  (The kernel's own file.) */
 bool vmi_locked_down_confidential(void)
 {
@@ -83,7 +73,7 @@ int vmi_page(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 	p->addr = by_addr ? addr : 0;
 	p->path = path_size ? (__u64)(uintptr_t)path : 0;
 	p->path_size = path_size;
-	if (xioctl(c->fd, VMAINSPECT_IOC_PAGE, p)) {
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_PAGE, p)) {
 		frame_err("page", by_addr, pfn, addr, errno);
 		return -1;
 	}
@@ -102,7 +92,7 @@ int vmi_page_publish(struct vmi_client *c, __u64 pfn,
 	p->size = sizeof(*p);
 	p->flags = VMAINSPECT_PAGE_DEBUGFS;
 	p->pfn = pfn;
-	if (xioctl(c->fd, VMAINSPECT_IOC_PAGE, p)) {
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_PAGE, p)) {
 		if (errno == ENODEV)
 			p_err("debugfs page of PFN 0x%llx: debugfs is not available (not mounted, or locked down)",
 			      (unsigned long long)pfn);
@@ -155,7 +145,7 @@ int vmi_rmap(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 		a.owner_size = sizeof(*set->owners);
 		a.max_owners = OWNERS_PER_CALL;
 		a.cursor = cursor;
-		if (xioctl(c->fd, VMAINSPECT_IOC_RMAP, &a))
+		if (vmi_xioctl(c->fd, VMAINSPECT_IOC_RMAP, &a))
 			break;
 		if (a.nr_owners > OWNERS_PER_CALL ||
 		    (a.cursor <= cursor && !(a.out_flags & VMAINSPECT_RMAP_DONE))) {

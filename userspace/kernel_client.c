@@ -13,22 +13,13 @@
 
 #include <uapi/vmainspect_kregion_names.h>
 
+#include "client.h"
 #include "json_out.h"
 #include "kernel.h"
 #include "main.h"
 
 #define CAP_SYS_ADMIN_BIT	21
 #define CAP_SYSLOG_BIT		34
-
-static int xioctl(int fd, unsigned long cmd, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, cmd, arg);
-	} while (ret < 0 && errno == EINTR);
-	return ret;
-}
 
 const char *kregion_name(__u32 id)
 {
@@ -158,7 +149,7 @@ int vmi_get_klayout(struct vmi_client *c, struct vmi_klayout *k)
 	k->hdr.regions = (__u64)(uintptr_t)k->regions;
 	k->hdr.region_size = sizeof(k->regions[0]);
 	k->hdr.max_regions = VMAINSPECT_KREGIONS_MAX;
-	if (xioctl(c->fd, VMAINSPECT_IOC_KLAYOUT, &k->hdr)) {
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_KLAYOUT, &k->hdr)) {
 		err = errno;
 		if (err == ENOTTY || err == E2BIG || err == EINVAL)
 			p_err("kernel layout: %s (does the loaded module know VMAINSPECT_IOC_KLAYOUT? it needs the module of this tool's version)",
@@ -183,7 +174,7 @@ int vmi_get_kaddr(struct vmi_client *c, __u64 addr, struct vmainspect_kaddr *a)
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
 	a->addr = addr;
-	if (xioctl(c->fd, VMAINSPECT_IOC_KADDR, a))
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_KADDR, a))
 		return -1;
 	/* NUL-terminate what the kernel should have terminated already. */
 	a->symbol[sizeof(a->symbol) - 1] = '\0';
