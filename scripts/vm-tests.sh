@@ -111,7 +111,7 @@ for f in /bin/bash /usr/bin/tail; do
 done
 
 # the short runs need only the checker and the suite
-kadds=(--add "$top/userspace/tests/vmi-check-klayout" --add "$top/userspace/tests/vm-tests.sh")
+kadds=(--add "$top/userspace/tests/vmi-check-klayout" --add "$top/userspace/tests/vmi-check-frames" --add "$top/userspace/tests/vm-tests.sh")
 
 # run_vm LABEL SECTION VM-RUN-OPTIONS...: one VM, its PASS/FAIL lines
 # prefixed with [LABEL]; SECTION is passed to the suite ("" = all)

@@ -170,6 +170,16 @@ if [ "$SECTION" = klayout ]; then
 	klayout_section
 	# irreversible: only here, as the last check of the VM
 	suite klayout-lockdown "$T/vmi-check-klayout" --lockdown
+	# the same lockdown refuses the frame ioctls and hides page-table
+	# frames, from root too (the stock kernels have the lockdown LSM)
+	if grep -q '\[confidentiality\]' /sys/kernel/security/lockdown 2>/dev/null; then
+		suite frames-lockdown "$T/vmi-check-frames" --lockdown
+		SP=$(awk '{ printf "0x%x", $28 }' /proc/1/stat)
+		cli "pt as root under lockdown: frames hidden" 0 '"pfn_hidden": ?true' \
+			vmainspect --json pt 1 "$SP"
+	else
+		ko "lockdown: not in confidentiality mode after klayout-lockdown: $(cat /sys/kernel/security/lockdown 2>&1)"
+	fi
 	trap - EXIT
 	rm -rf "$OUT"
 	echo "$PASSES passed, $FAILS failed"

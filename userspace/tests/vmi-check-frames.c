@@ -6,6 +6,7 @@
  *   vmi-check-frames             the scenarios below, plus bad PFNs
  *   vmi-check-frames --all-pids  one frame per VMA of every process
  *   vmi-check-frames --unpriv    as an unprivileged user: everything refused
+ *   vmi-check-frames --lockdown  as root under lockdown=confidentiality: the same
  *
  * Owners: a brute-force scan of every /proc/PID/pagemap gives the (pid,
  * address) pairs that map a frame; the module's owner set must equal it.
@@ -956,7 +957,8 @@ static void check_all_pids(void)
 		FAIL("all: no mapped frame found in any process");
 }
 
-static void check_unpriv(void)
+/* @who: "unprivileged" (uid 1000) or "lockdown" (root, confidentiality) */
+static void check_refused(const char *who)
 {
 	struct vmainspect_page p;
 	struct vmainspect_rmap r;
@@ -964,8 +966,8 @@ static void check_unpriv(void)
 	int ret;
 
 	ret = module_page(0x100, &p, NULL, 0);
-	if (ret == -EPERM) PASS("unprivileged: PAGE refused (EPERM)");
-	else FAIL("unprivileged: PAGE: %s", ret ? strerror(-ret) : "answered");
+	if (ret == -EPERM) PASS("%s: PAGE refused (EPERM)", who);
+	else FAIL("%s: PAGE: %s", who, ret ? strerror(-ret) : "answered");
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
 	r.pfn = 0x100;
@@ -973,8 +975,8 @@ static void check_unpriv(void)
 	r.owner_size = sizeof(o);
 	r.max_owners = 1;
 	ret = ioctl(dev, VMAINSPECT_IOC_RMAP, &r) ? errno : 0;
-	if (ret == EPERM) PASS("unprivileged: RMAP refused (EPERM)");
-	else FAIL("unprivileged: RMAP: %s", ret ? strerror(ret) : "answered");
+	if (ret == EPERM) PASS("%s: RMAP refused (EPERM)", who);
+	else FAIL("%s: RMAP: %s", who, ret ? strerror(ret) : "answered");
 }
 
 int main(int argc, char **argv)
@@ -986,7 +988,9 @@ int main(int argc, char **argv)
 	if (dev < 0) {
 		FAIL("open %s: %s", VMAINSPECT_DEVICE, strerror(errno));
 	} else if (!strcmp(mode, "--unpriv")) {
-		check_unpriv();
+		check_refused("unprivileged");
+	} else if (!strcmp(mode, "--lockdown")) {
+		check_refused("lockdown");
 	} else if (!strcmp(mode, "--all-pids")) {
 		check_all_pids();
 	} else if (!*mode) {
@@ -1000,7 +1004,7 @@ int main(int argc, char **argv)
 		scenario_thp();
 		check_bad_pfns();
 	} else {
-		fprintf(stderr, "usage: %s [--all-pids | --unpriv]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--all-pids | --unpriv | --lockdown]\n", argv[0]);
 		return 2;
 	}
 	printf("%d passed, %d failed\n", passes, fails);
