@@ -6,7 +6,7 @@
 #                            [--klayout-timeout SEC] [-v]
 #
 #   --kernel SHORT   5.10, 6.1, 6.12, or 6.12-la57 (6.12 on a 5-level-paging
-#                    guest); repeatable.  Default: 5.10 6.1 6.12 6.12-la57.
+#                    guest); repeatable.  Default: 5.10 6.1 6.12 6.1-la57 6.12-la57.
 #                    A -nokaslr suffix (6.1-nokaslr, 6.1-la57-nokaslr)
 #                    boots with nokaslr.
 #   --la57           boot every given kernel on a 5-level-paging guest
@@ -59,7 +59,7 @@ while (($#)); do
 	esac
 done
 klayout_all=(5.10-nokaslr 6.1-nokaslr 6.12-nokaslr 5.10-la57 5.10-la57-nokaslr
-	6.1-la57 6.1-la57-nokaslr 6.12-la57-nokaslr)
+	6.1-la57-nokaslr 6.12-la57-nokaslr)
 klayout_labels=()
 if ((${#kernels[@]})); then
 	for l in "${klayout_all[@]}"; do
@@ -71,7 +71,7 @@ if ((${#kernels[@]})); then
 		done
 	done
 else
-	kernels=(5.10 6.1 6.12 6.12-la57)
+	kernels=(5.10 6.1 6.12 6.1-la57 6.12-la57)
 	klayout_labels=("${klayout_all[@]}")
 fi
 for k in "${kernels[@]}"; do
