@@ -677,7 +677,8 @@ static void vmi_abi_pt_runs_args(struct kunit *test)
 
 	vmi_pt_runs_valid(&v);
 	KUNIT_EXPECT_EQ(test, vmi_check_pt_runs_args(&v), 0);
-	vmi_expect_flags(test, &v, sizeof(v), 0, vmi_chk_pt_runs);
+	vmi_expect_flags(test, &v, sizeof(v), VMAINSPECT_PT_RUNS_NO_FRAME_BITS,
+			 vmi_chk_pt_runs);
 	vmi_expect_reserved(test, &v, sizeof(v),
 			    offsetof(struct vmainspect_pt_runs, reserved),
 			    sizeof(v.reserved), "reserved", vmi_chk_pt_runs);

@@ -202,7 +202,7 @@ static int vmi_runs(struct kunit *test, u64 start, u64 end, u32 max_runs,
 	out->runs = t->runs;
 	out->max_runs = max_runs;
 	mmap_read_lock(fx->mm);
-	ret = vmi_pt_runs_fill(fx->mm, start, end, true, t->scratch, out);
+	ret = vmi_pt_runs_fill(fx->mm, start, end, true, true, t->scratch, out);
 	mmap_read_unlock(fx->mm);
 	return ret;
 }

@@ -102,7 +102,7 @@ int vmi_check_pt_path_args(const struct vmainspect_pt_path *a)
 
 int vmi_check_pt_runs_args(const struct vmainspect_pt_runs *a)
 {
-	if (a->flags)
+	if (a->flags & ~VMAINSPECT_PT_RUNS_NO_FRAME_BITS)
 		return -EINVAL;
 	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
 		return -EINVAL;

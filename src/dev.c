@@ -282,6 +282,7 @@ static long vmi_ioctl_pt_runs(struct vmi_session *s, void __user *uarg)
 		if (!ret) {
 			ret = vmi_pt_runs_fill(mm, a.start, a.end,
 					       vmi_pt_show_pfn(s->privileged),
+					       !(a.flags & VMAINSPECT_PT_RUNS_NO_FRAME_BITS),
 					       scratch, &out);
 			generation = vmi_mm_generation(mm);
 			vmi_mm_unlock(mm);

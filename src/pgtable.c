@@ -312,7 +312,9 @@ static int vmi_pt_emit(struct vmi_pt_walk *w, struct vmainspect_pt_entry *e,
 
 		e->pfn += (addr & ~(~0UL << vmi_pt_level_shift(level))) >>
 			  PAGE_SHIFT;
-		e->bits |= vmi_pagemap_bits(e->kind, e->bits, e->pfn, head);
+		if (!w->no_frame_bits)
+			e->bits |= vmi_pagemap_bits(e->kind, e->bits, e->pfn,
+						    head);
 	}
 	if (!w->show_pfn)
 		vmi_pt_hide(e);
@@ -331,12 +333,15 @@ static int vmi_pt_stop(struct vmi_pt_walk *w, unsigned long addr)
 /*
  * How many of the @n PTE values at @raw (n >= 1) are the entry @e decoded
  * from raw[0], or its continuation: the same bits outside the frame, and
- * empty, or mapping the next frames (pte_pfn() undoes the inversion of
- * PROT_NONE entries).  Such a span is one emit, and consumers treat it as
- * consecutive entries: this is what makes a dense walk cheap.
+ * empty, or mapping the next frames (raw + k pages, or - k pages for a
+ * PROT_NONE entry, whose frame is stored inverted); with @with_frame also
+ * the same pagemap file/exclusive bits.  Such a span is one emit, and
+ * consumers treat it as consecutive entries: this is what makes a dense
+ * walk cheap.
  */
 static unsigned int vmi_pt_span(const u64 *raw, unsigned int n,
-				const struct vmainspect_pt_entry *e)
+				const struct vmainspect_pt_entry *e,
+				bool with_frame)
 {
 	u64 frame_bits = e->bits & VMI_PTE_FRAME_BITS;
 	u64 want = raw[0], step = PAGE_SIZE;
@@ -358,7 +363,7 @@ static unsigned int vmi_pt_span(const u64 *raw, unsigned int n,
 		if (raw[k] != want)
 			break;
 		/* and what pagemap says of the frame: file, mapped once */
-		if (e->kind == VMAINSPECT_PT_PAGE &&
+		if (with_frame &&
 		    vmi_pagemap_pte_bits(e->kind, e->bits, e->pfn + k) !=
 		    frame_bits)
 			break;
@@ -392,8 +397,9 @@ static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 	w->budget -= n;
 	for (i = 0; i < n; i += k, addr += k * PAGE_SIZE) {
 		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, w->pte_copy[i]);
-		e.bits |= vmi_pagemap_pte_bits(e.kind, e.bits, e.pfn);
-		k = vmi_pt_span(w->pte_copy + i, n - i, &e);
+		if (!w->no_frame_bits)
+			e.bits |= vmi_pagemap_pte_bits(e.kind, e.bits, e.pfn);
+		k = vmi_pt_span(w->pte_copy + i, n - i, &e, !w->no_frame_bits);
 		ret = vmi_pt_emit(w, &e, VMAINSPECT_LVL_PTE, addr,
 				  addr + k * PAGE_SIZE);
 		if (ret)

@@ -165,7 +165,7 @@ static const struct vmi_pt_ops vmi_runs_ops = {
  * is spent; out->next_addr is the cursor.  Caller holds the mmap lock.
  */
 int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
-		     bool show_pfn, u64 *pte_copy,
+		     bool show_pfn, bool frame_bits, u64 *pte_copy,
 		     struct vmi_pt_runs_out *out)
 {
 	struct vmi_pt_walk w = {
@@ -173,6 +173,7 @@ int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 		.priv = out,
 		.mm = mm,
 		.show_pfn = show_pfn,
+		.no_frame_bits = !frame_bits,
 		.budget = VMI_PT_BUDGET,
 		.pte_copy = pte_copy,
 	};

@@ -94,6 +94,7 @@ struct vmi_pt_walk {
 	struct mm_struct *mm;
 	bool show_pfn;			/* else frames and swap slots hidden */
 	bool rmap_locked;		/* an rmap lock, not the mmap lock */
+	bool no_frame_bits;		/* no file/exclusive: no struct page read */
 	s64 budget;			/* entries left to read in this call */
 	u64 tables[VMAINSPECT_LVL_NR];	/* table pages visited per level */
 	u64 *pte_copy;			/* one PTE table, allocated unlocked */
@@ -126,7 +127,7 @@ bool vmi_pt_show_pfn(bool privileged);
 int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
 		     bool show_pfn, u64 *pte_copy);
 int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
-		     bool show_pfn, u64 *pte_copy,
+		     bool show_pfn, bool frame_bits, u64 *pte_copy,
 		     struct vmi_pt_runs_out *out);
 bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
 			const struct vmainspect_pt_entry *e, unsigned long addr,

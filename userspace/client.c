@@ -516,6 +516,7 @@ int vmi_pt_runs(struct vmi_client *c, __u64 start, __u64 end,
 	for (;;) {
 		memset(&req, 0, sizeof(req));
 		req.size = sizeof(req);
+		req.flags = set->req_flags;
 		req.start = cursor;
 		req.end = end;
 		req.runs = ptr_to_u64(set->batch);

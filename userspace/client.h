@@ -55,6 +55,7 @@ struct vmi_run_set {
 	__u64 calls;		/* PT_RUNS calls made */
 	__u64 generation;	/* of the first call */
 	bool pfn_hidden;	/* frames and swap slots read as zero */
+	__u32 req_flags;	/* in: VMAINSPECT_PT_RUNS_* of every call */
 	bool changed;		/* a later call saw another generation */
 	struct vmainspect_pt_run *batch; /* one call's records */
 };

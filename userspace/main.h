@@ -19,6 +19,9 @@ extern bool json_output;
 extern bool show_all;
 /* --full: layout draws the kernel half region by region. */
 extern bool full_output;
+/* --tables-only: pages reads page tables only, not the frames' struct
+ * pages (no file/exclusive flags; much faster on dense ranges). */
+extern bool tables_only;
 
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -215,6 +215,8 @@ static int print_pages_text(const struct pages_walk *w)
 	       w->consistent ? "" : " (snapshot may be inconsistent)");
 	if (set->pfn_hidden)
 		printf("# frames and swap slots hidden: they need CAP_SYS_ADMIN, as in /proc/PID/pagemap\n");
+	if (set->req_flags & VMAINSPECT_PT_RUNS_NO_FRAME_BITS)
+		printf("# --tables-only: no file/exclusive flags (struct pages not read)\n");
 	printf("# start-end size level frames kind flags\n");
 
 	if (!w->whole) {
@@ -316,6 +318,8 @@ static int print_pages_json(const struct pages_walk *w)
 	json_add_u64(obj, "generation", set->generation);
 	json_add_bool(obj, "consistent", w->consistent);
 	json_add_bool(obj, "pfn_hidden", set->pfn_hidden);
+	json_add_bool(obj, "tables_only",
+		      set->req_flags & VMAINSPECT_PT_RUNS_NO_FRAME_BITS);
 	for (i = 0; i < set->nr; i++) {
 		if (run_shown(&set->runs[i]))
 			json_object_array_add(runs,
@@ -428,6 +432,8 @@ int do_pages(int argc, char **argv)
 
 	if (vmi_open(&w.c, pid))
 		return EXIT_ERROR;
+	if (tables_only)
+		w.set.req_flags = VMAINSPECT_PT_RUNS_NO_FRAME_BITS;
 	if (vmi_get_layout(&w.c, &w.layout))
 		goto out;
 	/* Without END: up to the end of the user address space. */

@@ -12,6 +12,8 @@
  * Each method is timed (CLOCK_MONOTONIC, best of --reps, default 5) over
  * the whole mapping:
  *   module   PT_RUNS, max_runs 65536, following next_addr until DONE
+ *   tbl      the same with VMAINSPECT_PT_RUNS_NO_FRAME_BITS (page tables
+ *            only: no file/exclusive bits, no struct page read)
  *   pagemap  pread() of /proc/self/pagemap in 1 MiB chunks; over more than
  *            16 GiB only every 256th chunk is read and the time multiplied
  *            by the sampling factor (marked "~" in the table)
@@ -111,7 +113,8 @@ struct walk {
 	int sampled;		/* pagemap: extrapolated from a sample */
 };
 
-static void module_walk(uint64_t start, uint64_t end, struct walk *w)
+static void module_walk(uint64_t start, uint64_t end, uint32_t flags,
+			struct walk *w)
 {
 	struct vmainspect_pt_runs a;
 	uint64_t t0, t, cursor;
@@ -125,6 +128,7 @@ static void module_walk(uint64_t start, uint64_t end, struct walk *w)
 		for (;;) {
 			memset(&a, 0, sizeof(a));
 			a.size = sizeof(a);
+			a.flags = flags;
 			a.start = cursor;
 			a.end = end;
 			a.runs = (uintptr_t)runbuf;
@@ -267,13 +271,14 @@ static void ratio(char *b, size_t n, const struct walk *x, const struct walk *m)
 static void run_case(const char *name)
 {
 	uint64_t len, i, pages;
-	struct walk m, p, s;
+	struct walk m, tb, p, s;
 	char *a;
-	char c1[32], c2[32], c3[32], r1[32], r2[32], t1[32], t2[32], t3[32], sr[32];
+	char c1[32], c2[32], c3[32], c4[32], r1[32], r2[32], r4[32], t1[32], t2[32], t3[32], sr[32];
 
 	memset(&m, 0, sizeof(m));
 	memset(&p, 0, sizeof(p));
 	memset(&s, 0, sizeof(s));
+	memset(&tb, 0, sizeof(tb));
 	if (!strcmp(name, "dense")) {
 		len = GIB;
 		a = map(len, 0, MADV_NOHUGEPAGE, 0);
@@ -297,12 +302,15 @@ static void run_case(const char *name)
 		exit(2);
 	}
 	pages = len / PG;
-	module_walk((uintptr_t)a, (uintptr_t)a + len, &m);
+	module_walk((uintptr_t)a, (uintptr_t)a + len, 0, &m);
+	module_walk((uintptr_t)a, (uintptr_t)a + len, VMAINSPECT_PT_RUNS_NO_FRAME_BITS, &tb);
 	pagemap_walk((uintptr_t)a, (uintptr_t)a + len, &p);
 	scan_walk((uintptr_t)a, (uintptr_t)a + len, &s);
 	munmap(a, len);
 
 	cell(c1, sizeof(c1), &m, pages);
+	cell(c4, sizeof(c4), &tb, pages);
+	ratio(r4, sizeof(r4), &p, &tb);
 	cell(c2, sizeof(c2), &p, pages);
 	cell(c3, sizeof(c3), &s, pages);
 	ratio(r1, sizeof(r1), &p, &m);
@@ -314,11 +322,11 @@ static void run_case(const char *name)
 		snprintf(sr, sizeof(sr), "-");
 	else
 		snprintf(sr, sizeof(sr), "%llu", (unsigned long long)s.runs);
-	printf("%-7s %10llu %9s %10s %7llu %6llu %9.1f | %9s %10s %9s | %9s %10s %9s %7s\n",
+	printf("%-7s %10llu %9s %10s %7llu %6llu %9.1f | %9s %10s %9s | %9s %10s %9s %7s | %10s %9s\n",
 	       name, (unsigned long long)pages, t1, c1,
 	       (unsigned long long)m.runs, (unsigned long long)m.calls,
 	       m.calls ? (double)m.runs / (double)m.calls : 0.0,
-	       t2, c2, r1, t3, c3, r2, sr);
+	       t2, c2, r1, t3, c3, r2, sr, c4, r4);
 	fflush(stdout);
 	if (m.err) {
 		fprintf(stderr, "vmi-bench: %s: PT_RUNS: %s\n", name, strerror(m.err));
@@ -376,13 +384,16 @@ int main(int argc, char **argv)
 	       "ns per 4 KiB page of the range\n", u.release, geteuid() ? "unprivileged" : "root",
 	       reps, max_runs);
 	printf("ratios >1: that interface is slower than the module; TCG: compare ratios, not times\n");
-	printf("%-7s %10s %9s %10s %7s %6s %9s | %9s %10s %9s | %9s %10s %9s %7s\n",
+	printf("%-7s %10s %9s %10s %7s %6s %9s | %9s %10s %9s | %9s %10s %9s %7s | %10s %9s\n",
 	       "case", "pages", "module", "ns/page", "runs", "calls", "runs/call",
-	       "pagemap", "ns/page", "pm/mod", "scan", "ns/page", "scan/mod", "regions");
+	       "pagemap", "ns/page", "pm/mod", "scan", "ns/page", "scan/mod", "regions",
+	       "tbl ns/pg", "pm/tbl");
 	for (i = 0; i < ncases; i++)
 		run_case(cases[i]);
 	printf("~ = pagemap over more than 16 GiB: every %dth 1 MiB chunk read, time x%d\n",
 	       SAMPLE_EVERY, SAMPLE_EVERY);
+	printf("tbl = the module with VMAINSPECT_PT_RUNS_NO_FRAME_BITS: page tables only, no"
+	       " struct page read (no file/exclusive bits)\n");
 	printf("scan = PAGEMAP_SCAN, no category filter (every page reported, as the module's runs"
 	       " include empty ones); n/a before 6.7\n");
 	return 0;

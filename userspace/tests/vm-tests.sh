@@ -300,6 +300,7 @@ if ptzoo_wait "$OUT/ptzoo"; then
 	# cursor resumption after every run, ranges starting inside huge pages
 	suite pt-zoo-batch1 "$T/vmi-check-pages" --per-process --batch 1 "$PTZOO"
 	suite pt-zoo-chunk3 "$T/vmi-check-pages" --per-process --chunk 3 --batch 7 "$PTZOO"
+	suite pt-zoo-no-frame-bits "$T/vmi-check-pages" --no-frame-bits "$PTZOO"
 	if [ -d /sys/kernel/debug/vmainspect ]; then
 		suite pt-debugfs "$T/vmi-check-pages" --debugfs "$PTZOO"
 	fi
@@ -335,6 +336,16 @@ fi
 cli "rmap --all self" 0 '1 process \(private\)' vmainspect rmap --all self
 cli "page: PFN beyond RAM" 1 'not a frame of online RAM' vmainspect page 0xfffffffffff
 cli "usage: page without argument" 2 '' vmainspect page
+# pages: the frame flags, and --tables-only without them
+cli "pages: frame flags (exclusive) shown" 0 ' exclusive' vmainspect pages "$ZOO"
+cli "pages --tables-only: says so" 0 '^# --tables-only' vmainspect pages --tables-only "$ZOO"
+if grep -Eq ' (exclusive|file)( |$)' "$OUT/cli"; then
+	ko "cli: pages --tables-only: prints file/exclusive flags"
+else
+	ok "cli: pages --tables-only: no file/exclusive flags"
+fi
+cli "pages --tables-only (json)" 0 '"tables_only": ?true' vmainspect --json pages --tables-only "$ZOO"
+cli "usage: --tables-only is for pages" 2 'tables-only' vmainspect maps --tables-only "$ZOO"
 
 # ---- the raw ioctl ABI ----
 suite abi "$T/vmi-abi-test"

@@ -104,6 +104,9 @@ static uint64_t full_limit = 1ULL << 20;
 static unsigned int big_max_runs = 100, batch = 4096;
 static int self_pid;
 static int mutate;	/* --mutate: corrupt the module's answer (self-test) */
+/* --no-frame-bits: walk with VMAINSPECT_PT_RUNS_NO_FRAME_BITS; file and
+ * exclusive must then be absent, everything else still pagemap's */
+static int no_frame_bits;
 
 static const char *const kind_names[VMAINSPECT_PT_KIND_MAX] = {
 	"none", "table", "page", "swap", "migration", "device-private",
@@ -365,6 +368,8 @@ static int get_runs_range(int fd, uint64_t start, uint64_t end, unsigned int *ca
 		a.runs = (uintptr_t)buf;
 		a.run_size = sizeof(*buf);
 		a.max_runs = batch;
+		if (no_frame_bits)
+			a.flags = VMAINSPECT_PT_RUNS_NO_FRAME_BITS;
 		if (ioctl(fd, VMAINSPECT_IOC_PT_RUNS, &a))
 			return -errno;
 		++*calls;
@@ -613,12 +618,19 @@ static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uin
 		mism(r, "%#llx: pagemap uffd-wp=%d, module bits %#llx kind %s offset %#llx", ADDR,
 		     !!(e & PM_UFFD_WP), (unsigned long long)x->bits, kname(x->kind),
 		     (unsigned long long)x->offset);
-	if (!!(e & PM_FILE) != !!(x->bits & VMAINSPECT_PTE_FILE))
-		mism(r, "%#llx: pagemap file=%d, module bits %#llx (kind %s)", ADDR,
-		     !!(e & PM_FILE), (unsigned long long)x->bits, kname(x->kind));
-	if (!!(e & PM_MMAP_EXCLUSIVE) != !!(x->bits & VMAINSPECT_PTE_EXCLUSIVE))
-		mism(r, "%#llx: pagemap exclusive=%d, module bits %#llx (kind %s)", ADDR,
-		     !!(e & PM_MMAP_EXCLUSIVE), (unsigned long long)x->bits, kname(x->kind));
+	if (no_frame_bits) {
+		if (x->bits & (VMAINSPECT_PTE_FILE | VMAINSPECT_PTE_EXCLUSIVE))
+			mism(r, "%#llx: NO_FRAME_BITS, yet module bits %#llx have file/exclusive",
+			     ADDR, (unsigned long long)x->bits);
+	} else {
+		if (!!(e & PM_FILE) != !!(x->bits & VMAINSPECT_PTE_FILE))
+			mism(r, "%#llx: pagemap file=%d, module bits %#llx (kind %s)", ADDR,
+			     !!(e & PM_FILE), (unsigned long long)x->bits, kname(x->kind));
+		if (!!(e & PM_MMAP_EXCLUSIVE) != !!(x->bits & VMAINSPECT_PTE_EXCLUSIVE))
+			mism(r, "%#llx: pagemap exclusive=%d, module bits %#llx (kind %s)", ADDR,
+			     !!(e & PM_MMAP_EXCLUSIVE), (unsigned long long)x->bits,
+			     kname(x->kind));
+	}
 	if (unpriv) {
 		if (frame)
 			mism(r, "%#llx: pagemap shows frame %#llx to an unprivileged reader?", ADDR,
@@ -828,7 +840,9 @@ static int check_paths(int fd, const struct vma *v, struct result *r)
 			if (p.page_size != 1ULL << x->page_shift)
 				mism(r, "PT_PATH %#llx: page_size %#llx, run page_shift %u", a,
 				     (unsigned long long)p.page_size, x->page_shift);
-			if (leaf->bits != x->bits)
+			/* the path always has the frame bits; the walk may not */
+			if ((leaf->bits & ~(no_frame_bits ? (uint64_t)(VMAINSPECT_PTE_FILE |
+						VMAINSPECT_PTE_EXCLUSIVE) : 0)) != x->bits)
 				mism(r, "PT_PATH %#llx: leaf bits %#llx, run bits %#llx", a,
 				     (unsigned long long)leaf->bits, (unsigned long long)x->bits);
 			if (p.phys_addr != (unpriv ? 0 : x->pfn << PG_SHIFT))
@@ -1518,7 +1532,7 @@ static void check_debugfs_pt(int pid)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: vmi-check-pages [--per-process] [--full-limit PAGES] [--mutate] "
+	fprintf(stderr, "usage: vmi-check-pages [--per-process] [--full-limit PAGES] [--mutate] [--no-frame-bits] "
 		"[--big-max-runs N] [--batch N] [--chunk PAGES] [--stress SECS] [--debugfs] (--all-pids | PID...)\n");
 	exit(2);
 }
@@ -1540,6 +1554,8 @@ int main(int argc, char **argv)
 			debugfs = 1;
 		} else if (!strcmp(argv[i], "--mutate")) {
 			mutate = 1;
+		} else if (!strcmp(argv[i], "--no-frame-bits")) {
+			no_frame_bits = 1;
 		} else if (!strcmp(argv[i], "--per-process")) {
 			per_process = 1;
 		} else if (!strcmp(argv[i], "--full-limit") && i + 1 < argc) {
