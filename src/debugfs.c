@@ -185,8 +185,8 @@ static int vmi_pagetables_show(struct seq_file *m, void *v)
 		ret = vmi_mm_lock(mm);
 		if (ret)
 			break;
-		ret = vmi_pt_runs_fill(mm, addr, end, show_pfn, true, scratch,
-					       &out);
+		ret = vmi_pt_runs_fill(mm, addr, end, show_pfn, true,
+				       scratch, &out);
 		vmi_mm_unlock(mm);
 		if (ret)
 			break;
