@@ -245,6 +245,19 @@ static void vmi_kl_x86_64_kaslr(struct kunit *test)
 	vmi_kl_expect_sane(test, kl);
 	direct = vmi_kl_region(kl, VMAINSPECT_KR_DIRECT_MAP);
 	KUNIT_EXPECT_EQ(test, direct->end, p.vmalloc_start);
+	/* hidden, the cut would give vmalloc_base - page_offset_base away */
+	vmi_klayout_hide(kl);
+	direct = vmi_kl_region(kl, VMAINSPECT_KR_DIRECT_MAP);
+	KUNIT_EXPECT_EQ(test, direct->size, 64ULL << 40);
+
+	/* the kernel's own physmem_end, where it tells it, wins */
+	p.direct_map_size = 4ULL << 40;
+	vmi_klayout_build_x86_64(&p, kl);
+	vmi_kl_expect_sane(test, kl);
+	direct = vmi_kl_region(kl, VMAINSPECT_KR_DIRECT_MAP);
+	vmemmap = vmi_kl_region(kl, VMAINSPECT_KR_VMEMMAP);
+	KUNIT_EXPECT_EQ(test, direct->size, 4ULL << 40);
+	KUNIT_EXPECT_EQ(test, vmemmap->size, 1ULL << 40);
 }
 
 /* i386, 3G/1G split: lowmem at most 896 MB, the rest HIGHMEM. */
@@ -426,6 +439,9 @@ static void vmi_kl_args(struct kunit *test)
 	l.max_regions = 0;
 	KUNIT_EXPECT_EQ(test, vmi_check_klayout_args(&l), -EINVAL);
 	l.max_regions = VMAINSPECT_KREGIONS_MAX + 1;
+	KUNIT_EXPECT_EQ(test, vmi_check_klayout_args(&l), -EINVAL);
+	l.max_regions = VMAINSPECT_KREGIONS_MAX;
+	l.reserved[2] = 1;
 	KUNIT_EXPECT_EQ(test, vmi_check_klayout_args(&l), -EINVAL);
 
 	KUNIT_EXPECT_EQ(test, vmi_check_kaddr_args(&a), 0);

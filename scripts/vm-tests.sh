@@ -5,7 +5,7 @@
 #                            [--klayout-only | --no-klayout-runs]
 #                            [--klayout-timeout SEC] [-v]
 #
-#   --kernel SHORT   5.10, 6.1, 6.12, or 6.12-la57 (6.12 on a 5-level-paging
+#   --kernel SHORT   5.10, 6.1, 6.12, 6.1-la57 or 6.12-la57 (on a 5-level-paging
 #                    guest); repeatable.  Default: 5.10 6.1 6.12 6.1-la57 6.12-la57.
 #                    A -nokaslr suffix (6.1-nokaslr, 6.1-la57-nokaslr)
 #                    boots with nokaslr.
@@ -20,7 +20,7 @@
 # After the full runs come short VM runs of the kernel-layout section only
 # (`sh /root/vm-tests.sh klayout`, which ends by checking lockdown) for the
 # paging/KASLR combinations the full runs do not cover: 5.10-nokaslr,
-# 6.1-nokaslr, 6.12-nokaslr, 5.10-la57, 5.10-la57-nokaslr, 6.1-la57,
+# 6.1-nokaslr, 6.12-nokaslr, 5.10-la57, 5.10-la57-nokaslr,
 # 6.1-la57-nokaslr, 6.12-la57-nokaslr (with --kernel: those of the given
 # kernel versions).  5.10 has no 5-level paging (no CONFIG_X86_5LEVEL): on
 # a la57 CPU it runs 4-level, and the checks expect that.

@@ -150,6 +150,8 @@ int vmi_check_klayout_args(const struct vmainspect_klayout *a)
 {
 	if (a->flags)
 		return -EINVAL;
+	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
 	/* regions is not checked: a bad pointer faults, as for LIST_VMAS */
 	if (a->region_size < VMAINSPECT_KREGION_SIZE_VER0 ||
 	    a->region_size > PAGE_SIZE)

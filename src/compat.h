@@ -20,6 +20,7 @@
 #include <linux/kernel-page-flags.h>
 #include <linux/memcontrol.h>
 #include <linux/memremap.h>
+#include <linux/memory_hotplug.h>
 #include <linux/cgroup.h>
 
 /* The only comparison with LINUX_VERSION_CODE in the module. */
@@ -149,6 +150,22 @@ static inline bool vmi_kaslr_trims_direct_map(void)
 	return !IS_ENABLED(CONFIG_ZONE_DEVICE);
 #else
 	return true;
+#endif
+}
+
+/*
+ * The physical span the direct map may cover, as kaslr.c set it (physmem_end,
+ * what memory hotplug checks against): mhp_get_pluggable_range(), exported
+ * from 6.1 on.  0: not told (5.10, or no memory hotplug).
+ */
+static inline u64 vmi_direct_map_size(void)
+{
+#if VMI_KERNEL_AT_LEAST(6, 1, 0) && defined(CONFIG_MEMORY_HOTPLUG)
+	struct range r = mhp_get_pluggable_range(true);
+
+	return r.end > r.start ? r.end + 1 : 0;
+#else
+	return 0;
 #endif
 }
 
@@ -490,42 +507,6 @@ static inline bool vmi_pagemap_exclusive(struct page *page, bool present,
 	return !migration && page_mapcount(page) == 1;
 }
 #endif
-
-/*
- * The same for a PTE, the hot path of a dense walk.  x86 marks every PTE
- * that maps a frame without a struct page special (ARCH_HAS_PTE_SPECIAL:
- * remap_pfn_range(), vmf_insert_pfn(), DAX devmap entries), so any other
- * PTE of a page maps one with a memmap: vm_normal_page()'s own rule, and
- * no pfn_to_online_page() call per page.  Other kinds take the long way
- * (page.c).  Inline: it runs once per PTE.
- */
-static inline u64 vmi_pagemap_pte_bits(u32 kind, u64 entry_bits, u64 pfn)
-{
-	struct page *page;
-	u64 bits = 0;
-
-	if (kind != VMAINSPECT_PT_PAGE)
-		return vmi_pagemap_bits(kind, entry_bits, pfn, pfn);
-	if (entry_bits & VMAINSPECT_PTE_SPECIAL)
-		return 0;
-	page = pfn_to_page(pfn);
-	/* an order-0 page, the common case: its own mapping and mapcount */
-	if (!PageCompound(page)) {
-		int mapcount = atomic_read(&page->_mapcount) + 1;
-
-		if (!((unsigned long)READ_ONCE(page->mapping) & PAGE_MAPPING_ANON))
-			bits |= VMAINSPECT_PTE_FILE;
-		if (mapcount == 1)
-			bits |= VMAINSPECT_PTE_EXCLUSIVE;
-		return bits;
-	}
-	if (!PageAnon(page))
-		bits |= VMAINSPECT_PTE_FILE;
-	/* hugetlb is never mapped by a PTE on x86 */
-	if (vmi_kpagecount(page) == 1)
-		bits |= VMAINSPECT_PTE_EXCLUSIVE;
-	return bits;
-}
 
 /* Free pages inside a buddy block (is_free_buddy_page() exported 5.11+). */
 static inline bool vmi_is_free_buddy_page(struct page *page)

@@ -114,7 +114,7 @@ static int vmi_kernel_layout_show(struct seq_file *m, void *v)
 			r->id < VMAINSPECT_KR_MAX ? &vmainspect_kregion_names[r->id] : gap;
 
 		if (visible && i && kl->regions[i - 1].end < r->start)
-			vmi_seq_region(m, !visible, kl->regions[i - 1].end, r->start,
+			vmi_seq_region(m, false, kl->regions[i - 1].end, r->start,
 				       r->start - kl->regions[i - 1].end,
 				       gap->name, gap->desc, NULL);
 		vmi_seq_region(m, !visible, r->start, r->end, r->size, n->name,

@@ -23,8 +23,12 @@
 #if defined(CONFIG_X86) && !defined(CONFIG_UML)
 /*
  * The entry mapping @addr.  lookup_address() reads init_mm's tables
- * without a lock, as its in-kernel users do; kernel page-table pages of
- * these regions are not freed while mapped, and only a copy of the entry
+ * without the locks the kernel's own walkers (ptdump) take, which are not
+ * exported: a PTE table of the vmalloc space can be freed meanwhile (a
+ * huge vmap replacing it, pmd_free_pte_page()), and memory hot-remove
+ * frees direct-map and vmemmap tables.  The read is then of a freed page,
+ * still mapped: one wrong answer, no fault, except with debug_pagealloc,
+ * which unmaps freed pages, so no lookup there.  Only a copy of the entry
  * is looked at.
  */
 static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
@@ -33,6 +37,8 @@ static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
 	unsigned int level;
 	pte_t *ptep, pte;
 
+	if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC))
+		return;
 	ptep = lookup_address(addr, &level);
 	if (!ptep)
 		return;
@@ -67,20 +73,17 @@ static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
 	}
 }
 
-static u64 vmi_fix_index(u64 addr)
-{
-	return (FIXADDR_TOP - (addr & PAGE_MASK)) >> PAGE_SHIFT;
-}
 #else
 static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
 {
 }
+#endif
 
+/* __virt_to_fix(): slot 0 is the page at FIXADDR_TOP, going down */
 static u64 vmi_fix_index(u64 addr)
 {
 	return (FIXADDR_TOP - (addr & PAGE_MASK)) >> PAGE_SHIFT;
 }
-#endif
 
 /* "name+0x1/0x2 [mod]" -> symbol, and the module's name. */
 static void vmi_kaddr_symbol(struct vmainspect_kaddr *a, char *buf)
@@ -108,7 +111,7 @@ static void vmi_kaddr_symbol(struct vmainspect_kaddr *a, char *buf)
 
 /*
  * Fill the out fields of @a for a->addr.  @symbuf: KSYM_SYMBOL_LEN bytes.
- * Process context; sleeps only inside sprint_symbol()'s own locking.
+ * Process context (page_is_ram() takes the resource lock).
  */
 void vmi_kaddr_fill(const struct vmi_klayout *kl, struct vmainspect_kaddr *a,
 		    char *symbuf)

@@ -71,13 +71,14 @@ static void vmi_kl_finish(struct vmi_klayout *kl)
 	u32 i;
 
 	sort(kl->regions, kl->nr, sizeof(kl->regions[0]), vmi_kl_cmp, NULL);
+	for (i = 0; i < kl->nr; i++)
+		kl->computed_size[i] = kl->regions[i].size;
 	for (i = 0; i + 1 < kl->nr; i++) {
 		struct vmainspect_kregion *r = &kl->regions[i];
 
 		if (r->end > kl->regions[i + 1].start) {
 			r->end = kl->regions[i + 1].start;
 			r->size = r->end - r->start;
-			r->used = min(r->used, r->size);
 		}
 	}
 	kl->hdr.total_regions = kl->nr;
@@ -121,13 +122,17 @@ void vmi_klayout_build_x86_64(const struct vmi_kl_x86_64 *p,
 	 * kernel_randomize_memory(): with KASLR, the direct map is cut to
 	 * RAM plus a padding (unless ZONE_DEVICE may map any physical
 	 * address), and the vmemmap is sized for the direct map; the direct
-	 * map's size is 1 << MAX_PHYSMEM_BITS then.  Without KASLR, both
+	 * map's size is 1 << MAX_PHYSMEM_BITS then.  Where the kernel tells
+	 * the end it chose (physmem_end, 6.1+), that is the size; else
+	 * kaslr.c's formula, with the RAM of now (hotplug may have moved it).  Without KASLR, both
 	 * keep their documented windows (the 5-level direct map window,
 	 * 32 PB, is larger than 1 << MAX_PHYSMEM_BITS).
 	 */
 	direct = kaslr_mem ? p->direct_map_max :
 		 p->levels == 5 ? VMI_DIRECT_WINDOW_L5 : VMI_DIRECT_WINDOW_L4;
-	if (kaslr_mem && p->trim_direct_map)
+	if (kaslr_mem && p->direct_map_size)
+		direct = min(direct, p->direct_map_size);
+	else if (kaslr_mem && p->trim_direct_map)
 		direct = min(direct, vmi_round_tb(p->ram_end) +
 				     (p->padding_tb << VMI_TB_SHIFT));
 	if (kaslr_mem)
@@ -275,7 +280,11 @@ vmi_klayout_find(const struct vmi_klayout *kl, u64 addr)
 	return NULL;
 }
 
-/* Withhold every address: names, sizes and counts stay. */
+/*
+ * Withhold every address: names, sizes and counts stay.  A randomized
+ * region ended at its neighbour's start would tell the distance between
+ * two KASLR bases: it keeps the size computed for it.
+ */
 void vmi_klayout_hide(struct vmi_klayout *kl)
 {
 	u32 i;
@@ -285,7 +294,12 @@ void vmi_klayout_hide(struct vmi_klayout *kl)
 	kl->hdr.image_start = 0;
 	kl->hdr.image_end = 0;
 	for (i = 0; i < kl->nr; i++) {
-		kl->regions[i].start = 0;
-		kl->regions[i].end = 0;
+		struct vmainspect_kregion *r = &kl->regions[i];
+
+		r->start = 0;
+		r->end = 0;
+		if (r->flags & VMAINSPECT_KRF_RANDOMIZED)
+			r->size = kl->computed_size[i];
+		r->used = min(r->used, r->size);
 	}
 }

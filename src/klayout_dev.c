@@ -15,28 +15,21 @@ static const int vmi_kptr_probe;
 
 /*
  * May the caller see raw kernel addresses?  Our own rule (CAP_SYS_ADMIN
- * at open, no lockdown=confidentiality) and kptr_restrict's, whichever is
- * stricter.  kptr_restrict is not exported; vsprintf's %pK applies it to
- * current, so print a pointer both ways: %pK equal to its raw value means raw
- * pointers are shown to this caller (kptr_restrict=1 with CAP_SYSLOG and
- * unchanged credentials), all zeros means they are not (2, or 1 without
- * CAP_SYSLOG).  Anything else is a hashed value (kptr_restrict=0, or
- * "(ptrval)" before the RNG is ready): then /proc/kallsyms shows raw
- * values to CAP_SYSLOG, and so do we.
+ * at open, no lockdown=confidentiality), kptr_restrict's and CAP_SYSLOG,
+ * all of them.  kptr_restrict is not exported; vsprintf's %pK applies it
+ * to current: all zeros means no pointer for this caller (kptr_restrict=2,
+ * or 1 without CAP_SYSLOG or with changed credentials); raw or hashed
+ * (kptr_restrict=0) means the policy allows one, and then, as
+ * /proc/kallsyms asks at 0 and 1, the caller needs CAP_SYSLOG.
  */
 bool vmi_kaddrs_visible(bool privileged)
 {
-	char raw[24], shown[24];
+	char shown[24];
 	const char *c;
 
 	if (!privileged || vmi_locked_down_confidential())
 		return false;
-	/* the raw value, formatted as %pK prints an unrestricted pointer */
-	snprintf(raw, sizeof(raw), "%0*lx", 2 * (int)sizeof(void *),
-		 (unsigned long)&vmi_kptr_probe);
 	snprintf(shown, sizeof(shown), "%pK", &vmi_kptr_probe);
-	if (!strcmp(raw, shown))
-		return true;
 	for (c = shown; *c == '0'; c++)
 		;
 	if (!*c)

@@ -86,7 +86,10 @@ void vmi_klayout_live(struct vmi_klayout *kl)
 	p.modules_end = MODULES_END;
 	p.fixmap_start = FIXADDR_START;
 #ifdef CONFIG_X86_VSYSCALL_EMULATION
-	/* the vsyscall page is the fixmap's first slot, at its top */
+	/*
+	 * the vsyscall page is fixmap slot VSYSCALL_PAGE (511), the highest
+	 * in use: the fixmap proper ends below it
+	 */
 	p.vsyscall = VSYSCALL_ADDR;
 	p.fixmap_end = VSYSCALL_ADDR;
 #else
@@ -102,6 +105,7 @@ void vmi_klayout_live(struct vmi_klayout *kl)
 	p.default_vmemmap = levels == 5 ? __VMEMMAP_BASE_L5 :
 					  __VMEMMAP_BASE_L4;
 	p.default_image = __START_KERNEL;
+	p.direct_map_size = vmi_direct_map_size();
 	p.trim_direct_map = vmi_kaslr_trims_direct_map();
 #ifdef CONFIG_RANDOMIZE_MEMORY
 	p.padding_tb = CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING;
@@ -116,8 +120,9 @@ void vmi_klayout_live(struct vmi_klayout *kl)
 
 #elif defined(CONFIG_X86_32) && !defined(CONFIG_UML)
 /*
- * Not built by this project's CI (no 32-bit headers here); the table's
- * arithmetic is covered by KUnit through vmi_klayout_build_i386().
+ * No 32-bit VM runs here: scripts/build-i386.sh compiles this against
+ * Debian's i386 headers, KUnit checks vmi_klayout_build_i386().  ram_end
+ * counts the managed HIGHMEM pages (the highest frame is not exported).
  */
 void vmi_klayout_live(struct vmi_klayout *kl)
 {

@@ -296,6 +296,35 @@ void vmi_pt_hide(struct vmainspect_pt_entry *e)
 		e->raw = 0;
 }
 
+/*
+ * vmi_pagemap_bits() for a PTE, the hot path of a dense walk.  With
+ * ARCH_HAS_PTE_SPECIAL (x86) every PTE mapping a frame without a struct
+ * page is special (remap_pfn_range(), vmf_insert_pfn(), DAX devmap
+ * entries, the zero page), so any other present PTE maps a frame with a
+ * memmap: vm_normal_page()'s own rule, and no pfn_to_online_page() call
+ * per page.  An order-0 page answers from its own fields, as
+ * PageAnon()/page_mapcount() would; anything else takes the long way.
+ * The page may be freed meanwhile (no PTE lock here): a stale answer.
+ */
+static inline u64 vmi_pagemap_pte_bits(u32 kind, u64 entry_bits, u64 pfn)
+{
+	struct page *page;
+	u64 bits = 0;
+
+	if (kind != VMAINSPECT_PT_PAGE || !IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL))
+		return vmi_pagemap_bits(kind, entry_bits, pfn, pfn);
+	if (entry_bits & VMAINSPECT_PTE_SPECIAL)
+		return 0;
+	page = pfn_to_page(pfn);
+	if (PageCompound(page))
+		return vmi_pagemap_bits(kind, entry_bits, pfn, pfn);
+	if (!((unsigned long)READ_ONCE(page->mapping) & PAGE_MAPPING_ANON))
+		bits |= VMAINSPECT_PTE_FILE;
+	if (atomic_read(&page->_mapcount) == 0)
+		bits |= VMAINSPECT_PTE_EXCLUSIVE;
+	return bits;
+}
+
 /* Label @e with its owner level, adjust leaf frames to @addr, hand it on. */
 static int vmi_pt_emit(struct vmi_pt_walk *w, struct vmainspect_pt_entry *e,
 		       unsigned int level, unsigned long addr,

@@ -183,6 +183,8 @@ void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l);
 struct vmi_klayout {
 	struct vmainspect_klayout hdr;	/* the out fields */
 	struct vmainspect_kregion regions[VMAINSPECT_KREGIONS_MAX];
+	/* sizes before a region was ended at its neighbour's start */
+	u64 computed_size[VMAINSPECT_KREGIONS_MAX];
 	u32 nr;
 };
 
@@ -214,6 +216,7 @@ struct vmi_kl_x86_64 {
 	/* the bases without KASLR */
 	u64 default_page_offset, default_vmalloc, default_vmemmap;
 	u64 default_image;		/* __START_KERNEL */
+	u64 direct_map_size;		/* KASLR's own, if the kernel says (else 0) */
 	bool trim_direct_map;		/* KASLR cuts it to RAM: !ZONE_DEVICE */
 	u64 padding_tb;			/* CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING */
 };

@@ -532,9 +532,9 @@ struct vmainspect_rmap {
  *
  * Kernel virtual addresses are shown only when every rule allows it: the
  * device was opened with CAP_SYS_ADMIN, the kernel is not locked down for
- * confidentiality, and kptr_restrict lets the caller see raw kernel
- * pointers (as /proc/kallsyms decides: 0 needs CAP_SYSLOG, 1 CAP_SYSLOG
- * and unchanged credentials, 2 nobody).  Otherwise KLAYOUT still answers,
+ * confidentiality, and the caller has CAP_SYSLOG and kptr_restrict's %pK
+ * shows it a pointer (0: yes; 1: with CAP_SYSLOG and unchanged
+ * credentials; 2: nobody).  Otherwise KLAYOUT still answers,
  * with VMAINSPECT_KL_HIDDEN set and every address field zero (names, sizes
  * and counts are kept), and KADDR gives -EPERM.
  */
@@ -627,7 +627,7 @@ struct vmainspect_klayout {
 	__u64 lowmem_end;	/* out: physical end of what the direct map covers */
 	__u64 image_start;	/* out: the kernel image (VMAINSPECT_KL_IMAGE_KNOWN) */
 	__u64 image_end;	/*      as mapped; 0 when hidden */
-	__u64 reserved[4];	/* out: zero */
+	__u64 reserved[4];	/* in: must be zero; out: zero */
 };
 
 /* vmainspect_kaddr.out_flags */

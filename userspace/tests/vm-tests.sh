@@ -142,7 +142,26 @@ klayout_section() {
 	else
 		ko "cli: vmainspect --json kernel: exit $?: $(head -c 300 "$OUT/kjson.err")"
 	fi
+	# the text views: debugfs kernel_layout, `kernel`, `layout --full`,
+	# each against KLAYOUT read right after (same kptr_restrict)
+	KL=/sys/kernel/debug/vmainspect/kernel_layout
+	if [ -r "$KL" ]; then
+		cat "$KL" >"$OUT/kl.txt"
+		suite klayout-debugfs "$T/vmi-check-klayout" --text "$OUT/kl.txt"
+	else
+		ko "klayout-debugfs: no $KL"
+	fi
+	vmainspect kernel >"$OUT/k.txt" 2>&1
+	suite klayout-cli-text "$T/vmi-check-klayout" --text "$OUT/k.txt"
+	vmainspect layout --full 1 >"$OUT/lf.txt" 2>&1
+	suite klayout-layout-full "$T/vmi-check-klayout" --drawing "$OUT/lf.txt"
 	kp=$(cat /proc/sys/kernel/kptr_restrict)
+	# kptr_restrict=2: the same views without a single address
+	echo 2 >/proc/sys/kernel/kptr_restrict
+	[ -r "$KL" ] && cat "$KL" >"$OUT/kl2.txt" &&
+		suite klayout-debugfs-kptr2 "$T/vmi-check-klayout" --text "$OUT/kl2.txt"
+	vmainspect layout --full 1 >"$OUT/lf2.txt" 2>&1
+	suite klayout-layout-full-kptr2 "$T/vmi-check-klayout" --drawing "$OUT/lf2.txt"
 	echo 1 >/proc/sys/kernel/kptr_restrict	# raw %pK for root
 	A=$(awk '/ vmalloc/ && / pages=/ { split($1, r, "-"); print r[1]; exit }' /proc/vmallocinfo)
 	M=$(awk '$1 == "vmainspect" { print $6 }' /proc/modules)

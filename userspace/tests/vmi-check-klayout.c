@@ -2017,6 +2017,117 @@ static void mode_cli_json(const char *file)
 	json_object_put(j);
 }
 
+/* Does @line hold a kernel address: 16 hex digits that begin with ff? */
+static bool regex_kaddr(const char *line)
+{
+	const char *p = line, *q;
+
+	while (*p) {
+		if (!isxdigit((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		for (q = p; isxdigit((unsigned char)*q); q++)
+			;
+		if (q - p == 16 && (p[0] == 'f' || p[0] == 'F') && (p[1] == 'f' || p[1] == 'F'))
+			return true;
+		p = q;
+	}
+	return false;
+}
+
+/* Does @line hold @word as a whole word? */
+static bool has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = strstr(line, word); p; p = strstr(p + 1, word))
+		if ((p == line || p[-1] == ' ' || p[-1] == '|') &&
+		    (p[n] == ' ' || p[n] == '\0' || p[n] == '\n'))
+			return true;
+	return false;
+}
+
+/*
+ * --text FILE: a table printed by debugfs kernel_layout or `vmainspect
+ * kernel`: every KLAYOUT region has a line with its name, its first and
+ * its last address (16 hex digits); hidden (KL_HIDDEN), no line holds a
+ * kernel address at all.  --drawing FILE: `vmainspect layout --full`:
+ * every kernel-half region's name and start address are in the drawing.
+ */
+static void mode_text(const char *file, bool drawing)
+{
+	char *text, *line, *save = NULL, hex[2][24];
+	bool hidden, *seen;
+	struct agg a;
+	uint32_t i;
+
+	text = slurp(file, NULL);
+	if (!text) {
+		FAIL("%s: cannot read %s", drawing ? "drawing" : "text", file);
+		return;
+	}
+	dev = open_dev();
+	if (dev < 0 || !get_layout(dev, "")) {
+		free(text);
+		return;
+	}
+	hidden = L.out_flags & VMAINSPECT_KL_HIDDEN;
+	seen = calloc(nr, sizeof(*seen));
+	if (!seen) {
+		free(text);
+		FAIL("out of memory");
+		return;
+	}
+	agg_init(&a, drawing ? "layout --full draws every kernel region: name and start" :
+		 hidden ? "text table: every region named, no kernel address" :
+		 "text table: every region's name, start and last on one line");
+	/* the start of the kernel half is the paging mode's, not a secret */
+	snprintf(hex[1], sizeof(hex[1]), "%016llx",
+		 (unsigned long long)(~0ULL << (L.va_bits ? L.va_bits - 1 : 47)));
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (hidden && regex_kaddr(line) && !(drawing && strstr(line, hex[1])))
+			agg_bad(&a, "hidden, yet a kernel address: %.120s", line);
+		for (i = 0; i < nr; i++) {
+			if (seen[i] || !has_word(line, rname(R[i].id)))
+				continue;
+			if (drawing || hidden) {
+				seen[i] = true;
+				continue;
+			}
+			snprintf(hex[0], sizeof(hex[0]), "%016llx", (unsigned long long)R[i].start);
+			snprintf(hex[1], sizeof(hex[1]), "%016llx", (unsigned long long)R[i].end - 1);
+			if (strstr(line, hex[0]) && strstr(line, hex[1]))
+				seen[i] = true;
+		}
+	}
+	free(text);
+	/* the drawing: the start of each region is a boundary line */
+	if (drawing && !hidden) {
+		text = slurp(file, NULL);
+		for (i = 0; text && i < nr; i++) {
+			snprintf(hex[0], sizeof(hex[0]), "0x%016llx", (unsigned long long)R[i].start);
+			if (R[i].start >> 63 && !strstr(text, hex[0]))
+				seen[i] = false;
+		}
+		free(text);
+	}
+	for (i = 0; i < nr; i++) {
+		/* the drawing's kernel half: the regions above the user half */
+		if (drawing && (R[i].id == VMAINSPECT_KR_USER || R[i].id == VMAINSPECT_KR_USER_GUARD ||
+				R[i].id == VMAINSPECT_KR_NONCANONICAL))
+			continue;
+		if (seen[i])
+			agg_ok(&a);
+		else
+			agg_bad(&a, "%s 0x%llx-0x%llx: not found", rname(R[i].id),
+				(unsigned long long)R[i].start, (unsigned long long)R[i].end - 1);
+	}
+	agg_end(&a, true);
+	free(seen);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -2042,13 +2153,18 @@ int main(int argc, char **argv)
 		mode_lockdown();
 	} else if (!strcmp(mode, "--cli-json") && argc > 2) {
 		mode_cli_json(argv[2]);
+	} else if (!strcmp(mode, "--text") && argc > 2) {
+		mode_text(argv[2], false);
+	} else if (!strcmp(mode, "--drawing") && argc > 2) {
+		mode_text(argv[2], true);
 	} else if (!strcmp(mode, "--mutate")) {
 		mutate = true;
 		mode_root();
 	} else if (!*mode) {
 		mode_root();
 	} else {
-		fprintf(stderr, "usage: %s [--unpriv | --kptr2 | --lockdown | --mutate | --cli-json FILE]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--unpriv | --kptr2 | --lockdown | --mutate | --cli-json FILE |\n"
+			"          --text FILE | --drawing FILE]\n", argv[0]);
 		return 2;
 	}
 	printf("%d passed, %d failed\n", passes, fails);
