@@ -83,4 +83,15 @@ const char *kaddr_hidden_reason(char *buf, size_t len);
 /* The KLAYOUT reply as the JSON object of `vmainspect kernel --json`. */
 json_object *json_klayout_new(const struct vmi_klayout *k);
 
+/* kernel_sources.c: the kernel's own files on a kernel address. */
+struct vm_area_info {
+	__u64 start, end, size;
+	char info[256];		/* caller and flags, as vmallocinfo prints them */
+};
+
+/* The /proc/vmallocinfo area holding addr: 1 found, 0 not (or unreadable). */
+int vmalloc_area_of(__u64 addr, struct vm_area_info *vm);
+/* The section of module whose start is the highest <= addr: 1 found. */
+int module_section_of(const char *module, __u64 addr, char *name, size_t len);
+
 #endif /* VMAINSPECT_KERNEL_H */

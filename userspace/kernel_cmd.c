@@ -175,9 +175,22 @@ static int do_klayout(void)
 	return print_klayout_text(&k);
 }
 
-/* What module memory is, from the protections of its page. */
-static const char *module_section(const struct vmainspect_kaddr *a)
+/*
+ * What module memory is: the ELF section from /sys/module/NAME/sections/
+ * where it can be read (*from_sysfs), else inferred from the protections
+ * of its page.  @buf: MODULE_SECTION_LEN bytes.
+ */
+#define MODULE_SECTION_LEN	64
+
+static const char *module_section(const struct vmainspect_kaddr *a, char *buf,
+				  bool *from_sysfs)
 {
+	*from_sysfs = false;
+	if ((a->out_flags & VMAINSPECT_KA_MODULE) &&
+	    module_section_of(a->module, a->addr, buf, MODULE_SECTION_LEN)) {
+		*from_sysfs = true;
+		return buf;
+	}
 	if (!(a->out_flags & VMAINSPECT_KA_MAPPED))
 		return NULL;
 	if (a->out_flags & VMAINSPECT_KA_EXEC)
@@ -233,7 +246,10 @@ region_of(const struct vmi_klayout *k, const struct vmainspect_kaddr *a)
 static int print_kaddr_json(const struct kaddr_info *ki)
 {
 	const struct vmainspect_kaddr *a = &ki->a;
-	json_object *obj = json_object_new_object(), *sp = NULL;
+	json_object *obj = json_object_new_object(), *sp = NULL, *vma = NULL;
+	char secbuf[MODULE_SECTION_LEN];
+	struct vm_area_info vm;
+	bool sysfs;
 	__u32 f = ki->have ? a->out_flags : 0;
 	__u32 id = ki->have ? a->region_id : VMAINSPECT_KR_USER;
 	const char *sec;
@@ -274,9 +290,23 @@ static int print_kaddr_json(const struct kaddr_info *ki)
 			       json_object_new_string(a->symbol) : NULL);
 	json_object_object_add(obj, "module", f & VMAINSPECT_KA_MODULE ?
 			       json_object_new_string(a->module) : NULL);
-	sec = id == VMAINSPECT_KR_MODULES ? module_section(a) : NULL;
+	sec = id == VMAINSPECT_KR_MODULES ? module_section(a, secbuf, &sysfs) : NULL;
 	json_object_object_add(obj, "module_section",
 			       sec ? json_object_new_string(sec) : NULL);
+	json_object_object_add(obj, "module_section_from",
+			       sec ? json_object_new_string(sysfs ? "sysfs" : "protections") :
+			       NULL);
+	if ((id == VMAINSPECT_KR_VMALLOC || id == VMAINSPECT_KR_MODULES) &&
+	    vmalloc_area_of(a->addr, &vm)) {
+		vma = json_object_new_object();
+		if (vma) {
+			json_add_u64(vma, "start", vm.start);
+			json_add_u64(vma, "end", vm.end);
+			json_add_u64(vma, "size", vm.size);
+			json_object_object_add(vma, "info", json_object_new_string(vm.info));
+		}
+	}
+	json_object_object_add(obj, "vm_area", vma);
 	return json_print_put(obj);
 }
 
@@ -305,9 +335,11 @@ static int print_kaddr_text(const struct vmi_klayout *k,
 			    const struct kaddr_info *ki)
 {
 	const struct vmainspect_kaddr *a = &ki->a;
+	char s[FMT_SIZE_LEN], secbuf[MODULE_SECTION_LEN];
 	__u32 f = a->out_flags;
-	char s[FMT_SIZE_LEN];
+	struct vm_area_info vm;
 	const char *sec;
+	bool sysfs;
 
 	printf("address:    0x%0*llx\n", addr_digits(k),
 	       (unsigned long long)ki->addr);
@@ -357,11 +389,19 @@ static int print_kaddr_text(const struct vmi_klayout *k,
 		printf("symbol:     %s\n", a->symbol);
 	if (f & VMAINSPECT_KA_MODULE)
 		printf("module:     %s\n", a->module);
-	sec = a->region_id == VMAINSPECT_KR_MODULES ? module_section(a) : NULL;
-	if (sec)
+	sec = a->region_id == VMAINSPECT_KR_MODULES ? module_section(a, secbuf, &sysfs) : NULL;
+	if (sec && sysfs)
+		printf("section:    %s (from /sys/module/%s/sections)\n", sec, a->module);
+	else if (sec)
 		printf("section:    %s (inferred from the page protections)\n", sec);
-	if (a->region_id == VMAINSPECT_KR_VMALLOC)
-		printf("note:       a vmalloc area's caller and size are not available to modules (find_vm_area() is not exported): see /proc/vmallocinfo\n");
+	if (a->region_id == VMAINSPECT_KR_VMALLOC || a->region_id == VMAINSPECT_KR_MODULES) {
+		if (vmalloc_area_of(a->addr, &vm))
+			printf("vm area:    0x%llx-0x%llx, %llu bytes: %s (from /proc/vmallocinfo)\n",
+			       (unsigned long long)vm.start, (unsigned long long)vm.end,
+			       (unsigned long long)vm.size, vm.info);
+		else if (a->region_id == VMAINSPECT_KR_VMALLOC)
+			printf("vm area:    not in /proc/vmallocinfo (free, or its addresses hashed: kptr_restrict 1 shows them to root)\n");
+	}
 	return finish_output();
 }
 

@@ -179,6 +179,27 @@ klayout_section() {
 		cli "kernel ADDR (json): /proc/modules address is vmainspect's" 0 '"module": ?"vmainspect"' \
 			vmainspect --json kernel "$M"
 	fi
+	# with raw %pK (kptr_restrict=1): the section from sysfs, the vm area
+	# from vmallocinfo, each the one whose start the kernel's file gives
+	echo 1 >/proc/sys/kernel/kptr_restrict
+	for sec in .text .data; do
+		S=$(cat "/sys/module/vmainspect/sections/$sec" 2>/dev/null)
+		if [ -n "$S" ]; then
+			cli "kernel ADDR: vmainspect's $sec start is in its $sec section" 0 \
+				"^section: +\\$sec \\(from /sys/module/vmainspect/sections\\)" vmainspect kernel "$S"
+		else
+			ko "cli: no /sys/module/vmainspect/sections/$sec"
+		fi
+	done
+	VL=$(awk '/ vmalloc/ && / pages=/ { print; exit }' /proc/vmallocinfo)
+	VA=${VL%%-*}
+	# the caller's function name (its "+0x../0x.." has regex characters)
+	VC=$(echo "$VL" | awk '{ sub(/\+.*/, "", $3); print $3 }')
+	if [ -n "$VA" ] && [ -n "$VC" ]; then
+		cli "kernel ADDR: the vm area and caller of /proc/vmallocinfo" 0 \
+			"^vm area: +$VA-.* bytes: $VC\\+" vmainspect kernel "$VA"
+	fi
+	echo "$kp" >/proc/sys/kernel/kptr_restrict
 }
 
 # ---- basics ----
