@@ -43,7 +43,7 @@ int vmalloc_area_of(__u64 addr, struct vm_area_info *vm)
 
 int module_section_of(const char *module, __u64 addr, char *name, size_t len)
 {
-	char path[320], buf[64];
+	char path[512], buf[64];
 	unsigned long long start, best = 0;
 	struct dirent *d;
 	DIR *dir;
