@@ -178,7 +178,7 @@ static void vmi_pt_decode_pte(struct vmainspect_pt_entry *e, pte_t pte)
 			e->bits |= VMAINSPECT_PTE_SPECIAL;
 		if (pte_devmap(pte))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
-		if (pte_protnone(pte))
+		if (vmi_pte_protnone(pte))
 			e->bits |= VMAINSPECT_PTE_PROTNONE;
 		return;
 	}
@@ -213,7 +213,7 @@ static void vmi_pt_decode_pmd(struct vmainspect_pt_entry *e, pmd_t pmd)
 			e->bits |= VMAINSPECT_PTE_UFFD_WP;
 		if (pmd_devmap(pmd))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
-		if (pmd_protnone(pmd))
+		if (vmi_pmd_protnone(pmd))
 			e->bits |= VMAINSPECT_PTE_PROTNONE;
 		return;
 	}
