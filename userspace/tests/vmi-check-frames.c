@@ -50,6 +50,7 @@
 #define KPF_ANON	12
 #define KPF_NOPAGE	20
 #define KPF_THP		22
+#define KPF_RESERVED		32
 #define KPF_ZERO_PAGE	24
 #define KPF_KSM		21
 #define TMPFS_MAGIC_	0x01021994
@@ -445,16 +446,21 @@ static void check_owners(const char *what, uint64_t pfn, int want,
 	uint64_t k = 0;
 
 	/*
-	 * The zero page is mapped by many, but has no reverse map (pagemap
-	 * lists it, rmap cannot): the module must say so and name nobody.
+	 * The zero page, and reserved kernel pages mapped into every process
+	 * (the vDSO), are mapped by many but have no reverse map (pagemap
+	 * lists them, rmap cannot): the module must say so and name nobody.
 	 */
-	if (!kpage_read("/proc/kpageflags", pfn, &k) && (k & (1ULL << KPF_ZERO_PAGE))) {
+	if (!kpage_read("/proc/kpageflags", pfn, &k) &&
+	    (k & ((1ULL << KPF_ZERO_PAGE) | (1ULL << KPF_RESERVED)))) {
+		const char *kind = (k & (1ULL << KPF_ZERO_PAGE)) ? "the zero page" :
+				   "a reserved page";
+
 		got = module_owners(pfn, mod, 4096, &mapcount, &flags, &levels);
 		if (got == 0 && (flags & VMAINSPECT_RMAP_NO_RMAP))
-			PASS("%s: pfn 0x%llx is the zero page: no reverse map, no owners",
-			     what, (unsigned long long)pfn);
+			PASS("%s: pfn 0x%llx is %s: no reverse map, no owners",
+			     what, (unsigned long long)pfn, kind);
 		else
-			FAIL("%s: zero page 0x%llx: %d owners, out_flags 0x%x", what,
+			FAIL("%s: %s 0x%llx: %d owners, out_flags 0x%x", what, kind,
 			     (unsigned long long)pfn, got, flags);
 		return;
 	}
@@ -668,6 +674,35 @@ static void scenario_zero(void)
 	check_owners("zero page", pfn, -1, 0);
 	check_state("zero page", pfn, VMAINSPECT_MAP_NONE, 0);
 	munmap((void *)p, PAGE);
+}
+
+/* The vDSO: a kernel page in every process, with no reverse map. */
+static void scenario_vdso(void)
+{
+	unsigned long start = 0, end;
+	char line[256];
+	uint64_t pfn, k = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &start, &end) == 2)
+			break;
+	if (f)
+		fclose(f);
+	if (!start) {
+		PASS("vdso: this kernel maps no [vdso]: nothing to check");
+		return;
+	}
+	/* read it, so its PTE is there */
+	(void)*(volatile const char *)start;
+	if (self_pfn((void *)start, &pfn) || kpage_read("/proc/kpageflags", pfn, &k)) {
+		FAIL("vdso: setup");
+		return;
+	}
+	if (!(k & (1ULL << KPF_RESERVED)))
+		FAIL("vdso: pfn 0x%llx is not reserved in /proc/kpageflags (0x%llx)",
+		     (unsigned long long)pfn, (unsigned long long)k);
+	check_owners("vdso", pfn, -1, 0);
 }
 
 static void scenario_cow(void)
@@ -996,6 +1031,7 @@ int main(int argc, char **argv)
 	} else if (!*mode) {
 		scenario_private();
 		scenario_zero();
+		scenario_vdso();
 		scenario_cow();
 		scenario_shared_anon();
 		scenario_double();
