@@ -30,24 +30,25 @@
 #include "compat.h"
 
 #if defined(CONFIG_X86_64) && !defined(CONFIG_UML)
+/* The kernel image as mapped, found once at load: it never moves. */
+static u64 vmi_image_start, vmi_image_end;
+
 /*
  * The kernel image, 2 MiB granular: lookup_address() finds no entry for
  * a cleared PMD.  The text mapping's tables are static (level2_kernel_pgt)
  * and never freed; only the entries are read.
  */
-static void vmi_kl_find_image(u64 *start, u64 *end)
+void vmi_klayout_init(void)
 {
 	unsigned long a, last = __START_KERNEL_map + KERNEL_IMAGE_SIZE;
 	unsigned int level;
 
-	*start = 0;
-	*end = 0;
 	for (a = __START_KERNEL_map; a < last; a += PMD_SIZE) {
 		if (!lookup_address(a, &level))
 			continue;
-		if (!*start)
-			*start = a;
-		*end = a + PMD_SIZE;
+		if (!vmi_image_start)
+			vmi_image_start = a;
+		vmi_image_end = a + PMD_SIZE;
 	}
 }
 
@@ -97,7 +98,8 @@ void vmi_klayout_live(struct vmi_klayout *kl)
 #endif
 	/* x86_64 sets high_memory to __va(max_pfn << PAGE_SHIFT) */
 	p.ram_end = __pa(high_memory - 1) + 1;
-	vmi_kl_find_image(&p.image_start, &p.image_end);
+	p.image_start = vmi_image_start;
+	p.image_end = vmi_image_end;
 	p.default_page_offset = levels == 5 ? __PAGE_OFFSET_BASE_L5 :
 					      __PAGE_OFFSET_BASE_L4;
 	p.default_vmalloc = levels == 5 ? __VMALLOC_BASE_L5 :
@@ -191,5 +193,12 @@ void vmi_klayout_live(struct vmi_klayout *kl)
 {
 	memset(kl, 0, sizeof(*kl));
 	kl->hdr.page_shift = PAGE_SHIFT;
+}
+#endif
+
+#if !defined(CONFIG_X86_64) || defined(CONFIG_UML)
+/* Only x86_64 has to look for its kernel image. */
+void vmi_klayout_init(void)
+{
 }
 #endif

@@ -11,8 +11,10 @@
 
 static int __init vmi_init(void)
 {
-	int ret = vmi_debugfs_init();
+	int ret;
 
+	vmi_klayout_init();
+	ret = vmi_debugfs_init();
 	if (ret)
 		return ret;
 	ret = vmi_dev_init();

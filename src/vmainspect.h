@@ -251,6 +251,7 @@ void vmi_klayout_build_um(const struct vmi_kl_um *p, struct vmi_klayout *kl);
 const struct vmainspect_kregion *
 vmi_klayout_find(const struct vmi_klayout *kl, u64 addr);
 void vmi_klayout_hide(struct vmi_klayout *kl);
+void vmi_klayout_init(void);
 void vmi_klayout_live(struct vmi_klayout *kl);
 
 /* kaddr.c: what a kernel address is (the caller may see addresses). */

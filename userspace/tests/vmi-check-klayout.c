@@ -2058,25 +2058,30 @@ static bool has_word(const char *line, const char *word)
  */
 static void mode_text(const char *file, bool drawing)
 {
-	char *text, *line, *save = NULL, hex[2][24];
+	char *text, *whole, *line, *save = NULL, hex[2][24];
 	bool hidden, *seen;
 	struct agg a;
 	uint32_t i;
 
 	text = slurp(file, NULL);
-	if (!text) {
+	/* strtok_r() below cuts text into lines; the drawing check wants it whole */
+	whole = text ? strdup(text) : NULL;
+	if (!whole) {
 		FAIL("%s: cannot read %s", drawing ? "drawing" : "text", file);
+		free(text);
 		return;
 	}
 	dev = open_dev();
 	if (dev < 0 || !get_layout(dev, "")) {
 		free(text);
+		free(whole);
 		return;
 	}
 	hidden = L.out_flags & VMAINSPECT_KL_HIDDEN;
 	seen = calloc(nr, sizeof(*seen));
 	if (!seen) {
 		free(text);
+		free(whole);
 		FAIL("out of memory");
 		return;
 	}
@@ -2105,14 +2110,13 @@ static void mode_text(const char *file, bool drawing)
 	free(text);
 	/* the drawing: the start of each region is a boundary line */
 	if (drawing && !hidden) {
-		text = slurp(file, NULL);
-		for (i = 0; text && i < nr; i++) {
+		for (i = 0; i < nr; i++) {
 			snprintf(hex[0], sizeof(hex[0]), "0x%016llx", (unsigned long long)R[i].start);
-			if (R[i].start >> 63 && !strstr(text, hex[0]))
+			if (R[i].start >> 63 && !strstr(whole, hex[0]))
 				seen[i] = false;
 		}
-		free(text);
 	}
+	free(whole);
 	for (i = 0; i < nr; i++) {
 		/* the drawing's kernel half: the regions above the user half */
 		if (drawing && (R[i].id == VMAINSPECT_KR_USER || R[i].id == VMAINSPECT_KR_USER_GUARD ||
