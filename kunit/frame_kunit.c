@@ -105,7 +105,7 @@ static void vmi_frame_slab(struct kunit *test)
 	struct vmainspect_owner owner;
 	struct mm_struct *mm;
 	struct vmainspect_page *p;
-	u64 *scratch = vmi_pt_scratch_alloc();
+	struct vmi_pte_span *scratch = vmi_pt_scratch_alloc();
 	u64 pfn;
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);
@@ -144,7 +144,7 @@ static void vmi_frame_no_ram(struct kunit *test)
 static u64 vmi_fx_pfn(struct kunit *test, unsigned long addr)
 {
 	struct vmi_fx *fx = test->priv;
-	u64 *scratch = vmi_pt_scratch_alloc();
+	struct vmi_pte_span *scratch = vmi_pt_scratch_alloc();
 	u64 pfn = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, scratch);
@@ -161,7 +161,7 @@ static struct vmi_rmap_out *vmi_owners(struct kunit *test, u64 pfn,
 				       u64 cursor, u32 max)
 {
 	struct vmi_rmap_out *out = kunit_kzalloc(test, sizeof(*out), GFP_KERNEL);
-	u64 *scratch = vmi_pt_scratch_alloc();
+	struct vmi_pte_span *scratch = vmi_pt_scratch_alloc();
 
 	KUNIT_ASSERT_NOT_NULL(test, out);
 	KUNIT_ASSERT_NOT_NULL(test, scratch);

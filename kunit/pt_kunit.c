@@ -17,7 +17,7 @@
 #include "vmainspect_kunit.h"
 
 struct vmi_ptt {
-	u64 *scratch;			/* vmi_pt_scratch_alloc() */
+	struct vmi_pte_span *scratch;			/* vmi_pt_scratch_alloc() */
 	struct vmainspect_pt_path path;
 	struct vmainspect_pt_run *runs;
 };

@@ -164,7 +164,7 @@ static int vmi_pagetables_show(struct seq_file *m, void *v)
 	struct vmi_pt_tally *t;
 	struct mm_struct *mm;
 	u64 addr = 0, end;
-	u64 *scratch;
+	struct vmi_pte_span *scratch;
 	unsigned int i;
 	int ret;
 

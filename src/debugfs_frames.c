@@ -124,7 +124,7 @@ static int vmi_frame_rmap_show(struct seq_file *m, void *v)
 {
 	struct vmi_frame_dir *d = m->private;
 	struct vmi_rmap_out out = { .max_owners = VMI_FRAMES_OWNERS };
-	u64 *scratch;
+	struct vmi_pte_span *scratch;
 	u32 i, total = 0;
 	int ret;
 

@@ -214,7 +214,7 @@ static long vmi_ioctl_pt_path(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_pt_path *p;
 	struct mm_struct *mm;
-	u64 *scratch;
+	struct vmi_pte_span *scratch;
 	int ret;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
@@ -254,7 +254,7 @@ static long vmi_ioctl_pt_runs(struct vmi_session *s, void __user *uarg)
 	struct vmainspect_pt_runs a;
 	struct mm_struct *mm;
 	u64 generation = 0;
-	u64 *scratch;
+	struct vmi_pte_span *scratch;
 	int ret;
 
 	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);

@@ -17,7 +17,7 @@
 static int vmi_frame_at(struct vmi_session *s, u64 addr, u64 *pfn)
 {
 	struct mm_struct *mm;
-	u64 *scratch;
+	struct vmi_pte_span *scratch;
 	int ret;
 
 	scratch = vmi_pt_scratch_alloc();
@@ -88,7 +88,7 @@ long vmi_ioctl_rmap(struct vmi_session *s, void __user *uarg)
 {
 	struct vmi_rmap_out out = {};
 	struct vmainspect_rmap a;
-	u64 *scratch;
+	struct vmi_pte_span *scratch;
 	u64 pfn;
 	int ret;
 

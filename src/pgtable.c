@@ -15,10 +15,11 @@
  *    (munmap frees the tables of VMAs it has already taken out of the tree);
  *  - since 6.5 a PTE table can be freed without the mmap lock (khugepaged's
  *    retract_page_tables(), RCU-deferred; later kernels reclaim empty ones
- *    the same way): a table's entries are copied under rcu_read_lock() and
- *    the copy is used only if the PMD still points to that table afterwards;
- *  - every entry is read once (READ_ONCE) and decoded from the local copy,
- *    so a concurrent fault, split or zap is seen either before or after.
+ *    the same way): a table's entries are read under rcu_read_lock() into
+ *    spans of like entries (struct vmi_pte_span), and the spans are used
+ *    only if the PMD still points to that table afterwards;
+ *  - every entry is read once (READ_ONCE) and decoded from that value, so
+ *    a concurrent fault, split or zap is seen either before or after.
  *
  * Levels the kernel folds (P4D on a 4-level x86_64, PUD and P4D on UML)
  * have trivial pXd_none() helpers at the level above and real ones at the
@@ -360,63 +361,97 @@ static int vmi_pt_stop(struct vmi_pt_walk *w, unsigned long addr)
 }
 
 /*
- * How many of the @n PTE values at @raw (n >= 1) are the entry @e decoded
- * from raw[0], or its continuation: the same bits outside the frame, and
- * empty, or mapping the next frames (raw + k pages, or - k pages for a
- * PROT_NONE entry, whose frame is stored inverted); with @with_frame also
- * the same pagemap file/exclusive bits.  Such a span is one emit, and
- * consumers treat it as consecutive entries: this is what makes a dense
- * walk cheap.
+ * How many of the @n PTEs at @ptep (n >= 1) continue the entry @e decoded
+ * from @raw, the value read at ptep[0]: the same bits outside the frame,
+ * and empty, or mapping the next frames (raw + k pages, or - k pages for a
+ * PROT_NONE entry, whose frame is stored inverted); unless @frame_bits is
+ * ~0 also the same pagemap file/exclusive bits.  Each entry is read once:
+ * the value that breaks the span is left in *next for the span it starts.
+ * Such a span is one emit, and consumers treat it as consecutive entries:
+ * this is what makes a dense walk cheap.
  */
-static unsigned int vmi_pt_span(const u64 *raw, unsigned int n,
+static unsigned int vmi_pt_span(const pte_t *ptep, unsigned int n, u64 raw,
 				const struct vmainspect_pt_entry *e,
-				bool with_frame)
+				u64 frame_bits, u64 *next)
 {
-	u64 frame_bits = e->bits & VMI_PTE_FRAME_BITS;
-	u64 want = raw[0], step = PAGE_SIZE;
+	u64 want = raw, step = PAGE_SIZE, v = 0;
 	unsigned int k;
 
 	if (e->kind == VMAINSPECT_PT_NONE) {
-		for (k = 1; k < n && raw[k] == raw[0]; k++)
-			;
+		for (k = 1; k < n; k++) {
+			v = pte_val(vmi_read_entry(ptep + k));
+			if (v != raw)
+				break;
+		}
+		*next = v;
 		return k;
 	}
-	if (e->kind != VMAINSPECT_PT_PAGE)
+	if (e->kind != VMAINSPECT_PT_PAGE) {
+		if (n > 1)
+			*next = pte_val(vmi_read_entry(ptep + 1));
 		return 1;
+	}
 	/* x86 stores the frame of a PROT_NONE entry inverted (L1TF) */
-	if (pte_pfn(__pte(raw[0])) != ((raw[0] & VMI_PTE_PFN_MASK) >> PAGE_SHIFT))
+	if (pte_pfn(__pte(raw)) != ((raw & VMI_PTE_PFN_MASK) >> PAGE_SHIFT))
 		step = -(u64)PAGE_SIZE;
 	for (k = 1; k < n; k++) {
 		want += step;
+		v = pte_val(vmi_read_entry(ptep + k));
 		/* the same bits, the next frame */
-		if (raw[k] != want)
+		if (v != want)
 			break;
 		/* and what pagemap says of the frame: file, mapped once */
-		if (with_frame &&
+		if (frame_bits != ~0ULL &&
 		    vmi_pagemap_pte_bits(e->kind, e->bits, e->pfn + k) !=
 		    frame_bits)
 			break;
 	}
+	*next = v;
 	return k;
 }
 
 /*
+ * Cut the @n PTEs at @ptep into spans (vmi_pt_span()), with each span's
+ * frame bits.  Runs under rcu_read_lock(): no copy of the table is kept,
+ * only its spans, and a dense table is one pass over the entries and their
+ * struct pages.  Returns the number of spans.
+ */
+static unsigned int vmi_pt_scan_ptes(struct vmi_pt_walk *w, const pte_t *ptep,
+				     unsigned int n, struct vmi_pte_span *spans)
+{
+	u64 raw = pte_val(vmi_read_entry(ptep));
+	struct vmainspect_pt_entry e;
+	unsigned int i, nr = 0;
+	u64 frame_bits = ~0ULL;
+
+	for (i = 0; i < n; i += spans[nr].len, nr++) {
+		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, raw);
+		if (!w->no_frame_bits)
+			frame_bits = vmi_pagemap_pte_bits(e.kind, e.bits, e.pfn);
+		spans[nr].raw = raw;
+		spans[nr].frame_bits = w->no_frame_bits ? 0 : frame_bits;
+		spans[nr].len = vmi_pt_span(ptep + i, n - i, raw, &e,
+					    frame_bits, &raw);
+	}
+	return nr;
+}
+
+/*
  * The PTEs of [addr, end) under one PMD.  -EAGAIN: the PMD no longer points
- * to the table we copied (retracted, reclaimed or replaced meanwhile).
+ * to the table we scanned (retracted, reclaimed or replaced meanwhile).
  */
 static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 			    unsigned long addr, unsigned long end)
 {
-	unsigned int i, k, n = (end - addr) >> PAGE_SHIFT;
+	unsigned int i, nr, n = (end - addr) >> PAGE_SHIFT;
 	struct vmainspect_pt_entry e;
-	pte_t *ptep;
+	struct vmi_pte_span *s;
 	bool same;
 	int ret;
 
 	rcu_read_lock();
-	ptep = (pte_t *)pmd_page_vaddr(pmdv) + pte_index(addr);
-	for (i = 0; i < n; i++)
-		w->pte_copy[i] = pte_val(vmi_read_entry(ptep + i));
+	nr = vmi_pt_scan_ptes(w, (pte_t *)pmd_page_vaddr(pmdv) +
+			      pte_index(addr), n, w->spans);
 	same = pmd_same(vmi_read_entry(pmdp), pmdv);
 	rcu_read_unlock();
 	if (!same)
@@ -424,15 +459,14 @@ static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 
 	w->tables[VMAINSPECT_LVL_PTE]++;
 	w->budget -= n;
-	for (i = 0; i < n; i += k, addr += k * PAGE_SIZE) {
-		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, w->pte_copy[i]);
-		if (!w->no_frame_bits)
-			e.bits |= vmi_pagemap_pte_bits(e.kind, e.bits, e.pfn);
-		k = vmi_pt_span(w->pte_copy + i, n - i, &e, !w->no_frame_bits);
+	for (i = 0, s = w->spans; i < nr; i++, s++) {
+		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, s->raw);
+		e.bits |= s->frame_bits;
 		ret = vmi_pt_emit(w, &e, VMAINSPECT_LVL_PTE, addr,
-				  addr + k * PAGE_SIZE);
+				  addr + s->len * PAGE_SIZE);
 		if (ret)
 			return ret;
+		addr += s->len * PAGE_SIZE;
 	}
 	return 0;
 }
@@ -591,8 +625,9 @@ int vmi_pt_walk_range(struct vmi_pt_walk *w, unsigned long addr,
 	return vmi_pt_walk_pgds(w, addr, end);
 }
 
-/* Scratch for one PTE table's entries: allocate before taking the lock. */
-u64 *vmi_pt_scratch_alloc(void)
+/* Scratch for one PTE table's spans: allocate before taking the lock. */
+struct vmi_pte_span *vmi_pt_scratch_alloc(void)
 {
-	return kmalloc_array(PTRS_PER_PTE, sizeof(u64), GFP_KERNEL_ACCOUNT);
+	return kmalloc_array(PTRS_PER_PTE, sizeof(struct vmi_pte_span),
+			     GFP_KERNEL_ACCOUNT);
 }

@@ -53,7 +53,7 @@ static const struct vmi_pt_ops vmi_path_ops = {
  * lock): nr_levels stays 0.  Caller holds the mmap lock.
  */
 int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
-		     bool show_pfn, u64 *pte_copy)
+		     bool show_pfn, struct vmi_pte_span *spans)
 {
 	struct vmi_pt_walk w = {
 		.ops = &vmi_path_ops,
@@ -61,7 +61,7 @@ int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
 		.mm = mm,
 		.show_pfn = show_pfn,
 		.budget = VMI_PT_BUDGET,
-		.pte_copy = pte_copy,
+		.spans = spans,
 	};
 	unsigned long addr = p->addr & PAGE_MASK;
 	struct vm_area_struct *vma;
@@ -165,8 +165,8 @@ static const struct vmi_pt_ops vmi_runs_ops = {
  * is spent; out->next_addr is the cursor.  Caller holds the mmap lock.
  */
 int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
-		     bool show_pfn, bool frame_bits, u64 *pte_copy,
-		     struct vmi_pt_runs_out *out)
+		     bool show_pfn, bool frame_bits,
+		     struct vmi_pte_span *spans, struct vmi_pt_runs_out *out)
 {
 	struct vmi_pt_walk w = {
 		.ops = &vmi_runs_ops,
@@ -175,7 +175,7 @@ int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 		.show_pfn = show_pfn,
 		.no_frame_bits = !frame_bits,
 		.budget = VMI_PT_BUDGET,
-		.pte_copy = pte_copy,
+		.spans = spans,
 	};
 	struct vm_area_struct *vma;
 	struct vmi_vma_iter it;
@@ -235,7 +235,7 @@ static const struct vmi_pt_ops vmi_leaf_ops = {
  * a VMA that covers @addr (rmap.c explains why that is enough).
  */
 int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, bool rmap_locked,
-		u64 *pte_copy, struct vmainspect_pt_entry *leaf)
+		struct vmi_pte_span *spans, struct vmainspect_pt_entry *leaf)
 {
 	struct vmi_pt_walk w = {
 		.ops = &vmi_leaf_ops,
@@ -244,7 +244,7 @@ int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, bool rmap_locked,
 		.show_pfn = true,
 		.rmap_locked = rmap_locked,
 		.budget = VMI_PT_BUDGET,
-		.pte_copy = pte_copy,
+		.spans = spans,
 	};
 	int ret;
 
@@ -259,8 +259,8 @@ int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, bool rmap_locked,
  * present, or a VM_PFNMAP mapping with no struct page behind it).  Caller
  * holds the mmap lock.
  */
-int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pte_copy,
-		       u64 *pfn)
+int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr,
+		       struct vmi_pte_span *spans, u64 *pfn)
 {
 	struct vmainspect_pt_entry leaf;
 	struct vm_area_struct *vma;
@@ -272,7 +272,7 @@ int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pte_copy,
 	if (!vma || vma->vm_start > addr ||
 	    (vma->vm_flags & (VM_PFNMAP | VM_IO)))
 		return -ENOENT;
-	ret = vmi_pt_leaf(mm, addr, false, pte_copy, &leaf);
+	ret = vmi_pt_leaf(mm, addr, false, spans, &leaf);
 	if (ret)
 		return ret;
 	if (leaf.kind != VMAINSPECT_PT_PAGE)

@@ -53,7 +53,7 @@ struct vmi_rmap_walk {
 	struct vmi_rmap_out *out;
 	u64 pfn;
 	pgoff_t pgoff;			/* of the page, in PAGE_SIZE units */
-	u64 *pte_copy;
+	struct vmi_pte_span *spans;
 	u64 seen;			/* candidates passed, from 0 */
 };
 
@@ -72,7 +72,7 @@ static void vmi_rmap_candidate(struct vmi_rmap_walk *w,
 	    w->pgoff - vma->vm_pgoff >= vma_pages(vma))
 		return;
 	addr = vma->vm_start + ((w->pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-	if (vmi_pt_leaf(vma->vm_mm, addr, true, w->pte_copy, &leaf) ||
+	if (vmi_pt_leaf(vma->vm_mm, addr, true, w->spans, &leaf) ||
 	    leaf.kind != VMAINSPECT_PT_PAGE || leaf.pfn != w->pfn)
 		return;
 
@@ -245,14 +245,15 @@ static void vmi_rmap_name_owners(struct vmi_rmap_out *out)
 
 /*
  * Owners of frame @pfn, from candidate number out->cursor on.  No lock of
- * ours may be held.  @pte_copy: vmi_pt_scratch_alloc().
+ * ours may be held.  @spans: vmi_pt_scratch_alloc().
  */
-int vmi_rmap_fill(u64 pfn, u64 *pte_copy, struct vmi_rmap_out *out)
+int vmi_rmap_fill(u64 pfn, struct vmi_pte_span *spans,
+		  struct vmi_rmap_out *out)
 {
 	struct vmi_rmap_walk w = {
 		.out = out,
 		.pfn = pfn,
-		.pte_copy = pte_copy,
+		.spans = spans,
 	};
 	struct page *page = vmi_online_page(pfn);
 	unsigned long mapping;

@@ -88,6 +88,16 @@ struct vmi_pt_ops {
 		     unsigned long addr, unsigned long next);
 };
 
+/*
+ * Like PTEs found under RCU in one PTE table (vmi_pt_scan_ptes()), emitted
+ * once the PMD is known to still point to that table.
+ */
+struct vmi_pte_span {
+	u64 raw;			/* the first entry's value */
+	u64 frame_bits;			/* its page's file/exclusive bits */
+	u32 len;			/* entries: the rest continue raw */
+};
+
 struct vmi_pt_walk {
 	const struct vmi_pt_ops *ops;
 	void *priv;			/* the consumer's */
@@ -97,11 +107,11 @@ struct vmi_pt_walk {
 	bool no_frame_bits;		/* no file/exclusive: no struct page read */
 	s64 budget;			/* entries left to read in this call */
 	u64 tables[VMAINSPECT_LVL_NR];	/* table pages visited per level */
-	u64 *pte_copy;			/* one PTE table, allocated unlocked */
+	struct vmi_pte_span *spans;	/* one PTE table's, allocated unlocked */
 	unsigned long stop_addr;	/* where a stopped walk stopped */
 };
 
-u64 *vmi_pt_scratch_alloc(void);
+struct vmi_pte_span *vmi_pt_scratch_alloc(void);
 int vmi_pt_walk_range(struct vmi_pt_walk *w, unsigned long addr,
 		      unsigned long end);
 void vmi_pt_decode(struct vmainspect_pt_entry *e, unsigned int level, u64 raw);
@@ -125,18 +135,18 @@ struct vmi_pt_runs_out {
 
 bool vmi_pt_show_pfn(bool privileged);
 int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
-		     bool show_pfn, u64 *pte_copy);
+		     bool show_pfn, struct vmi_pte_span *spans);
 int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
-		     bool show_pfn, bool frame_bits, u64 *pte_copy,
-		     struct vmi_pt_runs_out *out);
+		     bool show_pfn, bool frame_bits,
+		     struct vmi_pte_span *spans, struct vmi_pt_runs_out *out);
 bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
 			const struct vmainspect_pt_entry *e, unsigned long addr,
 			bool show_pfn);
 
 int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, bool rmap_locked,
-		u64 *pte_copy, struct vmainspect_pt_entry *leaf);
-int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pte_copy,
-		       u64 *pfn);
+		struct vmi_pte_span *spans, struct vmainspect_pt_entry *leaf);
+int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr,
+		       struct vmi_pte_span *spans, u64 *pfn);
 
 /* page.c: one frame's state.  rmap.c: its owners. */
 struct page;
@@ -162,7 +172,8 @@ struct vmi_rmap_out {
 	bool done;
 };
 
-int vmi_rmap_fill(u64 pfn, u64 *pte_copy, struct vmi_rmap_out *out);
+int vmi_rmap_fill(u64 pfn, struct vmi_pte_span *spans,
+		  struct vmi_rmap_out *out);
 
 /* frame_dev.c: the PAGE and RMAP ioctls. */
 struct vmi_session;
