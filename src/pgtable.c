@@ -362,19 +362,20 @@ static int vmi_pt_stop(struct vmi_pt_walk *w, unsigned long addr)
 
 /*
  * How many of the @n PTEs at @ptep (n >= 1) continue the entry @e decoded
- * from @raw, the value read at ptep[0]: the same bits outside the frame,
+ * from s->raw, the value read at ptep[0]: the same bits outside the frame,
  * and empty, or mapping the next frames (raw + k pages, or - k pages for a
- * PROT_NONE entry, whose frame is stored inverted); unless @frame_bits is
- * ~0 also the same pagemap file/exclusive bits.  Each entry is read once:
- * the value that breaks the span is left in *next for the span it starts.
- * Such a span is one emit, and consumers treat it as consecutive entries:
- * this is what makes a dense walk cheap.
+ * PROT_NONE entry, whose frame is stored inverted); with @with_frame also
+ * the same pagemap file/exclusive bits, s->frame_bits.  Each entry is read
+ * once: the value that breaks the span is left in *next for the span it
+ * starts.  Such a span is one emit, and consumers treat it as consecutive
+ * entries: this is what makes a dense walk cheap.
  */
-static unsigned int vmi_pt_span(const pte_t *ptep, unsigned int n, u64 raw,
+static unsigned int vmi_pt_span(const pte_t *ptep, unsigned int n,
+				const struct vmi_pte_span *s,
 				const struct vmainspect_pt_entry *e,
-				u64 frame_bits, u64 *next)
+				bool with_frame, u64 *next)
 {
-	u64 want = raw, step = PAGE_SIZE, v = 0;
+	u64 raw = s->raw, want = raw, step = PAGE_SIZE, v = 0;
 	unsigned int k;
 
 	if (e->kind == VMAINSPECT_PT_NONE) {
@@ -401,9 +402,9 @@ static unsigned int vmi_pt_span(const pte_t *ptep, unsigned int n, u64 raw,
 		if (v != want)
 			break;
 		/* and what pagemap says of the frame: file, mapped once */
-		if (frame_bits != ~0ULL &&
+		if (with_frame &&
 		    vmi_pagemap_pte_bits(e->kind, e->bits, e->pfn + k) !=
-		    frame_bits)
+		    s->frame_bits)
 			break;
 	}
 	*next = v;
@@ -420,20 +421,19 @@ static unsigned int vmi_pt_scan_ptes(struct vmi_pt_walk *w, const pte_t *ptep,
 				     unsigned int n, struct vmi_pte_span *spans)
 {
 	u64 raw = pte_val(vmi_read_entry(ptep));
+	bool with_frame = !w->no_frame_bits;
 	struct vmainspect_pt_entry e;
-	unsigned int i, nr = 0;
-	u64 frame_bits = ~0ULL;
+	struct vmi_pte_span *s = spans;
+	unsigned int i;
 
-	for (i = 0; i < n; i += spans[nr].len, nr++) {
+	for (i = 0; i < n; i += s->len, s++) {
 		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, raw);
-		if (!w->no_frame_bits)
-			frame_bits = vmi_pagemap_pte_bits(e.kind, e.bits, e.pfn);
-		spans[nr].raw = raw;
-		spans[nr].frame_bits = w->no_frame_bits ? 0 : frame_bits;
-		spans[nr].len = vmi_pt_span(ptep + i, n - i, raw, &e,
-					    frame_bits, &raw);
+		s->raw = raw;
+		s->frame_bits = with_frame ?
+			vmi_pagemap_pte_bits(e.kind, e.bits, e.pfn) : 0;
+		s->len = vmi_pt_span(ptep + i, n - i, s, &e, with_frame, &raw);
 	}
-	return nr;
+	return s - spans;
 }
 
 /*
@@ -446,6 +446,7 @@ static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 	unsigned int i, nr, n = (end - addr) >> PAGE_SHIFT;
 	struct vmainspect_pt_entry e;
 	struct vmi_pte_span *s;
+	unsigned long next;
 	bool same;
 	int ret;
 
@@ -462,11 +463,11 @@ static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 	for (i = 0, s = w->spans; i < nr; i++, s++) {
 		vmi_pt_decode(&e, VMAINSPECT_LVL_PTE, s->raw);
 		e.bits |= s->frame_bits;
-		ret = vmi_pt_emit(w, &e, VMAINSPECT_LVL_PTE, addr,
-				  addr + s->len * PAGE_SIZE);
+		next = addr + s->len * PAGE_SIZE;
+		ret = vmi_pt_emit(w, &e, VMAINSPECT_LVL_PTE, addr, next);
 		if (ret)
 			return ret;
-		addr += s->len * PAGE_SIZE;
+		addr = next;
 	}
 	return 0;
 }
