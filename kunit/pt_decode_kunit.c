@@ -157,22 +157,27 @@ static void vmi_pt_decode_marker(struct kunit *test)
 #endif
 }
 
-/* Hiding frames keeps the kind and the state, drops frames and slots. */
+/*
+ * Hiding frames keeps the kind and the state, drops frames and slots, and
+ * the accessed/dirty bits (no /proc file shows them per page).
+ */
 static void vmi_pt_decode_hide(struct kunit *test)
 {
+	const u64 ad = VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY;
 	unsigned long pfn = vmi_some_pfn(test);
 	struct vmainspect_pt_entry e, h;
 
-	vmi_decode_pte(&e, pte_mkdirty(pfn_pte(pfn, PAGE_SHARED)));
+	vmi_decode_pte(&e, pte_mkyoung(pte_mkdirty(pfn_pte(pfn, PAGE_SHARED))));
+	KUNIT_EXPECT_EQ(test, e.bits & ad, ad);
 	h = e;
 	vmi_pt_hide(&h);
 	KUNIT_EXPECT_EQ(test, h.kind, e.kind);
-	KUNIT_EXPECT_EQ(test, h.bits, e.bits);
+	KUNIT_EXPECT_EQ(test, h.bits, e.bits & ~ad);
 	KUNIT_EXPECT_EQ(test, h.pfn, 0ULL);
-	/* The raw value keeps its flag bits, not its frame. */
+	/* The raw value keeps its other flag bits, not its frame or A/D. */
 	vmi_decode_pte(&h, __pte(h.raw));
 	KUNIT_EXPECT_EQ(test, h.pfn, 0ULL);
-	KUNIT_EXPECT_EQ(test, h.bits, e.bits);
+	KUNIT_EXPECT_EQ(test, h.bits, e.bits & ~ad);
 
 	vmi_decode_pte(&e, swp_entry_to_pte(swp_entry(1, 0x77)));
 	h = e;

@@ -46,11 +46,33 @@ CONFIG_SECURITY=y
 CONFIG_SECURITYFS=y
 CONFIG_SECURITY_LOCKDOWN_LSM=y
 CONFIG_SECURITY_LOCKDOWN_LSM_EARLY=y
-CONFIG_LSM="lockdown"
+CONFIG_LSM="lockdown,yama"
 CONFIG_ZRAM=y
 CONFIG_SWAP=y
 CONFIG_RANDOMIZE_BASE=y
 CONFIG_RANDOMIZE_MEMORY=y
+CONFIG_PREEMPT=y
+CONFIG_DEBUG_PREEMPT=y
+CONFIG_PROVE_RCU=y
+CONFIG_KFENCE=y
+CONFIG_DEBUG_KMEMLEAK=y
+CONFIG_DEBUG_KMEMLEAK_MEM_POOL_SIZE=16000
+CONFIG_FAULT_INJECTION=y
+CONFIG_FAULT_INJECTION_DEBUG_FS=y
+CONFIG_FAILSLAB=y
+CONFIG_FAIL_PAGE_ALLOC=y
+CONFIG_FAULT_INJECTION_USERCOPY=y
+CONFIG_DETECT_HUNG_TASK=y
+CONFIG_DEFAULT_HUNG_TASK_TIMEOUT=30
+CONFIG_SOFTLOCKUP_DETECTOR=y
+CONFIG_READ_ONLY_THP_FOR_FS=y
+CONFIG_MEMORY_FAILURE=y
+CONFIG_ZSMALLOC=y
+CONFIG_USER_NS=y
+CONFIG_SECURITY_YAMA=y
+CONFIG_CHECKPOINT_RESTORE=y
+CONFIG_OVERLAY_FS=y
+CONFIG_LKDTM=y
 EOF
 }
 
@@ -84,7 +106,7 @@ run() {
 	make -s -C "$top/userspace" >&2
 	make -s -C "$top/userspace/tests" >&2
 	for t in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages \
-		vmi-check-frames vmi-check-klayout vm-tests.sh; do
+		vmi-check-frames vmi-check-klayout vmi-regress vm-tests.sh; do
 		adds+=(--add "$top/userspace/tests/$t")
 	done
 	for t in /bin/bash /usr/bin/tail; do

@@ -102,7 +102,7 @@ if ! blog=$("${build[@]}" 2>&1) ||
 fi
 
 adds=()
-for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages vmi-check-frames vmi-check-klayout vm-tests.sh; do
+for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages vmi-check-frames vmi-check-klayout vmi-regress vm-tests.sh; do
 	adds+=(--add "$top/userspace/tests/$f")
 done
 adds+=(--add "$top/userspace/demo/vmi-demo")

@@ -125,6 +125,20 @@ static inline const struct path *vmi_file_user_path(struct file *file)
 }
 
 /*
+ * The inode whose device and number /proc/PID/maps prints: since 6.8 the
+ * user's file of an overlayfs backing file, as file_user_inode() (added a
+ * release after file_user_path(); this is its definition).
+ */
+static inline const struct inode *vmi_file_user_inode(struct file *file)
+{
+#if VMI_KERNEL_AT_LEAST(6, 8, 0)
+	if (unlikely(file->f_mode & FMODE_BACKING))
+		return d_inode(file_user_path(file)->dentry);
+#endif
+	return file_inode(file);
+}
+
+/*
  * An exact RSS counter, as /proc/PID/status prints it.  6.2 made rss_stat
  * per-CPU counters, where get_mm_counter() is only an approximate read
  * (often 0 for a small process); /proc sums them (get_mm_counter_sum(),
@@ -299,6 +313,27 @@ static inline bool vmi_pte_swp_exclusive(pte_t pte)
 static inline bool vmi_locked_down_confidential(void)
 {
 	return security_locked_down(LOCKDOWN_KCORE) != 0;
+}
+
+/*
+ * The first frame /proc/kpageflags does not answer for (fs/proc/page.c's
+ * get_max_dump_pfn(), 5.8+): max_pfn rounded up to a whole section (the
+ * memmap of early sections is fully present and online).  max_pfn is not
+ * exported; x86_64 sets high_memory to __va(max_pfn << PAGE_SHIFT).
+ * Elsewhere pfn_to_online_page() alone decides.
+ */
+static inline u64 vmi_max_dump_pfn(void)
+{
+#ifdef CONFIG_X86_64
+	u64 max = PFN_DOWN(__pa(high_memory - 1)) + 1;
+
+#ifdef CONFIG_SPARSEMEM
+	max = round_up(max, PAGES_PER_SECTION);
+#endif
+	return max;
+#else
+	return ULONG_MAX;
+#endif
 }
 
 /*

@@ -9,9 +9,15 @@
  * Every file is 0444 with no write, ioctl or mmap: lockdown refuses
  * debugfs files that have them.  So a pid cannot be chosen by writing a
  * file; instead an attach with VMAINSPECT_ATTACH_DEBUGFS (CAP_SYS_ADMIN,
- * `vmainspect debugfs PID`) publishes a directory for it.  Each open checks
- * the *reader* with the same rule as an attach, so a directory never shows
- * more than /proc/<pid>/maps would show that reader.
+ * `vmainspect debugfs PID`) publishes a directory for it, bound to that
+ * process (its struct pid), never to a number a later process may reuse.
+ *
+ * As /proc/PID/maps does, access is decided once, at open, with the
+ * opener's credentials (the same rule as an attach), and the open file
+ * then keeps the mm it was granted: a descriptor passed to another process
+ * shows what its opener was allowed to see, no more (a privileged reader
+ * of a passed fd is not a confused deputy), and once that process has
+ * exec'd or exited, reads fail with ESRCH.
  */
 #include <linux/capability.h>
 #include <linux/debugfs.h>
@@ -45,29 +51,107 @@ static DEFINE_MUTEX(vmi_published_lock);	/* protects vmi_published */
 static LIST_HEAD(vmi_published);
 static unsigned int vmi_nr_published;
 
-/* The mm a reader may see through @p (NULL: "self"), with a user ref. */
-static struct mm_struct *vmi_debugfs_get_mm(struct vmi_published *p)
-{
+/*
+ * What an open file was granted, decided at open.  mm: mmgrab()'ed (only
+ * the <pid>/ and self/ views); the rest for the frame and kernel views.
+ */
+struct vmi_debugfs_ctx {
 	struct mm_struct *mm;
-	pid_t nr, tgid;
-	int ret;
+	bool privileged;		/* opener had CAP_SYS_ADMIN */
+	bool kaddrs;			/* opener may see kernel addresses */
+	u64 pfn;			/* frames/<pfn>/ */
+};
+
+/* The process a <pid>/ file is about (NULL for self/). */
+static struct vmi_published *vmi_debugfs_published(struct inode *inode)
+{
+	return inode->i_private;
+}
+
+/* The mm the opener may see: its own (self/), or @p's if allowed. */
+static int vmi_debugfs_grant_mm(struct vmi_published *p,
+				struct mm_struct **mmp)
+{
+	int tries = 3, ret;
+	pid_t tgid;
 
 	if (!p) {
-		mm = get_task_mm(current);
-		return mm ? mm : ERR_PTR(-ESRCH);
+		struct mm_struct *mm = get_task_mm(current);
+
+		if (!mm)
+			return -ESRCH;
+		mmgrab(mm);
+		mmput(mm);
+		*mmp = mm;
+		return 0;
 	}
-	nr = pid_vnr(p->pid);
-	if (!nr)
-		return ERR_PTR(-ESRCH);
-	ret = vmi_resolve_target(nr, &mm, &tgid);
-	if (ret)
-		return ERR_PTR(ret);
-	if (!mmget_not_zero(mm)) {
-		mmdrop(mm);
-		return ERR_PTR(-ESRCH);
+	do {
+		ret = vmi_resolve_pid(p->pid, mmp, &tgid);
+	} while (ret == -EAGAIN && --tries);
+	return ret;
+}
+
+/* The seq_file's context, allocated and checked at open. */
+static struct vmi_debugfs_ctx *vmi_debugfs_ctx_new(struct file *file)
+{
+	struct vmi_debugfs_ctx *ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+
+	if (!ctx)
+		return NULL;
+	ctx->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+	ctx->kaddrs = vmi_kaddrs_visible(ctx->privileged);
+	return ctx;
+}
+
+static int vmi_debugfs_open(struct inode *inode, struct file *file,
+			    struct vmi_debugfs_ctx *ctx,
+			    int (*show)(struct seq_file *, void *))
+{
+	int ret = single_open(file, show, ctx);
+
+	if (ret) {
+		if (ctx->mm)
+			mmdrop(ctx->mm);
+		kfree(ctx);
 	}
-	mmdrop(mm);
-	return mm;
+	return ret;
+}
+
+int vmi_debugfs_release(struct inode *inode, struct file *file)
+{
+	struct vmi_debugfs_ctx *ctx = ((struct seq_file *)file->private_data)->private;
+
+	if (ctx->mm)
+		mmdrop(ctx->mm);
+	kfree(ctx);
+	return single_release(inode, file);
+}
+
+/* Open a process view: the opener's right to @inode's process, now. */
+static int vmi_debugfs_open_mm(struct inode *inode, struct file *file,
+			       int (*show)(struct seq_file *, void *))
+{
+	struct vmi_debugfs_ctx *ctx = vmi_debugfs_ctx_new(file);
+	int ret;
+
+	if (!ctx)
+		return -ENOMEM;
+	ret = vmi_debugfs_grant_mm(vmi_debugfs_published(inode), &ctx->mm);
+	if (ret) {
+		kfree(ctx);
+		return ret;
+	}
+	return vmi_debugfs_open(inode, file, ctx, show);
+}
+
+/* A user reference on the granted mm, or -ESRCH once it has gone. */
+static struct mm_struct *vmi_debugfs_get_mm(struct seq_file *m)
+{
+	struct vmi_debugfs_ctx *ctx = m->private;
+
+	if (!mmget_not_zero(ctx->mm))
+		return ERR_PTR(-ESRCH);
+	return ctx->mm;
 }
 
 static int vmi_layout_show(struct seq_file *m, void *v)
@@ -76,7 +160,7 @@ static int vmi_layout_show(struct seq_file *m, void *v)
 	struct mm_struct *mm;
 	int ret;
 
-	mm = vmi_debugfs_get_mm(m->private);
+	mm = vmi_debugfs_get_mm(m);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
@@ -105,7 +189,7 @@ static int vmi_maps_show(struct seq_file *m, void *v)
 	u32 i;
 	int ret;
 
-	mm = vmi_debugfs_get_mm(m->private);
+	mm = vmi_debugfs_get_mm(m);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	ret = vmi_vma_batch_alloc(&b, VMI_DEBUGFS_BATCH, VMI_DEBUGFS_STRINGS);
@@ -158,8 +242,8 @@ static void vmi_pt_tally_runs(struct vmi_pt_tally *t,
  */
 static int vmi_pagetables_show(struct seq_file *m, void *v)
 {
-	bool show_pfn = vmi_pt_show_pfn(file_ns_capable(m->file, &init_user_ns,
-							CAP_SYS_ADMIN));
+	struct vmi_debugfs_ctx *ctx = m->private;
+	bool show_pfn = vmi_pt_show_pfn(ctx->privileged);
 	struct vmi_pt_runs_out out = { .max_runs = VMI_DEBUGFS_RUNS };
 	struct vmi_pt_tally *t;
 	struct mm_struct *mm;
@@ -168,7 +252,7 @@ static int vmi_pagetables_show(struct seq_file *m, void *v)
 	unsigned int i;
 	int ret;
 
-	mm = vmi_debugfs_get_mm(m->private);
+	mm = vmi_debugfs_get_mm(m);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	end = mm->task_size;
@@ -219,9 +303,64 @@ out:
 	return ret;
 }
 
-DEFINE_SHOW_ATTRIBUTE(vmi_layout);
-DEFINE_SHOW_ATTRIBUTE(vmi_maps);
-DEFINE_SHOW_ATTRIBUTE(vmi_pagetables);
+/* DEFINE_SHOW_ATTRIBUTE(), with the check at open and the ctx released */
+#define VMI_DEBUGFS_MM_FOPS(name)					\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return vmi_debugfs_open_mm(inode, file, name##_show);		\
+}									\
+static const struct file_operations name##_fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= name##_open,					\
+	.read		= seq_read,					\
+	.llseek		= seq_lseek,					\
+	.release	= vmi_debugfs_release,				\
+}
+
+VMI_DEBUGFS_MM_FOPS(vmi_layout);
+VMI_DEBUGFS_MM_FOPS(vmi_maps);
+VMI_DEBUGFS_MM_FOPS(vmi_pagetables);
+
+/*
+ * Open a view that needs no process: frames/<pfn>/ files (@pfn; the PAGE
+ * rule, checked here with the opener's credentials) and kernel_layout.
+ */
+int vmi_debugfs_open_plain(struct inode *inode, struct file *file,
+			   int (*show)(struct seq_file *, void *),
+			   bool frames, u64 pfn)
+{
+	struct vmi_debugfs_ctx *ctx = vmi_debugfs_ctx_new(file);
+	int ret;
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->pfn = pfn;
+	if (frames) {
+		ret = vmi_frames_check(ctx->privileged);
+		if (ret) {
+			kfree(ctx);
+			return ret;
+		}
+	}
+	return vmi_debugfs_open(inode, file, ctx, show);
+}
+
+/* For the show functions of the other debugfs files. */
+bool vmi_debugfs_privileged(struct seq_file *m)
+{
+	return ((struct vmi_debugfs_ctx *)m->private)->privileged;
+}
+
+bool vmi_debugfs_kaddrs(struct seq_file *m)
+{
+	return ((struct vmi_debugfs_ctx *)m->private)->kaddrs &&
+	       !vmi_locked_down_confidential();
+}
+
+u64 vmi_debugfs_pfn(struct seq_file *m)
+{
+	return ((struct vmi_debugfs_ctx *)m->private)->pfn;
+}
 
 static struct dentry *vmi_debugfs_add_dir(const char *name, void *data)
 {
@@ -305,8 +444,10 @@ int vmi_debugfs_init(void)
 	}
 	dir = vmi_debugfs_add_dir("self", NULL);
 	if (IS_ERR(dir)) {
+		/* and no file of ours outside the root: nothing would remove it */
 		debugfs_remove(vmi_debugfs_root);
 		vmi_debugfs_root = NULL;
+		return 0;
 	}
 	vmi_debugfs_frames_init(vmi_debugfs_root);
 	vmi_debugfs_klayout_init(vmi_debugfs_root);

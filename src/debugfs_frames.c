@@ -8,7 +8,8 @@
  * A read-only file cannot be given a PFN, so, as for <pid>/ directories,
  * a PAGE ioctl with VMAINSPECT_PAGE_DEBUGFS (`vmainspect debugfs page PFN`)
  * publishes one; at most VMI_FRAMES_MAX exist, the oldest goes first.
- * Each read is checked again: CAP_SYS_ADMIN of the reader, no lockdown.
+ * Each open is checked with the opener's credentials (CAP_SYS_ADMIN, no
+ * lockdown), and each read again for lockdown, which may have come since.
  */
 #include <linux/capability.h>
 #include <linux/debugfs.h>
@@ -39,8 +40,7 @@ static unsigned int vmi_nr_frames;
 
 static int vmi_frames_reader_check(struct seq_file *m)
 {
-	return vmi_frames_check(file_ns_capable(m->file, &init_user_ns,
-						CAP_SYS_ADMIN));
+	return vmi_frames_check(vmi_debugfs_privileged(m));
 }
 
 static void vmi_seq_kpf(struct seq_file *m, u64 kpf)
@@ -65,7 +65,7 @@ static const char *vmi_mapping_kind_name(u32 kind)
 
 static int vmi_frame_page_show(struct seq_file *m, void *v)
 {
-	struct vmi_frame_dir *d = m->private;
+	u64 pfn = vmi_debugfs_pfn(m);
 	struct vmainspect_page *p;
 	char *path;
 	int ret;
@@ -79,9 +79,11 @@ static int vmi_frame_page_show(struct seq_file *m, void *v)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = vmi_page_fill(d->pfn, p, path, PATH_MAX);
+	ret = vmi_page_fill(pfn, p, path, PATH_MAX);
 	if (ret)
 		goto out;
+	if (!vmi_debugfs_kaddrs(m))
+		p->anon_vma = 0;
 	seq_printf(m, "pfn 0x%llx node %u zone %s\n", p->pfn, p->nid,
 		   p->zone_name);
 	seq_puts(m, "flags");
@@ -93,7 +95,7 @@ static int vmi_frame_page_show(struct seq_file *m, void *v)
 		   p->folio_mapcount);
 	seq_printf(m, "mapping %s index 0x%llx",
 		   vmi_mapping_kind_name(p->mapping_kind), p->index);
-	if (p->mapping_kind == VMAINSPECT_MAP_ANON)
+	if (p->mapping_kind == VMAINSPECT_MAP_ANON && p->anon_vma)
 		seq_printf(m, " anon_vma 0x%llx", p->anon_vma);
 	if (p->ino)
 		seq_printf(m, " dev %02x:%02x ino %llu", p->dev >> 20,
@@ -122,7 +124,7 @@ static void vmi_seq_owner(struct seq_file *m, const struct vmainspect_owner *o)
 
 static int vmi_frame_rmap_show(struct seq_file *m, void *v)
 {
-	struct vmi_frame_dir *d = m->private;
+	u64 pfn = vmi_debugfs_pfn(m);
 	struct vmi_rmap_out out = { .max_owners = VMI_FRAMES_OWNERS };
 	struct vmi_pte_span *scratch;
 	u32 i, total = 0;
@@ -140,9 +142,9 @@ static int vmi_frame_rmap_show(struct seq_file *m, void *v)
 		goto out;
 	}
 	seq_printf(m, "# pfn 0x%llx: pid comm address vma perms level\n",
-		   d->pfn);
+		   pfn);
 	do {
-		ret = vmi_rmap_fill(d->pfn, scratch, &out);
+		ret = vmi_rmap_fill(pfn, scratch, &out);
 		if (ret)
 			break;
 		for (i = 0; i < out.nr_owners; i++)
@@ -164,8 +166,25 @@ out:
 	return ret;
 }
 
-DEFINE_SHOW_ATTRIBUTE(vmi_frame_page);
-DEFINE_SHOW_ATTRIBUTE(vmi_frame_rmap);
+/* The frame's number is copied at open: the directory may go meanwhile. */
+#define VMI_FRAME_FOPS(name)						\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	struct vmi_frame_dir *d = inode->i_private;			\
+									\
+	return vmi_debugfs_open_plain(inode, file, name##_show, true,	\
+				      d->pfn);				\
+}									\
+static const struct file_operations name##_fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= name##_open,					\
+	.read		= seq_read,					\
+	.llseek		= seq_lseek,					\
+	.release	= vmi_debugfs_release,				\
+}
+
+VMI_FRAME_FOPS(vmi_frame_page);
+VMI_FRAME_FOPS(vmi_frame_rmap);
 
 static void vmi_frame_dir_remove(struct vmi_frame_dir *d)
 {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmainspect: /sys/kernel/debug/vmainspect/kernel_layout, the text view of
- * VMAINSPECT_IOC_KLAYOUT.  The reader's rights decide, as for the ioctl:
- * without them the names and sizes are shown but no address.
+ * VMAINSPECT_IOC_KLAYOUT.  The opener's rights decide, as for the ioctl
+ * (and /proc/kallsyms): without them the names and sizes are shown but no
+ * address.
  */
 #include <linux/capability.h>
 #include <linux/debugfs.h>
@@ -93,8 +94,7 @@ static void vmi_seq_region(struct seq_file *m, bool hidden, u64 start, u64 end,
 
 static int vmi_kernel_layout_show(struct seq_file *m, void *v)
 {
-	bool visible = vmi_kaddrs_visible(file_ns_capable(m->file, &init_user_ns,
-							  CAP_SYS_ADMIN));
+	bool visible = vmi_debugfs_kaddrs(m);
 	const struct vmainspect_kregion_name *gap =
 		&vmainspect_kregion_names[VMAINSPECT_KR_NONE];
 	struct vmi_klayout *kl;
@@ -123,7 +123,20 @@ static int vmi_kernel_layout_show(struct seq_file *m, void *v)
 	kfree(kl);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(vmi_kernel_layout);
+
+static int vmi_kernel_layout_open(struct inode *inode, struct file *file)
+{
+	return vmi_debugfs_open_plain(inode, file, vmi_kernel_layout_show,
+				      false, 0);
+}
+
+static const struct file_operations vmi_kernel_layout_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmi_kernel_layout_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= vmi_debugfs_release,
+};
 
 void vmi_debugfs_klayout_init(struct dentry *root)
 {

@@ -346,6 +346,8 @@ static int vmi_open(struct inode *inode, struct file *file)
 	vmi_session_init(s);
 	/* Like /proc/PID/pagemap: frames only for an opener with the cap. */
 	s->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+	/* Like /proc/kallsyms: kernel addresses decided at open. */
+	s->kaddrs = vmi_kaddrs_visible(s->privileged);
 	file->private_data = s;
 	return nonseekable_open(inode, file);
 }

@@ -16,8 +16,9 @@ static const int vmi_kptr_probe;
 /*
  * May the caller see raw kernel addresses?  Our own rule (CAP_SYS_ADMIN
  * at open, no lockdown=confidentiality), kptr_restrict's and CAP_SYSLOG,
- * all of them.  kptr_restrict is not exported; vsprintf's %pK applies it
- * to current: all zeros means no pointer for this caller (kptr_restrict=2,
+ * all of them, for the opener (call it at open: like kallsyms_open(), the
+ * decision is the opener's).  kptr_restrict is not exported; vsprintf's
+ * %pK applies it to current: all zeros means no pointer for this caller (kptr_restrict=2,
  * or 1 without CAP_SYSLOG or with changed credentials); raw or hashed
  * (kptr_restrict=0) means the policy allows one, and then, as
  * /proc/kallsyms asks at 0 and 1, the caller needs CAP_SYSLOG.
@@ -37,6 +38,12 @@ bool vmi_kaddrs_visible(bool privileged)
 	return ns_capable_noaudit(&init_user_ns, CAP_SYSLOG);
 }
 
+/* Decided at open (as kallsyms does); lockdown may have come since. */
+bool vmi_session_kaddrs(const struct vmi_session *s)
+{
+	return s->kaddrs && !vmi_locked_down_confidential();
+}
+
 long vmi_ioctl_klayout(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_klayout a;
@@ -54,7 +61,7 @@ long vmi_ioctl_klayout(struct vmi_session *s, void __user *uarg)
 	if (!kl)
 		return -ENOMEM;
 	vmi_klayout_live(kl);
-	if (!vmi_kaddrs_visible(s->privileged))
+	if (!vmi_session_kaddrs(s))
 		vmi_klayout_hide(kl);
 
 	size = a.size;
@@ -90,7 +97,7 @@ long vmi_ioctl_kaddr(struct vmi_session *s, void __user *uarg)
 		ret = vmi_check_kaddr_args(&a);
 	if (ret)
 		return ret;
-	if (!vmi_kaddrs_visible(s->privileged))
+	if (!vmi_session_kaddrs(s))
 		return -EPERM;
 	kl = kmalloc(sizeof(*kl), GFP_KERNEL);
 	symbuf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);

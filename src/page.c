@@ -41,11 +41,38 @@ int vmi_frames_check(bool privileged)
 	return 0;
 }
 
+/*
+ * The struct page of @pfn if /proc/kpageflags would look at it: below the
+ * kernel's last dumpable frame (vmi_max_dump_pfn()) and online.
+ */
 struct page *vmi_online_page(u64 pfn)
 {
-	if (pfn > ULONG_MAX)
+	if (pfn >= vmi_max_dump_pfn())
 		return NULL;
 	return vmi_pfn_to_online_page(pfn);
+}
+
+/*
+ * The name of the zone page->flags names, or "" if that is no zone.  The
+ * memmap past the end of RAM in RAM's last section is online, but not
+ * always initialised for a zone: a stock 6.12 guest with 1 GiB has frames
+ * 0x3ffe0-0x3ffef with zone index 5 (MAX_NR_ZONES), whose "zone" is past
+ * the node's array and has no name.  page_zone() trusts the flags; we
+ * must not.
+ */
+static void vmi_page_zone_name(struct page *page, char *buf, size_t size)
+{
+	int nid = page_to_nid(page);
+	unsigned int zid = page_zonenum(page);
+	const char *name;
+
+	buf[0] = '\0';
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_online(nid) ||
+	    zid >= MAX_NR_ZONES)
+		return;
+	name = NODE_DATA(nid)->node_zones[zid].name;
+	if (name)
+		strscpy(buf, name, size);
 }
 
 /*
@@ -232,7 +259,7 @@ int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 	p->mapcount = vmi_kpagecount(page);
 	p->nid = page_to_nid(page);
 	p->zone = page_zonenum(page);
-	strscpy(p->zone_name, page_zone(page)->name, sizeof(p->zone_name));
+	vmi_page_zone_name(page, p->zone_name, sizeof(p->zone_name));
 
 	head = vmi_page_get_head(page);
 	if (!head) {

@@ -26,6 +26,8 @@
  * folded level, so an entry is decoded at its lowest alias and reported
  * under the level that owns it.
  */
+#include <linux/fs.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
@@ -226,6 +228,24 @@ static void vmi_pt_decode_pud(struct vmainspect_pt_entry *e, pud_t pud)
 {
 	if (pud_none(pud))
 		return;
+	/*
+	 * Only hugetlb leaves a non-present PUD (a 1 GiB page's migration,
+	 * hwpoison or uffd-wp marker entry), in the PTE's swap format, as
+	 * huge_ptep_get() reads it, and hugetlb tells it apart with
+	 * pte_present() (PROT_NONE leaves are present; pud_present() says
+	 * otherwise on x86).  Folded PUDs are tables, never read here.
+	 */
+	if (!vmi_pt_level_folded(VMAINSPECT_LVL_PUD) &&
+	    !pte_present(__pte(pud_val(pud)))) {
+		pte_t pte = __pte(pud_val(pud));
+
+		if (pte_swp_soft_dirty(pte))
+			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
+		if (pte_swp_uffd_wp(pte))
+			e->bits |= VMAINSPECT_PTE_UFFD_WP;
+		vmi_pt_decode_swp(e, pte_to_swp_entry(pte));
+		return;
+	}
 	if (pud_leaf(pud)) {
 		e->kind = VMAINSPECT_PT_PAGE;
 		e->pfn = vmi_pud_pfn(pud);
@@ -284,15 +304,32 @@ void vmi_pt_decode(struct vmainspect_pt_entry *e, unsigned int level, u64 raw)
 	}
 }
 
-/* What an unprivileged caller may see: no frames, no swap slots. */
+/*
+ * The hardware's accessed and dirty bits of a present entry: the dirty bit
+ * also where x86 keeps it while the entry is write-protected (shadow-stack
+ * kernels move it to _PAGE_SAVED_DIRTY).
+ */
+#ifdef _PAGE_SAVED_DIRTY
+#define VMI_PTE_AD_MASK	((u64)(_PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SAVED_DIRTY))
+#else
+#define VMI_PTE_AD_MASK	((u64)(_PAGE_ACCESSED | _PAGE_DIRTY))
+#endif
+
+/*
+ * What a caller without CAP_SYS_ADMIN may see, as /proc/PID/pagemap shows
+ * it: no frames and no swap slots; and no accessed/dirty bits, which no
+ * /proc file shows per page (pagemap does not; page_idle is root-only):
+ * they would tell when another process last touched each page.
+ */
 void vmi_pt_hide(struct vmainspect_pt_entry *e)
 {
 	e->pfn = 0;
 	e->swap_type = 0;
 	if (e->kind != VMAINSPECT_PT_MARKER)
 		e->offset = 0;
+	e->bits &= ~(u64)(VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY);
 	if (e->kind == VMAINSPECT_PT_PAGE || e->kind == VMAINSPECT_PT_TABLE)
-		e->raw &= ~(u64)VMI_PTE_PFN_MASK;
+		e->raw &= ~((u64)VMI_PTE_PFN_MASK | VMI_PTE_AD_MASK);
 	else
 		e->raw = 0;
 }
@@ -450,7 +487,20 @@ static int vmi_pt_walk_ptes(struct vmi_pt_walk *w, pmd_t *pmdp, pmd_t pmdv,
 	bool same;
 	int ret;
 
+	/*
+	 * As __pte_offset_map() does: the PMD is read again *inside* the RCU
+	 * section before its table is touched.  @pmdv was read before, and
+	 * the consumer ran since: khugepaged may have retracted the table
+	 * and pte_free_defer()'d it meanwhile, and only a PMD seen under
+	 * rcu_read_lock() keeps its table from being freed until we unlock.
+	 * After the scan the PMD is compared once more: entries read from a
+	 * table that was retracted meanwhile are not reported.
+	 */
 	rcu_read_lock();
+	if (!pmd_same(vmi_read_entry(pmdp), pmdv)) {
+		rcu_read_unlock();
+		return -EAGAIN;
+	}
 	nr = vmi_pt_scan_ptes(w, (pte_t *)pmd_page_vaddr(pmdv) +
 			      pte_index(addr), n, w->spans);
 	same = pmd_same(vmi_read_entry(pmdp), pmdv);
@@ -624,6 +674,33 @@ int vmi_pt_walk_range(struct vmi_pt_walk *w, unsigned long addr,
 	if (!w->rmap_locked)
 		mmap_assert_locked(w->mm);
 	return vmi_pt_walk_pgds(w, addr, end);
+}
+
+/*
+ * Walk [addr, end) of @vma (see vmi_pt_walk_range()).  A shared hugetlb
+ * mapping's PMD tables may be shared between processes, and
+ * huge_pmd_unshare() (fallocate(PUNCH_HOLE), truncate, mprotect) frees
+ * them under i_mmap_rwsem and the hugetlb VMA lock held for write, without
+ * this mm's mmap lock: as walk_hugetlb_range() needs the VMA lock, we take
+ * i_mmap_rwsem for read (the hugetlb VMA lock is not exported), killably.
+ * An rmap walk of a file folio already holds it (w->rmap_locked).
+ */
+int vmi_pt_walk_vma(struct vmi_pt_walk *w, struct vm_area_struct *vma,
+		    unsigned long addr, unsigned long end)
+{
+	struct address_space *mapping = NULL;
+	int ret;
+
+	if (!w->rmap_locked && is_vm_hugetlb_page(vma) &&
+	    (vma->vm_flags & VM_MAYSHARE) && vma->vm_file) {
+		mapping = vma->vm_file->f_mapping;
+		if (down_read_killable(&mapping->i_mmap_rwsem))
+			return -EINTR;
+	}
+	ret = vmi_pt_walk_range(w, addr, end);
+	if (mapping)
+		i_mmap_unlock_read(mapping);
+	return ret;
 }
 
 /* Scratch for one PTE table's spans: allocate before taking the lock. */

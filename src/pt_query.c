@@ -80,7 +80,7 @@ int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
 		return 0;
 	p->out_flags |= VMAINSPECT_PT_IN_VMA;
 
-	ret = vmi_pt_walk_range(&w, addr, addr + PAGE_SIZE);
+	ret = vmi_pt_walk_vma(&w, vma, addr, addr + PAGE_SIZE);
 	if (ret < 0)
 		return ret;
 	/* Folded levels: same entry as their owner, marked as such. */
@@ -197,7 +197,7 @@ int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 			continue;
 		from = max_t(unsigned long, start, vma->vm_start);
 		to = min_t(unsigned long, end, vma->vm_end);
-		ret = vmi_pt_walk_range(&w, from, to);
+		ret = vmi_pt_walk_vma(&w, vma, from, to);
 		if (ret < 0)
 			return ret;
 		if (ret > 0) {
@@ -229,18 +229,19 @@ static const struct vmi_pt_ops vmi_leaf_ops = {
 };
 
 /*
- * The entry that ends the walk of @addr (frames shown).  The caller keeps
- * the page tables there from being freed: it holds the mmap lock and @addr
- * is in a VMA, or (@rmap_locked) it holds the anon_vma or i_mmap lock of
- * a VMA that covers @addr (rmap.c explains why that is enough).
+ * The entry that ends the walk of @addr in @vma (frames shown).  The
+ * caller keeps the page tables there from being freed: it holds the mmap
+ * lock, or (@rmap_locked) the anon_vma or i_mmap lock of @vma (rmap.c
+ * explains why that is enough).
  */
-int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, bool rmap_locked,
-		struct vmi_pte_span *spans, struct vmainspect_pt_entry *leaf)
+int vmi_pt_leaf(struct vm_area_struct *vma, unsigned long addr,
+		bool rmap_locked, struct vmi_pte_span *spans,
+		struct vmainspect_pt_entry *leaf)
 {
 	struct vmi_pt_walk w = {
 		.ops = &vmi_leaf_ops,
 		.priv = leaf,
-		.mm = mm,
+		.mm = vma->vm_mm,
 		.show_pfn = true,
 		.rmap_locked = rmap_locked,
 		.budget = VMI_PT_BUDGET,
@@ -250,7 +251,7 @@ int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, bool rmap_locked,
 
 	memset(leaf, 0, sizeof(*leaf));
 	addr &= PAGE_MASK;
-	ret = vmi_pt_walk_range(&w, addr, addr + PAGE_SIZE);
+	ret = vmi_pt_walk_vma(&w, vma, addr, addr + PAGE_SIZE);
 	return ret < 0 ? ret : 0;
 }
 
@@ -272,7 +273,7 @@ int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr,
 	if (!vma || vma->vm_start > addr ||
 	    (vma->vm_flags & (VM_PFNMAP | VM_IO)))
 		return -ENOENT;
-	ret = vmi_pt_leaf(mm, addr, false, spans, &leaf);
+	ret = vmi_pt_leaf(vma, addr, false, spans, &leaf);
 	if (ret)
 		return ret;
 	if (leaf.kind != VMAINSPECT_PT_PAGE)

@@ -7,8 +7,8 @@
  * mm/rmap.c by hand, with its stabilisation rules:
  *  - anonymous: the anon_vma is found from folio->mapping under RCU (it is
  *    SLAB_TYPESAFE_BY_RCU) and its root's rwsem taken with a trylock, then
- *    the folio re-checked as mapped: the trylock half of
- *    folio_lock_anon_vma_read().  Its sleeping half needs a reference on
+ *    folio->mapping and the folio's mapcount re-checked: the trylock half
+ *    of folio_lock_anon_vma_read().  Its sleeping half needs a reference on
  *    the anon_vma, which only __put_anon_vma() (not exported) could drop,
  *    so a contended lock is retried a bounded number of times and then
  *    reported as -EAGAIN;
@@ -72,7 +72,7 @@ static void vmi_rmap_candidate(struct vmi_rmap_walk *w,
 	    w->pgoff - vma->vm_pgoff >= vma_pages(vma))
 		return;
 	addr = vma->vm_start + ((w->pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-	if (vmi_pt_leaf(vma->vm_mm, addr, true, w->spans, &leaf) ||
+	if (vmi_pt_leaf(vma, addr, true, w->spans, &leaf) ||
 	    leaf.kind != VMAINSPECT_PT_PAGE || leaf.pfn != w->pfn)
 		return;
 
@@ -107,11 +107,17 @@ static bool vmi_rmap_full(struct vmi_rmap_walk *w)
 }
 
 /*
- * The trylock half of folio_lock_anon_vma_read(): the root anon_vma's
- * rwsem, read mode, and the folio still mapped.  NULL: not mapped any
+ * The trylock half of folio_lock_anon_vma_read() (mm/rmap.c, 6.12), step
+ * by step: under RCU, read folio->mapping, trylock the root anon_vma's
+ * rwsem for read, then re-check that folio->mapping is still the one we
+ * started from (folio_move_anon_rmap() and UFFDIO_MOVE change it without
+ * the anon_vma lock) and that the folio is still mapped, which is what
+ * keeps that anon_vma from being freed while we hold its root's lock.
+ * Returns the anon_vma, its locked root in *rootp; NULL: not mapped any
  * more; ERR_PTR(-EAGAIN): contended.
  */
-static struct anon_vma *vmi_rmap_lock_anon(struct page *head)
+static struct anon_vma *vmi_rmap_lock_anon(struct page *head,
+					   struct anon_vma **rootp)
 {
 	struct anon_vma *anon_vma, *root;
 	unsigned long mapping;
@@ -128,12 +134,20 @@ static struct anon_vma *vmi_rmap_lock_anon(struct page *head)
 		anon_vma = (struct anon_vma *)(mapping - PAGE_MAPPING_ANON);
 		root = READ_ONCE(anon_vma->root);
 		if (down_read_trylock(&root->rwsem)) {
-			rcu_read_unlock();
+			/* moved to another anon_vma meanwhile: start again */
+			if ((unsigned long)READ_ONCE(head->mapping) != mapping) {
+				up_read(&root->rwsem);
+				rcu_read_unlock();
+				continue;
+			}
 			/* unmapped meanwhile: the anon_vma may be reused */
 			if (!page_mapped(head)) {
 				up_read(&root->rwsem);
+				rcu_read_unlock();
 				return NULL;
 			}
+			rcu_read_unlock();
+			*rootp = root;
 			return anon_vma;
 		}
 		rcu_read_unlock();
@@ -144,9 +158,10 @@ static struct anon_vma *vmi_rmap_lock_anon(struct page *head)
 
 static int vmi_rmap_anon(struct vmi_rmap_walk *w, struct page *head)
 {
-	struct anon_vma *anon_vma = vmi_rmap_lock_anon(head);
+	struct anon_vma *anon_vma, *root = NULL;
 	struct rb_node *node;
 
+	anon_vma = vmi_rmap_lock_anon(head, &root);
 	if (IS_ERR(anon_vma))
 		return PTR_ERR(anon_vma);
 	if (!anon_vma) {
@@ -165,7 +180,8 @@ static int vmi_rmap_anon(struct vmi_rmap_walk *w, struct page *head)
 		vmi_rmap_candidate(w, avc->vma);
 	}
 	w->out->done = !node;
-	up_read(&anon_vma->root->rwsem);
+	/* the root we locked, not anon_vma->root read again */
+	up_read(&root->rwsem);
 	return 0;
 }
 

@@ -14,6 +14,12 @@
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/fs.h>
+#include <linux/namei.h>
+#include <linux/dcache.h>
+#include <linux/file.h>
+#include <linux/mount.h>
+#include <linux/cred.h>
+#include <linux/string.h>
 #include <linux/magic.h>
 #include <linux/capability.h>
 #include <linux/mmap_lock.h>
@@ -24,32 +30,75 @@
 #define VMI_ATTACH_TRIES	3
 
 /*
+ * Is @path the maps file of pid @nr in a procfs of the caller's pid
+ * namespace, reached without any mount in between?  That is: the mount is
+ * a whole procfs (its root is the superblock's root, not a bind mount of
+ * a subdirectory or of a single file), the file is named "maps", its
+ * parent is named "<nr>", and that parent hangs directly off the procfs
+ * root.  procfs never renames these dentries, and the reference @path
+ * holds pins the parent, so d_parent and d_name are stable here.
+ *
+ * This is what makes the answer of the open below be about pid @nr: in a
+ * user+mount namespace an unprivileged caller can bind-mount anything over
+ * /proc/<nr> (its own /proc/<self>, say), and a path alone proves nothing.
+ */
+static bool vmi_is_proc_maps_of(const struct path *path, pid_t nr)
+{
+	struct dentry *dentry = path->dentry, *dir = dentry->d_parent;
+	struct super_block *sb = dentry->d_sb;
+	char name[16];
+	int len;
+
+	if (sb->s_magic != PROC_SUPER_MAGIC ||
+	    proc_sb_info(sb)->pid_ns != task_active_pid_ns(current))
+		return false;
+	if (path->mnt->mnt_root != sb->s_root || dir->d_parent != sb->s_root)
+		return false;
+	len = snprintf(name, sizeof(name), "%d", nr);
+	return dentry->d_name.len == 4 &&
+	       !memcmp(dentry->d_name.name, "maps", 4) &&
+	       dir->d_name.len == len && !memcmp(dir->d_name.name, name, len);
+}
+
+/*
  * May the caller read /proc/<nr>/maps?  ptrace_may_access() and mm_access()
  * are not exported to modules, and a hand-written uid comparison would
- * bypass the LSMs, Yama and the dumpable rules.  So let the kernel decide:
- * open the file with the caller's credentials, exactly as `cat` would,
- * which runs mm_access(PTRACE_MODE_READ_FSCREDS) in proc_maps_open().
+ * bypass the LSMs, Yama and the dumpable rules.  So let the kernel decide,
+ * in two steps:
+ *  1. look the path up with the caller's credentials (kern_path(): the
+ *     lookup of /proc/<nr> applies procfs's hidepid= rules, exactly as for
+ *     `cat`), without opening anything, and prove that what was found is
+ *     the maps file of pid @nr (vmi_is_proc_maps_of());
+ *  2. open that very dentry with the caller's credentials (dentry_open()),
+ *     which runs proc_maps_open() -> mm_access(PTRACE_MODE_READ_FSCREDS)
+ *     and the LSM file_open hook: the kernel's own decision.
+ * Nothing but procfs's maps file is ever opened, so a caller cannot make
+ * us open a FIFO, a device or a FUSE file it placed on the path.
  *
- * The answer is only about our target if that /proc is procfs of the
- * caller's own pid namespace; otherwise -ENOENT says "no usable procfs".
+ * -ENOENT: no such procfs file here (not mounted, hidden, or redirected).
  */
 static int vmi_proc_may_read_maps(pid_t nr)
 {
-	struct super_block *sb;
+	struct path path;
 	struct file *f;
-	char path[32];
-	int ret = 0;
+	char name[32];
+	int ret;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", nr);
-	f = filp_open(path, O_RDONLY, 0);
+	snprintf(name, sizeof(name), "/proc/%d/maps", nr);
+	ret = kern_path(name, 0, &path);
+	/* hidepid=1 says -EACCES; a path that is not procfs's, -ENOENT */
+	if (ret)
+		return ret == -EACCES || ret == -ENOMEM ? ret : -ENOENT;
+	if (!vmi_is_proc_maps_of(&path, nr)) {
+		path_put(&path);
+		return -ENOENT;
+	}
+	f = dentry_open(&path, O_RDONLY, current_cred());
+	path_put(&path);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	sb = file_inode(f)->i_sb;
-	if (sb->s_magic != PROC_SUPER_MAGIC ||
-	    proc_sb_info(sb)->pid_ns != task_active_pid_ns(current))
-		ret = -ENOENT;
-	filp_close(f, NULL);
-	return ret;
+	fput(f);
+	return 0;
 }
 
 static int vmi_may_inspect(struct task_struct *task, pid_t nr)
@@ -68,27 +117,24 @@ static int vmi_may_inspect(struct task_struct *task, pid_t nr)
 }
 
 /*
- * Resolve pid @nr (caller's namespace) to its mm and check access.  On
- * success *mmp holds an mmgrab() reference.  -EAGAIN: the target exec'd or
- * exited while we checked, so the check may have been about another mm.
+ * Resolve the process @pid to its mm and check the caller's access, by its
+ * number in the caller's pid namespace.  On success *mmp holds an mmgrab()
+ * reference.  -EAGAIN: the target exec'd or exited while we checked, so
+ * the check may have been about another mm.  -ESRCH: gone, not visible in
+ * the caller's namespace, or a kernel thread (no user address space).
  */
-int vmi_resolve_target(pid_t nr, struct mm_struct **mmp, pid_t *tgidp)
+int vmi_resolve_pid(struct pid *pid, struct mm_struct **mmp, pid_t *tgidp)
 {
 	struct task_struct *task;
 	struct mm_struct *mm, *now;
-	struct pid *pid;
+	pid_t nr;
 	int ret;
 
-	pid = find_get_pid(nr);
-	if (!pid)
-		return -ESRCH;
 	task = get_pid_task(pid, PIDTYPE_PID);
-	put_pid(pid);
 	if (!task)
 		return -ESRCH;
-
-	/* Kernel threads and exited tasks have no user address space. */
-	mm = get_task_mm(task);
+	nr = pid_vnr(pid);
+	mm = nr ? get_task_mm(task) : NULL;
 	if (!mm) {
 		ret = -ESRCH;
 		goto out_task;
@@ -99,7 +145,7 @@ int vmi_resolve_target(pid_t nr, struct mm_struct **mmp, pid_t *tgidp)
 		/*
 		 * The task (and so its pid number) is pinned, and a grabbed mm
 		 * is never reinstalled: if the task still runs @mm now, it ran
-		 * @mm during the check.
+		 * @mm during the check, and /proc/<nr> was this task.
 		 */
 		now = get_task_mm(task);
 		if (now != mm)
@@ -115,6 +161,20 @@ int vmi_resolve_target(pid_t nr, struct mm_struct **mmp, pid_t *tgidp)
 	mmput(mm);
 out_task:
 	put_task_struct(task);
+	return ret;
+}
+
+/* vmi_resolve_pid() for pid number @nr of the caller's pid namespace. */
+int vmi_resolve_target(pid_t nr, struct mm_struct **mmp, pid_t *tgidp)
+{
+	struct pid *pid;
+	int ret;
+
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	ret = vmi_resolve_pid(pid, mmp, tgidp);
+	put_pid(pid);
 	return ret;
 }
 

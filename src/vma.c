@@ -235,14 +235,17 @@ static int vmi_vma_record(struct vm_area_struct *vma,
 	if (vma_is_anonymous(vma))
 		rec->attrs |= VMAINSPECT_ATTR_ANONYMOUS;
 	if (vma->vm_file) {
-		struct inode *inode = file_inode(vma->vm_file);
+		const struct inode *inode = vmi_file_user_inode(vma->vm_file);
 
 		rec->attrs |= VMAINSPECT_ATTR_FILE;
 		rec->inode = inode->i_ino;
 		rec->dev_major = MAJOR(inode->i_sb->s_dev);
 		rec->dev_minor = MINOR(inode->i_sb->s_dev);
-		/* shmem_mapping() is not exported on 6.1: tmpfs's magic is. */
-		if (inode->i_sb->s_magic == TMPFS_MAGIC)
+		/*
+		 * shmem_mapping() is not exported on 6.1: tmpfs's magic is.
+		 * The memory's file system, not the one the user opened.
+		 */
+		if (file_inode(vma->vm_file)->i_sb->s_magic == TMPFS_MAGIC)
 			rec->attrs |= VMAINSPECT_ATTR_SHMEM;
 	}
 
@@ -335,7 +338,8 @@ u64 vmi_mm_generation(struct mm_struct *mm)
 		h = vmi_hash_mix(h, vma->vm_flags);
 		h = vmi_hash_mix(h, vma->vm_pgoff);
 		if (vma->vm_file) {
-			struct inode *inode = file_inode(vma->vm_file);
+			const struct inode *inode =
+				vmi_file_user_inode(vma->vm_file);
 
 			h = vmi_hash_mix(h, inode->i_ino);
 			h = vmi_hash_mix(h, inode->i_sb->s_dev);

@@ -38,10 +38,12 @@ struct vmi_session {
 	struct mm_struct *mm;		/* mmgrab()'ed, NULL until attached */
 	pid_t tgid;			/* in the attacher's pid namespace */
 	bool privileged;		/* opener had CAP_SYS_ADMIN (pagemap's rule) */
+	bool kaddrs;			/* opener may see kernel addresses */
 };
 
 void vmi_session_init(struct vmi_session *s);
 void vmi_session_release(struct vmi_session *s);
+int vmi_resolve_pid(struct pid *pid, struct mm_struct **mmp, pid_t *tgidp);
 int vmi_resolve_target(pid_t nr, struct mm_struct **mmp, pid_t *tgidp);
 int vmi_session_attach(struct vmi_session *s, pid_t nr, pid_t *tgidp);
 struct mm_struct *vmi_session_get_mm(struct vmi_session *s);
@@ -112,8 +114,12 @@ struct vmi_pt_walk {
 };
 
 struct vmi_pte_span *vmi_pt_scratch_alloc(void);
+struct vm_area_struct;
+
 int vmi_pt_walk_range(struct vmi_pt_walk *w, unsigned long addr,
 		      unsigned long end);
+int vmi_pt_walk_vma(struct vmi_pt_walk *w, struct vm_area_struct *vma,
+		    unsigned long addr, unsigned long end);
 void vmi_pt_decode(struct vmainspect_pt_entry *e, unsigned int level, u64 raw);
 void vmi_pt_hide(struct vmainspect_pt_entry *e);
 bool vmi_pt_level_folded(unsigned int level);
@@ -143,8 +149,9 @@ bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
 			const struct vmainspect_pt_entry *e, unsigned long addr,
 			bool show_pfn);
 
-int vmi_pt_leaf(struct mm_struct *mm, unsigned long addr, bool rmap_locked,
-		struct vmi_pte_span *spans, struct vmainspect_pt_entry *leaf);
+int vmi_pt_leaf(struct vm_area_struct *vma, unsigned long addr,
+		bool rmap_locked, struct vmi_pte_span *spans,
+		struct vmainspect_pt_entry *leaf);
 int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr,
 		       struct vmi_pte_span *spans, u64 *pfn);
 
@@ -271,6 +278,7 @@ void vmi_kaddr_fill(const struct vmi_klayout *kl, struct vmainspect_kaddr *a,
 
 /* klayout_dev.c: the KLAYOUT and KADDR ioctls, and who sees addresses. */
 bool vmi_kaddrs_visible(bool privileged);
+bool vmi_session_kaddrs(const struct vmi_session *s);
 long vmi_ioctl_klayout(struct vmi_session *s, void __user *uarg);
 long vmi_ioctl_kaddr(struct vmi_session *s, void __user *uarg);
 
@@ -287,6 +295,13 @@ void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 int vmi_debugfs_init(void);
 void vmi_debugfs_exit(void);
 int vmi_debugfs_publish(pid_t nr);
+int vmi_debugfs_open_plain(struct inode *inode, struct file *file,
+			   int (*show)(struct seq_file *, void *),
+			   bool frames, u64 pfn);
+int vmi_debugfs_release(struct inode *inode, struct file *file);
+bool vmi_debugfs_privileged(struct seq_file *m);
+bool vmi_debugfs_kaddrs(struct seq_file *m);
+u64 vmi_debugfs_pfn(struct seq_file *m);
 
 /* debugfs_frames.c */
 struct dentry;

@@ -457,7 +457,8 @@ struct vmainspect_page {
 	__u64 head_raw_flags;	/* out: of the folio's head page */
 	__u64 head_pfn;		/* out: first frame of the folio */
 	__u64 index;		/* out: page offset in its mapping (pgoff) */
-	__u64 anon_vma;		/* out: ANON: kernel address of the anon_vma */
+	__u64 anon_vma;		/* out: ANON: the anon_vma's address, if */
+				/* kernel addresses are shown, else 0 */
 	__u64 ino;		/* out: FILE/SHMEM: inode number */
 	__u64 memcg_ino;	/* out: memcg's cgroup inode, as /proc/kpagecgroup */
 	__u64 path;		/* in: user buffer for FILE/SHMEM path, or 0 */

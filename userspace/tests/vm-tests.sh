@@ -473,6 +473,10 @@ else
 	echo "  /sys/kernel/debug/vmainspect absent: debugfs checks skipped"
 fi
 
+# ---- trust: the regression tests of issue 10's defects ----
+# last: it poisons the 1 GiB page of the la57 runs (a PUD hwpoison entry)
+suite regress "$T/vmi-regress"
+
 # ---- the zoo is still intact at the end (nothing we did changed it) ----
 if kill -0 "$ZOO" 2>/dev/null; then ok "zoo: still alive"; else ko "zoo: died"; fi
 

@@ -1,0 +1,811 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmi-regress: regression tests for the trust defects of issue 10, each
+ * against the kernel's own decision taken in the same run (open of
+ * /proc/PID/maps, pagemap's PFN field, /proc/kallsyms).  Each of them
+ * failed on the module before its fix.
+ *
+ *   vmi-regress                  as root in the test VM: every check
+ *   vmi-regress --load-faults KO fault injection on insmod of KO (needs
+ *                                /proc/self/fail-nth: the debug kernel):
+ *                                no failed load leaves a debugfs file
+ *
+ * Internal modes (re-exec'd as uid 1000, which makes the process dumpable
+ * again after the uid change, as a login would):
+ *   --user-bindmount VICTIM      the bind-mount attach bypass
+ *   --user-ad PID                accessed/dirty bits of another process
+ *   --user-debugfs PATH          open a debugfs file, print its errno
+ *
+ * Output: "PASS name" / "FAIL name: reason" and info lines, then
+ * "N passed, N failed"; exit 1 on any failure.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/capability.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "uapi/vmainspect.h"
+
+#define USER_UID	1000
+#define DEBUGFS		"/sys/kernel/debug"
+#define VMI_DEBUGFS	DEBUGFS "/vmainspect"
+/* x86's hardware accessed and dirty bits in a raw entry */
+#define X86_ACCESSED	(1ULL << 5)
+#define X86_DIRTY	(1ULL << 6)
+
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON	100
+#endif
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT	26
+#endif
+
+static int npass, nfail;
+
+static void result(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("PASS %s\n", name);
+		npass++;
+		return;
+	}
+	va_start(ap, fmt);
+	printf("FAIL %s: ", name);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+	nfail++;
+}
+
+static int denied(int e)
+{
+	return e == EACCES || e == EPERM;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return 0;
+}
+
+static int dev_open(void)
+{
+	return open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
+}
+
+/* ATTACH @fd to @pid with @flags: 0 or errno */
+static int attach(int fd, pid_t pid, unsigned int flags)
+{
+	struct vmainspect_attach a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.flags = flags;
+	a.pid = pid;
+	return ioctl(fd, VMAINSPECT_IOC_ATTACH, &a) ? errno : 0;
+}
+
+static int pt_path(int fd, unsigned long addr, struct vmainspect_pt_path *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
+	p->addr = addr;
+	return ioctl(fd, VMAINSPECT_IOC_PT_PATH, p) ? errno : 0;
+}
+
+/* The leaf entry of a PT_PATH answer, or NULL. */
+static const struct vmainspect_pt_entry *
+pt_leaf(const struct vmainspect_pt_path *p)
+{
+	if (!p->nr_levels)
+		return NULL;
+	return &p->levels[p->nr_levels - 1];
+}
+
+/* pagemap's entry for @addr of @pid, read by this process; 0 if none */
+static uint64_t pagemap(pid_t pid, unsigned long addr)
+{
+	char path[64];
+	uint64_t e = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (addr / 4096) * sizeof(e)) != sizeof(e))
+		e = 0;
+	close(fd);
+	return e;
+}
+
+/* A child that writes one page and sleeps; its address in *addr. */
+static pid_t toucher(unsigned long *addr)
+{
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int p[2];
+	pid_t pid;
+	char c = 0;
+
+	if (page == MAP_FAILED || pipe(p))
+		return -1;
+	*addr = (unsigned long)page;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		page[0] = 1;
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		pid = -1;
+	close(p[0]);
+	return pid;
+}
+
+static void kill_wait(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/*
+ * Run this program again as uid 1000 with @args; its stdout lines are ours
+ * (PASS/FAIL lines count here).  Returns its exit status.
+ */
+static int run_as_user(char *const args[])
+{
+	char line[512];
+	FILE *f;
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		if (setgroups(0, NULL) || setresgid(USER_UID, USER_UID, USER_UID) ||
+		    setresuid(USER_UID, USER_UID, USER_UID))
+			_exit(126);
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	close(p[1]);
+	f = fdopen(p[0], "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "PASS ", 5))
+			npass++;
+		else if (!strncmp(line, "FAIL ", 5))
+			nfail++;
+		fputs(line, stdout);
+	}
+	if (f)
+		fclose(f);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* ---- 1. the bind-mount bypass (run as uid 1000) ---- */
+
+static int map_self_root(void)
+{
+	char map[32];
+
+	snprintf(map, sizeof(map), "0 %d 1", USER_UID);
+	if (write_file("/proc/self/setgroups", "deny") ||
+	    write_file("/proc/self/uid_map", map) ||
+	    write_file("/proc/self/gid_map", map))
+		return -1;
+	return 0;
+}
+
+/* The first line of a maps file, opened by path. */
+static int first_line(const char *path, char *buf, size_t size)
+{
+	char *nl;
+	int ret = read_file(path, buf, size);
+
+	if (ret)
+		return ret;
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = 0;
+	return 0;
+}
+
+static int user_bindmount(pid_t victim)
+{
+	char src[32], dst[32], path[48], mine[256], seen[256];
+	int fd, e;
+
+	fd = dev_open();
+	if (fd < 0) {
+		result(0, "bind-mount bypass", "open device: %s", strerror(errno));
+		return 1;
+	}
+	/* without the trick: denied, as open() of its maps is */
+	e = attach(fd, victim, 0);
+	result(denied(e), "bind-mount bypass: attach to the victim denied before",
+	       "attach gave %s", e ? strerror(e) : "success");
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) || map_self_root()) {
+		printf("bind-mount bypass: no unprivileged user namespace here (%s): not tested\n",
+		       strerror(errno));
+		close(fd);
+		return 0;
+	}
+	snprintf(src, sizeof(src), "/proc/%d", (int)getpid());
+	snprintf(dst, sizeof(dst), "/proc/%d", (int)victim);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount(src, dst, NULL, MS_BIND, NULL)) {
+		printf("bind-mount bypass: bind mount refused (%s): not tested\n",
+		       strerror(errno));
+		close(fd);
+		return 0;
+	}
+	/* the trick works on this kernel: the path now shows our own maps */
+	snprintf(path, sizeof(path), "%s/maps", dst);
+	if (first_line("/proc/self/maps", mine, sizeof(mine)) ||
+	    first_line(path, seen, sizeof(seen)) || strcmp(mine, seen)) {
+		result(0, "bind-mount bypass: set-up", "%s does not show our maps", path);
+	} else {
+		e = attach(fd, victim, 0);
+		result(denied(e), "bind-mount bypass: attach through /proc/<self> bound over /proc/<victim> denied",
+		       "attach gave %s (LIST_VMAS would show the victim's VMAs)",
+		       e ? strerror(e) : "success");
+	}
+	/* and a plain bind of the maps file itself */
+	snprintf(src, sizeof(src), "/proc/%d/maps", (int)getpid());
+	umount2(dst, MNT_DETACH);
+	if (!mount(src, path, NULL, MS_BIND, NULL)) {
+		e = attach(fd, victim, 0);
+		result(denied(e), "bind-mount bypass: maps file bound over the victim's denied",
+		       "attach gave %s", e ? strerror(e) : "success");
+	}
+	close(fd);
+	return 0;
+}
+
+static void check_bindmount(void)
+{
+	char victim[16];
+	char *args[] = { "vmi-regress", "--user-bindmount", victim, NULL };
+
+	snprintf(victim, sizeof(victim), "%d", 1);
+	run_as_user(args);
+}
+
+/* ---- 2. accessed/dirty bits follow the PFN rule ---- */
+
+static void check_ad_one(const char *who, pid_t pid, unsigned long addr)
+{
+	const uint64_t ad = VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY;
+	const struct vmainspect_pt_entry *leaf;
+	struct vmainspect_pt_path p;
+	char name[128];
+	int fd = dev_open(), e, pfn_shown;
+
+	snprintf(name, sizeof(name), "accessed/dirty bits of pid %d as %s", (int)pid, who);
+	if (fd < 0) {
+		result(0, name, "open device: %s", strerror(errno));
+		return;
+	}
+	e = attach(fd, pid, 0);
+	if (!e)
+		e = pt_path(fd, addr, &p);
+	close(fd);
+	if (e) {
+		result(0, name, "attach/PT_PATH: %s", strerror(e));
+		return;
+	}
+	leaf = pt_leaf(&p);
+	/* the oracle: pagemap shows this caller the frame, or not */
+	pfn_shown = (pagemap(pid, addr) & ((1ULL << 55) - 1)) != 0;
+	if (!leaf || leaf->kind != VMAINSPECT_PT_PAGE) {
+		result(0, name, "no present leaf at %#lx", addr);
+	} else if (pfn_shown) {
+		result((leaf->bits & ad) == ad && (leaf->raw & (X86_ACCESSED | X86_DIRTY)),
+		       name, "pagemap shows the frame, but bits %#llx raw %#llx lack A/D",
+		       (unsigned long long)leaf->bits, (unsigned long long)leaf->raw);
+	} else {
+		result(!(leaf->bits & ad) && !(leaf->raw & (X86_ACCESSED | X86_DIRTY)),
+		       name, "pagemap hides the frame, but bits %#llx raw %#llx show A/D",
+		       (unsigned long long)leaf->bits, (unsigned long long)leaf->raw);
+	}
+}
+
+static int user_ad(void)
+{
+	unsigned long addr;
+	pid_t child = toucher(&addr);
+
+	if (child < 0) {
+		result(0, "accessed/dirty bits: set-up", "fork: %s", strerror(errno));
+		return 1;
+	}
+	check_ad_one("uid 1000 (same uid)", child, addr);
+	kill_wait(child);
+	return 0;
+}
+
+static void check_ad(void)
+{
+	char *args[] = { "vmi-regress", "--user-ad", "0", NULL };
+	unsigned long addr;
+	pid_t child = toucher(&addr);
+
+	if (child > 0)
+		check_ad_one("root", child, addr);
+	kill_wait(child);
+	run_as_user(args);
+}
+
+/* ---- 3. the anon_vma pointer follows the kallsyms rule ---- */
+
+/* Does /proc/kallsyms show this process non-zero addresses? */
+static int kallsyms_shows(void)
+{
+	char line[256], type;
+	unsigned long long addr;
+	FILE *f = fopen("/proc/kallsyms", "r");
+	int shown = 0;
+
+	if (!f)
+		return 0;
+	/* the first text symbol: per-cpu symbols are at 0 even when shown */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c", &addr, &type) == 2 &&
+		    (type == 'T' || type == 't')) {
+			shown = addr != 0;
+			break;
+		}
+	}
+	fclose(f);
+	return shown;
+}
+
+static void check_anon_vma(void)
+{
+	char old[16] = "", name[96];
+	const char *k;
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (page == MAP_FAILED)
+		return;
+	page[0] = 1;
+	read_file("/proc/sys/kernel/kptr_restrict", old, sizeof(old));
+	for (k = "12"; *k; k++) {
+		struct vmainspect_page p;
+		char v[2] = { *k, 0 };
+		int fd, e, shown;
+
+		if (write_file("/proc/sys/kernel/kptr_restrict", v))
+			continue;
+		shown = kallsyms_shows();
+		fd = dev_open();
+		e = attach(fd, getpid(), 0);
+		memset(&p, 0, sizeof(p));
+		p.size = sizeof(p);
+		p.flags = VMAINSPECT_PAGE_BY_ADDR;
+		p.addr = (unsigned long)page;
+		if (!e && ioctl(fd, VMAINSPECT_IOC_PAGE, &p))
+			e = errno;
+		close(fd);
+		snprintf(name, sizeof(name), "anon_vma pointer at kptr_restrict=%s %s", v,
+			 shown ? "shown, as kallsyms" : "hidden, as kallsyms");
+		if (e)
+			result(0, name, "PAGE: %s", strerror(e));
+		else if (p.mapping_kind != VMAINSPECT_MAP_ANON)
+			result(0, name, "mapping kind %u, not anonymous", p.mapping_kind);
+		else
+			result(!p.anon_vma == !shown, name, "kallsyms %s addresses, anon_vma %#llx",
+			       shown ? "shows" : "hides", (unsigned long long)p.anon_vma);
+	}
+	if (old[0])
+		write_file("/proc/sys/kernel/kptr_restrict", old);
+	munmap(page, 4096);
+}
+
+/* ---- 4. debugfs: decided at open, bound to the process ---- */
+
+static int user_debugfs(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	printf("errno %d\n", fd < 0 ? errno : 0);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* publish <pid>/ for @pid; 0 or errno */
+static int publish(pid_t pid)
+{
+	int fd = dev_open(), e;
+
+	if (fd < 0)
+		return errno;
+	e = attach(fd, pid, VMAINSPECT_ATTACH_DEBUGFS);
+	close(fd);
+	return e;
+}
+
+/* read all of an open file into @buf; bytes or -errno */
+static ssize_t slurp(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0)
+		n += r;
+	if (r < 0 && !n)
+		return -errno;
+	buf[n] = 0;
+	return n;
+}
+
+/* What uid 1000 gets when it opens @path: 0 or errno. */
+static int user_open_errno(const char *path)
+{
+	char *args[] = { "vmi-regress", "--user-debugfs", (char *)path, NULL };
+	char line[64] = "";
+	int p[2], st, e = -1;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		if (setgroups(0, NULL) || setresgid(USER_UID, USER_UID, USER_UID) ||
+		    setresuid(USER_UID, USER_UID, USER_UID))
+			_exit(126);
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	close(p[1]);
+	if (read(p[0], line, sizeof(line) - 1) > 0)
+		sscanf(line, "errno %d", &e);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	return e;
+}
+
+/* Fork a child that gets pid @want (via ns_last_pid); -1 if it cannot. */
+static pid_t fork_at(pid_t want)
+{
+	char v[16];
+	int tries;
+
+	for (tries = 0; tries < 20; tries++) {
+		pid_t pid;
+
+		snprintf(v, sizeof(v), "%d", (int)want - 1);
+		if (write_file("/proc/sys/kernel/ns_last_pid", v))
+			return -1;
+		pid = fork();
+		if (pid == 0) {
+			for (;;)
+				pause();
+		}
+		if (pid == want)
+			return pid;
+		kill_wait(pid);
+	}
+	return -1;
+}
+
+static void check_debugfs(void)
+{
+	char path[64], expect[4096], got[4096], mine[64];
+	struct stat st;
+	unsigned long addr;
+	pid_t x, y;
+	int fd, e, eo;
+	ssize_t n;
+
+	if (stat(VMI_DEBUGFS, &st)) {
+		printf("debugfs: %s missing: not tested\n", VMI_DEBUGFS);
+		return;
+	}
+	/* let uid 1000 reach the files, so that our own checks are tested */
+	if (stat(DEBUGFS, &st) || chmod(DEBUGFS, 0755)) {
+		result(0, "debugfs: set-up", "chmod %s: %s", DEBUGFS, strerror(errno));
+		return;
+	}
+
+	x = toucher(&addr);
+	e = publish(x);
+	if (e) {
+		result(0, "debugfs: publish", "%s", strerror(e));
+		goto out;
+	}
+	snprintf(path, sizeof(path), VMI_DEBUGFS "/%d/maps", (int)x);
+
+	/* the opener decides: uid 1000 may not open root's process */
+	snprintf(mine, sizeof(mine), "/proc/%d/maps", (int)x);
+	e = user_open_errno(path);
+	eo = user_open_errno(mine);
+	result(denied(e) && denied(eo), "debugfs: uid 1000 cannot open a root process's maps",
+	       "open gave %s, /proc/%d/maps %s", e ? strerror(e) : "success", (int)x,
+	       eo ? strerror(eo) : "success");
+
+	/* and what root opened stays readable after it drops to uid 1000 */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		result(0, "debugfs: root opens <pid>/maps", "%s", strerror(errno));
+	} else {
+		pid_t c = fork();
+
+		if (c == 0) {
+			if (setresgid(USER_UID, USER_UID, USER_UID) ||
+			    setresuid(USER_UID, USER_UID, USER_UID))
+				_exit(2);
+			_exit(slurp(fd, got, sizeof(got)) > 0 ? 0 : 1);
+		}
+		waitpid(c, &e, 0);
+		result(WIFEXITED(e) && WEXITSTATUS(e) == 0,
+		       "debugfs: an fd root opened reads after a drop to uid 1000 (as /proc/PID/maps)",
+		       "read failed (status %d): checked at read time", e);
+		close(fd);
+	}
+
+	/* a dead process's directory never shows a newer one with its pid */
+	kill_wait(x);
+	y = fork_at(x);
+	if (y < 0) {
+		printf("debugfs: pid %d could not be recycled (no ns_last_pid): not tested\n",
+		       (int)x);
+		goto out;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	e = fd < 0 ? errno : 0;
+	n = fd < 0 ? -1 : slurp(fd, got, sizeof(got));
+	if (fd >= 0)
+		close(fd);
+	snprintf(mine, sizeof(mine), "/proc/%d/maps", (int)y);
+	read_file(mine, expect, sizeof(expect));
+	result(e == ESRCH || (n <= 0 && fd >= 0),
+	       "debugfs: <pid>/ of an exited process is ESRCH, not its pid's next owner",
+	       "open gave %s, read %zd bytes%s", e ? strerror(e) : "success", n,
+	       n > 0 && !strncmp(got, expect, 32) ? " (the new process's maps)" : "");
+	kill_wait(y);
+	x = -1;
+out:
+	kill_wait(x);
+	chmod(DEBUGFS, st.st_mode & 07777);
+}
+
+/* ---- 5. PAGE_DEBUGFS needs the capability now, like ATTACH_DEBUGFS ---- */
+
+static int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	d[CAP_SYS_ADMIN / 32].permitted &= ~(1U << (CAP_SYS_ADMIN % 32));
+	return syscall(SYS_capset, &h, d);
+}
+
+static void check_page_debugfs(void)
+{
+	struct vmainspect_page p;
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int st;
+	pid_t c;
+
+	if (page == MAP_FAILED)
+		return;
+	page[0] = 1;
+	c = fork();
+	if (c == 0) {
+		int fd = dev_open(), e0, e1;
+
+		/* opened with the capability: frames allowed for this fd */
+		if (fd < 0 || attach(fd, getpid(), 0) || drop_cap_sys_admin())
+			_exit(10);
+		memset(&p, 0, sizeof(p));
+		p.size = sizeof(p);
+		p.flags = VMAINSPECT_PAGE_BY_ADDR;
+		p.addr = (unsigned long)page;
+		e0 = ioctl(fd, VMAINSPECT_IOC_PAGE, &p) ? errno : 0;
+		p.pfn = 0;
+		p.flags |= VMAINSPECT_PAGE_DEBUGFS;
+		e1 = ioctl(fd, VMAINSPECT_IOC_PAGE, &p) ? errno : 0;
+		_exit(e0 ? 11 : e1 == EPERM ? 0 : 12);
+	}
+	waitpid(c, &st, 0);
+	result(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	       "PAGE_DEBUGFS publishing needs CAP_SYS_ADMIN at the call (as ATTACH_DEBUGFS)",
+	       "status %d (10 set-up, 11 PAGE failed, 12 publish allowed without the capability)",
+	       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	munmap(page, 4096);
+}
+
+/* ---- 6. non-present PUD-level hugetlb entries (1 GiB hwpoison) ---- */
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+}
+
+static void check_pud_hwpoison(void)
+{
+	const char *nr = "/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages";
+	const struct vmainspect_pt_entry *pud;
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	struct vmainspect_pt_path p;
+	char v[16] = "";
+	char *area;
+	uint64_t pm, pfn0;
+	int fd, e;
+
+	if (read_file(nr, v, sizeof(v)) || (atoi(v) < 1 && write_file(nr, "1")) ||
+	    read_file(nr, v, sizeof(v)) || atoi(v) < 1) {
+		printf("pud hwpoison: no 1 GiB huge page in this VM: not tested\n");
+		return;
+	}
+	area = mmap(NULL, 1UL << 30, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << MAP_HUGE_SHIFT), -1, 0);
+	if (area == MAP_FAILED) {
+		printf("pud hwpoison: mmap of a 1 GiB page: %s: not tested\n", strerror(errno));
+		return;
+	}
+	area[0] = 1;
+	pfn0 = pagemap(getpid(), (unsigned long)area) & ((1ULL << 55) - 1);
+	/* memory_failure() sends the injecting process a SIGBUS: catch it */
+	sigaction(SIGBUS, &sa, NULL);
+	if (madvise(area, 4096, MADV_HWPOISON)) {
+		printf("pud hwpoison: MADV_HWPOISON: %s: not tested\n", strerror(errno));
+		munmap(area, 1UL << 30);
+		return;
+	}
+	fd = dev_open();
+	e = attach(fd, getpid(), 0);
+	if (!e)
+		e = pt_path(fd, (unsigned long)area, &p);
+	close(fd);
+	pm = pagemap(getpid(), (unsigned long)area);
+	pud = &p.levels[VMAINSPECT_LVL_PUD];
+	if (e)
+		result(0, "pud hwpoison", "PT_PATH: %s", strerror(e));
+	else
+		result(pud->kind == VMAINSPECT_PT_HWPOISON && pud->pfn == pfn0 &&
+		       pfn0 && !(pm >> 63),
+		       "a hwpoisoned 1 GiB page's PUD entry is HWPOISON of its frame, not bad (pagemap: not present)",
+		       "PUD kind %u pfn %#llx raw %#llx; pagemap before %#llx, after %#llx",
+		       pud->kind, (unsigned long long)pud->pfn,
+		       (unsigned long long)pud->raw, (unsigned long long)pfn0,
+		       (unsigned long long)pm);
+	munmap(area, 1UL << 30);
+}
+
+/* ---- 7. fault injection on load: nothing left behind ---- */
+
+static int load_faults(const char *ko)
+{
+	struct stat st;
+	int n, failed = 0, leaks = 0, fd;
+
+	if (stat("/proc/self/fail-nth", &st)) {
+		printf("load faults: no /proc/self/fail-nth on this kernel: not tested\n");
+		return 0;
+	}
+	write_file(DEBUGFS "/failslab/verbose", "0");
+	write_file(DEBUGFS "/fail_page_alloc/verbose", "0");
+	write_file(DEBUGFS "/fail_page_alloc/ignore-gfp-wait", "N");
+	write_file(DEBUGFS "/failslab/ignore-gfp-wait", "N");
+	syscall(SYS_delete_module, "vmainspect", O_NONBLOCK);
+	for (n = 1; n < 2000; n++) {
+		char v[16];
+		int ret;
+
+		fd = open(ko, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return 1;
+		snprintf(v, sizeof(v), "%d", n);
+		write_file("/proc/thread-self/fail-nth", v);
+		ret = syscall(SYS_finit_module, fd, "", 0);
+		write_file("/proc/thread-self/fail-nth", "0");
+		close(fd);
+		if (!ret) {
+			syscall(SYS_delete_module, "vmainspect", O_NONBLOCK);
+			if (!stat(VMI_DEBUGFS, &st) || !stat(DEBUGFS "/kernel_layout", &st))
+				leaks++;
+			/* no fault left to inject before success: done */
+			break;
+		}
+		failed++;
+		if (!stat(VMI_DEBUGFS, &st) || !stat(DEBUGFS "/kernel_layout", &st) ||
+		    !stat("/dev/vmainspect", &st))
+			leaks++;
+	}
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	printf("load faults: %d loads failed by injection\n", failed);
+	result(failed > 0 && !leaks, "load faults: no failed load leaves a file behind",
+	       "%d of %d failed loads left debugfs or device entries", leaks, failed);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--user-bindmount"))
+		return user_bindmount(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "--user-ad"))
+		return user_ad();
+	if (argc == 3 && !strcmp(argv[1], "--user-debugfs"))
+		return user_debugfs(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "--load-faults")) {
+		load_faults(argv[2]);
+	} else if (argc == 1) {
+		if (geteuid()) {
+			fprintf(stderr, "vmi-regress: run as root\n");
+			return 2;
+		}
+		check_bindmount();
+		check_ad();
+		check_anon_vma();
+		check_debugfs();
+		check_page_debugfs();
+		check_pud_hwpoison();
+	} else {
+		fprintf(stderr, "usage: vmi-regress [--load-faults MODULE]\n");
+		return 2;
+	}
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}
