@@ -8,12 +8,14 @@
 #   make check           every test; ends with "N passed, N failed"
 #   make kunit | vm-tests | style   sub-steps of check
 #   make bench           page-table walk vs pagemap/PAGEMAP_SCAN in the 6.12 VM
+#   make torture         the adversarial suites on the debug kernel with a
+#                        10-minute torture (make check runs 2 minutes)
 #
 # When invoked by kbuild (M=...), only the Kbuild file matters.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module tool clean demo check kunit vm-tests style deps bench
+.PHONY: all module tool clean demo check kunit vm-tests style deps bench torture
 
 all: module tool
 
@@ -50,3 +52,7 @@ style:
 
 bench: deps
 	scripts/bench.sh
+
+torture: deps
+	$(MAKE) tool
+	scripts/debug-kernel.sh check 600

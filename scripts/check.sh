@@ -3,7 +3,7 @@
 # prints PASS/FAIL lines; a stage that exits non-zero without saying FAIL
 # gets a FAIL line of its own.  The last line is "N passed, N failed".
 #
-#   scripts/check.sh [STAGE...]   stages: deps userspace build style kunit vm
+#   scripts/check.sh [STAGE...]   stages: deps userspace selftest build style kunit vm debug
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -60,15 +60,17 @@ build_userspace() {
 }
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(deps userspace build style kunit vm)
+[ ${#stages[@]} -gt 0 ] || stages=(deps userspace selftest build style kunit vm debug)
 for stage in "${stages[@]}"; do
 	case $stage in
 	deps)      run_stage deps "$here/deps.sh" ;;
 	userspace) run_stage userspace build_userspace ;;
+	selftest)  run_stage selftest "$here/test-splat.sh" ;;
 	build)     run_stage build build_modules ;;
 	style)     run_stage style "$here/style.sh" ;;
 	kunit)     run_stage kunit "$here/kunit.sh" ;;
 	vm)        run_stage vm "$here/vm-tests.sh" ;;
+	debug)     run_stage debug "$here/debug-kernel.sh" check "${VMI_CHECK_TORTURE_SECONDS:-120}" ;;
 	*)         vmi_die "unknown stage '$stage'" ;;
 	esac
 done

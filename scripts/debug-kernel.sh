@@ -1,14 +1,32 @@
 #!/usr/bin/env bash
-# Build a debug x86_64 kernel from Debian's linux-source-6.12 (KASAN,
-# lockdep, DEBUG_VM, DEBUG_VM_MAPLE_TREE, DEBUG_ATOMIC_SLEEP, DEBUG_LIST,
-# DEBUG_PAGEALLOC), the module against it, and run the VM suite on it:
-# a splat there is a failed test (vm-run.sh exit 125).  Not part of
-# `make check`: the kernel build takes about 25 minutes on 2 cores.
+# The debug kernel: x86_64 6.12 built from Debian's linux-source-6.12 with
+# what finds the bugs a module like ours can have: KASAN, KFENCE, lockdep
+# with PROVE_RCU, PREEMPT with DEBUG_PREEMPT, DEBUG_VM, DEBUG_VM_MAPLE_TREE,
+# DEBUG_ATOMIC_SLEEP, DEBUG_LIST, DEBUG_PAGEALLOC, kmemleak, fault
+# injection (failslab, fail_page_alloc, fail_usercopy: /proc/self/fail-nth),
+# hung-task and soft-lockup detectors, userfaultfd, KSM, THP for files,
+# memory failure, Yama, lockdown and LKDTM (to provoke a WARN on purpose).
 #
-#   scripts/debug-kernel.sh [build|run|all]     default: all
+#   scripts/debug-kernel.sh [build|ensure|run|selftest|adversarial|check|all]
+#                                                        default: all
+#
+#   build     (re)build the kernel (about 30 minutes on 2 cores the first
+#             time; incremental after) and the module against it
+#   ensure    build the kernel only if it is missing or its configuration
+#             changed, always rebuild the module; print the module's path
+#             last (scripts/vm-run.sh --kernel debug uses this)
+#   run       the VM suite on it: a splat there is a failed test
+#   selftest  the splat detector on this kernel: a clean boot is no splat,
+#             a WARN provoked through LKDTM is one
+#   adversarial [SECONDS]  the adversarial suites only (vm-tests.sh
+#             adversarial: regressions, frame sweep, fuzz, fail-nth fault
+#             injection, torture for SECONDS (default 120), lifecycle,
+#             kmemleak); every check must pass, nothing may splat
+#   check [SECONDS]  ensure, selftest, adversarial: `make check`'s stage
+#   all       build, selftest, run
 #
 # Cached in $VMI_CACHE/debug-6.12 (kernel build tree, O=) keyed by the
-# config fragment below; a second run rebuilds only what changed.
+# config fragment below.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -76,9 +94,28 @@ CONFIG_LKDTM=y
 EOF
 }
 
+# Is the kernel there and built from the fragment of today?
+kernel_current() {
+	[[ -f $OUT/arch/x86/boot/bzImage && -f $OUT/Module.symvers && -f $FRAG ]] &&
+		cmp -s <(fragment) "$FRAG"
+}
+
+# The module against the debug tree; its path on stdout.
+build_module() {
+	rm -rf "$OUT/vmainspect"
+	mkdir -p "$OUT/vmainspect"
+	rsync -a "$top/Kbuild" "$top/src" "$top/include" "$OUT/vmainspect/"
+	make -s -C "$OUT" M="$OUT/vmainspect" W=1 KCFLAGS=-Werror modules >&2
+	echo "$OUT/vmainspect/src/vmainspect.ko"
+}
+
 build() {
 	local f
-	[[ -d $SRC/mm ]] || vmi_die "no unpacked $SRC: run scripts/kunit.sh once (it unpacks linux-source-6.12)"
+	if [[ ! -d $SRC/mm ]]; then
+		# scripts/kunit.sh unpacks it (and installs linux-source-6.12)
+		"$here/kunit.sh" --unpack-only 6.12 >&2 ||
+			vmi_die "no unpacked $SRC (scripts/kunit.sh --unpack-only 6.12 failed)"
+	fi
 	mkdir -p "$OUT"
 	f=$(mktemp)
 	fragment >"$f"
@@ -95,29 +132,62 @@ build() {
 	vmi_log "building the debug kernel in $OUT"
 	# modules: also writes the Module.symvers an external module links against
 	make -s -C "$SRC" O="$OUT" -j"$(nproc)" bzImage modules >&2
-	rm -rf "$OUT/vmainspect"
-	mkdir -p "$OUT/vmainspect"
-	rsync -a "$top/Kbuild" "$top/src" "$top/include" "$OUT/vmainspect/"
-	make -s -C "$OUT" M="$OUT/vmainspect" W=1 KCFLAGS=-Werror modules >&2
+	build_module
 }
 
-run() {
-	local t adds=()
+ensure() {
+	if kernel_current; then
+		build_module
+	else
+		build
+	fi
+}
+
+# The detector of scripts/splat.sh on this kernel, live: a clean boot and
+# run is no splat (its banner says "RCU lockdep checking is enabled."), a
+# WARN provoked with LKDTM is one (vm-run.sh exit 125).
+selftest() {
+	local rc=0
+	"$here/vm-run.sh" --kernel debug --timeout 300 -- true >&2 || rc=$?
+	if ((rc == 0)); then
+		echo "PASS splat detector [debug]: a clean boot is no splat"
+	else
+		echo "FAIL splat detector [debug]: a clean boot gave vm-run.sh exit $rc"
+	fi
+	rc=0
+	"$here/vm-run.sh" --kernel debug --timeout 300 -- \
+		sh -c 'echo WARNING >/sys/kernel/debug/provoke-crash/DIRECT' >/dev/null 2>&1 || rc=$?
+	if ((rc == 125)); then
+		echo "PASS splat detector [debug]: a WARN provoked with LKDTM is a splat (exit 125)"
+	else
+		echo "FAIL splat detector [debug]: a WARN provoked with LKDTM gave vm-run.sh exit $rc, not 125"
+	fi
+}
+
+# The test programs and the suite, as --add options.
+test_adds() {
+	local t
 	make -s -C "$top/userspace" >&2
 	make -s -C "$top/userspace/tests" >&2
-	for t in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages \
-		vmi-check-frames vmi-check-klayout vmi-regress vm-tests.sh; do
-		adds+=(--add "$top/userspace/tests/$t")
+	for t in "$@" vm-tests.sh; do
+		echo --add
+		echo "$top/userspace/tests/$t"
 	done
+}
+
+# The whole VM suite on the debug kernel.  Its own FAILs are expected where
+# this configuration differs from Debian's (see README); the verdict is the
+# splat check.
+run() {
+	local t adds=() rc=0
+	mapfile -t adds < <(test_adds vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test \
+		vmi-pt-zoo vmi-check-pages vmi-check-frames vmi-check-klayout vmi-regress \
+		vmi-frame-sweep vmi-fuzz vmi-torture vmi-lifecycle)
 	for t in /bin/bash /usr/bin/tail; do
 		[[ -x $t ]] && adds+=(--add "$t")
 	done
-	local rc=0
-	"$here/vm-run.sh" --vmlinuz "$OUT/arch/x86/boot/bzImage" \
-		--module "$OUT/vmainspect/src/vmainspect.ko" --mem 2048 --timeout 1800 \
+	"$here/vm-run.sh" --kernel debug --timeout 1800 \
 		"${adds[@]}" -- sh /root/vm-tests.sh || rc=$?
-	# The suite's own FAILs here are expected where this configuration
-	# differs from Debian's (see README); the verdict is the splat check.
 	case $rc in
 	0 | 1) echo "PASS debug kernel: no splat (suite exit $rc)" ;;
 	125) echo "FAIL debug kernel: kernel splat (vm-run.sh exit 125)"; return 1 ;;
@@ -125,10 +195,54 @@ run() {
 	esac
 }
 
+# The adversarial suites on the debug kernel (vm-tests.sh adversarial),
+# torture for SECONDS: every check must pass and nothing may splat.
+adversarial() {
+	local secs=${1:-120} adds=() rc=0 out l
+	mapfile -t adds < <(test_adds vmi-regress vmi-frame-sweep vmi-fuzz vmi-torture vmi-lifecycle)
+	out=$(mktemp)
+	"$here/vm-run.sh" --kernel debug --timeout $((secs + 1500)) "${adds[@]}" \
+		-- sh /root/vm-tests.sh adversarial "$secs" >"$out" 2>"$out.err" || rc=$?
+	while IFS= read -r l; do
+		case $l in
+		"PASS "* | "FAIL "*) echo "${l%% *} [debug] ${l#* }" ;;
+		esac
+	done < <(tr -d '\r' <"$out")
+	case $rc in
+	0) ;;
+	1) grep -q '^FAIL' "$out" || echo "FAIL [debug] adversarial: suite exit 1 without a FAIL line" ;;
+	125) echo "FAIL [debug] adversarial: kernel splat: $(grep -m5 -E 'BUG|WARNING|Oops|panic|leak' "$out.err" | tr '\n' ' ')" ;;
+	*) echo "FAIL [debug] adversarial: vm-run.sh exit $rc: $(tail -n 5 "$out.err" | tr '\n' ' ')" ;;
+	esac
+	if ((rc != 125)) && grep -q '^vm-run.sh: kernel splat on' "$out.err"; then
+		echo "FAIL [debug] adversarial: kernel splat: $(grep -m5 -E 'BUG|WARNING|Oops|panic|leak' "$out.err" | tr '\n' ' ')"
+	fi
+	rm -f "$out" "$out.err"
+	[[ $rc == 0 ]]
+}
+
+# `make check`'s debug stage: the kernel (cached), the live detector
+# test, the adversarial suites with a 2-minute torture.
+check() {
+	local rc=0
+	if ! ensure >/dev/null; then
+		echo "FAIL [debug] build of the debug kernel or of the module against it"
+		return 1
+	fi
+	echo "PASS [debug] module builds against the debug kernel, W=1 -Werror"
+	selftest || rc=1
+	adversarial "${1:-120}" || rc=1
+	return $rc
+}
+
 case ${1:-all} in
-build) build ;;
+build) build >/dev/null ;;
+ensure) ensure ;;
 run) run ;;
-all) build; run ;;
+selftest) selftest ;;
+adversarial) adversarial "${2:-120}" ;;
+check) check "${2:-120}" ;;
+all) build >/dev/null; selftest; run ;;
 -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$0" ;;
 *) vmi_die "unknown argument '$1' (try --help)" ;;
 esac

@@ -2,6 +2,7 @@
 # Run the vmainspect KUnit suites in UML, built from Debian's linux-source.
 #
 #   scripts/kunit.sh [-v] [SHORT...]      SHORT: 6.1 | 6.12 (default: both)
+#   scripts/kunit.sh --unpack-only SHORT  only unpack its linux-source
 #
 # For each SHORT: unpack /usr/src/linux-source-SHORT.tar.xz once into
 # $VMI_CACHE/src/, copy src/ include/ kunit/ into drivers/misc/vmainspect/
@@ -37,9 +38,11 @@ usage() {
 
 verbose=${VMI_VERBOSE:-0}
 shorts=()
+unpack_only=0
 while (($#)); do
 	case $1 in
 	-v | --verbose) verbose=1 ;;
+	--unpack-only) unpack_only=1 ;;
 	-h | --help) usage 0 ;;
 	6.1 | 6.12) shorts+=("$1") ;;
 	*)
@@ -362,6 +365,15 @@ run_one() {
 	fi
 	parse_ktap "$tag" "$log" >>"$results"
 }
+
+# --unpack-only SHORT...: only unpack the sources (debug-kernel.sh needs them)
+if ((unpack_only)); then
+	for short in "${shorts[@]}"; do
+		tarball=$(source_tarball "$short") || vmi_die "no linux-source-$short"
+		unpack_source "$short" "$tarball" >/dev/null || vmi_die "cannot unpack $tarball"
+	done
+	exit 0
+fi
 
 need_tools
 for short in "${shorts[@]}"; do

@@ -73,6 +73,16 @@ if [ "$VMI_SWAP_MB" -gt 0 ]; then
 		fail "zram swap: $out"
 fi
 
+# The debug kernel's runs: khugepaged scanning all the time (the kernel
+# passes unknown "name=value" boot parameters to init's environment).
+if [ "${vmi_khugepaged:-}" = fast ]; then
+	k=/sys/kernel/mm/transparent_hugepage/khugepaged
+	echo 10 >$k/scan_sleep_millisecs
+	echo 10 >$k/alloc_sleep_millisecs
+	echo 4096 >$k/pages_to_scan
+	echo 511 >$k/max_ptes_none
+fi
+
 if [ -n "$VMI_MODULE" ]; then
 	out=$(insmod "$VMI_MODULE" 2>&1) || fail "insmod $VMI_MODULE failed: $out"
 fi

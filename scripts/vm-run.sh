@@ -4,7 +4,11 @@
 #
 # Usage: scripts/vm-run.sh [OPTIONS] -- COMMAND [ARGS...]
 #
-#   --kernel 5.10|6.1|6.12  kernel to boot (default 6.12)
+#   --kernel 5.10|6.1|6.12|debug  kernel to boot (default 6.12); debug: the
+#                           KASAN/lockdep/kmemleak/fault-injection 6.12 of
+#                           scripts/debug-kernel.sh (built on first use,
+#                           about 30 min; 2048 MB unless --mem; aggressive
+#                           khugepaged settings at boot)
 #   --module PATH           module to insmod (default: the last line printed
 #                           by `scripts/build-module.sh KERNEL`)
 #   --no-module             boot without a module
@@ -54,9 +58,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SPLAT_RE='BUG:|Oops|Kernel panic|WARNING:|KASAN|UBSAN|KFENCE|kernel BUG at|general protection fault|Call Trace:|refcount_t:|list_add corruption|list_del corruption|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|suspicious RCU usage|stack-protector|detected stall|soft lockup|hard LOCKUP|blocked for more than|double fault|Unable to handle|unable to handle'
-# Kernel lines about user-space crashes (a test may crash on purpose).
-SPLAT_IGNORE_RE='^(\[[ 0-9.]+\] )?(traps: |.*\[[0-9]+\]: segfault at )'
+# shellcheck source=scripts/splat.sh
+. "$(dirname "${BASH_SOURCE[0]}")/splat.sh"
 
 usage() {
 	# The header comment, up to the first line that is not a comment.
@@ -70,6 +73,7 @@ secs() { printf '%d.%02d' $(($1 / 1000000)) $(($1 % 1000000 / 10000)); }
 parse_args() {
 	KSHORT=6.12 MODULE="" NO_MODULE=0 TOOL="$VMI_ROOT/userspace/vmainspect" TOOL_SET=0
 	RUN_UID=0 LA57=0 KVM=0 PVH=${VMI_PVH:-0} VM_MEM=${MEM:-1024} TIMEOUT=600 APPEND="" VMLINUZ_ARG="" SWAP_MB=0
+	VM_MEM_SET=0 DEBUG_KERNEL=0
 	ADDS=()
 	while (($#)); do
 		case $1 in
@@ -83,7 +87,7 @@ parse_args() {
 		--la57) LA57=1 ;;
 		--kvm) KVM=1 ;;
 		--pvh) PVH=1 ;;
-		--mem) VM_MEM=${2:?}; shift ;;
+		--mem) VM_MEM=${2:?}; VM_MEM_SET=1; shift ;;
 		--timeout) TIMEOUT=${2:?}; shift ;;
 		--append) APPEND=${2?}; shift ;;
 		--swap) SWAP_MB=${2:?}; shift ;;
@@ -98,10 +102,18 @@ parse_args() {
 	(($#)) || { echo "vm-run.sh: no COMMAND (try --help)" >&2; exit 2; }
 	CMD=("$@")
 	case $RUN_UID in root) RUN_UID=0 ;; user) RUN_UID=1000 ;; other) RUN_UID=1001 ;; esac
-	[[ $KSHORT =~ ^(5\.10|6\.1|6\.12)$ ]] || { echo "vm-run.sh: --kernel 5.10|6.1|6.12" >&2; exit 2; }
+	[[ $KSHORT =~ ^(5\.10|6\.1|6\.12|debug)$ ]] || { echo "vm-run.sh: --kernel 5.10|6.1|6.12|debug" >&2; exit 2; }
+	if [[ $KSHORT == debug ]]; then
+		# KASAN's shadow and kmemleak want memory; zram is built in
+		[[ $VM_MEM_SET == 1 ]] || VM_MEM=2048
+		DEBUG_KERNEL=1
+		# THPs everywhere and a khugepaged that collapses (and so retracts
+		# page tables) all the time: vm-init.sh reads vmi_khugepaged
+		APPEND="transparent_hugepage=always vmi_khugepaged=fast${APPEND:+ $APPEND}"
+	fi
 	[[ $RUN_UID =~ ^[0-9]+$ && $VM_MEM =~ ^[0-9]+$ && $TIMEOUT =~ ^[0-9]+$ && $SWAP_MB =~ ^[0-9]+$ ]] ||
 		{ echo "vm-run.sh: --user, --mem, --timeout and --swap take numbers" >&2; exit 2; }
-	if ((SWAP_MB)) && [[ -n $VMLINUZ_ARG ]]; then
+	if ((SWAP_MB)) && [[ -n $VMLINUZ_ARG ]] && ((!DEBUG_KERNEL)); then
 		echo "vm-run.sh: --swap needs a stock kernel (its zram module)" >&2
 		exit 2
 	fi
@@ -115,7 +127,14 @@ parse_args() {
 # Sets VMLINUZ (the image to boot), and KREL and KCONFIG for a stock kernel.
 resolve_kernel() {
 	KREL="" KCONFIG=""
-	if [[ -n $VMLINUZ_ARG ]]; then
+	if ((DEBUG_KERNEL)) && [[ -z $VMLINUZ_ARG ]]; then
+		# built on first use (about 30 minutes), the module every time
+		local out
+		out=$("$VMI_ROOT/scripts/debug-kernel.sh" ensure) ||
+			vmi_die "scripts/debug-kernel.sh ensure failed"
+		VMLINUZ=$VMI_CACHE/debug-6.12/arch/x86/boot/bzImage
+		[[ -n $MODULE || $NO_MODULE == 1 ]] || MODULE=$(printf '%s\n' "$out" | tail -n 1)
+	elif [[ -n $VMLINUZ_ARG ]]; then
 		VMLINUZ=$VMLINUZ_ARG # QEMU takes a bzImage or a PVH-capable ELF
 	else
 		local envs
@@ -133,6 +152,7 @@ resolve_kernel() {
 KMODS=()
 resolve_zram() {
 	((SWAP_MB)) || return 0
+	((!DEBUG_KERNEL)) || return 0 # built in
 	local tree=${VMLINUZ%/boot/*}/lib/modules/$KREL/kernel
 	local -A seen=()
 	add_kmod() {
@@ -267,16 +287,6 @@ cleanup() {
 # Lines of the console log between two markers (exclusive).
 section() { # START_RE END_RE
 	awk -v s="$1" -v e="$2" '$0 ~ e { on = 0 } on { print } $0 ~ s { on = 1 }' "$T/console.log"
-}
-
-# Print splat regions of stdin (a kernel log) to stdout: each matching line
-# with the line before it and up to 60 after, until an "end trace" line.
-splats() {
-	awk -v re="$SPLAT_RE" -v ign="$SPLAT_IGNORE_RE" '
-		{ hit = ($0 ~ re && $0 !~ ign) }
-		hit { if (!upto && NR > 1) print prev; upto = NR + 60 }
-		upto && NR <= upto { print; if ($0 ~ /---\[ end (trace|Kernel panic)/) upto = 0; next }
-		{ upto = 0; prev = $0 }'
 }
 
 analyse() {

@@ -13,11 +13,15 @@
 #   --kvm            passed to vm-run.sh (KVM instead of TCG)
 #   --timeout SEC    per VM (default 900)
 #   --klayout-only   only the short kernel-layout runs (below)
+#   --matrix-only    only the access-matrix runs (below)
 #   --no-klayout-runs  only the full runs
 #   --klayout-timeout SEC  per short run (default 240)
 #   -v               also show the suite's info lines and vm-run.sh progress
 #
-# After the full runs come short VM runs of the kernel-layout section only
+# After the full runs comes one short VM run per kernel of the access
+# matrix (`sh /root/vm-tests.sh matrix`: vmi-access-matrix, 36 knob
+# settings x 301 cells, each against the kernel's own answer), then short
+# VM runs of the kernel-layout section only
 # (`sh /root/vm-tests.sh klayout`, which ends by checking lockdown) for the
 # paging/KASLR combinations the full runs do not cover: 5.10-nokaslr,
 # 6.1-nokaslr, 6.12-nokaslr, 5.10-la57, 5.10-la57-nokaslr,
@@ -43,6 +47,7 @@ timeout=900
 ktimeout=240
 full_runs=1
 klayout_runs=1
+matrix_runs=1
 extra=()
 while (($#)); do
 	case $1 in
@@ -50,8 +55,9 @@ while (($#)); do
 	--la57) la57=1; shift ;;
 	--kvm) extra+=(--kvm); shift ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
-	--klayout-only) full_runs=0; klayout_runs=1; shift ;;
-	--no-klayout-runs) klayout_runs=0; shift ;;
+	--klayout-only) full_runs=0; klayout_runs=1; matrix_runs=0; shift ;;
+	--no-klayout-runs) klayout_runs=0; matrix_runs=0; shift ;;
+	--matrix-only) full_runs=0; klayout_runs=0; matrix_runs=1; shift ;;
 	--klayout-timeout) ktimeout=${2:?}; shift 2 ;;
 	-v|--verbose) verbose=1; shift ;;
 	-h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
@@ -102,7 +108,7 @@ if ! blog=$("${build[@]}" 2>&1) ||
 fi
 
 adds=()
-for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages vmi-check-frames vmi-check-klayout vmi-regress vm-tests.sh; do
+for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages vmi-check-frames vmi-check-klayout vmi-regress vmi-frame-sweep vmi-fuzz vmi-torture vmi-lifecycle vmi-access-matrix vm-tests.sh; do
 	adds+=(--add "$top/userspace/tests/$f")
 done
 adds+=(--add "$top/userspace/demo/vmi-demo")
@@ -112,6 +118,7 @@ done
 
 # the short runs need only the checker and the suite
 kadds=(--add "$top/userspace/tests/vmi-check-klayout" --add "$top/userspace/tests/vmi-check-frames" --add "$top/userspace/tests/vm-tests.sh")
+madds=(--add "$top/userspace/tests/vmi-access-matrix" --add "$top/userspace/tests/vm-tests.sh")
 
 # run_vm LABEL SECTION VM-RUN-OPTIONS...: one VM, its PASS/FAIL lines
 # prefixed with [LABEL]; SECTION is passed to the suite ("" = all)
@@ -140,10 +147,14 @@ run_vm() {
 	case $rc in
 	0|1) ;;
 	124) ko "[$label] vm: timed out after ${vm_timeout}s (logs: $out, $err)" ;;
-	125) ko "[$label] vm: kernel splat: $(grep -m3 -E 'BUG|WARNING|Oops|KASAN|lockdep|panic|splat' "$err" | tr '\n' ' ')" ;;
+	125) ko "[$label] vm: kernel splat: $(grep -m3 -E 'BUG|WARNING|Oops|panic|splat' "$err" | tr '\n' ' ')" ;;
 	123) ko "[$label] vm: could not run the suite (boot/insmod failed): $(tail -n 5 "$err" | tr '\n' ' ')" ;;
 	*) ko "[$label] vm: vm-run.sh exit status $rc: $(tail -n 5 "$err" | tr '\n' ' ')" ;;
 	esac
+	# a splat while the suite also failed keeps the suite's status: still a FAIL
+	if ((rc != 125)) && grep -q '^vm-run.sh: kernel splat on' "$err"; then
+		ko "[$label] vm: kernel splat (suite exit $rc): $(grep -m3 -E 'BUG|WARNING|Oops|panic' "$err" | tr '\n' ' ')"
+	fi
 	if [[ -z $summary ]] && ((rc != 124 && rc != 123)); then
 		ko "[$label] vm: the suite did not finish (no summary line; logs: $out, $err)"
 	elif ((rc == 1 && nf == 0)); then
@@ -173,6 +184,15 @@ for k in "${kernels[@]}"; do
 	fi
 	[[ -n $append ]] && opts+=(--append "$append")
 	run_vm "$label" "" "${opts[@]}" "${extra[@]}" "${adds[@]}"
+done
+
+# the access matrix, alone in a VM of each kernel: it locks the kernel
+# down and raises Yama's ptrace_scope to 3, neither of which can be undone
+for k in "${kernels[@]}"; do
+	((matrix_runs)) || break
+	[[ $k == *-* ]] && continue
+	vm_timeout=$ktimeout
+	run_vm "$k-matrix" matrix --kernel "$k" --timeout "$ktimeout" "${extra[@]}" "${madds[@]}"
 done
 
 # the kernel-layout section alone, for the other paging/KASLR combinations

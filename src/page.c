@@ -55,9 +55,9 @@ struct page *vmi_online_page(u64 pfn)
 /*
  * The name of the zone page->flags names, or "" if that is no zone.  The
  * memmap past the end of RAM in RAM's last section is online, but not
- * always initialised for a zone: a stock 6.12 guest with 1 GiB has frames
- * 0x3ffe0-0x3ffef with zone index 5 (MAX_NR_ZONES), whose "zone" is past
- * the node's array and has no name.  page_zone() trusts the flags; we
+ * always initialised for a zone: stock 5.10 to 6.12 guests with 1 GiB have
+ * frames 0x3ffe0 and 0x3ffe1 with zone index 5 (MAX_NR_ZONES), whose
+ * "zone" is past the node's array and has no name.  page_zone() trusts the flags; we
  * must not.
  */
 static void vmi_page_zone_name(struct page *page, char *buf, size_t size)
