@@ -31,6 +31,9 @@
 #   --append ARGS           extra kernel command line
 #   --swap MB               a zram swap device of MB MiB (the stock kernel's
 #                           zram module and its dependencies are loaded)
+#   --kmod NAME             load the stock kernel's module NAME (and its
+#                           dependencies) at boot, e.g. overlay; repeatable;
+#                           ignored with --kernel debug (built in)
 #   --vmlinuz PATH          boot this kernel image instead of the stock one
 #                           (needs --module or --no-module)
 #   -v, --verbose           progress, timings and the VM console on stderr
@@ -74,7 +77,7 @@ parse_args() {
 	KSHORT=6.12 MODULE="" NO_MODULE=0 TOOL="$VMI_ROOT/userspace/vmainspect" TOOL_SET=0
 	RUN_UID=0 LA57=0 KVM=0 PVH=${VMI_PVH:-0} VM_MEM=${MEM:-1024} TIMEOUT=600 APPEND="" VMLINUZ_ARG="" SWAP_MB=0
 	VM_MEM_SET=0 DEBUG_KERNEL=0
-	ADDS=()
+	ADDS=() WANT_KMODS=()
 	while (($#)); do
 		case $1 in
 		--kernel) KSHORT=${2:?}; shift ;;
@@ -91,6 +94,7 @@ parse_args() {
 		--timeout) TIMEOUT=${2:?}; shift ;;
 		--append) APPEND=${2?}; shift ;;
 		--swap) SWAP_MB=${2:?}; shift ;;
+		--kmod) WANT_KMODS+=("${2:?}"); shift ;;
 		--vmlinuz) VMLINUZ_ARG=${2:?}; shift ;;
 		-v | --verbose) VMI_VERBOSE=1 ;;
 		-h | --help) usage 0 ;;
@@ -147,12 +151,15 @@ resolve_kernel() {
 	[[ -r $VMLINUZ ]] || vmi_die "kernel image $VMLINUZ not readable"
 }
 
-# Sets KMODS to the stock kernel's zram module and its dependencies,
-# uncompressed into $T, in load order (dependencies first).
+# Sets KMODS to the stock kernel's modules to load at boot (zram for
+# --swap, those of --kmod) and their dependencies, uncompressed into $T, in
+# load order (dependencies first).
 KMODS=()
 resolve_zram() {
-	((SWAP_MB)) || return 0
+	local m
+	((SWAP_MB)) || ((${#WANT_KMODS[@]})) || return 0
 	((!DEBUG_KERNEL)) || return 0 # built in
+	[[ -n $KREL ]] || vmi_die "--swap/--kmod need a stock kernel's modules"
 	local tree=${VMLINUZ%/boot/*}/lib/modules/$KREL/kernel
 	local -A seen=()
 	add_kmod() {
@@ -172,7 +179,10 @@ resolve_zram() {
 		fi
 		KMODS+=("$T/$name.ko")
 	}
-	add_kmod zram
+	((!SWAP_MB)) || add_kmod zram
+	for m in "${WANT_KMODS[@]}"; do
+		add_kmod "$m"
+	done
 }
 
 # Sets MODULE to the .ko to load, or "".

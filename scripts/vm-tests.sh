@@ -168,7 +168,7 @@ for k in "${kernels[@]}"; do
 	short=${k%%-*}
 	# a zram swap device: swap entries to compare with pagemap
 	vm_timeout=$timeout
-	opts=(--kernel "$short" --timeout "$timeout" --swap 64)
+	opts=(--kernel "$short" --timeout "$timeout" --swap 64 --kmod overlay)
 	label=$short
 	append=
 	if [[ $k == *-la57* ]] || ((la57)); then

@@ -3,7 +3,8 @@
  * vmi-regress: regression tests for the trust defects of issue 10, each
  * against the kernel's own decision taken in the same run (open of
  * /proc/PID/maps, pagemap's PFN field, /proc/kallsyms).  Each of them
- * failed on the module before its fix.
+ * failed on the module before its fix (overlayfs: on 6.12, with the
+ * debug kernel's built-in overlayfs).
  *
  *   vmi-regress                  as root in the test VM: every check
  *   vmi-regress --load-faults KO fault injection on insmod of KO (needs
@@ -732,7 +733,86 @@ static void check_pud_hwpoison(void)
 	munmap(area, 1UL << 30);
 }
 
-/* ---- 7. fault injection on load: nothing left behind ---- */
+/* ---- 7. a file on overlayfs: dev and inode as /proc/PID/maps ---- */
+
+/* The dev and inode /proc/self/maps prints for the VMA at @addr. */
+static int maps_dev_ino(unsigned long addr, unsigned int *maj, unsigned int *min,
+			unsigned long long *ino)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int found = -1;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+
+		if (sscanf(line, "%lx-%lx %*s %*s %x:%x %llu", &s, &e, maj, min, ino) == 5 &&
+		    addr >= s && addr < e) {
+			found = 0;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static void check_overlayfs(void)
+{
+	const char *d = "/tmp/vmi-ovl";
+	unsigned long long ino;
+	struct vmainspect_find a;
+	unsigned int maj, min;
+	char path[128], names[4096];
+	void *map;
+	int fd, dev, e;
+
+	mkdir(d, 0755);
+	mkdir("/tmp/vmi-ovl/lower", 0755);
+	mkdir("/tmp/vmi-ovl/upper", 0755);
+	mkdir("/tmp/vmi-ovl/work", 0755);
+	mkdir("/tmp/vmi-ovl/merged", 0755);
+	if (mount("overlay", "/tmp/vmi-ovl/merged", "overlay", 0,
+		  "lowerdir=/tmp/vmi-ovl/lower,upperdir=/tmp/vmi-ovl/upper,workdir=/tmp/vmi-ovl/work")) {
+		printf("overlayfs: cannot mount (%s; a module on the stock kernels): not tested\n",
+		       strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/merged/file", d);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || ftruncate(fd, 4096)) {
+		result(0, "overlayfs: set-up", "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED || maps_dev_ino((unsigned long)map, &maj, &min, &ino)) {
+		result(0, "overlayfs: set-up", "mmap or maps line: %s", strerror(errno));
+		goto out;
+	}
+	dev = dev_open();
+	e = attach(dev, getpid(), 0);
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.addr = (unsigned long)map;
+	a.strings = (unsigned long)names;
+	a.strings_size = sizeof(names);
+	if (!e && ioctl(dev, VMAINSPECT_IOC_FIND_VMA, &a))
+		e = errno;
+	close(dev);
+	if (e)
+		result(0, "overlayfs: FIND_VMA", "%s", strerror(e));
+	else
+		result(a.vma.dev_major == maj && a.vma.dev_minor == min && a.vma.inode == ino,
+		       "overlayfs: a mapped file's dev and inode are those /proc/PID/maps prints",
+		       "module %x:%x %llu, maps %x:%x %llu", a.vma.dev_major, a.vma.dev_minor,
+		       (unsigned long long)a.vma.inode, maj, min, ino);
+	munmap(map, 4096);
+out:
+	umount2("/tmp/vmi-ovl/merged", MNT_DETACH);
+}
+
+/* ---- 8. fault injection on load: nothing left behind ---- */
 
 static int load_faults(const char *ko)
 {
@@ -801,6 +881,7 @@ int main(int argc, char **argv)
 		check_anon_vma();
 		check_debugfs();
 		check_page_debugfs();
+		check_overlayfs();
 		check_pud_hwpoison();
 	} else {
 		fprintf(stderr, "usage: vmi-regress [--load-faults MODULE]\n");
