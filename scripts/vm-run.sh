@@ -243,7 +243,11 @@ run_qemu() {
 	# Single-threaded TCG: with multi-threaded TCG, code the guest patches
 	# (text_poke_bp() at boot and at insmod) reached the other vCPU late,
 	# about one boot in 15 died of an "Oops: int3" on an idle CPU.
-	local accel=(-accel tcg,thread=single) cpu=() cmdline="console=ttyS0 quiet panic=-1"
+	# watchdog_thresh=30: soft lockups after 60 s, not 20: a TCG guest on
+	# a busy host was reported stuck for 33 s in the kernel's own boot-time
+	# W^X page-table dump, before our module was loaded; a real lockup
+	# still shows, later
+	local accel=(-accel tcg,thread=single) cpu=() cmdline="console=ttyS0 quiet panic=-1 watchdog_thresh=30"
 	((LA57)) && cpu=(-cpu max)
 	((KVM)) && accel=(-accel kvm) cpu=(-cpu host)
 	[[ -z $APPEND ]] || cmdline+=" $APPEND"

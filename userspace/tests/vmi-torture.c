@@ -64,11 +64,14 @@
  * PT_PATH levels, indexes, folding and leaf size; PT_RUNS sorted, inside
  * the range, cursors advancing and, when the generation is the listing's,
  * tiling exactly the VMAs; PAGE head/order/path; RMAP owners inside their
- * VMAs and cursors advancing, and a frame PT_PATH shows at (target,
- * address) before and after, with the target idle, among the owners;
- * KLAYOUT sorted and stable; KADDR inside its region.  A querier without progress for 30 s (a mutator for 60 s) is a
- * hang.  New "Bad rss-counter", "BUG:", "WARNING:" (and other splat) lines
- * in dmesg are a FAIL.
+ * VMAs and cursors advancing, and a frame that PT_PATH and the target's
+ * /proc/PID/pagemap show at an address before and after, with the target
+ * idle, among the owners; KLAYOUT sorted and stable; KADDR inside its
+ * region.  A querier or the main thread without progress for 30 s (a
+ * mutator for 60 s, one still there 30 s after SIGKILL) is a hang, found
+ * by a watchdog process and reported with the kernel stacks of the tasks
+ * that run or wait uninterruptibly.  New "Bad rss-counter", "BUG:",
+ * "WARNING:" (and other splat) lines in dmesg are a FAIL.
  *
  * Output: INFO lines, "FAIL class: detail" lines as problems are found
  * (the first few of each class), then PASS/FAIL per check class and
@@ -132,6 +135,7 @@ struct uffdio_move_ {
 };
 #define UFFDIO_MOVE_	_IOWR(UFFDIO, 0x05, struct uffdio_move_)
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAGE_SZ		4096UL
 #define PMD_SZ		(2UL << 20)
 #define PUD_SZ		(1UL << 30)
@@ -190,7 +194,7 @@ static int npass, nfail;
 
 static void vline(const char *tag, int *counter, const char *fmt, va_list ap)
 {
-	char buf[2200];
+	char buf[3200];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	pthread_mutex_lock(&out_lock);
@@ -246,7 +250,7 @@ static const char *errname(int e)
 	static __thread char buf[32];
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].e == e)
 			return names[i].name;
 	snprintf(buf, sizeof(buf), "errno %d", e);
@@ -297,7 +301,7 @@ static void __attribute__((format(printf, 2, 3)))
 bad(enum cls c, const char *fmt, ...)
 {
 	unsigned long n;
-	char buf[2048];
+	char buf[3000];
 	va_list ap;
 
 	__atomic_fetch_add(&cls_checked[c], 1, __ATOMIC_RELAXED);
@@ -529,7 +533,7 @@ static void __attribute__((format(printf, 1, 2))) mut_note(const char *fmt, ...)
 	va_list ap;
 
 	if (n && n + 3 < size) {
-		strcpy(s + n, "; ");
+		memcpy(s + n, "; ", 3);
 		n += 2;
 	}
 	if (n + 1 >= size)
@@ -2409,7 +2413,7 @@ struct qstats {
 	unsigned long dbg_reads, dbg_ok, dbg_bytes, dbg_err[MAX_ERRNO];
 	unsigned long sessions, gen_changes, lists_compared, runs_exact;
 	unsigned long find_exact, rmap_owners, pfns_seen, owner_checks;
-	unsigned long owners_unnamed, pm_agree, pm_differ;
+	unsigned long owners_unnamed;
 };
 
 struct qctx {
@@ -2680,7 +2684,8 @@ static void check_vma_rec(const struct vmainspect_vma *r, const char *strings,
 }
 
 /* One LIST_VMAS reply: records, cursor, tails; appended to @l. */
-static void check_list_batch(struct qctx *q, const struct vmainspect_vma_list *a,
+static void check_list_batch(struct qctx *q,
+			     const struct vmainspect_vma_list *a,
 			     __u64 prev_end, bool same_gen, struct listing *l,
 			     struct why *w)
 {
@@ -3540,6 +3545,56 @@ static __u64 pagemap_pfn(pid_t pid, __u64 addr)
 	return (e >> 63) ? e & ((1ULL << 55) - 1) : 0;
 }
 
+/* Field @n (1-based) of /proc/PID/stat, 0 if unreadable. */
+static __u64 proc_stat_field(pid_t pid, int n)
+{
+	char path[64], buf[1024], *p;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file(path, buf, sizeof(buf)))
+		return 0;
+	p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	/* p + 2 is field 3 */
+	for (i = 3, p += 2; i < n && p; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	return p ? strtoull(p, NULL, 10) : 0;
+}
+
+/*
+ * Is the session's mm the target's?  Its LAYOUT against /proc/PID/stat,
+ * then a fresh ATTACH on the same file and @addr again.
+ */
+static void session_info(struct qctx *q, __u64 addr, char *buf, size_t size)
+{
+	struct vmainspect_layout l;
+	struct vmainspect_attach a;
+	size_t n;
+
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	if (q_call(q, IOC_LAYOUT, &l, 0))
+		n = snprintf(buf, size, "session LAYOUT failed");
+	else
+		n = snprintf(buf, size, "session: start_stack %#llx start_brk %#llx map_count %llu; /proc/%d/stat: startstack %#llx start_brk %#llx",
+			     l.start_stack, l.start_brk, l.map_count,
+			     (int)q->pid, proc_stat_field(q->pid, 28),
+			     proc_stat_field(q->pid, 47));
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.pid = q->pid;
+	if (q_call(q, IOC_ATTACH, &a, q->pid))
+		snprintf(buf + n, size - n, "; re-ATTACH failed");
+	else
+		snprintf(buf + n, size - n, "; after a fresh ATTACH to %d: frame %#llx at %#llx",
+			 (int)q->pid, q_frame_at(q, addr), addr);
+}
+
 /* PAGE of @pfn, and the live children of the target's mutator. */
 static void frame_info(struct qctx *q, __u64 pfn, char *buf, size_t size)
 {
@@ -3583,23 +3638,27 @@ static void owners_list(struct qctx *q, const struct vmainspect_rmap *r,
 }
 
 /*
- * A frame that PT_PATH shows at (target, addr) before and after an RMAP
- * call, while neither the target's mutator nor its partner began or was
- * inside an operation, must be among the owners RMAP found.  Three misses
- * in a row make a failure: a reclaim or migration that gives up and
- * restores the entry can hide it from one walk.
+ * A frame mapped at (target, addr) before and after an RMAP call must be
+ * among the owners it finds, if nothing could have moved it meanwhile:
+ * PT_PATH through the session and the task's own /proc/PID/pagemap agree
+ * on it before and after (an exited target's mm can outlive the process
+ * while queries keep taking mmget_not_zero() on it: RMAP then rightly
+ * names no process), and neither the target's mutator nor its partner
+ * began or was inside an operation.  Three misses in a row make a
+ * failure: a reclaim or migration that gives up and restores the entry
+ * can hide it from one walk.
  */
 static void q_rmap_owner(struct qctx *q)
 {
 	struct vmainspect_rmap r;
 	unsigned int tries, misses;
+	char list[600], more[300], sess[400];
 	unsigned long e0;
-	__u64 addr, pfn = 0, pm = 0;
-	char list[600], more[300];
+	__u64 addr, pfn = 0;
 	bool busy;
 	int found;
 
-	if (q->slot < 0 || q->slot >= SLOT_CHILD || !q->snap.nr)
+	if (q->slot < 0 || q->slot >= SLOT_CHILD || !q->snap.nr || stopping())
 		return;
 	addr = pick_addr(q, true) & ~(__u64)(PAGE_SZ - 1);
 	for (tries = 0, misses = 0; misses < 3 && tries < 8; tries++) {
@@ -3607,18 +3666,16 @@ static void q_rmap_owner(struct qctx *q)
 		pfn = busy ? 0 : q_frame_at(q, addr);
 		if (!pfn && !busy)
 			return;		/* nothing there */
-		pm = pfn ? pagemap_pfn(q->pid, addr) : 0;
-		found = pfn ? q_owner_listed(q, pfn, addr, &r) : -1;
+		found = -1;
+		if (pfn && pagemap_pfn(q->pid, addr) == pfn)
+			found = q_owner_listed(q, pfn, addr, &r);
 		if (found < 0 || q_frame_at(q, addr) != pfn ||
-		    q_target_epoch(q, &busy) != e0 || busy) {
+		    pagemap_pfn(q->pid, addr) != pfn ||
+		    q_target_epoch(q, &busy) != e0 || busy || stopping()) {
 			misses = 0;	/* cannot tell: try again */
 			usleep(500);
 			continue;
 		}
-		if (pm == pfn)
-			q->st.pm_agree++;
-		else
-			q->st.pm_differ++;
 		if (found) {
 			q->st.owner_checks++;
 			good(CL_RMAP);
@@ -3630,9 +3687,10 @@ static void q_rmap_owner(struct qctx *q)
 		return;
 	owners_list(q, &r, list, sizeof(list));
 	frame_info(q, pfn, more, sizeof(more));
-	bad(CL_RMAP, "%s: frame %#llx, mapped at %#llx before and after each of 3 RMAP calls with the target idle, is not among its %u owners (mapping_kind %u, mapcount %d):%s; %s; /proc/%d/pagemap: pfn %#llx just before the last RMAP, %#llx now",
-	    q->desc, pfn, addr, r.nr_owners, r.mapping_kind, r.mapcount, list,
-	    more, (int)q->pid, pm, pagemap_pfn(q->pid, addr));
+	session_info(q, addr, sess, sizeof(sess));
+	bad(CL_RMAP, "%s: frame %#llx, mapped at %#llx (session and /proc/%d/pagemap) before and after each of 3 RMAP calls with the target idle, is not among its %u owners (mapping_kind %u, mapcount %d):%s; %s; %s",
+	    q->desc, pfn, addr, (int)q->pid, r.nr_owners, r.mapping_kind,
+	    r.mapcount, list, more, sess);
 }
 
 /* ---- KLAYOUT, KADDR ---- */
@@ -3801,7 +3859,9 @@ static void q_kaddr(struct qctx *q)
 
 /* ---- debugfs ---- */
 
-enum dkind { DK_LAYOUT, DK_MAPS, DK_PAGETABLES, DK_FPAGE, DK_FRMAP, DK_KLAYOUT };
+enum dkind {
+	DK_LAYOUT, DK_MAPS, DK_PAGETABLES, DK_FPAGE, DK_FRMAP, DK_KLAYOUT
+};
 
 struct dparse {
 	enum dkind kind;
@@ -4120,7 +4180,7 @@ static int q_init(struct qctx *q, int id)
  */
 static void __attribute__((format(printf, 1, 2))) wd_fail(const char *fmt, ...)
 {
-	char buf[2048];
+	char buf[3000];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -4389,8 +4449,6 @@ static void sum_stats(struct qctx *qs, struct qstats *t)
 		t->pfns_seen += s->pfns_seen;
 		t->owner_checks += s->owner_checks;
 		t->owners_unnamed += s->owners_unnamed;
-		t->pm_agree += s->pm_agree;
-		t->pm_differ += s->pm_differ;
 	}
 }
 
@@ -4407,15 +4465,12 @@ static void report_queries(const struct qstats *t)
 	errno_list(buf, sizeof(buf), t->dbg_err);
 	info("debugfs: %lu reads, %lu complete, %lu kB;%s", t->dbg_reads,
 	     t->dbg_ok, t->dbg_bytes >> 10, buf[0] ? buf : " no errors");
-	info("queriers: %lu sessions; %lu generation changes inside a listing; "
-	     "%lu listing pairs compared; %lu PT_RUNS and %lu FIND_VMA replies "
-	     "checked against a listing of their generation; %lu frames seen, "
-	     "%lu rmap owners (%lu of an mm no process uses); %lu frames found among RMAP's owners where PT_PATH saw them",
-	     t->sessions, t->gen_changes, t->lists_compared, t->runs_exact,
-	     t->find_exact, t->pfns_seen, t->rmap_owners, t->owners_unnamed,
-	     t->owner_checks);
-	info("queriers: the target's /proc/PID/pagemap agreed with PT_PATH %lu times, disagreed %lu times (target idle)",
-	     t->pm_agree, t->pm_differ);
+	info("queriers: %lu sessions; %lu generation changes inside a listing; %lu listing pairs compared",
+	     t->sessions, t->gen_changes, t->lists_compared);
+	info("queriers: %lu PT_RUNS and %lu FIND_VMA replies checked against a listing of their generation",
+	     t->runs_exact, t->find_exact);
+	info("queriers: %lu frames seen, %lu rmap owners (%lu of an mm no process uses); %lu frames found among RMAP's owners where PT_PATH saw them",
+	     t->pfns_seen, t->rmap_owners, t->owners_unnamed, t->owner_checks);
 }
 
 static void report_mutators(void)
@@ -4578,10 +4633,10 @@ static void check_dmesg(double mark)
 		if (mark >= 0 && dmesg_stamp(l) <= mark)
 			continue;
 		oom += !!strstr(l, "Out of memory");
-		for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(pats); i++)
 			if (strstr(l, pats[i]))
 				break;
-		if (i == sizeof(pats) / sizeof(pats[0]))
+		if (i == ARRAY_SIZE(pats))
 			continue;
 		if (n++ < 20)
 			info("dmesg: %.300s", l);
