@@ -309,13 +309,7 @@ static int name##_open(struct inode *inode, struct file *file)		\
 {									\
 	return vmi_debugfs_open_mm(inode, file, name##_show);		\
 }									\
-static const struct file_operations name##_fops = {			\
-	.owner		= THIS_MODULE,					\
-	.open		= name##_open,					\
-	.read		= seq_read,					\
-	.llseek		= seq_lseek,					\
-	.release	= vmi_debugfs_release,				\
-}
+VMI_DEBUGFS_FOPS(name)
 
 VMI_DEBUGFS_MM_FOPS(vmi_layout);
 VMI_DEBUGFS_MM_FOPS(vmi_maps);

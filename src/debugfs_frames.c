@@ -175,13 +175,7 @@ static int name##_open(struct inode *inode, struct file *file)		\
 	return vmi_debugfs_open_plain(inode, file, name##_show, true,	\
 				      d->pfn);				\
 }									\
-static const struct file_operations name##_fops = {			\
-	.owner		= THIS_MODULE,					\
-	.open		= name##_open,					\
-	.read		= seq_read,					\
-	.llseek		= seq_lseek,					\
-	.release	= vmi_debugfs_release,				\
-}
+VMI_DEBUGFS_FOPS(name)
 
 VMI_FRAME_FOPS(vmi_frame_page);
 VMI_FRAME_FOPS(vmi_frame_rmap);

@@ -130,13 +130,7 @@ static int vmi_kernel_layout_open(struct inode *inode, struct file *file)
 				      false, 0);
 }
 
-static const struct file_operations vmi_kernel_layout_fops = {
-	.owner		= THIS_MODULE,
-	.open		= vmi_kernel_layout_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= vmi_debugfs_release,
-};
+VMI_DEBUGFS_FOPS(vmi_kernel_layout);
 
 void vmi_debugfs_klayout_init(struct dentry *root)
 {

@@ -299,6 +299,16 @@ int vmi_debugfs_open_plain(struct inode *inode, struct file *file,
 			   int (*show)(struct seq_file *, void *),
 			   bool frames, u64 pfn);
 int vmi_debugfs_release(struct inode *inode, struct file *file);
+/* The file_operations of a debugfs view opened by name##_open(). */
+#define VMI_DEBUGFS_FOPS(name)						\
+static const struct file_operations name##_fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= name##_open,					\
+	.read		= seq_read,					\
+	.llseek		= seq_lseek,					\
+	.release	= vmi_debugfs_release,				\
+}
+
 bool vmi_debugfs_privileged(struct seq_file *m);
 bool vmi_debugfs_kaddrs(struct seq_file *m);
 u64 vmi_debugfs_pfn(struct seq_file *m);

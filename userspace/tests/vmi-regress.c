@@ -195,14 +195,13 @@ static void kill_wait(pid_t pid)
 }
 
 /*
- * Run this program again as uid 1000 with @args; its stdout lines are ours
- * (PASS/FAIL lines count here).  Returns its exit status.
+ * Start this program again as uid 1000 with @args (the exec makes it
+ * dumpable again after the uid change, as a login would); its stdout is
+ * the read end returned in *out.
  */
-static int run_as_user(char *const args[])
+static pid_t spawn_as_user(char *const args[], int *out)
 {
-	char line[512];
-	FILE *f;
-	int p[2], st;
+	int p[2];
 	pid_t pid;
 
 	if (pipe(p))
@@ -218,7 +217,21 @@ static int run_as_user(char *const args[])
 		_exit(127);
 	}
 	close(p[1]);
-	f = fdopen(p[0], "r");
+	*out = p[0];
+	return pid;
+}
+
+/* Run @args as uid 1000; its PASS/FAIL lines count here.  Its status. */
+static int run_as_user(char *const args[])
+{
+	char line[512];
+	FILE *f;
+	int fd, st;
+	pid_t pid = spawn_as_user(args, &fd);
+
+	if (pid < 0)
+		return -1;
+	f = fdopen(fd, "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "PASS ", 5))
 			npass++;
@@ -497,25 +510,14 @@ static int user_open_errno(const char *path)
 {
 	char *args[] = { "vmi-regress", "--user-debugfs", (char *)path, NULL };
 	char line[64] = "";
-	int p[2], st, e = -1;
-	pid_t pid;
+	int fd, st, e = -1;
+	pid_t pid = spawn_as_user(args, &fd);
 
-	if (pipe(p))
+	if (pid < 0)
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		if (setgroups(0, NULL) || setresgid(USER_UID, USER_UID, USER_UID) ||
-		    setresuid(USER_UID, USER_UID, USER_UID))
-			_exit(126);
-		execv("/proc/self/exe", args);
-		_exit(127);
-	}
-	close(p[1]);
-	if (read(p[0], line, sizeof(line) - 1) > 0)
+	if (read(fd, line, sizeof(line) - 1) > 0)
 		sscanf(line, "errno %d", &e);
-	close(p[0]);
+	close(fd);
 	waitpid(pid, &st, 0);
 	return e;
 }
