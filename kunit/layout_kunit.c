@@ -298,11 +298,13 @@ static void vmi_session_resolve(struct kunit *test)
 static void vmi_session_attach_kthread(struct kunit *test)
 {
 	struct vmi_session s;
+	struct mm_struct *mm = NULL;
 	pid_t tgid = 0;
 
 	vmi_session_init(&s);
-	KUNIT_EXPECT_EQ(test, vmi_session_attach(&s, task_pid_nr(current),
+	KUNIT_EXPECT_EQ(test, vmi_attach_resolve(task_pid_nr(current), &mm,
 						 &tgid), -ESRCH);
+	KUNIT_EXPECT_NULL(test, mm);
 	KUNIT_EXPECT_NULL(test, s.mm);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(vmi_session_get_mm(&s)), -ENXIO);
 	vmi_session_release(&s);

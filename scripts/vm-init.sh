@@ -83,6 +83,11 @@ if [ "${vmi_khugepaged:-}" = fast ]; then
 	echo 511 >$k/max_ptes_none
 fi
 
+if [ "${vmi_debug:-}" = 1 ]; then
+	echo 120 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+	echo scan=off >/sys/kernel/debug/kmemleak 2>/dev/null
+fi
+
 if [ -n "$VMI_MODULE" ]; then
 	out=$(insmod "$VMI_MODULE" 2>&1) || fail "insmod $VMI_MODULE failed: $out"
 fi

@@ -114,6 +114,12 @@ parse_args() {
 		# THPs everywhere and a khugepaged that collapses (and so retracts
 		# page tables) all the time: vm-init.sh reads vmi_khugepaged
 		APPEND="transparent_hugepage=always vmi_khugepaged=fast${APPEND:+ $APPEND}"
+		# A debug kernel under TCG is slow: khugepaged's collapse_file()
+		# made page faults wait for folio locks over 30 s, and kmemleak's
+		# scan thread stalled RCU, with no module loaded.  Report a hung
+		# task after 120 s and an RCU stall after 60 s; kmemleak scans
+		# when a test asks (vm-init.sh reads vmi_debug)
+		APPEND="$APPEND rcupdate.rcu_cpu_stall_timeout=60 vmi_debug=1"
 	fi
 	[[ $RUN_UID =~ ^[0-9]+$ && $VM_MEM =~ ^[0-9]+$ && $TIMEOUT =~ ^[0-9]+$ && $SWAP_MB =~ ^[0-9]+$ ]] ||
 		{ echo "vm-run.sh: --user, --mem, --timeout and --swap take numbers" >&2; exit 2; }

@@ -362,10 +362,16 @@ static struct dentry *vmi_debugfs_add_dir(const char *name, void *data)
 
 	if (IS_ERR(dir))
 		return dir;
-	debugfs_create_file("layout", 0444, dir, data, &vmi_layout_fops);
-	debugfs_create_file("maps", 0444, dir, data, &vmi_maps_fops);
-	debugfs_create_file("pagetables", 0444, dir, data,
-			    &vmi_pagetables_fops);
+	/* all three or none: a half directory would be "already there" */
+	if (IS_ERR(debugfs_create_file("layout", 0444, dir, data,
+				       &vmi_layout_fops)) ||
+	    IS_ERR(debugfs_create_file("maps", 0444, dir, data,
+				       &vmi_maps_fops)) ||
+	    IS_ERR(debugfs_create_file("pagetables", 0444, dir, data,
+				       &vmi_pagetables_fops))) {
+		debugfs_remove(dir);
+		return ERR_PTR(-ENOMEM);
+	}
 	return dir;
 }
 

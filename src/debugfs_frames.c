@@ -218,8 +218,16 @@ int vmi_debugfs_publish_frame(u64 pfn)
 		kfree(d);
 		goto out;
 	}
-	debugfs_create_file("page", 0444, d->dir, d, &vmi_frame_page_fops);
-	debugfs_create_file("rmap", 0444, d->dir, d, &vmi_frame_rmap_fops);
+	/* both or none: a half directory would be "already there" */
+	if (IS_ERR(debugfs_create_file("page", 0444, d->dir, d,
+				       &vmi_frame_page_fops)) ||
+	    IS_ERR(debugfs_create_file("rmap", 0444, d->dir, d,
+				       &vmi_frame_rmap_fops))) {
+		debugfs_remove(d->dir);
+		kfree(d);
+		ret = -ENOMEM;
+		goto out;
+	}
 	list_add_tail(&d->node, &vmi_frames);
 	vmi_nr_frames++;
 out:

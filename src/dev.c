@@ -34,6 +34,7 @@ int vmi_copy_out(void __user *uarg, const void *karg, size_t ksize, u32 usize)
 static long vmi_ioctl_attach(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_attach a;
+	struct mm_struct *mm;
 	pid_t tgid;
 	int ret;
 
@@ -46,14 +47,18 @@ static long vmi_ioctl_attach(struct vmi_session *s, void __user *uarg)
 	/* Publishing adds a system-wide debugfs directory. */
 	if ((a.flags & VMAINSPECT_ATTACH_DEBUGFS) && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	ret = vmi_session_attach(s, a.pid, &tgid);
+	ret = vmi_attach_resolve(a.pid, &mm, &tgid);
 	if (ret)
 		return ret;
+	/* a failed attach leaves the file as it was: publish first */
 	if (a.flags & VMAINSPECT_ATTACH_DEBUGFS) {
 		ret = vmi_debugfs_publish(a.pid);
-		if (ret)
+		if (ret) {
+			mmdrop(mm);
 			return ret;
+		}
 	}
+	vmi_session_set(s, mm, tgid);
 	a.abi_version = VMAINSPECT_ABI_VERSION;
 	a.tgid = tgid;
 	return vmi_copy_out(uarg, &a, sizeof(a), a.size);

@@ -61,6 +61,19 @@ static bool vmi_is_proc_maps_of(const struct path *path, pid_t nr)
 }
 
 /*
+ * Is @path a whole procfs mount of the caller's pid namespace (its root)?
+ * Then the caller has a procfs to ask, and what it says stands.
+ */
+static bool vmi_is_proc_root(const struct path *path)
+{
+	struct super_block *sb = path->dentry->d_sb;
+
+	return sb->s_magic == PROC_SUPER_MAGIC &&
+	       proc_sb_info(sb)->pid_ns == task_active_pid_ns(current) &&
+	       path->mnt->mnt_root == sb->s_root && path->dentry == sb->s_root;
+}
+
+/*
  * May the caller read /proc/<nr>/maps?  ptrace_may_access() and mm_access()
  * are not exported to modules, and a hand-written uid comparison would
  * bypass the LSMs, Yama and the dumpable rules.  So let the kernel decide,
@@ -75,7 +88,10 @@ static bool vmi_is_proc_maps_of(const struct path *path, pid_t nr)
  * Nothing but procfs's maps file is ever opened, so a caller cannot make
  * us open a FIFO, a device or a FUSE file it placed on the path.
  *
- * -ENOENT: no such procfs file here (not mounted, hidden, or redirected).
+ * -ENOENT when /proc is a procfs of ours but the lookup fails: what `cat`
+ * would get (hidepid=2 hides the pid; procfs also says -ENOENT when it
+ * cannot allocate the inode).  -EXDEV: no such procfs at /proc, or the
+ * path leads elsewhere (a mount on top): nobody can ask the kernel.
  */
 static int vmi_proc_may_read_maps(pid_t nr)
 {
@@ -86,12 +102,21 @@ static int vmi_proc_may_read_maps(pid_t nr)
 
 	snprintf(name, sizeof(name), "/proc/%d/maps", nr);
 	ret = kern_path(name, 0, &path);
-	/* hidepid=1 says -EACCES; a path that is not procfs's, -ENOENT */
+	if (ret == -ENOENT) {
+		/* is there a procfs of ours at /proc to have said so? */
+		ret = kern_path("/proc", LOOKUP_FOLLOW, &path);
+		if (ret)
+			return ret == -ENOMEM ? ret : -EXDEV;
+		ret = vmi_is_proc_root(&path) ? -ENOENT : -EXDEV;
+		path_put(&path);
+		return ret;
+	}
+	/* hidepid=1 says -EACCES; anything else: not procfs's answer */
 	if (ret)
-		return ret == -EACCES || ret == -ENOMEM ? ret : -ENOENT;
+		return ret == -EACCES || ret == -ENOMEM ? ret : -EXDEV;
 	if (!vmi_is_proc_maps_of(&path, nr)) {
 		path_put(&path);
-		return -ENOENT;
+		return -EXDEV;
 	}
 	f = dentry_open(&path, O_RDONLY, current_cred());
 	path_put(&path);
@@ -111,7 +136,7 @@ static int vmi_may_inspect(struct task_struct *task, pid_t nr)
 
 	ret = vmi_proc_may_read_maps(nr);
 	/* Without a usable procfs nobody can ask the kernel: need the cap. */
-	if (ret == -ENOENT)
+	if (ret == -EXDEV)
 		ret = capable(CAP_SYS_PTRACE) ? 0 : -EACCES;
 	return ret;
 }
@@ -193,26 +218,33 @@ void vmi_session_release(struct vmi_session *s)
 	mutex_destroy(&s->lock);
 }
 
-int vmi_session_attach(struct vmi_session *s, pid_t nr, pid_t *tgidp)
+/*
+ * Resolve pid @nr for an attach (retrying a race with exec or exit): an
+ * mmgrab()'ed mm in *mmp, for vmi_session_set() or mmdrop().
+ */
+int vmi_attach_resolve(pid_t nr, struct mm_struct **mmp, pid_t *tgidp)
 {
-	struct mm_struct *mm, *old;
 	int tries = VMI_ATTACH_TRIES;
 	int ret;
 
 	do {
-		ret = vmi_resolve_target(nr, &mm, tgidp);
+		ret = vmi_resolve_target(nr, mmp, tgidp);
 	} while (ret == -EAGAIN && --tries);
-	if (ret)
-		return ret;
+	return ret;
+}
+
+/* Bind @s to @mm (its mmgrab() reference passes to @s). */
+void vmi_session_set(struct vmi_session *s, struct mm_struct *mm, pid_t tgid)
+{
+	struct mm_struct *old;
 
 	mutex_lock(&s->lock);
 	old = s->mm;
 	s->mm = mm;
-	s->tgid = *tgidp;
+	s->tgid = tgid;
 	mutex_unlock(&s->lock);
 	if (old)
 		mmdrop(old);
-	return 0;
 }
 
 /*

@@ -33,11 +33,15 @@
  * /proc/<pid>/maps (the kernel runs its own ptrace and LSM checks), see
  * README.md "Access rules".  The file then tracks that mm, not the task:
  * after an exec (or exit) of the target every query returns -ESRCH.
- * Attaching again replaces the previous target.
+ * Attaching again replaces the previous target; a failed attach leaves
+ * the file as it was.  Errors: -ESRCH (no such process, a kernel thread,
+ * a zombie), -EACCES/-EPERM (denied), -ENOENT (procfs hides the pid, as
+ * /proc/<pid>/maps would for this caller, e.g. hidepid=2).
  *
  * VMAINSPECT_ATTACH_DEBUGFS also publishes the read-only text views
- * /sys/kernel/debug/vmainspect/<pid>/{layout,maps} (needs CAP_SYS_ADMIN;
- * each reader is checked again with its own credentials).
+ * /sys/kernel/debug/vmainspect/<pid>/{layout,maps,pagetables} (needs
+ * CAP_SYS_ADMIN; each open is checked again with the opener's
+ * credentials; -ENOSPC when 64 live processes are published already).
  *
  * A pidfd race-free attach is done in userspace: read the pid from
  * /proc/self/fdinfo/<pidfd>, attach, then check the pidfd still refers to
@@ -410,8 +414,10 @@ struct vmainspect_pt_runs {
  * struct page data and reverse-map owners (other processes!) need
  * CAP_SYS_ADMIN on the credentials the device was opened with, and are
  * refused under lockdown=confidentiality: both give -EPERM.  A frame
- * that is not online RAM (a hole, device memory, an offline section)
- * gives -ENXIO.  With VMAINSPECT_PAGE_BY_ADDR the frame is the one mapped
+ * /proc/kpageflags has no struct page for (not in an online section of the
+ * memory map, device memory, past the last section of RAM) gives -ENXIO;
+ * holes inside an online section have a (reserved) struct page, as in
+ * kpageflags.  With VMAINSPECT_PAGE_BY_ADDR the frame is the one mapped
  * at addr in the attached mm (translated under its mmap lock); an address
  * with no frame there gives -ENOENT, and no attached process -ENXIO (as
  * for every query that needs one).

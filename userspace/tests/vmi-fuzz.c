@@ -32,8 +32,12 @@
  *    3rd... fault point of the call until the call succeeds with the fault
  *    not consumed (or 2000 tries).  A failing call may only give ENOMEM,
  *    EFAULT or EINTR.  Each loop runs in a process of its own, so a crash
- *    or a hang is reported too.  Without fail-nth in the kernel: an info
- *    line, neither pass nor fail.
+ *    or a hang is reported too.  Publishing calls are also run against a
+ *    new child or a new frame on every try (else the directory is found,
+ *    not created, after the first success), and ATTACH also as uid 1000 on
+ *    a child of its own (the unprivileged path of the access check).  The
+ *    fault-injection knobs are restored at the end.  Without fail-nth in
+ *    the kernel: an info line, neither pass nor fail.
  *
  * Output: "PASS name", "FAIL name: reason", "INFO ..." lines, and last
  * "N passed, N failed"; exit status 1 if anything failed.
@@ -43,8 +47,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -2480,13 +2483,25 @@ static void knobs_restore(void)
 			write_str(knobs[i].path, knobs[i].old);
 }
 
+/*
+ * A new target for every try, so that a publishing call (ATTACH_DEBUGFS,
+ * PAGE_DEBUGFS) creates its directory each time instead of finding it.
+ */
+enum fresh {
+	FRESH_NONE,
+	FRESH_PID,		/* ATTACH: a new child of the runner */
+	FRESH_FRAME,		/* PAGE BY_ADDR: a new anonymous page of the runner */
+};
+
 /* One ioctl or one debugfs file, with valid arguments. */
 struct fi_case {
 	char name[200];
 	unsigned long cmd;		/* 0: read the file at path */
 	unsigned char arg[1024];
 	char path[160];
-	pid_t attach;			/* attach the fd to this first (0: no) */
+	pid_t attach;			/* attach the fd to this first (0: no, -1: self) */
+	enum fresh fresh;
+	uid_t uid;			/* run as this user (0: root) */
 };
 
 /* Shared with the runner process. */
@@ -2499,12 +2514,25 @@ struct fi_result {
 	int nofault_err;		/* failed without an injected fault */
 	int done;			/* the call succeeded, fault not consumed */
 	int setup_err;
+	int published, incomplete;	/* fresh directories, and with a file missing */
+	char missing[160];
 };
 
 static struct fi_result *fires;
 
-static bool fi_allowed(int e)
+/*
+ * A failing call may give ENOMEM, EFAULT or EINTR; an ATTACH (or the open
+ * of a <pid>/ debugfs file, which checks the same way) also ENOENT: the
+ * module asks procfs, and procfs answers ENOENT when it cannot allocate
+ * the /proc/<pid> inode (proc_pident_instantiate()), as `cat` would get.
+ */
+static bool fi_allowed(const struct fi_case *fc, int e)
 {
+	if (e == ENOENT && (fc->cmd == VMAINSPECT_IOC_ATTACH ||
+			    (!fc->cmd && !strstr(fc->path, "/self/") &&
+			     !strstr(fc->path, "/frames/") &&
+			     !strstr(fc->path, "kernel_layout"))))
+		return true;
 	return e == ENOMEM || e == EFAULT || e == EINTR;
 }
 
@@ -2532,29 +2560,104 @@ static int fi_do(const struct fi_case *fc, int fd, void *arg)
 	return e;
 }
 
+/* After a successful publishing call: are all the files there? */
+static void fi_check_published(const struct fi_case *fc, const void *arg,
+			       struct fi_result *res)
+{
+	static const char *const pid_files[] = { "layout", "maps", "pagetables" };
+	static const char *const frame_files[] = { "page", "rmap" };
+	const char *const *files = pid_files;
+	size_t i, nr = ARRAY_SIZE(pid_files);
+	char dir[64], path[160];
+
+	if (fc->fresh == FRESH_PID) {
+		snprintf(dir, sizeof(dir), "%d", (int)((const T_AT *)arg)->pid);
+	} else {
+		snprintf(dir, sizeof(dir), "frames/%#llx",
+			 (unsigned long long)((const T_PG *)arg)->pfn);
+		files = frame_files;
+		nr = ARRAY_SIZE(frame_files);
+	}
+	res->published++;
+	for (i = 0; i < nr; i++) {
+		snprintf(path, sizeof(path), FI_DIR "/vmainspect/%s/%s", dir, files[i]);
+		if (access(path, F_OK)) {
+			if (!res->incomplete++)
+				memcpy(res->missing, path, sizeof(res->missing));
+			return;
+		}
+	}
+}
+
+/* Before a try: a new target; 0 or the child to reap afterwards. */
+static pid_t fi_fresh(const struct fi_case *fc, unsigned char *arg, void **page)
+{
+	pid_t pid;
+
+	*page = NULL;
+	if (fc->fresh == FRESH_FRAME) {
+		*page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (*page == MAP_FAILED)
+			_exit(1);
+		memset(*page, 0x77, PAGE);
+		((T_PG *)(void *)arg)->addr = (uintptr_t)*page;
+		return 0;
+	}
+	if (fc->fresh != FRESH_PID)
+		return 0;
+	pid = fork();
+	if (pid < 0)
+		_exit(1);
+	if (!pid) {
+		for (;;)
+			pause();
+	}
+	((T_AT *)(void *)arg)->pid = (uint32_t)pid;
+	return pid;
+}
+
+/* The runner's identity: root, or fc->uid with a dumpable /proc (own children). */
+static void fi_become(const struct fi_case *fc, struct fi_result *res)
+{
+	if (!fc->uid)
+		return;
+	if (setgroups(0, NULL) || setgid(fc->uid) || setuid(fc->uid) ||
+	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) {
+		res->setup_err = errno;
+		_exit(0);
+	}
+}
+
 static void fi_runner(const struct fi_case *fc, struct fi_result *res)
 {
 	static unsigned char arg[1024];
 	char buf[32];
 	int fd = -1, fn, e, n, len;
+	pid_t child;
+	void *page;
 	ssize_t r;
 
 	alarm(600);
-	if (fc->cmd) {
-		fd = open(VMAINSPECT_DEVICE, O_RDWR | O_CLOEXEC);
-		if (fd < 0 || (fc->attach && do_attach(fd, fc->attach, 0))) {
-			res->setup_err = errno ? errno : EINVAL;
-			_exit(0);
-		}
-	}
+	/* opened as root: after setuid /proc/self may not be ours to open */
 	fn = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	if (fn < 0) {
 		res->setup_err = errno;
 		_exit(0);
 	}
+	fi_become(fc, res);
+	if (fc->cmd) {
+		fd = open(VMAINSPECT_DEVICE, O_RDWR | O_CLOEXEC);
+		if (fd < 0 || (fc->attach &&
+			       do_attach(fd, fc->attach < 0 ? getpid() : fc->attach, 0))) {
+			res->setup_err = errno ? errno : EINVAL;
+			_exit(0);
+		}
+	}
 	for (n = 1; n <= FI_MAX; n++) {
 		res->n = n;
 		memcpy(arg, fc->arg, sizeof(arg));
+		child = fi_fresh(fc, arg, &page);
 		len = snprintf(buf, sizeof(buf), "%d", n);
 		if (write(fn, buf, (size_t)len) != len) {
 			res->setup_err = errno;
@@ -2564,6 +2667,14 @@ static void fi_runner(const struct fi_case *fc, struct fi_result *res)
 		r = pread(fn, buf, sizeof(buf) - 1, 0);
 		/* if a leftover fault takes this write, the count is 0 anyway */
 		len = (int)write(fn, "0", 1);
+		if (!e && fc->fresh && !fc->uid)
+			fi_check_published(fc, arg, res);
+		if (child > 0) {
+			kill(child, SIGKILL);
+			waitpid(child, NULL, 0);
+		}
+		if (page)
+			munmap(page, PAGE);
 		if (r > 0) {
 			buf[r] = 0;
 			r = strtol(buf, NULL, 10);
@@ -2574,7 +2685,7 @@ static void fi_runner(const struct fi_case *fc, struct fi_result *res)
 			res->injected++;
 			if (!e) {
 				res->tolerated++;
-			} else if (fi_allowed(e)) {
+			} else if (fi_allowed(fc, e)) {
 				res->failed++;
 			} else if (!res->bad_n) {
 				res->bad_n = n;
@@ -2622,7 +2733,7 @@ static void fi_run(const struct fi_case *fc)
 		return;
 	}
 	if (res->bad_n)
-		fail("fail-nth: %s: fault %d gave %s (only ENOMEM, EFAULT, EINTR allowed); %d faults",
+		fail("fail-nth: %s: fault %d gave %s (only ENOMEM, EFAULT, EINTR, and procfs's ENOENT for an attach, allowed); %d faults",
 		     fc->name, res->bad_n, errname(res->bad_err), res->injected);
 	else if (res->nofault_err)
 		fail("fail-nth: %s: failed with %s without an injected fault (at try %d)",
@@ -2633,10 +2744,13 @@ static void fi_run(const struct fi_case *fc)
 	else
 		pass("fail-nth: %s: %d faults injected (%d failed cleanly, %d tolerated)",
 		     fc->name, res->injected, res->failed, res->tolerated);
+	if (res->incomplete)
+		info("fail-nth: %s: %d of %d directories published under fault injection lack a file, first %s",
+		     fc->name, res->incomplete, res->published, res->missing);
 }
 
 static void fi_ioctl(const char *name, unsigned long cmd, const void *arg, size_t len,
-		     pid_t attach)
+		     pid_t attach, enum fresh fresh, uid_t uid)
 {
 	static struct fi_case fc;
 
@@ -2645,6 +2759,8 @@ static void fi_ioctl(const char *name, unsigned long cmd, const void *arg, size_
 	fc.cmd = cmd;
 	memcpy(fc.arg, arg, len);
 	fc.attach = attach;
+	fc.fresh = fresh;
+	fc.uid = uid;
 	fi_run(&fc);
 }
 
@@ -2657,14 +2773,18 @@ static void fi_ioctls(void)
 		T_KL kl; T_KA ka;
 	} u;
 
-#define FI(n, cmd, field, who)	fi_ioctl(n, cmd, &u.field, sizeof(u.field), who)
+#define FI(n, cmd, field, who)	fi_ioctl(n, cmd, &u.field, sizeof(u.field), who, FRESH_NONE, 0)
 	memset(&u, 0, sizeof(u));
 	u.at.size = sizeof(u.at);
 	u.at.pid = fi_tgt.pid;
 	u.at.flags = VMAINSPECT_ATTACH_DEBUGFS;
 	FI("ATTACH (child, DEBUGFS)", VMAINSPECT_IOC_ATTACH, at, 0);
-	u.at.pid = getpid();
+	fi_ioctl("ATTACH (a new child each try, DEBUGFS)", VMAINSPECT_IOC_ATTACH, &u.at,
+		 sizeof(u.at), 0, FRESH_PID, 0);
 	u.at.flags = 0;
+	fi_ioctl("ATTACH (uid 1000, a new child of its own each try)", VMAINSPECT_IOC_ATTACH,
+		 &u.at, sizeof(u.at), 0, FRESH_PID, 1000);
+	u.at.pid = getpid();
 	FI("ATTACH (another process)", VMAINSPECT_IOC_ATTACH, at, 0);
 
 	memset(&u, 0, sizeof(u));
@@ -2712,6 +2832,8 @@ static void fi_ioctls(void)
 	u.pg.flags = VMAINSPECT_PAGE_BY_ADDR | VMAINSPECT_PAGE_DEBUGFS;
 	u.pg.addr = (uintptr_t)anon_area;	/* the child's own copy: a new frame */
 	FI("PAGE (BY_ADDR, DEBUGFS)", VMAINSPECT_IOC_PAGE, pg, fi_tgt.pid);
+	fi_ioctl("PAGE (BY_ADDR, DEBUGFS, a new frame each try)", VMAINSPECT_IOC_PAGE, &u.pg,
+		 sizeof(u.pg), -1, FRESH_FRAME, 0);
 	u.pg.addr = (uintptr_t)data_area;
 	u.pg.path = (uintptr_t)path;
 	u.pg.path_size = sizeof(path);

@@ -44,7 +44,8 @@
  *   uffd-move  UFFDIO_MOVE (6.8+) of pages and of a THP between two
  *              anonymous areas, contents checked;
  *   ksm        MADV_MERGEABLE pages of equal content, written and
- *              restored, unmerged, paged out, forked;
+ *              restored, unmerged, paged out, forked (ksmd scanning
+ *              10000 pages without sleeping; paced on a debug kernel);
  *   swap       MADV_PAGEOUT/MADV_COLD and swap-in of anonymous and shmem
  *              memory (zram swap with vm-run.sh --swap), contents checked.
  * What a kernel lacks (ENOSYS, ENOTTY, EOPNOTSUPP, or EINVAL before any
@@ -68,10 +69,11 @@
  * /proc/PID/pagemap show at an address before and after, with the target
  * idle, among the owners; KLAYOUT sorted and stable; KADDR inside its
  * region.  A querier or the main thread without progress for 30 s (a
- * mutator for 60 s, one still there 30 s after SIGKILL) is a hang, found
- * by a watchdog process and reported with the kernel stacks of the tasks
- * that run or wait uninterruptibly.  New "Bad rss-counter", "BUG:",
- * "WARNING:" (and other splat) lines in dmesg are a FAIL.
+ * mutator for 60 s, 300 s on a KASAN/kmemleak kernel; one still there
+ * 30 s after SIGKILL) is a hang, found by a watchdog process and reported
+ * with the kernel stacks of the tasks that run or wait uninterruptibly.
+ * New "Bad rss-counter", "BUG:", "WARNING:" (and other splat) lines in
+ * dmesg are a FAIL.
  *
  * Output: INFO lines, "FAIL class: detail" lines as problems are found
  * (the first few of each class), then PASS/FAIL per check class and
@@ -150,6 +152,8 @@ struct uffdio_move_ {
 static unsigned int opt_seconds = 60, opt_threads = 4;
 static __u64 opt_seed;
 static unsigned int kver;		/* major * 100 + minor */
+static bool debug_kernel;		/* KASAN or kmemleak: very slow */
+static unsigned int mut_stall_limit = 60;	/* seconds */
 static bool have_swap;
 static pid_t main_pid;
 
@@ -583,6 +587,7 @@ static void mut_enter(int slot, int m)
 {
 	cur_slot = slot;
 	cur_mut = m;
+	__atomic_store_n(&sh->doing[slot], -1, __ATOMIC_RELAXED);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	rng_seed(opt_seed, 1000 + (__u64)slot * 7919 + (__u64)getpid());
 	__atomic_store_n(&sh->pid[slot], getpid(), __ATOMIC_RELAXED);
@@ -617,8 +622,12 @@ static void touch_write(char *p, size_t len, size_t step)
 	volatile char *v = p;
 	size_t i;
 
-	for (i = 0; i < len; i += step)
+	for (i = 0; i < len; i += step) {
+		if (!(i & (PMD_SZ - 1)) && cur_slot >= 0 && cur_slot < SLOT_CHILD)
+			__atomic_fetch_add(&sh->beat[cur_slot], 1,
+					   __ATOMIC_RELAXED);
 		v[i]++;
+	}
 }
 
 static unsigned long touch_read(const char *p, size_t len, size_t step)
@@ -1928,8 +1937,11 @@ static void ksm_fill(char *p, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (!(i % 256))
+			beat(-1);
 		memset(p + (size_t)i * PAGE_SZ, ksm_byte(i), PAGE_SZ);
+	}
 }
 
 /* Check a page, write it (breaks the KSM COW), restore it. */
@@ -2044,8 +2056,11 @@ static void swap_fill(char *p, unsigned int from, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = from; i < from + n; i++)
+	for (i = from; i < from + n; i++) {
+		if (!(i % 256))
+			beat(-1);	/* slow kernels: still alive */
 		*(volatile __u64 *)(p + (size_t)i * PAGE_SZ) = swap_tag(i);
+	}
 }
 
 static void swap_check(const char *what, char *p, unsigned int npages, int n)
@@ -2279,8 +2294,25 @@ static char task_state(const char *dir, char *comm, size_t size)
 	return close_p[2];
 }
 
-/* Every task that runs or sleeps uninterruptibly, with its stack. */
-static void dump_busy_tasks(void)
+/* Who may hold what a stalled mutator waits for (a folio lock, say). */
+static bool task_of_interest(const char *comm)
+{
+	static const char *const names[] = {
+		"vmi-torture", "khugepaged", "ksmd", "kswapd", "kcompactd",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strncmp(comm, names[i], strlen(names[i])))
+			return true;
+	return false;
+}
+
+/*
+ * Every task that runs or sleeps uninterruptibly, with its stack; with
+ * @all also the sleeping ones of this test and of the mm daemons.
+ */
+static void dump_tasks(bool all)
 {
 	char dir[64], comm[64], state;
 	struct dirent *p, *t;
@@ -2291,7 +2323,7 @@ static void dump_busy_tasks(void)
 	pd = opendir("/proc");
 	if (!pd)
 		return;
-	while ((p = readdir(pd)) && n < 60) {
+	while ((p = readdir(pd)) && n < 80) {
 		pid = atoi(p->d_name);
 		if (pid <= 0)
 			continue;
@@ -2299,13 +2331,14 @@ static void dump_busy_tasks(void)
 		td = opendir(dir);
 		if (!td)
 			continue;
-		while ((t = readdir(td)) && n < 60) {
+		while ((t = readdir(td)) && n < 80) {
 			tid = atoi(t->d_name);
 			if (tid <= 0)
 				continue;
 			snprintf(dir, sizeof(dir), "/proc/%d/task/%d", pid, tid);
 			state = task_state(dir, comm, sizeof(comm));
-			if (state != 'R' && state != 'D')
+			if (state != 'R' && state != 'D' &&
+			    !(all && task_of_interest(comm)))
 				continue;
 			n++;
 			info("task %d/%d (%s) state %c", pid, tid, comm, state);
@@ -2355,7 +2388,7 @@ static void stop_mutators(void)
 		dump_task(dir);
 	}
 	if (left)
-		dump_busy_tasks();
+		dump_tasks(false);
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 }
@@ -4191,7 +4224,7 @@ static void __attribute__((format(printf, 1, 2))) wd_fail(const char *fmt, ...)
 	__atomic_fetch_add(&sh->wd_fails, 1, __ATOMIC_RELAXED);
 }
 
-static bool busy_dumped;
+static bool busy_dumped, all_dumped;
 
 struct wd_state {
 	unsigned long last;
@@ -4234,7 +4267,7 @@ static void wd_querier(unsigned int i, struct wd_state *w, double t)
 	dump_task(dir);
 	if (!busy_dumped) {
 		busy_dumped = true;
-		dump_busy_tasks();
+		dump_tasks(false);
 	}
 }
 
@@ -4249,7 +4282,7 @@ static void wd_mutator(int s, struct wd_state *w, double t)
 		return;
 	}
 	if (!wd_stalled(w, __atomic_load_n(&sh->beat[s], __ATOMIC_RELAXED),
-			t, 60))
+			t, mut_stall_limit))
 		return;
 	op = __atomic_load_n(&sh->doing[s], __ATOMIC_RELAXED);
 	slot_name(s, name, sizeof(name));
@@ -4258,6 +4291,10 @@ static void wd_mutator(int s, struct wd_state *w, double t)
 		op >= 0 && op < NR_OPS ? op_names[op] : "(idle)");
 	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
 	dump_task(dir);
+	if (!all_dumped) {
+		all_dumped = true;
+		dump_tasks(true);
+	}
 }
 
 /* Every thread of the test process, for a hang report. */
@@ -4306,14 +4343,14 @@ static void watchdog_main(void)
 						       __ATOMIC_RELAXED), t, 30)) {
 			wd_fail("the main thread made no progress for 30 s");
 			wd_dump_main();
-			dump_busy_tasks();
+			dump_tasks(false);
 		}
 		if (!late && t - t0 > opt_seconds + 240) {
 			late = true;
 			wd_fail("vmi-torture has not finished 240 s after its end (phase %d)",
 				phase);
 			wd_dump_main();
-			dump_busy_tasks();
+			dump_tasks(false);
 			/* what the CPUs run, on the console */
 			write_file("/proc/sysrq-trigger", "l");
 		}
@@ -4563,7 +4600,8 @@ static void report_health(void)
 		fail("hang: %lu stalls (details above)",
 		     sh->wd_fails + cls_bad[CL_HANG]);
 	else
-		pass("hang: no querier or main thread stalled 30 s, no mutator 60 s");
+		pass("hang: no querier or main thread stalled 30 s, no mutator %u s",
+		     mut_stall_limit);
 }
 
 /* ---- dmesg ---- */
@@ -4661,12 +4699,18 @@ static void knob(const char *path, const char *val)
 		info("setup: %s=%s", path, val);
 }
 
-/* 1 GiB of 2 MiB pages for PMD sharing if 600 MiB are left beside it. */
+/*
+ * 1 GiB of 2 MiB pages for PMD sharing if 600 MiB are left beside it.
+ * Free pages of a pool an earlier run left are available too.
+ */
 static void setup_hugetlb(void)
 {
 	long avail = meminfo("MemAvailable:"), want, got;
+	long pool = meminfo("HugePages_Free:");
 	char buf[32];
 
+	if (pool > 0)
+		avail += pool * 2048;
 	want = avail >= 1640L * 1024 ? 520 : 64;
 	snprintf(buf, sizeof(buf), "%ld", want);
 	if (write_file("/proc/sys/vm/nr_hugepages", buf))
@@ -4691,6 +4735,25 @@ static void setup_file_dir(void)
 		info("setup: tmpfs huge=advise on %s", FILE_DIR);
 }
 
+/*
+ * KASAN, kmemleak and friends make a TCG guest several times slower:
+ * mutators then go a minute without a turn.  Their stall limit grows (the
+ * queriers' stays 30 s) and ksmd is paced.
+ */
+static void setup_debug_kernel(void)
+{
+	char *log = dmesg_all();
+
+	debug_kernel = !access("/sys/kernel/debug/kmemleak", F_OK) ||
+		       (log && strstr(log, "KernelAddressSanitizer initialized"));
+	free(log);
+	if (!debug_kernel)
+		return;
+	mut_stall_limit = 300;
+	info("setup: a debug kernel (KASAN or kmemleak): mutator stall limit %u s, ksmd paced",
+	     mut_stall_limit);
+}
+
 static void setup_system(void)
 {
 	char buf[4096];
@@ -4709,9 +4772,11 @@ static void setup_system(void)
 	knob(THP_DIR "khugepaged/pages_to_scan", "4096");
 	if (!access(THP_DIR "hugepages-64kB/enabled", F_OK))
 		knob(THP_DIR "hugepages-64kB/enabled", "always");
+	setup_debug_kernel();
 	knob(KSM_DIR "run", "1");
-	knob(KSM_DIR "pages_to_scan", "10000");
-	knob(KSM_DIR "sleep_millisecs", "0");
+	/* a debug kernel under TCG: a busy ksmd starves everything */
+	knob(KSM_DIR "pages_to_scan", debug_kernel ? "1000" : "10000");
+	knob(KSM_DIR "sleep_millisecs", debug_kernel ? "20" : "0");
 	setup_hugetlb();
 	setup_file_dir();
 	read_file("/proc/swaps", buf, sizeof(buf));
