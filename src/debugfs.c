@@ -72,7 +72,6 @@ static struct vmi_published *vmi_debugfs_published(struct inode *inode)
 static int vmi_debugfs_grant_mm(struct vmi_published *p,
 				struct mm_struct **mmp)
 {
-	int tries = 3, ret;
 	pid_t tgid;
 
 	if (!p) {
@@ -85,10 +84,7 @@ static int vmi_debugfs_grant_mm(struct vmi_published *p,
 		*mmp = mm;
 		return 0;
 	}
-	do {
-		ret = vmi_resolve_pid(p->pid, mmp, &tgid);
-	} while (ret == -EAGAIN && --tries);
-	return ret;
+	return vmi_attach_resolve_pid(p->pid, mmp, &tgid);
 }
 
 /* The seq_file's context, allocated and checked at open. */

@@ -42,17 +42,23 @@
  * user+mount namespace an unprivileged caller can bind-mount anything over
  * /proc/<nr> (its own /proc/<self>, say), and a path alone proves nothing.
  */
+/* Is @path on a whole procfs mount (no bind of a part) of our pid ns? */
+static bool vmi_on_whole_procfs(const struct path *path)
+{
+	struct super_block *sb = path->dentry->d_sb;
+
+	return sb->s_magic == PROC_SUPER_MAGIC &&
+	       proc_sb_info(sb)->pid_ns == task_active_pid_ns(current) &&
+	       path->mnt->mnt_root == sb->s_root;
+}
+
 static bool vmi_is_proc_maps_of(const struct path *path, pid_t nr)
 {
 	struct dentry *dentry = path->dentry, *dir = dentry->d_parent;
-	struct super_block *sb = dentry->d_sb;
 	char name[16];
 	int len;
 
-	if (sb->s_magic != PROC_SUPER_MAGIC ||
-	    proc_sb_info(sb)->pid_ns != task_active_pid_ns(current))
-		return false;
-	if (path->mnt->mnt_root != sb->s_root || dir->d_parent != sb->s_root)
+	if (!vmi_on_whole_procfs(path) || dir->d_parent != dentry->d_sb->s_root)
 		return false;
 	len = snprintf(name, sizeof(name), "%d", nr);
 	return dentry->d_name.len == 4 &&
@@ -66,11 +72,7 @@ static bool vmi_is_proc_maps_of(const struct path *path, pid_t nr)
  */
 static bool vmi_is_proc_root(const struct path *path)
 {
-	struct super_block *sb = path->dentry->d_sb;
-
-	return sb->s_magic == PROC_SUPER_MAGIC &&
-	       proc_sb_info(sb)->pid_ns == task_active_pid_ns(current) &&
-	       path->mnt->mnt_root == sb->s_root && path->dentry == sb->s_root;
+	return vmi_on_whole_procfs(path) && path->dentry == path->dentry->d_sb->s_root;
 }
 
 /*
@@ -222,14 +224,27 @@ void vmi_session_release(struct vmi_session *s)
  * Resolve pid @nr for an attach (retrying a race with exec or exit): an
  * mmgrab()'ed mm in *mmp, for vmi_session_set() or mmdrop().
  */
-int vmi_attach_resolve(pid_t nr, struct mm_struct **mmp, pid_t *tgidp)
+int vmi_attach_resolve_pid(struct pid *pid, struct mm_struct **mmp,
+			   pid_t *tgidp)
 {
 	int tries = VMI_ATTACH_TRIES;
 	int ret;
 
 	do {
-		ret = vmi_resolve_target(nr, mmp, tgidp);
+		ret = vmi_resolve_pid(pid, mmp, tgidp);
 	} while (ret == -EAGAIN && --tries);
+	return ret;
+}
+
+int vmi_attach_resolve(pid_t nr, struct mm_struct **mmp, pid_t *tgidp)
+{
+	struct pid *pid = find_get_pid(nr);
+	int ret;
+
+	if (!pid)
+		return -ESRCH;
+	ret = vmi_attach_resolve_pid(pid, mmp, tgidp);
+	put_pid(pid);
 	return ret;
 }
 

@@ -45,6 +45,8 @@ void vmi_session_init(struct vmi_session *s);
 void vmi_session_release(struct vmi_session *s);
 int vmi_resolve_pid(struct pid *pid, struct mm_struct **mmp, pid_t *tgidp);
 int vmi_resolve_target(pid_t nr, struct mm_struct **mmp, pid_t *tgidp);
+int vmi_attach_resolve_pid(struct pid *pid, struct mm_struct **mmp,
+			   pid_t *tgidp);
 int vmi_attach_resolve(pid_t nr, struct mm_struct **mmp, pid_t *tgidp);
 void vmi_session_set(struct vmi_session *s, struct mm_struct *mm, pid_t tgid);
 struct mm_struct *vmi_session_get_mm(struct vmi_session *s);
