@@ -105,22 +105,19 @@ static void vmi_frame_slab(struct kunit *test)
 	struct vmainspect_owner owner;
 	struct mm_struct *mm;
 	struct vmainspect_page *p;
-	struct vmi_pte_span *scratch = vmi_pt_scratch_alloc();
 	u64 pfn;
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);
-	KUNIT_ASSERT_NOT_NULL(test, scratch);
 	pfn = page_to_pfn(virt_to_page(obj));
 	p = vmi_fill(test, pfn);
 	KUNIT_EXPECT_TRUE(test, p->kpageflags & BIT_ULL(KPF_SLAB));
 	KUNIT_EXPECT_EQ(test, p->mapping_kind, (u32)VMAINSPECT_MAP_NONE);
 	out.owners = &owner;
 	out.mms = &mm;
-	KUNIT_EXPECT_EQ(test, vmi_rmap_fill(pfn, scratch, &out), 0);
+	KUNIT_EXPECT_EQ(test, vmi_rmap_fill(pfn, &out), 0);
 	KUNIT_EXPECT_EQ(test, out.nr_owners, 0U);
 	KUNIT_EXPECT_TRUE(test, out.done);
 	KUNIT_EXPECT_TRUE(test, out.out_flags & VMAINSPECT_RMAP_NO_RMAP);
-	kfree(scratch);
 	kfree(obj);
 }
 
@@ -144,15 +141,12 @@ static void vmi_frame_no_ram(struct kunit *test)
 static u64 vmi_fx_pfn(struct kunit *test, unsigned long addr)
 {
 	struct vmi_fx *fx = test->priv;
-	struct vmi_pte_span *scratch = vmi_pt_scratch_alloc();
 	u64 pfn = 0;
 
-	KUNIT_ASSERT_NOT_NULL(test, scratch);
 	mmap_read_lock(fx->mm);
-	if (vmi_pt_addr_to_pfn(fx->mm, addr, scratch, &pfn))
+	if (vmi_pt_addr_to_pfn(fx->mm, addr, &pfn))
 		pfn = 0;
 	mmap_read_unlock(fx->mm);
-	kfree(scratch);
 	return pfn;
 }
 
@@ -161,18 +155,15 @@ static struct vmi_rmap_out *vmi_owners(struct kunit *test, u64 pfn,
 				       u64 cursor, u32 max)
 {
 	struct vmi_rmap_out *out = kunit_kzalloc(test, sizeof(*out), GFP_KERNEL);
-	struct vmi_pte_span *scratch = vmi_pt_scratch_alloc();
 
 	KUNIT_ASSERT_NOT_NULL(test, out);
-	KUNIT_ASSERT_NOT_NULL(test, scratch);
 	out->max_owners = max;
 	out->cursor = cursor;
 	out->owners = kunit_kcalloc(test, max, sizeof(*out->owners), GFP_KERNEL);
 	out->mms = kunit_kcalloc(test, max, sizeof(*out->mms), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, out->owners);
 	KUNIT_ASSERT_NOT_NULL(test, out->mms);
-	KUNIT_EXPECT_EQ(test, vmi_rmap_fill(pfn, scratch, out), 0);
-	kfree(scratch);
+	KUNIT_EXPECT_EQ(test, vmi_rmap_fill(pfn, out), 0);
 	return out;
 }
 

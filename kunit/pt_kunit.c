@@ -82,7 +82,7 @@ static struct vmainspect_pt_path *vmi_path(struct kunit *test, u64 addr,
 	p->reserved0 = 0;
 	memset(p->reserved, 0, sizeof(p->reserved));
 	mmap_read_lock(fx->mm);
-	ret = vmi_pt_path_fill(fx->mm, p, show_pfn, t->scratch);
+	ret = vmi_pt_path_fill(fx->mm, p, show_pfn);
 	mmap_read_unlock(fx->mm);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_LE(test, p->nr_levels, (u32)VMAINSPECT_LVL_NR);

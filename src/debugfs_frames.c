@@ -126,25 +126,16 @@ static int vmi_frame_rmap_show(struct seq_file *m, void *v)
 {
 	u64 pfn = vmi_debugfs_pfn(m);
 	struct vmi_rmap_out out = { .max_owners = VMI_FRAMES_OWNERS };
-	struct vmi_pte_span *scratch;
 	u32 i, total = 0;
 	int ret;
 
 	ret = vmi_frames_reader_check(m);
 	if (ret)
 		return ret;
-	out.owners = kvmalloc_array(out.max_owners, sizeof(*out.owners),
-				    GFP_KERNEL);
-	out.mms = kvmalloc_array(out.max_owners, sizeof(*out.mms), GFP_KERNEL);
-	scratch = vmi_pt_scratch_alloc();
-	if (!out.owners || !out.mms || !scratch) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	seq_printf(m, "# pfn 0x%llx: pid comm address vma perms level\n",
 		   pfn);
 	do {
-		ret = vmi_rmap_fill(pfn, scratch, &out);
+		ret = vmi_rmap_fill(pfn, &out);
 		if (ret)
 			break;
 		for (i = 0; i < out.nr_owners; i++)
@@ -160,9 +151,7 @@ static int vmi_frame_rmap_show(struct seq_file *m, void *v)
 	seq_printf(m, "# %s page, %u owners confirmed by their page tables, mapcount %d\n",
 		   vmi_mapping_kind_name(out.kind), total, out.mapcount);
 out:
-	kfree(scratch);
-	kvfree(out.mms);
-	kvfree(out.owners);
+	vmi_rmap_out_free(&out);
 	return ret;
 }
 

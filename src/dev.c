@@ -219,15 +219,11 @@ static long vmi_ioctl_pt_path(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_pt_path *p;
 	struct mm_struct *mm;
-	struct vmi_pte_span *scratch;
 	int ret;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	scratch = vmi_pt_scratch_alloc();
-	if (!p || !scratch) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
+	if (!p)
+		return -ENOMEM;
 	ret = vmi_copy_args(p, sizeof(*p), sizeof(*p), uarg);
 	if (!ret)
 		ret = vmi_check_pt_path_args(p);
@@ -240,15 +236,13 @@ static long vmi_ioctl_pt_path(struct vmi_session *s, void __user *uarg)
 	}
 	ret = vmi_mm_lock(mm);
 	if (!ret) {
-		ret = vmi_pt_path_fill(mm, p, vmi_pt_show_pfn(s->privileged),
-				       scratch);
+		ret = vmi_pt_path_fill(mm, p, vmi_pt_show_pfn(s->privileged));
 		vmi_mm_unlock(mm);
 	}
 	mmput(mm);
 	if (!ret)
 		ret = vmi_copy_out(uarg, p, sizeof(*p), p->size);
 out_free:
-	kfree(scratch);
 	kfree(p);
 	return ret;
 }

@@ -18,25 +18,17 @@
 static int vmi_frame_at(struct vmi_session *s, u64 addr, u64 *pfn)
 {
 	struct mm_struct *mm;
-	struct vmi_pte_span *scratch;
 	int ret;
 
-	scratch = vmi_pt_scratch_alloc();
-	if (!scratch)
-		return -ENOMEM;
 	mm = vmi_session_get_mm(s);
-	if (IS_ERR(mm)) {
-		ret = PTR_ERR(mm);
-		goto out;
-	}
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
 	ret = vmi_mm_lock(mm);
 	if (!ret) {
-		ret = vmi_pt_addr_to_pfn(mm, addr, scratch, pfn);
+		ret = vmi_pt_addr_to_pfn(mm, addr, pfn);
 		vmi_mm_unlock(mm);
 	}
 	mmput(mm);
-out:
-	kfree(scratch);
 	return ret;
 }
 
@@ -95,7 +87,6 @@ long vmi_ioctl_rmap(struct vmi_session *s, void __user *uarg)
 {
 	struct vmi_rmap_out out = {};
 	struct vmainspect_rmap a;
-	struct vmi_pte_span *scratch;
 	u64 pfn;
 	int ret;
 
@@ -114,16 +105,7 @@ long vmi_ioctl_rmap(struct vmi_session *s, void __user *uarg)
 	}
 	out.max_owners = a.max_owners;
 	out.cursor = a.cursor;
-	out.owners = kvmalloc_array(out.max_owners, sizeof(*out.owners),
-				    GFP_KERNEL_ACCOUNT);
-	out.mms = kvmalloc_array(out.max_owners, sizeof(*out.mms),
-				 GFP_KERNEL_ACCOUNT);
-	scratch = vmi_pt_scratch_alloc();
-	if (!out.owners || !out.mms || !scratch) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = vmi_rmap_fill(pfn, scratch, &out);
+	ret = vmi_rmap_fill(pfn, &out);
 	if (!ret)
 		ret = vmi_copy_records(a.owners, out.owners, out.nr_owners,
 				       sizeof(*out.owners), a.owner_size);
@@ -138,9 +120,6 @@ long vmi_ioctl_rmap(struct vmi_session *s, void __user *uarg)
 		a.candidates = out.candidates;
 		ret = vmi_copy_out(uarg, &a, sizeof(a), a.size);
 	}
-out:
-	kfree(scratch);
-	kvfree(out.mms);
-	kvfree(out.owners);
+	vmi_rmap_out_free(&out);
 	return ret;
 }

@@ -53,15 +53,16 @@ static const struct vmi_pt_ops vmi_path_ops = {
  * lock): nr_levels stays 0.  Caller holds the mmap lock.
  */
 int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
-		     bool show_pfn, struct vmi_pte_span *spans)
+		     bool show_pfn)
 {
+	struct vmi_pte_span span;	/* a one-page walk scans one PTE */
 	struct vmi_pt_walk w = {
 		.ops = &vmi_path_ops,
 		.priv = p,
 		.mm = mm,
 		.show_pfn = show_pfn,
 		.budget = VMI_PT_BUDGET,
-		.spans = spans,
+		.spans = &span,
 	};
 	unsigned long addr = p->addr & PAGE_MASK;
 	struct vm_area_struct *vma;
@@ -235,9 +236,9 @@ static const struct vmi_pt_ops vmi_leaf_ops = {
  * explains why that is enough).
  */
 int vmi_pt_leaf(struct vm_area_struct *vma, unsigned long addr,
-		bool rmap_locked, struct vmi_pte_span *spans,
-		struct vmainspect_pt_entry *leaf)
+		bool rmap_locked, struct vmainspect_pt_entry *leaf)
 {
+	struct vmi_pte_span span;	/* a one-page walk scans one PTE */
 	struct vmi_pt_walk w = {
 		.ops = &vmi_leaf_ops,
 		.priv = leaf,
@@ -245,7 +246,7 @@ int vmi_pt_leaf(struct vm_area_struct *vma, unsigned long addr,
 		.show_pfn = true,
 		.rmap_locked = rmap_locked,
 		.budget = VMI_PT_BUDGET,
-		.spans = spans,
+		.spans = &span,
 	};
 	int ret;
 
@@ -260,8 +261,7 @@ int vmi_pt_leaf(struct vm_area_struct *vma, unsigned long addr,
  * present, or a VM_PFNMAP mapping with no struct page behind it).  Caller
  * holds the mmap lock.
  */
-int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr,
-		       struct vmi_pte_span *spans, u64 *pfn)
+int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pfn)
 {
 	struct vmainspect_pt_entry leaf;
 	struct vm_area_struct *vma;
@@ -273,7 +273,7 @@ int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr,
 	if (!vma || vma->vm_start > addr ||
 	    (vma->vm_flags & (VM_PFNMAP | VM_IO)))
 		return -ENOENT;
-	ret = vmi_pt_leaf(vma, addr, false, spans, &leaf);
+	ret = vmi_pt_leaf(vma, addr, false, &leaf);
 	if (ret)
 		return ret;
 	if (leaf.kind != VMAINSPECT_PT_PAGE)

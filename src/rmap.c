@@ -53,7 +53,6 @@ struct vmi_rmap_walk {
 	struct vmi_rmap_out *out;
 	u64 pfn;
 	pgoff_t pgoff;			/* of the page, in PAGE_SIZE units */
-	struct vmi_pte_span *spans;
 	u64 seen;			/* candidates passed, from 0 */
 };
 
@@ -72,7 +71,7 @@ static void vmi_rmap_candidate(struct vmi_rmap_walk *w,
 	    w->pgoff - vma->vm_pgoff >= vma_pages(vma))
 		return;
 	addr = vma->vm_start + ((w->pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-	if (vmi_pt_leaf(vma, addr, true, w->spans, &leaf) ||
+	if (vmi_pt_leaf(vma, addr, true, &leaf) ||
 	    leaf.kind != VMAINSPECT_PT_PAGE || leaf.pfn != w->pfn)
 		return;
 
@@ -234,6 +233,8 @@ static void vmi_rmap_name_owners(struct vmi_rmap_out *out)
 	struct task_struct *p;
 	u32 i;
 
+	if (!out->nr_owners)
+		return;
 	rcu_read_lock();
 	for_each_process(p) {
 		struct mm_struct *mm = READ_ONCE(p->mm);
@@ -259,17 +260,39 @@ static void vmi_rmap_name_owners(struct vmi_rmap_out *out)
 		mmdrop(out->mms[i]);
 }
 
+/* The owner arrays, before any lock is taken: GFP_KERNEL may sleep. */
+static int vmi_rmap_out_alloc(struct vmi_rmap_out *out)
+{
+	if (!out->owners)
+		out->owners = kvmalloc_array(out->max_owners,
+					     sizeof(*out->owners),
+					     GFP_KERNEL_ACCOUNT);
+	if (!out->mms)
+		out->mms = kvmalloc_array(out->max_owners, sizeof(*out->mms),
+					  GFP_KERNEL_ACCOUNT);
+	return out->owners && out->mms ? 0 : -ENOMEM;
+}
+
+void vmi_rmap_out_free(struct vmi_rmap_out *out)
+{
+	kvfree(out->mms);
+	kvfree(out->owners);
+	out->mms = NULL;
+	out->owners = NULL;
+}
+
 /*
  * Owners of frame @pfn, from candidate number out->cursor on.  No lock of
- * ours may be held.  @spans: vmi_pt_scratch_alloc().
+ * ours may be held.  The owner arrays are allocated here, and only for a
+ * frame with a reverse map (vmi_rmap_out_alloc()); each candidate is
+ * confirmed by a one-page walk (vmi_pt_leaf()), whose one PTE span lives
+ * on the stack.
  */
-int vmi_rmap_fill(u64 pfn, struct vmi_pte_span *spans,
-		  struct vmi_rmap_out *out)
+int vmi_rmap_fill(u64 pfn, struct vmi_rmap_out *out)
 {
 	struct vmi_rmap_walk w = {
 		.out = out,
 		.pfn = pfn,
-		.spans = spans,
 	};
 	struct page *page = vmi_online_page(pfn);
 	unsigned long mapping;
@@ -295,7 +318,9 @@ int vmi_rmap_fill(u64 pfn, struct vmi_pte_span *spans,
 		out->out_flags |= VMAINSPECT_RMAP_NO_RMAP;
 	} else if ((mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_ANON) {
 		out->kind = VMAINSPECT_MAP_ANON;
-		ret = vmi_rmap_anon(&w, head);
+		ret = vmi_rmap_out_alloc(out);
+		if (!ret)
+			ret = vmi_rmap_anon(&w, head);
 	} else if ((mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_KSM) {
 		/* KSM's stable tree is private to mm/ksm.c */
 		out->kind = VMAINSPECT_MAP_KSM;
@@ -305,7 +330,9 @@ int vmi_rmap_fill(u64 pfn, struct vmi_pte_span *spans,
 		out->out_flags |= VMAINSPECT_RMAP_NO_RMAP;
 	} else {
 		out->kind = VMAINSPECT_MAP_FILE;
-		ret = vmi_rmap_file(&w, head);
+		ret = vmi_rmap_out_alloc(out);
+		if (!ret)
+			ret = vmi_rmap_file(&w, head);
 	}
 	put_page(head);
 	if (!ret) {

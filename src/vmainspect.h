@@ -112,7 +112,12 @@ struct vmi_pt_walk {
 	bool no_frame_bits;		/* no file/exclusive: no struct page read */
 	s64 budget;			/* entries left to read in this call */
 	u64 tables[VMAINSPECT_LVL_NR];	/* table pages visited per level */
-	struct vmi_pte_span *spans;	/* one PTE table's, allocated unlocked */
+	/*
+	 * One per page of the range walked in one PTE table: from
+	 * vmi_pt_scratch_alloc() (unlocked), or one on the stack for a
+	 * one-page walk.
+	 */
+	struct vmi_pte_span *spans;
 	unsigned long stop_addr;	/* where a stopped walk stopped */
 };
 
@@ -144,7 +149,7 @@ struct vmi_pt_runs_out {
 
 bool vmi_pt_show_pfn(bool privileged);
 int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
-		     bool show_pfn, struct vmi_pte_span *spans);
+		     bool show_pfn);
 int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 		     bool show_pfn, bool frame_bits,
 		     struct vmi_pte_span *spans, struct vmi_pt_runs_out *out);
@@ -153,10 +158,8 @@ bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
 			bool show_pfn);
 
 int vmi_pt_leaf(struct vm_area_struct *vma, unsigned long addr,
-		bool rmap_locked, struct vmi_pte_span *spans,
-		struct vmainspect_pt_entry *leaf);
-int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr,
-		       struct vmi_pte_span *spans, u64 *pfn);
+		bool rmap_locked, struct vmainspect_pt_entry *leaf);
+int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pfn);
 
 /* page.c: one frame's state.  rmap.c: its owners. */
 struct page;
@@ -170,6 +173,11 @@ int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 		  size_t path_size);
 
 struct vmi_rmap_out {
+	/*
+	 * max_owners each, allocated by vmi_rmap_fill() only when the frame
+	 * has a reverse map to walk (most frames have none: free, slab,
+	 * page tables); kept for the next call, freed by vmi_rmap_out_free()
+	 */
 	struct vmainspect_owner *owners;
 	struct mm_struct **mms;		/* mm of each owner, while filling */
 	u32 max_owners;
@@ -182,8 +190,8 @@ struct vmi_rmap_out {
 	bool done;
 };
 
-int vmi_rmap_fill(u64 pfn, struct vmi_pte_span *spans,
-		  struct vmi_rmap_out *out);
+int vmi_rmap_fill(u64 pfn, struct vmi_rmap_out *out);
+void vmi_rmap_out_free(struct vmi_rmap_out *out);
 
 /* frame_dev.c: the PAGE and RMAP ioctls. */
 struct vmi_session;
