@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "uapi/vmainspect.h"
+#include "vmi-test.h"
 
 /* ---- expected errno per class of defect: adjust here ---- */
 enum cls {
@@ -66,49 +67,7 @@ static const struct {
 	[HUGE_SIZE]	= { "huge size", E2BIG, EFAULT },
 };
 
-static int npass, nfail;
 static long pg;
-
-static void pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("PASS ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	npass++;
-}
-
-static void fail(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("FAIL %s: ", name);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	nfail++;
-}
-
-/* Generic check: condition with a reason. */
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		pass("%s", name);
-		return;
-	}
-	va_start(ap, fmt);
-	printf("FAIL %s: ", name);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	nfail++;
-}
 
 static const char *errname(int e)
 {
@@ -145,8 +104,8 @@ static int expect(int got, enum cls c, const char *name)
 		pass("%s", name);
 		return 1;
 	}
-	fail(name, "got %s, expected %s (%s)", errname(got), errname(expected[c].err),
-	     expected[c].name);
+	fail_reason(name, "got %s, expected %s (%s)", errname(got), errname(expected[c].err),
+		    expected[c].name);
 	return 0;
 }
 
@@ -157,30 +116,18 @@ static int open_dev(void)
 	if (fd < 0)
 		fd = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		printf("FAIL open %s: %s\n", VMAINSPECT_DEVICE, strerror(errno));
-		printf("%d passed, %d failed\n", npass, nfail + 1);
-		exit(1);
+		fail_reason("open " VMAINSPECT_DEVICE, "%s", strerror(errno));
+		exit(summary());
 	}
 	return fd;
 }
 
-static int attach(int fd, pid_t pid)
-{
-	struct vmainspect_attach a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.pid = pid;
-	return xioctl(fd, VMAINSPECT_IOC_ATTACH, &a);
-}
-
 static int attached_fd(pid_t pid)
 {
-	int fd = open_dev(), e = attach(fd, pid);
+	int fd = open_dev(), e = vmi_attach(fd, pid, 0);
 
 	if (e) {
-		printf("FAIL attach to %d: %s\n", (int)pid, errname(e));
-		nfail++;
+		fail("attach to %d: %s", (int)pid, errname(e));
 	}
 	return fd;
 }
@@ -670,7 +617,7 @@ static void find_targets(void)
 
 	e = list_call(fd, 0, &l, recs, sizeof(recs[0]), VMAINSPECT_LIST_MAX_VMAS, strs, sizeof(strs));
 	if (e) {
-		fail("list self", "%s", errname(e));
+		fail_reason("list self", "%s", errname(e));
 		close(fd);
 		return;
 	}
@@ -804,7 +751,7 @@ static void batch_cursor(void)
 		}
 		break;
 	}
-	fail("list: max_vmas=1 cursor walk equals one call", "%s", why[0] ? why : "target kept changing");
+	fail_reason("list: max_vmas=1 cursor walk equals one call", "%s", why[0] ? why : "target kept changing");
 	close(fd);
 }
 
@@ -820,7 +767,7 @@ static void wide_records(void)
 		memset(wide, 0xff, sizeof(wide));
 		e = list_call(fd, 0, &l, wide, BIG_VMA_SIZE, VMAINSPECT_LIST_MAX_VMAS, strs, sizeof(strs));
 		if (e) {
-			fail("list: vma_size 128", "%s", errname(e));
+			fail_reason("list: vma_size 128", "%s", errname(e));
 			break;
 		}
 		e = list_call(fd, 0, &l2, recs, sizeof(recs[0]), VMAINSPECT_LIST_MAX_VMAS, strs1,
@@ -832,22 +779,22 @@ static void wide_records(void)
 
 			for (j = sizeof(struct vmainspect_vma); j < BIG_VMA_SIZE; j++)
 				if (r[j]) {
-					fail("list: vma_size 128 tail zero-filled",
-					     "record %u byte %u is %#x", i, j, r[j]);
+					fail_reason("list: vma_size 128 tail zero-filled",
+						    "record %u byte %u is %#x", i, j, r[j]);
 					ok = 0;
 					break;
 				}
 			if (ok && !same_rec((void *)r, strs, l.strings_used, &recs[i], strs1,
 					    l2.strings_used)) {
-				fail("list: vma_size 128 records equal the 80-byte ones",
-				     "record %u differs", i);
+				fail_reason("list: vma_size 128 records equal the 80-byte ones",
+					    "record %u differs", i);
 				ok = 0;
 			}
 		}
 		/* bytes after the last record untouched */
 		if (ok && l.nr_vmas < VMAINSPECT_LIST_MAX_VMAS &&
 		    wide[(size_t)l.nr_vmas * BIG_VMA_SIZE] != 0xff) {
-			fail("list: vma_size 128", "wrote past nr_vmas records");
+			fail_reason("list: vma_size 128", "wrote past nr_vmas records");
 			ok = 0;
 		}
 		if (ok && l.nr_vmas == l2.nr_vmas) {
@@ -855,7 +802,7 @@ static void wide_records(void)
 			break;
 		}
 		if (ok) {
-			fail("list: vma_size 128", "%u records vs %u", l.nr_vmas, l2.nr_vmas);
+			fail_reason("list: vma_size 128", "%u records vs %u", l.nr_vmas, l2.nr_vmas);
 			break;
 		}
 		break;
@@ -879,15 +826,15 @@ static void dedup(void)
 	}
 	e = list_call(fd, 0, &l, recs, sizeof(recs[0]), VMAINSPECT_LIST_MAX_VMAS, strs, sizeof(strs));
 	if (e) {
-		fail("list: name de-duplication", "%s", errname(e));
+		fail_reason("list: name de-duplication", "%s", errname(e));
 		goto out;
 	}
 	for (i = 0; i < l.nr_vmas; i++) {
 		const char *ni = rec_name(&recs[i], strs, l.strings_used);
 
 		if (ni && (strlen(ni) != recs[i].name_len || ni[0] == '<')) {
-			fail("list: names NUL-terminated, name_len right", "record %u at %#llx", i,
-			     (unsigned long long)recs[i].start);
+			fail_reason("list: names NUL-terminated, name_len right", "record %u at %#llx", i,
+				    (unsigned long long)recs[i].start);
 			bad = 1;
 			break;
 		}
@@ -897,10 +844,10 @@ static void dedup(void)
 			if (nj && !strcmp(ni, nj)) {
 				pairs++;
 				if (recs[i].name_off != recs[j].name_off) {
-					fail("list: name de-duplication",
-					     "%s: name_off %u at %#llx vs %u at %#llx", ni,
-					     recs[i].name_off, (unsigned long long)recs[i].start,
-					     recs[j].name_off, (unsigned long long)recs[j].start);
+					fail_reason("list: name de-duplication",
+						    "%s: name_off %u at %#llx vs %u at %#llx", ni,
+						    recs[i].name_off, (unsigned long long)recs[i].start,
+						    recs[j].name_off, (unsigned long long)recs[j].start);
 					bad = 1;
 					goto out;
 				}
@@ -978,7 +925,7 @@ static void find_sem(void)
 		      "page_shift %u levels %u code %#llx-%#llx", ly.page_shift, ly.pgtable_levels,
 		      (unsigned long long)ly.start_code, (unsigned long long)ly.end_code);
 	} else {
-		fail("layout self", "%s", errname(e));
+		fail_reason("layout self", "%s", errname(e));
 	}
 	e = find_call(fd, 0xffffffffff600000ULL, &f);
 	check(!e && !(f.out_flags & VMAINSPECT_FIND_FOUND), "find: [vsyscall] is not a VMA",
@@ -1060,8 +1007,7 @@ static int cmd(struct child *c, char x)
 
 static void reap(struct child *c)
 {
-	kill(c->pid, SIGKILL);
-	waitpid(c->pid, NULL, 0);
+	kill_wait(c->pid);
 	close(c->to);
 	close(c->from);
 }
@@ -1083,7 +1029,7 @@ static void generation(void)
 	int fd, e1, e2, e3, e4, e5, ok = 1;
 
 	if (c.pid < 0) {
-		fail("generation", "fork failed");
+		fail_reason("generation", "fork failed");
 		return;
 	}
 	cmd(&c, 'n');	/* wait until the child runs its loop */
@@ -1128,7 +1074,7 @@ static void exec_exit(void)
 	char r;
 
 	if (c.pid < 0) {
-		fail("exec after attach", "fork failed");
+		fail_reason("exec after attach", "fork failed");
 		return;
 	}
 	cmd(&c, 'n');
@@ -1140,7 +1086,7 @@ static void exec_exit(void)
 	/* exec: the reply pipe is O_CLOEXEC, so EOF on it means exec happened */
 	r = 'x';
 	if (write(c.to, &r, 1) != 1 || read(c.from, &r, 1) != 0) {
-		fail("exec after attach", "child did not exec");
+		fail_reason("exec after attach", "child did not exec");
 		close(fd);
 		reap(&c);
 		return;
@@ -1152,7 +1098,7 @@ static void exec_exit(void)
 	       "exec: list after the target exec'd");
 	expect(find_call(fd, 0, &f), MM_GONE, "exec: find after the target exec'd");
 	/* attaching again gives the new image */
-	e = attach(fd, c.pid);
+	e = vmi_attach(fd, c.pid, 0);
 	memset(&ly, 0, sizeof(ly));
 	ly.size = sizeof(ly);
 	if (!e)
@@ -1165,10 +1111,10 @@ static void exec_exit(void)
 	expect(xioctl(fd, VMAINSPECT_IOC_LAYOUT, &ly), MM_GONE, "exit: layout of a zombie");
 	expect(list_call(fd, 0, &l, recs, sizeof(recs[0]), 16, strs, sizeof(strs)), MM_GONE,
 	       "exit: list of a zombie");
-	expect(attach(open_dev(), c.pid), MM_GONE, "exit: attach to a zombie");
+	expect(vmi_attach(open_dev(), c.pid, 0), MM_GONE, "exit: attach to a zombie");
 	waitpid(c.pid, &st, 0);
 	expect(xioctl(fd, VMAINSPECT_IOC_LAYOUT, &ly), MM_GONE, "exit: layout after reaping");
-	expect(attach(fd, c.pid), NO_PROCESS, "exit: attach after reaping");
+	expect(vmi_attach(fd, c.pid, 0), NO_PROCESS, "exit: attach after reaping");
 	close(fd);
 	close(c.to);
 	close(c.from);
@@ -1190,7 +1136,7 @@ static void reattach(void)
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
 	e1 = xioctl(fd, VMAINSPECT_IOC_LAYOUT, &a);
-	e2 = attach(fd, c.pid);
+	e2 = vmi_attach(fd, c.pid, 0);
 	memset(&b, 0, sizeof(b));
 	b.size = sizeof(b);
 	e3 = xioctl(fd, VMAINSPECT_IOC_LAYOUT, &b);
@@ -1234,6 +1180,5 @@ int main(int argc, char **argv)
 	generation();
 	exec_exit();
 	reattach();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return summary();
 }

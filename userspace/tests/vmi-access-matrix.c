@@ -70,6 +70,7 @@
 #include <linux/capability.h>
 
 #include "uapi/vmainspect.h"
+#include "vmi-test.h"
 
 #define DEBUGFS_DIR	"/sys/kernel/debug"
 #define VMI_DIR		DEBUGFS_DIR "/vmainspect"
@@ -229,7 +230,6 @@ static volatile char *tpage;	/* one anonymous page, written after fork */
 static struct uid_targets utg[3];
 static struct setting now;	/* the knobs as they are */
 static bool have_yama, have_lockdown, verbose;
-static int npass, nfail;
 static unsigned long ncells, nmismatch;
 static unsigned int diff_count[NR_CALLERS][NR_TARGETS + 1][NR_COLS_MAX];
 static struct cell diff_last[NR_CALLERS][NR_TARGETS + 1][NR_COLS_MAX];
@@ -289,48 +289,18 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), e = 0;
-	size_t len = strlen(s);
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, s, len) != (ssize_t)len)
-		e = errno ? errno : EIO;
-	close(fd);
-	return e;
-}
-
 static int write_int(const char *path, int v)
 {
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), "%d\n", v);
-	return write_str(path, buf);
-}
-
-/* A small file, NUL-terminated: 0 or errno. */
-static int read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	buf[0] = 0;
-	if (fd < 0)
-		return errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return errno;
-	buf[n] = 0;
-	return 0;
+	return -write_file(path, buf);
 }
 
 static int read_int(const char *path, int *v)
 {
 	char buf[32];
-	int e = read_small(path, buf, sizeof(buf));
+	int e = -read_file(path, buf, sizeof(buf));
 
 	if (!e)
 		*v = atoi(buf);
@@ -429,7 +399,7 @@ static int lockdown_level(void)
 {
 	char buf[128];
 
-	if (read_small(LOCKDOWN_FILE, buf, sizeof(buf)))
+	if (read_file(LOCKDOWN_FILE, buf, sizeof(buf)))
 		return -1;
 	if (strstr(buf, "[confidentiality]"))
 		return LD_CONF;
@@ -490,12 +460,11 @@ static int set_caps(uint64_t caps)
  * or, for uid 0, stay root.  The uid change made the process non-dumpable,
  * which would hand /proc/self to root: make it dumpable again.
  */
-static int drop_to(uid_t uid, uint64_t caps)
+static int drop_to_caps(uid_t uid, uint64_t caps)
 {
 	if (caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
 		return errno;
-	if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-	    setresuid(uid, uid, uid))
+	if (drop_to(uid))
 		return errno;
 	if (caps) {
 		int e = set_caps(caps);
@@ -522,7 +491,7 @@ static int enter_userns(uid_t inside, uid_t outside, bool mnt)
 	if (unshare(CLONE_NEWUSER | (mnt ? CLONE_NEWNS : 0)))
 		return errno;
 	snprintf(map, sizeof(map), "%u %u 1\n", inside, outside);
-	e = write_str("/proc/self/uid_map", map);
+	e = -write_file("/proc/self/uid_map", map);
 	if (e)
 		return e;
 	if (mnt && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
@@ -549,22 +518,12 @@ static int bind_over(pid_t victim)
 
 /* ---- the module ---- */
 
+/* /dev/vmainspect: the fd or -errno. */
 static int dev_open(void)
 {
-	int fd = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
+	int fd = vmi_open();
 
 	return fd < 0 ? -errno : fd;
-}
-
-static int dev_attach(int fd, pid_t pid, unsigned int flags)
-{
-	struct vmainspect_attach a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = flags;
-	a.pid = pid;
-	return ioctl(fd, VMAINSPECT_IOC_ATTACH, &a) ? errno : 0;
 }
 
 static int dev_list_vmas(int fd, unsigned int *nr)
@@ -593,7 +552,7 @@ static int publish_pid(pid_t pid)
 
 	if (fd < 0)
 		return -fd;
-	e = dev_attach(fd, pid, VMAINSPECT_ATTACH_DEBUGFS);
+	e = vmi_attach(fd, pid, VMAINSPECT_ATTACH_DEBUGFS);
 	close(fd);
 	return e;
 }
@@ -631,7 +590,7 @@ static const char *ask_attach(int fd, pid_t pid, bool *attached, char *how,
 			      size_t hsize)
 {
 	unsigned int nr = 0;
-	int e = dev_attach(fd, pid, 0);
+	int e = vmi_attach(fd, pid, 0);
 
 	*attached = false;
 	if (e) {
@@ -1315,7 +1274,7 @@ static void bind_targets(const struct caller_ctx *cx, struct caller_result *res)
 static int become(int kind)
 {
 	const struct caller_desc *d = &callers[kind];
-	int e = drop_to(d->uid, d->caps);
+	int e = drop_to_caps(d->uid, d->caps);
 
 	if (e || d->ns == NS_NONE)
 		return e;
@@ -1397,7 +1356,7 @@ static pid_t spawn_target(uid_t uid, bool nodump, bool zombie)
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		if (drop_to(uid, 0))
+		if (drop_to_caps(uid, 0))
 			_exit(1);
 		if (zombie)
 			_exit(0);
@@ -1484,14 +1443,12 @@ static void prepare_target(pid_t pid, uint64_t *pfn, bool *dir, bool *fdir)
 	e = publish_pid(pid);
 	*dir = !e;
 	if (e) {
-		printf("FAIL harness: root cannot publish debugfs %d/: %s\n",
-		       (int)pid, errname(e));
-		nfail++;
+		fail("harness: root cannot publish debugfs %d/: %s",
+		     (int)pid, errname(e));
 	}
 	if (!*pfn) {
-		printf("FAIL harness: no frame for pid %d in root's pagemap\n",
-		       (int)pid);
-		nfail++;
+		fail("harness: no frame for pid %d in root's pagemap",
+		     (int)pid);
 		*fdir = false;
 		return;
 	}
@@ -1499,9 +1456,8 @@ static void prepare_target(pid_t pid, uint64_t *pfn, bool *dir, bool *fdir)
 	e = publish_frame(*pfn);
 	*fdir = frame_dir_exists(*pfn);
 	if (e && e != EPERM) {
-		printf("FAIL harness: root cannot publish frames/0x%llx: %s\n",
-		       (unsigned long long)*pfn, errname(e));
-		nfail++;
+		fail("harness: root cannot publish frames/0x%llx: %s",
+		     (unsigned long long)*pfn, errname(e));
 	}
 }
 
@@ -1604,8 +1560,7 @@ static int set_hidepid(int v)
 
 static int harness_fail(const char *what, int e)
 {
-	printf("FAIL harness: %s: %s\n", what, errname(e));
-	nfail++;
+	fail("harness: %s: %s", what, errname(e));
 	return -1;
 }
 
@@ -1635,7 +1590,7 @@ static int apply_setting(const struct setting *s)
 	if (have_lockdown && s->lockdown != now.lockdown) {
 		if (s->lockdown < now.lockdown)
 			return harness_fail("lockdown cannot be lowered", EINVAL);
-		e = write_str(LOCKDOWN_FILE, lockdown_names[s->lockdown]);
+		e = -write_file(LOCKDOWN_FILE, lockdown_names[s->lockdown]);
 		if (!e && lockdown_level() != s->lockdown)
 			e = EINVAL;
 		if (e)
@@ -1769,17 +1724,15 @@ static void report_row(const char *sname, int k, int t, pid_t pid,
 		diffs++;
 		diff_count[k][t][col]++;
 		diff_last[k][t][col] = *c;
-		printf("FAIL [%s] %s -> %s (pid %d) %s: module %s (%s); oracle %s (%s)\n",
-		       sname, callers[k].name, tname, (int)pid, names[col],
-		       c->mod, c->mod_how, c->ora, c->ora_how);
-		nfail++;
+		fail("[%s] %s -> %s (pid %d) %s: module %s (%s); oracle %s (%s)",
+		     sname, callers[k].name, tname, (int)pid, names[col],
+		     c->mod, c->mod_how, c->ora, c->ora_how);
 	}
 	ncells += cells;
 	nmismatch += diffs;
 	if (!diffs) {
-		printf("PASS [%s] %s -> %s (pid %d): %d cells agree\n", sname,
-		       callers[k].name, tname, (int)pid, cells);
-		npass++;
+		pass("[%s] %s -> %s (pid %d): %d cells agree", sname,
+		     callers[k].name, tname, (int)pid, cells);
 	}
 }
 
@@ -1794,9 +1747,8 @@ static void report(const char *sname, const struct caller_result *res)
 			continue;
 		}
 		if (res[k].status == RES_FAIL) {
-			printf("FAIL [%s] %s: %s\n", sname, callers[k].name,
-			       res[k].note);
-			nfail++;
+			fail("[%s] %s: %s", sname, callers[k].name,
+			     res[k].note);
 			continue;
 		}
 		if (res[k].note[0])
@@ -1903,7 +1855,7 @@ static int check_kthread(void)
 {
 	char comm[32];
 
-	if (read_small("/proc/2/comm", comm, sizeof(comm)) ||
+	if (read_file("/proc/2/comm", comm, sizeof(comm)) ||
 	    strncmp(comm, "kthreadd", 8)) {
 		printf("FAIL setup: pid %d is not kthreadd\n", KTHREAD_PID);
 		return -1;
@@ -1998,6 +1950,5 @@ int main(int argc, char **argv)
 	printf("INFO %d settings (%s) in %.1f s\n", n, quick ? "--quick" : "full",
 	       now_s() - t0);
 	printf("INFO matrix: %lu cells, %lu mismatches\n", ncells, nmismatch);
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return summary();
 }

@@ -29,25 +29,7 @@
 #include <unistd.h>
 
 #include "uapi/vmainspect.h"
-
-static int npass, nfail;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS %s\n", name);
-		npass++;
-		return;
-	}
-	va_start(ap, fmt);
-	printf("FAIL %s: ", name);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	nfail++;
-}
+#include "vmi-test.h"
 
 static int denied(int e)
 {
@@ -57,17 +39,11 @@ static int denied(int e)
 /* attach a fresh fd to pid with flags: 0 or errno */
 static int try_attach(pid_t pid, unsigned int flags)
 {
-	struct vmainspect_attach a;
-	int fd = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC), e = 0;
+	int fd = vmi_open(), e;
 
 	if (fd < 0)
 		return -errno;
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = flags;
-	a.pid = pid;
-	if (ioctl(fd, VMAINSPECT_IOC_ATTACH, &a))
-		e = errno;
+	e = vmi_attach(fd, pid, flags);
 	if (!e) {
 		/* and a query works */
 		struct vmainspect_layout l;
@@ -103,28 +79,28 @@ static void agree(const char *name, pid_t pid, int want_ok)
 	int ea = try_attach(pid, 0), eo = try_open_maps(pid);
 
 	if (ea < 0) {
-		result(0, name, "cannot open %s: %s", VMAINSPECT_DEVICE, strerror(-ea));
+		check(0, name, "cannot open %s: %s", VMAINSPECT_DEVICE, strerror(-ea));
 		return;
 	}
 	if (ea >= 1000) {
-		result(0, name, "attach worked but LAYOUT failed: %s", strerror(ea - 1000));
+		check(0, name, "attach worked but LAYOUT failed: %s", strerror(ea - 1000));
 		return;
 	}
 	if (!ea != !eo) {
-		result(0, name, "attach %s but open(/proc/%d/maps) %s", ea ? strerror(ea) : "works",
-		       (int)pid, eo ? strerror(eo) : "works");
+		check(0, name, "attach %s but open(/proc/%d/maps) %s", ea ? strerror(ea) : "works",
+		      (int)pid, eo ? strerror(eo) : "works");
 		return;
 	}
 	if (ea && !denied(ea)) {
-		result(0, name, "attach failed with %s, expected EACCES or EPERM", strerror(ea));
+		check(0, name, "attach failed with %s, expected EACCES or EPERM", strerror(ea));
 		return;
 	}
 	if (want_ok >= 0 && (!ea) != want_ok) {
-		result(0, name, "attach %s, expected it to %s", ea ? strerror(ea) : "works",
-		       want_ok ? "work" : "be denied");
+		check(0, name, "attach %s, expected it to %s", ea ? strerror(ea) : "works",
+		      want_ok ? "work" : "be denied");
 		return;
 	}
-	result(1, name, NULL);
+	check(1, name, NULL);
 }
 
 /* a child that sleeps; with @nodump it first makes itself non-dumpable */
@@ -151,14 +127,6 @@ static pid_t sleeper_child(int nodump)
 		pid = -1;
 	close(p[0]);
 	return pid;
-}
-
-static void kill_wait(pid_t pid)
-{
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
 }
 
 /* run `vmainspect layout PID` and check exit 1 + a permission message */
@@ -189,9 +157,9 @@ static void tool_denied(pid_t pid)
 	waitpid(c, &st, 0);
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = 0;
-	result(WIFEXITED(st) && WEXITSTATUS(st) == 1 &&
-	       (strstr(buf, "ermission denied") || strstr(buf, "not permitted")),
-	       name, "exit status %d, stderr \"%s\"", WIFEXITED(st) ? WEXITSTATUS(st) : -1, buf);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 1 &&
+	      (strstr(buf, "ermission denied") || strstr(buf, "not permitted")),
+	      name, "exit status %d, stderr \"%s\"", WIFEXITED(st) ? WEXITSTATUS(st) : -1, buf);
 }
 
 static int run_checks(pid_t other)
@@ -201,7 +169,7 @@ static int run_checks(pid_t other)
 
 	printf("NOTE access tests as uid %d gid %d\n", (int)getuid(), (int)getgid());
 	if (getuid() == 0 || geteuid() == 0)
-		result(0, "access: running unprivileged", "running as root");
+		check(0, "access: running unprivileged", "running as root");
 
 	agree("access: attach to self", getpid(), 1);
 	agree("access: attach to pid 1 (root) denied", 1, 0);
@@ -262,21 +230,21 @@ static int run_checks(pid_t other)
 		_exit(e ? 1 : 0);
 	}
 	waitpid(child, &st, 0);
-	result(WIFEXITED(st) && WEXITSTATUS(st) == 0, "access: non-dumpable process attaches to itself",
-	       "attach to self failed");
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "access: non-dumpable process attaches to itself",
+	      "attach to self failed");
 
 	/* publishing debugfs views needs CAP_SYS_ADMIN */
 	e = try_attach(getpid(), VMAINSPECT_ATTACH_DEBUGFS);
-	result(denied(e), "access: ATTACH_DEBUGFS without CAP_SYS_ADMIN denied",
-	       "got %s", e ? strerror(e % 1000) : "success");
+	check(denied(e), "access: ATTACH_DEBUGFS without CAP_SYS_ADMIN denied",
+	      "got %s", e ? strerror(e % 1000) : "success");
 
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return summary();
 }
 
-static int drop_to(unsigned int uid)
+/* Become @uid (as root) or say why not. */
+static int become(long uid)
 {
-	if (setgroups(0, NULL) || setgid(uid) || setuid(uid)) {
+	if (drop_to(uid)) {
 		perror("vmi-access-test: dropping privileges");
 		return -1;
 	}
@@ -320,7 +288,7 @@ int main(int argc, char **argv)
 	if (other_uid >= 0) {
 		other = fork();
 		if (other == 0) {
-			if (drop_to(other_uid))
+			if (become(other_uid))
 				_exit(1);
 			execl(self, self, "--sleeper", (char *)NULL);
 			_exit(127);
@@ -335,7 +303,7 @@ int main(int argc, char **argv)
 			char ob[16];
 
 			snprintf(ob, sizeof(ob), "%d", (int)other);
-			if (drop_to(drop))
+			if (become(drop))
 				_exit(1);
 			execl(self, self, "--other", ob, (char *)NULL);
 			fprintf(stderr, "exec %s as uid %ld: %s\n", self, drop, strerror(errno));

@@ -43,6 +43,7 @@
 #include <sys/wait.h>
 
 #include <uapi/vmainspect.h>
+#include "vmi-test.h"
 
 #define PAGE		4096UL
 #define KPF_COMPOUND_HEAD	15
@@ -64,11 +65,7 @@
  */
 #define ORACLE_MAX_VMA	(1ULL << 30)
 
-static int passes, fails;
 static int dev = -1;
-
-#define PASS(...) do { printf("PASS "); printf(__VA_ARGS__); putchar('\n'); passes++; } while (0)
-#define FAIL(...) do { printf("FAIL "); printf(__VA_ARGS__); putchar('\n'); fails++; } while (0)
 
 /* ---- oracles ---- */
 
@@ -327,7 +324,7 @@ static void check_state(const char *what, uint64_t pfn, int want_kind,
 
 	if (kpage_read("/proc/kpageflags", pfn, &k1) ||
 	    kpage_read("/proc/kpagecount", pfn, &c1)) {
-		FAIL("%s: pfn 0x%llx: cannot read /proc/kpageflags or kpagecount", what,
+		fail("%s: pfn 0x%llx: cannot read /proc/kpageflags or kpagecount", what,
 		     (unsigned long long)pfn);
 		return;
 	}
@@ -338,7 +335,7 @@ static void check_state(const char *what, uint64_t pfn, int want_kind,
 	if (have_cg)
 		kpage_read("/proc/kpagecgroup", pfn, &g2);
 	if (ret) {
-		FAIL("%s: PAGE of pfn 0x%llx: %s", what, (unsigned long long)pfn,
+		fail("%s: PAGE of pfn 0x%llx: %s", what, (unsigned long long)pfn,
 		     strerror(-ret));
 		return;
 	}
@@ -356,31 +353,31 @@ static void check_state(const char *what, uint64_t pfn, int want_kind,
 	if (ksm_idle() && (k1 & (1ULL << KPF_KSM))) {
 		mask &= ~(1ULL << KPF_KSM);
 		if (p.kpageflags & (1ULL << KPF_KSM))
-			FAIL("%s: pfn 0x%llx: KSM bit set, but KSM merged no page",
+			fail("%s: pfn 0x%llx: KSM bit set, but KSM merged no page",
 			     what, (unsigned long long)pfn);
 	}
 	diff = (p.kpageflags ^ k1) & mask;
 	if (diff)
-		FAIL("%s: pfn 0x%llx: flags 0x%llx, kpageflags 0x%llx: differ in 0x%llx",
+		fail("%s: pfn 0x%llx: flags 0x%llx, kpageflags 0x%llx: differ in 0x%llx",
 		     what, (unsigned long long)pfn,
 		     (unsigned long long)(p.kpageflags & mask),
 		     (unsigned long long)(k1 & mask), (unsigned long long)diff);
 	else
-		PASS("%s: pfn 0x%llx: flags agree with /proc/kpageflags (0x%llx)",
+		pass("%s: pfn 0x%llx: flags agree with /proc/kpageflags (0x%llx)",
 		     what, (unsigned long long)pfn, (unsigned long long)(k1 & mask));
 	if (c1 == c2) {
 		if ((uint64_t)p.mapcount == c1)
-			PASS("%s: mapcount %d = /proc/kpagecount", what, p.mapcount);
+			pass("%s: mapcount %d = /proc/kpagecount", what, p.mapcount);
 		else
-			FAIL("%s: mapcount %d, /proc/kpagecount %llu", what,
+			fail("%s: mapcount %d, /proc/kpagecount %llu", what,
 			     p.mapcount, (unsigned long long)c1);
 	}
 	if (have_cg && g1 == g2) {
 		if (p.memcg_ino == g1)
-			PASS("%s: memcg inode %llu = /proc/kpagecgroup", what,
+			pass("%s: memcg inode %llu = /proc/kpagecgroup", what,
 			     (unsigned long long)g1);
 		else
-			FAIL("%s: memcg inode %llu, /proc/kpagecgroup %llu", what,
+			fail("%s: memcg inode %llu, /proc/kpagecgroup %llu", what,
 			     (unsigned long long)p.memcg_ino, (unsigned long long)g1);
 	}
 	/* refcount: every mapping holds one, the page cache one more */
@@ -391,10 +388,10 @@ static void check_state(const char *what, uint64_t pfn, int want_kind,
 		if (p.order && p.folio_mapcount < 0)
 			want = 1;
 		if (p.refcount >= want)
-			PASS("%s: refcount %d >= %d (mappings%s)", what, p.refcount,
+			pass("%s: refcount %d >= %d (mappings%s)", what, p.refcount,
 			     want, cache ? " + page cache" : "");
 		else
-			FAIL("%s: refcount %d < %d (mappings%s)", what, p.refcount,
+			fail("%s: refcount %d < %d (mappings%s)", what, p.refcount,
 			     want, cache ? " + page cache" : "");
 	}
 	/* folio geometry against the compound bits */
@@ -402,28 +399,28 @@ static void check_state(const char *what, uint64_t pfn, int want_kind,
 		if (p.order && p.head_pfn <= pfn && pfn < p.head_pfn + (1ULL << p.order) &&
 		    !kpage_read("/proc/kpageflags", p.head_pfn, &head_k) &&
 		    (head_k & (1ULL << KPF_COMPOUND_HEAD)))
-			PASS("%s: folio head 0x%llx order %u agrees with the compound bits",
+			pass("%s: folio head 0x%llx order %u agrees with the compound bits",
 			     what, (unsigned long long)p.head_pfn, p.order);
 		else
-			FAIL("%s: folio head 0x%llx order %u, but kpageflags says compound",
+			fail("%s: folio head 0x%llx order %u, but kpageflags says compound",
 			     what, (unsigned long long)p.head_pfn, p.order);
 	} else if (p.order || p.head_pfn != pfn) {
-		FAIL("%s: order %u head 0x%llx for a page kpageflags says is not compound",
+		fail("%s: order %u head 0x%llx for a page kpageflags says is not compound",
 		     what, p.order, (unsigned long long)p.head_pfn);
 	}
 	/* what mapping is */
 	if (!!(k1 & (1ULL << KPF_ANON)) !=
 	    (p.mapping_kind == VMAINSPECT_MAP_ANON || p.mapping_kind == VMAINSPECT_MAP_KSM))
-		FAIL("%s: mapping kind %u but KPF_ANON %d", what, p.mapping_kind,
+		fail("%s: mapping kind %u but KPF_ANON %d", what, p.mapping_kind,
 		     !!(k1 & (1ULL << KPF_ANON)));
 	if (want_kind >= 0) {
 		if (p.mapping_kind == (uint32_t)want_kind &&
 		    (!file_ino || p.ino == file_ino))
-			PASS("%s: mapping kind %u%s, inode %llu (%s)", what,
+			pass("%s: mapping kind %u%s, inode %llu (%s)", what,
 			     p.mapping_kind, file_ino ? " and inode as stat() says" : "",
 			     (unsigned long long)p.ino, p.path_len ? path : "no path");
 		else
-			FAIL("%s: kind %u inode %llu, expected kind %d inode %llu",
+			fail("%s: kind %u inode %llu, expected kind %d inode %llu",
 			     what, p.mapping_kind, (unsigned long long)p.ino, want_kind,
 			     (unsigned long long)file_ino);
 	}
@@ -457,10 +454,10 @@ static void check_owners(const char *what, uint64_t pfn, int want,
 
 		got = module_owners(pfn, mod, 4096, &mapcount, &flags, &levels);
 		if (got == 0 && (flags & VMAINSPECT_RMAP_NO_RMAP))
-			PASS("%s: pfn 0x%llx is %s: no reverse map, no owners",
+			pass("%s: pfn 0x%llx is %s: no reverse map, no owners",
 			     what, (unsigned long long)pfn, kind);
 		else
-			FAIL("%s: %s 0x%llx: %d owners, out_flags 0x%x", what, kind,
+			fail("%s: %s 0x%llx: %d owners, out_flags 0x%x", what, kind,
 			     (unsigned long long)pfn, got, flags);
 		return;
 	}
@@ -472,7 +469,7 @@ static void check_owners(const char *what, uint64_t pfn, int want,
 		n = oracle_owners(pfn, &first);
 		got = module_owners(pfn, mod, 4096, &mapcount, &flags, &levels);
 		if (got < 0) {
-			FAIL("%s: RMAP of pfn 0x%llx: %s", what,
+			fail("%s: RMAP of pfn 0x%llx: %s", what,
 			     (unsigned long long)pfn, strerror(-got));
 			return;
 		}
@@ -482,7 +479,7 @@ static void check_owners(const char *what, uint64_t pfn, int want,
 			       mod[i].addr == idx[first + i].addr;
 	}
 	if (!same) {
-		FAIL("%s: pfn 0x%llx: module has %d owners, pagemap scan %zu:", what,
+		fail("%s: pfn 0x%llx: module has %d owners, pagemap scan %zu:", what,
 		     (unsigned long long)pfn, got, n);
 		for (i = 0; i < (size_t)got && i < 8; i++)
 			printf("  module: pid %u 0x%llx\n", mod[i].pid,
@@ -492,18 +489,18 @@ static void check_owners(const char *what, uint64_t pfn, int want,
 			       (unsigned long long)idx[first + i].addr);
 		return;
 	}
-	PASS("%s: pfn 0x%llx: the %d owners equal the /proc/*/pagemap scan", what,
+	pass("%s: pfn 0x%llx: the %d owners equal the /proc/*/pagemap scan", what,
 	     (unsigned long long)pfn, got);
 	if (want >= 0) {
 		if (got == want)
-			PASS("%s: %d owner%s, as set up", what, want, want == 1 ? "" : "s");
+			pass("%s: %d owner%s, as set up", what, want, want == 1 ? "" : "s");
 		else
-			FAIL("%s: %d owners, set up %d", what, got, want);
+			fail("%s: %d owners, set up %d", what, got, want);
 	}
 	if (want_levels && levels != want_levels)
-		FAIL("%s: mapping levels 0x%x, expected 0x%x", what, levels, want_levels);
+		fail("%s: mapping levels 0x%x, expected 0x%x", what, levels, want_levels);
 	else if (want_levels)
-		PASS("%s: mapped at the expected level (0x%x)", what, levels);
+		pass("%s: mapped at the expected level (0x%x)", what, levels);
 }
 
 /*
@@ -526,7 +523,7 @@ static void check_debugfs(const char *what, uint64_t pfn)
 	p.flags = VMAINSPECT_PAGE_DEBUGFS;
 	p.pfn = pfn;
 	if (ioctl(dev, VMAINSPECT_IOC_PAGE, &p)) {
-		FAIL("%s: debugfs: publish: %s", what, strerror(errno));
+		fail("%s: debugfs: publish: %s", what, strerror(errno));
 		return;
 	}
 	snprintf(path, sizeof(path), "/sys/kernel/debug/vmainspect/frames/0x%llx/page",
@@ -549,9 +546,9 @@ static void check_debugfs(const char *what, uint64_t pfn)
 	/* the bits both kpageflags reads agree on, minus 6.12's KSM slip */
 	k2 = ((1ULL << 27) - 1) & ~(1ULL << KPF_KSM) & ~(k1 ^ k2);
 	if (f && ((kpf ^ k1) & k2) == 0 && (uint64_t)mapcount == c)
-		PASS("%s: debugfs %s agrees with kpageflags and kpagecount", what, path);
+		pass("%s: debugfs %s agrees with kpageflags and kpagecount", what, path);
 	else
-		FAIL("%s: debugfs %s: kpageflags 0x%llx mapcount %d, kernel 0x%llx %llu",
+		fail("%s: debugfs %s: kpageflags 0x%llx mapcount %d, kernel 0x%llx %llu",
 		     what, path, kpf, mapcount, k1, c);
 
 	path[strlen(path) - 4] = '\0';
@@ -574,9 +571,9 @@ static void check_debugfs(const char *what, uint64_t pfn)
 	for (i = 0; ok && i < n; i++)
 		ok = got[i].pid == idx[first + i].pid && got[i].addr == idx[first + i].addr;
 	if (ok)
-		PASS("%s: debugfs %s: the %zu owners equal the pagemap scan", what, path, n);
+		pass("%s: debugfs %s: the %zu owners equal the pagemap scan", what, path, n);
 	else
-		FAIL("%s: debugfs %s: %zu owners, pagemap scan %zu", what, path, n, want);
+		fail("%s: debugfs %s: %zu owners, pagemap scan %zu", what, path, n, want);
 }
 
 /* ---- scenarios ---- */
@@ -632,8 +629,7 @@ static void child_stop(struct child *c)
 	close(c->to[0]);
 	close(c->from[0]);
 	close(c->from[1]);
-	kill(c->pid, SIGKILL);
-	waitpid(c->pid, NULL, 0);
+	kill_wait(c->pid);
 }
 
 static char *map_anon(size_t len, int flags)
@@ -649,7 +645,7 @@ static void scenario_private(void)
 	uint64_t pfn;
 
 	if (!p || (p[0] = 1, self_pfn(p, &pfn))) {
-		FAIL("private: setup");
+		fail("private: setup");
 		return;
 	}
 	check_owners("private anon", pfn, 1, 1U << VMAINSPECT_LVL_PTE);
@@ -665,11 +661,11 @@ static void scenario_zero(void)
 
 	if (!p || ((void)p[0], self_pfn((void *)p, &pfn)) ||
 	    kpage_read("/proc/kpageflags", pfn, &k)) {
-		FAIL("zero page: setup");
+		fail("zero page: setup");
 		return;
 	}
 	if (!(k & (1ULL << KPF_ZERO_PAGE)))
-		FAIL("zero page: the read fault mapped pfn 0x%llx, not the zero page",
+		fail("zero page: the read fault mapped pfn 0x%llx, not the zero page",
 		     (unsigned long long)pfn);
 	check_owners("zero page", pfn, -1, 0);
 	check_state("zero page", pfn, VMAINSPECT_MAP_NONE, 0);
@@ -690,17 +686,17 @@ static void scenario_vdso(void)
 	if (f)
 		fclose(f);
 	if (!start) {
-		PASS("vdso: this kernel maps no [vdso]: nothing to check");
+		pass("vdso: this kernel maps no [vdso]: nothing to check");
 		return;
 	}
 	/* read it, so its PTE is there */
 	(void)*(volatile const char *)start;
 	if (self_pfn((void *)start, &pfn) || kpage_read("/proc/kpageflags", pfn, &k)) {
-		FAIL("vdso: setup");
+		fail("vdso: setup");
 		return;
 	}
 	if (!(k & (1ULL << KPF_RESERVED)))
-		FAIL("vdso: pfn 0x%llx is not reserved in /proc/kpageflags (0x%llx)",
+		fail("vdso: pfn 0x%llx is not reserved in /proc/kpageflags (0x%llx)",
 		     (unsigned long long)pfn, (unsigned long long)k);
 	check_owners("vdso", pfn, -1, 0);
 }
@@ -712,18 +708,18 @@ static void scenario_cow(void)
 	uint64_t pfn, after;
 
 	if (!p || (p[0] = 1, self_pfn(p, &pfn)) || child_start(&c, p)) {
-		FAIL("fork: setup");
+		fail("fork: setup");
 		return;
 	}
 	check_owners("fork, before COW", pfn, 2, 0);
 	check_debugfs("fork, before COW", pfn);
 	check_state("fork, before COW", pfn, VMAINSPECT_MAP_ANON, 0);
 	if (child_cmd(&c, 'w')) {
-		FAIL("fork: child did not write");
+		fail("fork: child did not write");
 	} else {
 		check_owners("fork, after the child's COW write", pfn, 1, 0);
 		if (!self_pfn(p, &after) && after == pfn)
-			PASS("fork: the parent kept its frame");
+			pass("fork: the parent kept its frame");
 	}
 	child_stop(&c);
 	munmap(p, PAGE);
@@ -736,11 +732,11 @@ static void scenario_shared_anon(void)
 	uint64_t pfn;
 
 	if (!p || (p[0] = 1, self_pfn(p, &pfn)) || child_start(&c1, p)) {
-		FAIL("shared anon: setup");
+		fail("shared anon: setup");
 		return;
 	}
 	if (child_start(&c2, p)) {
-		FAIL("shared anon: setup");
+		fail("shared anon: setup");
 	} else {
 		check_owners("MAP_SHARED anon in 3 processes", pfn, 3, 0);
 		check_state("MAP_SHARED anon in 3 processes", pfn, VMAINSPECT_MAP_SHMEM, 0);
@@ -756,7 +752,7 @@ static void scenario_double(void)
 	uint64_t pfn, pfn2;
 
 	if (!p) {
-		FAIL("mremap: setup");
+		fail("mremap: setup");
 		return;
 	}
 	p[0] = 1;
@@ -766,7 +762,7 @@ static void scenario_double(void)
 		(void)*(volatile char *)q;
 	if (q == MAP_FAILED || self_pfn(p, &pfn) || self_pfn(q, &pfn2) ||
 	    pfn != pfn2) {
-		FAIL("mremap: setup (%s)", q == MAP_FAILED ? strerror(errno) : "frames differ");
+		fail("mremap: setup (%s)", q == MAP_FAILED ? strerror(errno) : "frames differ");
 		munmap(p, PAGE);
 		return;
 	}
@@ -790,14 +786,14 @@ static void scenario_file(void)
 	fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0 || write(fd, buf, sizeof(buf)) != sizeof(buf) || fstat(fd, &st) ||
 	    fstatfs(fd, &sfs)) {
-		FAIL("file: setup: %s", strerror(errno));
+		fail("file: setup: %s", strerror(errno));
 		return;
 	}
 	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p != MAP_FAILED)
 		(void)*(volatile char *)p;
 	if (p == MAP_FAILED || self_pfn(p, &pfn) || child_start(&c, p)) {
-		FAIL("file: setup");
+		fail("file: setup");
 		close(fd);
 		return;
 	}
@@ -829,7 +825,7 @@ static void scenario_libc(void)
 			if (!self_pfn((void *)(uintptr_t)a, &pfn))
 				break;
 		if (a >= e || stat(path, &st) || statfs(path, &sfs)) {
-			FAIL("libc: no present page in %s", path);
+			fail("libc: no present page in %s", path);
 			return;
 		}
 		check_owners("libc text page", pfn, -1, 0);
@@ -849,7 +845,7 @@ static void scenario_thp(void)
 	struct child c;
 
 	if (!raw) {
-		FAIL("thp: setup");
+		fail("thp: setup");
 		return;
 	}
 	p = (char *)(((uintptr_t)raw + (2UL << 20) - 1) & ~((2UL << 20) - 1));
@@ -864,7 +860,7 @@ static void scenario_thp(void)
 		return;
 	}
 	if (child_start(&c, p + 5 * PAGE)) {
-		FAIL("thp: setup");
+		fail("thp: setup");
 	} else {
 		check_owners("THP shared after fork", pfn, 2,
 			     1U << VMAINSPECT_LVL_PMD);
@@ -897,10 +893,10 @@ static void check_bad_pfns(void)
 
 		ret = module_page(probes[i], &p, NULL, 0);
 		if (hole ? ret == -ENXIO : ret == 0)
-			PASS("bad pfns: PAGE of 0x%llx: %s, as kpageflags says", (unsigned long long)probes[i],
+			pass("bad pfns: PAGE of 0x%llx: %s, as kpageflags says", (unsigned long long)probes[i],
 			     hole ? "ENXIO" : "a page");
 		else
-			FAIL("bad pfns: PAGE of 0x%llx: %s, kpageflags says %s",
+			fail("bad pfns: PAGE of 0x%llx: %s, kpageflags says %s",
 			     (unsigned long long)probes[i], ret ? strerror(-ret) : "a page",
 			     hole ? "no page" : "a page");
 		memset(&r, 0, sizeof(r));
@@ -911,10 +907,10 @@ static void check_bad_pfns(void)
 		r.max_owners = 1;
 		ret = ioctl(dev, VMAINSPECT_IOC_RMAP, &r) ? -errno : 0;
 		if (hole ? ret == -ENXIO : ret == 0)
-			PASS("bad pfns: RMAP of 0x%llx: %s", (unsigned long long)probes[i],
+			pass("bad pfns: RMAP of 0x%llx: %s", (unsigned long long)probes[i],
 			     hole ? "ENXIO" : "answered");
 		else
-			FAIL("bad pfns: RMAP of 0x%llx: %s", (unsigned long long)probes[i],
+			fail("bad pfns: RMAP of 0x%llx: %s", (unsigned long long)probes[i],
 			     ret ? strerror(-ret) : "answered");
 	}
 	/* malformed requests */
@@ -922,37 +918,37 @@ static void check_bad_pfns(void)
 	p.size = sizeof(p);
 	p.flags = 1U << 7;
 	ret = ioctl(dev, VMAINSPECT_IOC_PAGE, &p) ? errno : 0;
-	if (ret == EINVAL) PASS("bad args: unknown flag: EINVAL"); else FAIL("bad args: unknown flag: %d", ret);
+	if (ret == EINVAL) pass("bad args: unknown flag: EINVAL"); else fail("bad args: unknown flag: %d", ret);
 	memset(&p, 0, sizeof(p));
 	p.size = sizeof(p);
 	p.reserved[1] = 1;
 	ret = ioctl(dev, VMAINSPECT_IOC_PAGE, &p) ? errno : 0;
-	if (ret == EINVAL) PASS("bad args: reserved field: EINVAL"); else FAIL("bad args: reserved: %d", ret);
+	if (ret == EINVAL) pass("bad args: reserved field: EINVAL"); else fail("bad args: reserved: %d", ret);
 	memset(&p, 0, sizeof(p));
 	p.size = sizeof(p);
 	p.path_size = 100;
 	ret = ioctl(dev, VMAINSPECT_IOC_PAGE, &p) ? errno : 0;
-	if (ret == EINVAL) PASS("bad args: path_size without path: EINVAL"); else FAIL("bad args: path_size: %d", ret);
+	if (ret == EINVAL) pass("bad args: path_size without path: EINVAL"); else fail("bad args: path_size: %d", ret);
 	memset(&p, 0, sizeof(p));
 	p.size = sizeof(p);
 	p.flags = VMAINSPECT_PAGE_BY_ADDR;
 	p.addr = 0x1000;
 	ret = ioctl(dev, VMAINSPECT_IOC_PAGE, &p) ? errno : 0;
 	if (ret == ENXIO)
-		PASS("bad args: by address without an attached process: ENXIO, as every query");
+		pass("bad args: by address without an attached process: ENXIO, as every query");
 	else
-		FAIL("bad args: by address without attach: %d", ret);
+		fail("bad args: by address without attach: %d", ret);
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
 	r.owners = (uintptr_t)&o;
 	r.owner_size = sizeof(o);
 	r.max_owners = 0;
 	ret = ioctl(dev, VMAINSPECT_IOC_RMAP, &r) ? errno : 0;
-	if (ret == EINVAL) PASS("bad args: max_owners 0: EINVAL"); else FAIL("bad args: max_owners 0: %d", ret);
+	if (ret == EINVAL) pass("bad args: max_owners 0: EINVAL"); else fail("bad args: max_owners 0: %d", ret);
 	r.max_owners = 1;
 	r.owner_size = 8;
 	ret = ioctl(dev, VMAINSPECT_IOC_RMAP, &r) ? errno : 0;
-	if (ret == EINVAL) PASS("bad args: owner_size too small: EINVAL"); else FAIL("bad args: owner_size: %d", ret);
+	if (ret == EINVAL) pass("bad args: owner_size too small: EINVAL"); else fail("bad args: owner_size: %d", ret);
 }
 
 /* One present frame per VMA of every process: owners and state. */
@@ -966,7 +962,7 @@ static void check_all_pids(void)
 	n = nidx;
 	copy = malloc(n * sizeof(*copy));
 	if (!copy) {
-		FAIL("all: out of memory");
+		fail("all: out of memory");
 		return;
 	}
 	memcpy(copy, idx, n * sizeof(*copy));
@@ -987,9 +983,9 @@ static void check_all_pids(void)
 	}
 	free(copy);
 	if (done)
-		PASS("all: %zu frames of %zu mappings checked", done, n);
+		pass("all: %zu frames of %zu mappings checked", done, n);
 	else
-		FAIL("all: no mapped frame found in any process");
+		fail("all: no mapped frame found in any process");
 }
 
 /* @who: "unprivileged" (uid 1000) or "lockdown" (root, confidentiality) */
@@ -1001,8 +997,8 @@ static void check_refused(const char *who)
 	int ret;
 
 	ret = module_page(0x100, &p, NULL, 0);
-	if (ret == -EPERM) PASS("%s: PAGE refused (EPERM)", who);
-	else FAIL("%s: PAGE: %s", who, ret ? strerror(-ret) : "answered");
+	if (ret == -EPERM) pass("%s: PAGE refused (EPERM)", who);
+	else fail("%s: PAGE: %s", who, ret ? strerror(-ret) : "answered");
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
 	r.pfn = 0x100;
@@ -1010,8 +1006,8 @@ static void check_refused(const char *who)
 	r.owner_size = sizeof(o);
 	r.max_owners = 1;
 	ret = ioctl(dev, VMAINSPECT_IOC_RMAP, &r) ? errno : 0;
-	if (ret == EPERM) PASS("%s: RMAP refused (EPERM)", who);
-	else FAIL("%s: RMAP: %s", who, ret ? strerror(ret) : "answered");
+	if (ret == EPERM) pass("%s: RMAP refused (EPERM)", who);
+	else fail("%s: RMAP: %s", who, ret ? strerror(ret) : "answered");
 }
 
 int main(int argc, char **argv)
@@ -1021,7 +1017,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	dev = open(VMAINSPECT_DEVICE, O_RDONLY);
 	if (dev < 0) {
-		FAIL("open %s: %s", VMAINSPECT_DEVICE, strerror(errno));
+		fail("open %s: %s", VMAINSPECT_DEVICE, strerror(errno));
 	} else if (!strcmp(mode, "--unpriv")) {
 		check_refused("unprivileged");
 	} else if (!strcmp(mode, "--lockdown")) {
@@ -1043,6 +1039,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [--all-pids | --unpriv | --lockdown]\n", argv[0]);
 		return 2;
 	}
-	printf("%d passed, %d failed\n", passes, fails);
-	return fails ? 1 : 0;
+	return summary();
 }

@@ -63,6 +63,7 @@
 
 #include <uapi/vmainspect.h>
 #include <uapi/vmainspect_kregion_names.h>
+#include "vmi-test.h"
 
 #define PAGE		4096ULL
 #define KB		(1ULL << 10)
@@ -95,14 +96,10 @@
 #define KASLR_FLAG		(1 << 1)	/* boot_params.hdr.loadflags */
 #define LOADFLAGS_OFF		0x211
 
-static int passes, fails;
 static int dev = -1;
 static bool mutate;	/* --mutate: corrupt the module's answers */
 
-#define PASS(...) do { printf("PASS "); printf(__VA_ARGS__); putchar('\n'); passes++; } while (0)
-#define FAIL(...) do { printf("FAIL "); printf(__VA_ARGS__); putchar('\n'); fails++; } while (0)
-#define INFO(...) do { printf("INFO "); printf(__VA_ARGS__); putchar('\n'); } while (0)
-#define CHECK(cond, ...) do { if (cond) PASS(__VA_ARGS__); else FAIL(__VA_ARGS__); } while (0)
+#define CHECK(cond, ...) do { if (cond) pass(__VA_ARGS__); else fail(__VA_ARGS__); } while (0)
 
 /*
  * An aggregated check: one PASS line for many items, or one FAIL line per
@@ -135,23 +132,20 @@ static void agg_bad(struct agg *a, const char *fmt, ...)
 	a->n++;
 	if (++a->bad > 10)
 		return;
-	printf("FAIL %s: ", a->name);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfail_reason(a->name, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fails++;
 }
 
 /* need: at least one item must have been checked */
 static void agg_end(struct agg *a, bool need)
 {
 	if (a->bad > 10)
-		FAIL("%s: %u more failures not shown (%u checked)", a->name, a->bad - 10, a->n);
+		fail("%s: %u more failures not shown (%u checked)", a->name, a->bad - 10, a->n);
 	else if (!a->bad && !a->n && need)
-		FAIL("%s: nothing to check (oracle empty)", a->name);
+		fail("%s: nothing to check (oracle empty)", a->name);
 	else if (!a->bad)
-		PASS("%s (%u checked)", a->name, a->n);
+		pass("%s (%u checked)", a->name, a->n);
 }
 
 static const char *rname(uint32_t id)
@@ -674,7 +668,7 @@ static void fill_expect(bool visible)
 		/* vmemmap: struct pages for dm_tb, in whole TB */
 		vmm = ((dm_tb << (40 - 12)) * STRUCT_PAGE_SIZE + TB - 1) / TB * TB;
 		if (visible)
-			INFO("direct map reserved size %" PRIu64 " TB under KASLR, from %s", dm_tb,
+			info("direct map reserved size %" PRIu64 " TB under KASLR, from %s", dm_tb,
 			     from_kernel ? "physmem_end (kcore)" :
 			     "kaslr.c: RAM rounded up to TB + 10 TB padding");
 	}
@@ -700,13 +694,13 @@ static bool get_layout(int fd, const char *who)
 	int e = do_klayout(fd, &L, R, sizeof(R[0]), VMAINSPECT_KREGIONS_MAX);
 
 	if (e) {
-		FAIL("%sKLAYOUT: %s", who, strerror(e));
+		fail("%sKLAYOUT: %s", who, strerror(e));
 		nr = 0;
 		return false;
 	}
 	nr = L.nr_regions;
 	if (nr > VMAINSPECT_KREGIONS_MAX) {
-		FAIL("%sKLAYOUT: nr_regions %u > max_regions %u", who, nr, VMAINSPECT_KREGIONS_MAX);
+		fail("%sKLAYOUT: nr_regions %u > max_regions %u", who, nr, VMAINSPECT_KREGIONS_MAX);
 		nr = VMAINSPECT_KREGIONS_MAX;
 	}
 	if (mutate && nr > 12) {
@@ -728,14 +722,14 @@ static void print_layout(void)
 {
 	unsigned int i;
 
-	INFO("arch %s, %u levels, va_bits %u, phys_bits %u, page_shift %u, out_flags 0x%x, "
+	info("arch %s, %u levels, va_bits %u, phys_bits %u, page_shift %u, out_flags 0x%x, "
 	     "page_offset 0x%llx, ram_end 0x%llx, lowmem_end 0x%llx, image 0x%llx-0x%llx",
 	     L.arch < 4 ? vmainspect_arch_names[L.arch] : "?", L.pgtable_levels, L.va_bits,
 	     L.phys_bits, L.page_shift, L.out_flags, (unsigned long long)L.page_offset,
 	     (unsigned long long)L.ram_end, (unsigned long long)L.lowmem_end,
 	     (unsigned long long)L.image_start, (unsigned long long)L.image_end);
 	for (i = 0; i < nr; i++)
-		INFO("region %-15s 0x%016llx-0x%016llx size 0x%llx used 0x%llx flags 0x%x",
+		info("region %-15s 0x%016llx-0x%016llx size 0x%llx used 0x%llx flags 0x%x",
 		     rname(R[i].id), (unsigned long long)R[i].start, (unsigned long long)R[i].end,
 		     (unsigned long long)R[i].size, (unsigned long long)R[i].used, R[i].flags);
 }
@@ -1096,7 +1090,7 @@ static void check_kaslr(void)
 	const uint64_t def[3] = { po, vb, mb };
 	int i;
 
-	INFO("KASLR: nokaslr %s, boot_params KASLR_FLAG %s; kcore: page_offset_base 0x%llx "
+	info("KASLR: nokaslr %s, boot_params KASLR_FLAG %s; kcore: page_offset_base 0x%llx "
 	     "vmalloc_base 0x%llx vmemmap_base 0x%llx, _text 0x%llx",
 	     nokaslr ? "yes" : "no", kaslr_on < 0 ? "unknown" : kaslr_on ? "set" : "clear",
 	     (unsigned long long)k_page_offset, (unsigned long long)k_vmalloc,
@@ -1115,7 +1109,7 @@ static void check_kaslr(void)
 		/* Debian sets RANDOMIZE_BASE and RANDOMIZE_MEMORY */
 		CHECK(moved, "KASLR: the kernel moved its memory bases (kcore)");
 		if (!text_moved)
-			INFO("KASLR: _text landed on __START_KERNEL by chance");
+			info("KASLR: _text landed on __START_KERNEL by chance");
 	}
 	CHECK(!!(L.out_flags & VMAINSPECT_KL_KASLR_MEMORY) == moved,
 	      "KL_KASLR_MEMORY %s, the kcore bases %s the defaults",
@@ -1181,7 +1175,7 @@ static void check_vmallocinfo(void)
 		}
 	}
 	agg_end(&a, true);
-	INFO("vmallocinfo: %zu ranges, %u in the modules region", nvmis, nmodmem);
+	info("vmallocinfo: %zu ranges, %u in the modules region", nvmis, nmodmem);
 }
 
 static void check_modules(void)
@@ -1258,7 +1252,7 @@ static const char *kaflags(uint32_t f)
 
 static void kaddr_info(const char *what, const struct vmainspect_kaddr *k)
 {
-	INFO("KADDR %s 0x%llx: %s [0x%llx-0x%llx) flags %s pfn 0x%llx phys 0x%llx page_size 0x%llx "
+	info("KADDR %s 0x%llx: %s [0x%llx-0x%llx) flags %s pfn 0x%llx phys 0x%llx page_size 0x%llx "
 	     "offset 0x%llx symbol '%s' module '%s'", what, (unsigned long long)k->addr,
 	     rname(k->region_id), (unsigned long long)k->region_start,
 	     (unsigned long long)k->region_end, kaflags(k->out_flags), (unsigned long long)k->pfn,
@@ -1296,7 +1290,7 @@ static bool kaddr_in(const char *what, uint64_t addr, uint32_t id, struct vmains
 	int e = do_kaddr(dev, addr, k);
 
 	if (e) {
-		FAIL("KADDR %s 0x%llx: %s", what, (unsigned long long)addr, strerror(e));
+		fail("KADDR %s 0x%llx: %s", what, (unsigned long long)addr, strerror(e));
 		return false;
 	}
 	kaddr_info(what, k);
@@ -1467,7 +1461,7 @@ static void check_kaddr_vmalloc(void)
 			continue;
 		}
 		if (!(k.out_flags & VMAINSPECT_KA_MAPPED) && !vmi_still_there(v->start)) {
-			INFO("0x%llx (%s): freed meanwhile, skipped", (unsigned long long)addr, v->caller);
+			info("0x%llx (%s): freed meanwhile, skipped", (unsigned long long)addr, v->caller);
 			continue;
 		}
 		if (k.region_id != VMAINSPECT_KR_VMALLOC ||
@@ -1624,7 +1618,7 @@ static void check_kaddr_direct_vmemmap(void)
 			phys = ((ram[i].start + best / 2) & ~(PAGE - 1)) + 0x123;
 		}
 	if (!phys || !dm) {
-		FAIL("KADDR direct map: no System RAM in /proc/iomem or no direct map region");
+		fail("KADDR direct map: no System RAM in /proc/iomem or no direct map region");
 		return;
 	}
 	pfn = phys >> 12;
@@ -1656,7 +1650,7 @@ static void check_kaddr_direct_vmemmap(void)
 				      "KADDR direct map 0x%llx (phys 0x%llx, not System RAM in /proc/iomem): flags %s, RAM must be clear",
 				      (unsigned long long)addr, (unsigned long long)hp, kaflags(k.out_flags));
 		} else {
-			INFO("no hole between System RAM ranges below 4 GiB");
+			info("no hole between System RAM ranges below 4 GiB");
 		}
 	}
 
@@ -1685,7 +1679,7 @@ static void check_kaddr_text(void)
 	int s;
 
 	if (!text) {
-		FAIL("KADDR _text: not in /proc/kallsyms");
+		fail("KADDR _text: not in /proc/kallsyms");
 		return;
 	}
 	if (kaddr_in("_text", text, VMAINSPECT_KR_KERNEL_TEXT, &k)) {
@@ -1797,7 +1791,7 @@ static int open_dev(void)
 	int fd = open(VMAINSPECT_DEVICE, O_RDONLY);
 
 	if (fd < 0)
-		FAIL("open %s: %s", VMAINSPECT_DEVICE, strerror(errno));
+		fail("open %s: %s", VMAINSPECT_DEVICE, strerror(errno));
 	return fd;
 }
 
@@ -1817,7 +1811,7 @@ static void mode_kptr2(void)
 	int e;
 
 	if (read_sysctl(KPTR, &old) || write_sysctl(KPTR, 1)) {
-		FAIL("kptr_restrict: cannot set it to 1: %s", strerror(errno));
+		fail("kptr_restrict: cannot set it to 1: %s", strerror(errno));
 		return;
 	}
 	fd = open_dev();
@@ -1830,7 +1824,7 @@ static void mode_kptr2(void)
 	}
 	close(fd);
 	if (write_sysctl(KPTR, 2)) {
-		FAIL("kptr_restrict: cannot set it to 2: %s", strerror(errno));
+		fail("kptr_restrict: cannot set it to 2: %s", strerror(errno));
 		goto out;
 	}
 	fd = open_dev();
@@ -1840,7 +1834,7 @@ static void mode_kptr2(void)
 	}
 	/* an fd opened before: the rule is applied per call or at open */
 	if (write_sysctl(KPTR, 0)) {
-		FAIL("kptr_restrict: cannot set it to 0: %s", strerror(errno));
+		fail("kptr_restrict: cannot set it to 0: %s", strerror(errno));
 		goto out;
 	}
 	fd = open_dev();
@@ -1855,7 +1849,7 @@ static void mode_kptr2(void)
 	}
 out:
 	if (old >= 0 && write_sysctl(KPTR, old))
-		FAIL("kptr_restrict: cannot restore %d", old);
+		fail("kptr_restrict: cannot restore %d", old);
 }
 
 static void mode_lockdown(void)
@@ -1869,19 +1863,19 @@ static void mode_lockdown(void)
 		mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
 	s = slurp(p, NULL);
 	if (!s) {
-		INFO("no %s (lockdown LSM not active): lockdown not checked", p);
-		PASS("lockdown: skipped, the lockdown LSM is not active");
+		info("no %s (lockdown LSM not active): lockdown not checked", p);
+		pass("lockdown: skipped, the lockdown LSM is not active");
 		return;
 	}
-	INFO("lockdown before: %s", strtok(s, "\n"));
+	info("lockdown before: %s", strtok(s, "\n"));
 	free(s);
 	f = fopen(p, "w");
 	if (!f || fputs("confidentiality\n", f) < 0 || fclose(f)) {
-		FAIL("lockdown: cannot set confidentiality: %s", strerror(errno));
+		fail("lockdown: cannot set confidentiality: %s", strerror(errno));
 		return;
 	}
 	s = slurp(p, NULL);
-	INFO("lockdown now: %s", s ? strtok(s, "\n") : "?");
+	info("lockdown now: %s", s ? strtok(s, "\n") : "?");
 	free(s);
 	fd = open_dev();
 	if (fd >= 0) {
@@ -1895,7 +1889,7 @@ static void mode_root(void)
 	int old = -1;
 
 	if (read_sysctl(KPTR, &old) || write_sysctl(KPTR, 1)) {
-		FAIL("kptr_restrict: cannot set it to 1 (raw %%pK and kallsyms for root): %s",
+		fail("kptr_restrict: cannot set it to 1 (raw %%pK and kallsyms for root): %s",
 		     strerror(errno));
 		return;
 	}
@@ -1908,8 +1902,8 @@ static void mode_root(void)
 	load_vmallocinfo();
 	load_modules();
 	if (kcore_open())
-		FAIL("/proc/kcore: %s", strerror(errno));
-	INFO("oracles: %zu kallsyms, %d System RAM ranges, %zu vmallocinfo ranges, %d modules, %d kcore segments",
+		fail("/proc/kcore: %s", strerror(errno));
+	info("oracles: %zu kallsyms, %d System RAM ranges, %zu vmallocinfo ranges, %d modules, %d kcore segments",
 	     nsyms, nram, nvmis, nmods, nkph);
 	CHECK(nsyms > 1000 && ksym("_text"), "kallsyms readable with real addresses (%zu symbols)", nsyms);
 	CHECK(kcore_u64(ksym("page_offset_base"), &k_page_offset) == 0 &&
@@ -1917,7 +1911,7 @@ static void mode_root(void)
 	      kcore_u64(ksym("vmemmap_base"), &k_vmemmap) == 0,
 	      "kcore: page_offset_base, vmalloc_base, vmemmap_base read at their kallsyms addresses");
 	have_physmem_end = kcore_u64(ksym("physmem_end"), &k_physmem_end) == 0;
-	INFO("physmem_end %s 0x%llx", have_physmem_end ? "(kcore)" : "not in this kernel",
+	info("physmem_end %s 0x%llx", have_physmem_end ? "(kcore)" : "not in this kernel",
 	     (unsigned long long)k_physmem_end);
 	fill_expect(true);
 
@@ -1946,7 +1940,7 @@ static void mode_root(void)
 	}
 out:
 	if (write_sysctl(KPTR, old))
-		FAIL("kptr_restrict: cannot restore %d", old);
+		fail("kptr_restrict: cannot restore %d", old);
 }
 
 /* a JSON integer, or a string holding a number ("0xffff..."), as u64 */
@@ -1980,12 +1974,12 @@ static void mode_cli_json(const char *file)
 	j = text ? json_tokener_parse(text) : NULL;
 	free(text);
 	if (!j) {
-		FAIL("cli: %s is not JSON", file);
+		fail("cli: %s is not JSON", file);
 		return;
 	}
 	if (!json_object_object_get_ex(j, "regions", &regs) ||
 	    !json_object_is_type(regs, json_type_array)) {
-		FAIL("cli: vmainspect --json kernel: no \"regions\" array");
+		fail("cli: vmainspect --json kernel: no \"regions\" array");
 		json_object_put(j);
 		return;
 	}
@@ -2067,7 +2061,7 @@ static void mode_text(const char *file, bool drawing)
 	/* strtok_r() below cuts text into lines; the drawing check wants it whole */
 	whole = text ? strdup(text) : NULL;
 	if (!whole) {
-		FAIL("%s: cannot read %s", drawing ? "drawing" : "text", file);
+		fail("%s: cannot read %s", drawing ? "drawing" : "text", file);
 		free(text);
 		return;
 	}
@@ -2082,7 +2076,7 @@ static void mode_text(const char *file, bool drawing)
 	if (!seen) {
 		free(text);
 		free(whole);
-		FAIL("out of memory");
+		fail("out of memory");
 		return;
 	}
 	agg_init(&a, drawing ? "layout --full draws every kernel region: name and start" :
@@ -2142,7 +2136,7 @@ int main(int argc, char **argv)
 	kaslr_on = boot_kaslr_flag();
 	/* the decompressor's flag when readable, else the command line */
 	kaslr_expected = kaslr_on >= 0 ? kaslr_on == 1 : !nokaslr;
-	INFO("paging: %d-level (la57 cpu flag %s); nokaslr %s; KASLR expected %s", l5 ? 5 : 4,
+	info("paging: %d-level (la57 cpu flag %s); nokaslr %s; KASLR expected %s", l5 ? 5 : 4,
 	     l5 ? "yes" : "no", nokaslr ? "yes" : "no", kaslr_expected ? "yes" : "no");
 	if (!strcmp(mode, "--unpriv")) {
 		fill_expect(false);
@@ -2171,6 +2165,5 @@ int main(int argc, char **argv)
 			"          --text FILE | --drawing FILE]\n", argv[0]);
 		return 2;
 	}
-	printf("%d passed, %d failed\n", passes, fails);
-	return fails ? 1 : 0;
+	return summary();
 }

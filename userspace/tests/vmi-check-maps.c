@@ -53,33 +53,14 @@
 #include <json-c/json.h>
 
 #include "uapi/vmainspect.h"
+#include "vmi-test.h"
 
 #define VSYSCALL_ADDR	0xffffffffff600000ULL
 #define PF_KTHREAD	0x00200000UL
 #define MAX_REASONS	8
 
-static int npass, nfail, tries = 6, do_find;
+static int tries = 6, do_find;
 static const char *tool = "vmainspect";
-
-static void pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("PASS ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	npass++;
-	fflush(stdout);
-}
-
-static void fail(const char *name, const char *reason)
-{
-	printf("FAIL %s: %s\n", name, reason);
-	nfail++;
-	fflush(stdout);
-}
 
 /* ---- small helpers ---- */
 
@@ -777,12 +758,12 @@ next:
 
 		snprintf(name, sizeof(name), "%s maps", label);
 		if (fr.n)
-			fail(name, reasons_text(&fr));
+			fail_reason(name, "%s", reasons_text(&fr));
 		else
 			pass("%s maps", label);
 		snprintf(name, sizeof(name), "%s smaps VmFlags", label);
 		if (sr.n || fr.n)
-			fail(name, sr.n ? reasons_text(&sr) : "not compared (maps failed)");
+			fail_reason(name, "%s", sr.n ? reasons_text(&sr) : "not compared (maps failed)");
 		else
 			pass("%s smaps VmFlags", label);
 	}
@@ -869,18 +850,18 @@ static int check_layout(int pid, const char *label, int have_brk, uint64_t brk)
 
 		snprintf(name, sizeof(name), "%s layout vs stat", label);
 		if (r.n)
-			fail(name, reasons_text(&r));
+			fail_reason(name, "%s", reasons_text(&r));
 		else
 			pass("%s", name);
 		snprintf(name, sizeof(name), "%s map_count", label);
 		if (rc.n)
-			fail(name, rc.b.s ? reasons_text(&rc) : "layout failed");
+			fail_reason(name, "%s", rc.b.s ? reasons_text(&rc) : "layout failed");
 		else
 			pass("%s", name);
 		if (have_brk) {
 			snprintf(name, sizeof(name), "%s brk", label);
 			if (rb.n)
-				fail(name, rb.b.s ? reasons_text(&rb) : "layout failed");
+				fail_reason(name, "%s", rb.b.s ? reasons_text(&rb) : "layout failed");
 			else
 				pass("%s", name);
 		}
@@ -984,7 +965,7 @@ static void check_find(int pid, const char *label, struct maps *m0)
 		free_maps(&m);
 	snprintf(name, sizeof(name), "%s find", label);
 	if (r.n)
-		fail(name, reasons_text(&r));
+		fail_reason(name, "%s", reasons_text(&r));
 	else
 		pass("%s find (%d lookups)", label, calls);
 	reasons_reset(&r);
@@ -1092,7 +1073,7 @@ static int check_counters(int pid, const char *label)
 	}
 	snprintf(name, sizeof(name), "%s counters vs status", label);
 	if (r.n)
-		fail(name, reasons_text(&r));
+		fail_reason(name, "%s", reasons_text(&r));
 	else
 		pass("%s", name);
 	reasons_reset(&r);
@@ -1130,7 +1111,7 @@ static int check_pid(int pid, int have_brk, uint64_t brk)
 				char n2[256];
 
 				snprintf(n2, sizeof(n2), "%s no-mm", label);
-				fail(n2, "tool lists VMAs for a process without an mm");
+				fail_reason(n2, "tool lists VMAs for a process without an mm");
 			}
 			json_object_put(j);
 		}
@@ -1219,11 +1200,11 @@ static void check_debugfs(int pid)
 		dfd = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
 		snprintf(name, sizeof(name), "debugfs: ATTACH_DEBUGFS publishes %d/", pid);
 		if (dfd < 0 || ioctl(dfd, VMAINSPECT_IOC_ATTACH, &a)) {
-			fail(name, strerror(errno));
+			fail_reason(name, "%s", strerror(errno));
 		} else {
 			snprintf(path, sizeof(path), "/sys/kernel/debug/vmainspect/%d", pid);
 			if (access(path, F_OK))
-				fail(name, "no such directory after the attach");
+				fail_reason(name, "no such directory after the attach");
 			else
 				pass("%s", name);
 		}
@@ -1285,7 +1266,7 @@ static void check_debugfs(int pid)
 		usleep(20000);
 	}
 	if (r.n)
-		fail(name, reasons_text(&r));
+		fail_reason(name, "%s", reasons_text(&r));
 	else
 		pass("%s", name);
 	reasons_reset(&r);
@@ -1297,7 +1278,7 @@ static void check_debugfs(int pid)
 		if (l && strstr(l, "map_count"))
 			pass("debugfs: self/layout readable");
 		else
-			fail("debugfs: self/layout readable", l ? "no map_count line" : strerror(errno));
+			fail_reason("debugfs: self/layout readable", "%s", l ? "no map_count line" : strerror(errno));
 		free(l);
 	}
 }
@@ -1355,7 +1336,7 @@ static void check_consistency(int pid, int rounds)
 		}
 	}
 	if (r.n)
-		fail(name, reasons_text(&r));
+		fail_reason(name, "%s", reasons_text(&r));
 	else
 		pass("%s (%d VMAs seen)", name, total);
 	reasons_reset(&r);
@@ -1416,7 +1397,7 @@ int main(int argc, char **argv)
 		usage();
 	for (i = 0; i < npids; i++) {
 		if (!pid_alive(pids[i])) {
-			fail("check", "no such process");
+			fail_reason("check", "no such process");
 			continue;
 		}
 		if (rounds > 0)
@@ -1431,6 +1412,5 @@ int main(int argc, char **argv)
 		if (dbg_pid > 0)
 			check_debugfs(dbg_pid);
 	}
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return summary();
 }

@@ -78,6 +78,7 @@
 #include <unistd.h>
 
 #include "uapi/vmainspect.h"
+#include "vmi-test.h"
 
 #define PM_PFRAME_MASK		((1ULL << 55) - 1)
 #define PM_SOFT_DIRTY		(1ULL << 55)
@@ -98,7 +99,6 @@
 #define NONE_SAMPLE		64
 #define BIG_VMA			(64ULL << 30)
 
-static int npass, nfail;
 static int per_process, unpriv, levels_expected, pagemap_uffd;
 static uint64_t full_limit = 1ULL << 20;
 static unsigned int big_max_runs = 100, batch = 4096;
@@ -1044,8 +1044,7 @@ static int stress(int pid, int secs)
 	memset(&r, 0, sizeof(r));
 	fd = attach_pid(pid, &err);
 	if (fd < 0) {
-		printf("FAIL stress pid %d: attach: %s\n", pid, strerror(err));
-		nfail++;
+		fail("stress pid %d: attach: %s", pid, strerror(err));
 		return 1;
 	}
 	ts = get_task_size(fd) & ~(PG_SIZE - 1);
@@ -1113,15 +1112,13 @@ static int stress(int pid, int secs)
 gone:
 	close(fd);
 	if (r.bad) {
-		printf("FAIL stress pid %d: %d problems\n", pid, r.bad);
+		fail("stress pid %d: %d problems", pid, r.bad);
 		flush_detail(&r, "");
-		nfail++;
 		return 1;
 	}
-	printf("PASS stress pid %d: %llu whole-range walks, %llu PT_RUNS calls, %llu PT_PATH calls "
-	       "in %d s%s\n", pid, (unsigned long long)walks, (unsigned long long)calls,
-	       (unsigned long long)paths, secs, kill(pid, 0) ? " (target gone)" : "");
-	npass++;
+	pass("stress pid %d: %llu whole-range walks, %llu PT_RUNS calls, %llu PT_PATH calls "
+	     "in %d s%s", pid, (unsigned long long)walks, (unsigned long long)calls,
+	     (unsigned long long)paths, secs, kill(pid, 0) ? " (target gone)" : "");
 	return 0;
 }
 
@@ -1154,8 +1151,7 @@ static int check_pid(int pid, int must_exist)
 	if (fd < 0) {
 		if (!must_exist && (err == ESRCH || err == ENOENT || err == EACCES || err == EPERM))
 			return 1;
-		printf("FAIL pid %d: attach: %s\n", pid, strerror(err));
-		nfail++;
+		fail("pid %d: attach: %s", pid, strerror(err));
 		return 0;
 	}
 	err = list_vmas(fd);
@@ -1163,23 +1159,20 @@ static int check_pid(int pid, int must_exist)
 		close(fd);
 		if (!must_exist && err == -ESRCH)
 			return 1;
-		printf("FAIL pid %d: LIST_VMAS: %s\n", pid, strerror(-err));
-		nfail++;
+		fail("pid %d: LIST_VMAS: %s", pid, strerror(-err));
 		return 0;
 	}
 	if (!nvmas) {
 		close(fd);
 		if (!must_exist)
 			return 1;
-		printf("FAIL pid %d: no VMAs\n", pid);
-		nfail++;
+		fail("pid %d: no VMAs", pid);
 		return 0;
 	}
 	lv = get_levels(fd);
 	if (lv != levels_expected) {
-		printf("FAIL pid %d: LAYOUT pgtable_levels %d, expected %d (la57 cpu flag)\n",
-		       pid, lv, levels_expected);
-		nfail++;
+		fail("pid %d: LAYOUT pgtable_levels %d, expected %d (la57 cpu flag)",
+		     pid, lv, levels_expected);
 	}
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 	pmfd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1188,8 +1181,7 @@ static int check_pid(int pid, int must_exist)
 		close(fd);
 		if (!must_exist && (err == ENOENT || err == ESRCH || err == EACCES))
 			return 1;
-		printf("FAIL pid %d: open %s: %s\n", pid, path, strerror(err));
-		nfail++;
+		fail("pid %d: open %s: %s", pid, path, strerror(err));
 		return 0;
 	}
 	memset(&cov, 0, sizeof(cov));
@@ -1209,10 +1201,9 @@ static int check_pid(int pid, int must_exist)
 			p.addr = outside[o];
 			if (ioctl(fd, VMAINSPECT_IOC_PT_PATH, &p) ||
 			    p.nr_levels || (p.out_flags & VMAINSPECT_PT_IN_VMA) || p.page_size) {
-				printf("FAIL pid %d: PT_PATH at %#llx (outside VMAs): %s, nr_levels %u "
-				       "out_flags %#x\n", pid, (unsigned long long)outside[o],
-				       errno ? strerror(errno) : "ok", p.nr_levels, p.out_flags);
-				nfail++;
+				fail("pid %d: PT_PATH at %#llx (outside VMAs): %s, nr_levels %u "
+				     "out_flags %#x", pid, (unsigned long long)outside[o],
+				     errno ? strerror(errno) : "ok", p.nr_levels, p.out_flags);
 				pfail++;
 			}
 		}
@@ -1292,29 +1283,25 @@ static int check_pid(int pid, int must_exist)
 		if (r.bad) {
 			pfail++;
 			if (!per_process) {
-				printf("FAIL %s: %d mismatches (after %d tries)\n", label, r.bad, TRIES);
-				nfail++;
+				fail("%s: %d mismatches (after %d tries)", label, r.bad, TRIES);
 			} else {
 				printf("  %s: %d mismatches\n", label, r.bad);
 			}
 			flush_detail(&r, "");
 		} else if (!per_process) {
-			printf("PASS %s: %zu runs in %u calls, %llu pages compared%s\n", label,
-			       nruns, calls, (unsigned long long)compared,
-			       sampled ? " (long empty runs sampled)" : "");
-			npass++;
+			pass("%s: %zu runs in %u calls, %llu pages compared%s", label,
+			     nruns, calls, (unsigned long long)compared,
+			     sampled ? " (long empty runs sampled)" : "");
 		}
 		/* a huge VMA must be walked in few runs and calls */
 		if (bytes >= BIG_VMA && !r.bad) {
 			if (nruns < big_max_runs && (calls <= 16 || batch < big_max_runs)) {
-				printf("PASS %s: big VMA walked in %zu runs, %u calls (< %u runs)\n",
-				       label, nruns, calls, big_max_runs);
-				npass++;
+				pass("%s: big VMA walked in %zu runs, %u calls (< %u runs)",
+				     label, nruns, calls, big_max_runs);
 			} else {
-				printf("FAIL %s: big VMA walked in %zu runs, %u calls "
-				       "(expected < %u runs, <= 16 calls with max_runs >= that)\n", label, nruns, calls,
-				       big_max_runs);
-				nfail++;
+				fail("%s: big VMA walked in %zu runs, %u calls "
+				     "(expected < %u runs, <= 16 calls with max_runs >= that)", label, nruns, calls,
+				     big_max_runs);
 				pfail++;
 			}
 		}
@@ -1342,15 +1329,13 @@ static int check_pid(int pid, int must_exist)
 				break;
 		}
 		if (wr.bad) {
-			printf("FAIL pid %d: whole-range walk [0, %#llx) disagrees with the per-VMA "
-			       "walks\n", pid, (unsigned long long)ts);
+			fail("pid %d: whole-range walk [0, %#llx) disagrees with the per-VMA "
+			     "walks", pid, (unsigned long long)ts);
 			flush_detail(&wr, "");
-			nfail++;
 			pfail++;
 		} else {
-			printf("PASS pid %d: whole-range walk [0, %#llx): %zu runs in %u calls, "
-			       "same as per VMA\n", pid, (unsigned long long)ts, nruns, calls);
-			npass++;
+			pass("pid %d: whole-range walk [0, %#llx): %zu runs in %u calls, "
+			     "same as per VMA", pid, (unsigned long long)ts, nruns, calls);
 		}
 	}
 	free(per_vma.r);
@@ -1375,13 +1360,11 @@ static int check_pid(int pid, int must_exist)
 	       (unsigned long long)cov.sampled);
 	if (per_process) {
 		if (pfail) {
-			printf("FAIL pid %d: %d of %zu VMAs mismatch\n", pid, pfail, nvmas);
-			nfail++;
+			fail("pid %d: %d of %zu VMAs mismatch", pid, pfail, nvmas);
 		} else {
-			printf("PASS pid %d: %zu VMAs, %llu runs in %llu calls, %llu pages compared\n",
-			       pid, nvmas, (unsigned long long)total_runs,
-			       (unsigned long long)total_calls, (unsigned long long)total_pages);
-			npass++;
+			pass("pid %d: %zu VMAs, %llu runs in %llu calls, %llu pages compared",
+			     pid, nvmas, (unsigned long long)total_runs,
+			     (unsigned long long)total_calls, (unsigned long long)total_pages);
 		}
 	}
 	return 0;
@@ -1439,8 +1422,7 @@ static void check_debugfs_pt(int pid)
 	a.flags = VMAINSPECT_ATTACH_DEBUGFS;
 	a.pid = pid;
 	if (fd < 0 || ioctl(fd, VMAINSPECT_IOC_ATTACH, &a)) {
-		printf("FAIL debugfs pagetables: publishing pid %d: %s\n", pid, strerror(errno));
-		nfail++;
+		fail("debugfs pagetables: publishing pid %d: %s", pid, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return;
@@ -1451,8 +1433,7 @@ static void check_debugfs_pt(int pid)
 	snprintf(path, sizeof(path), "/sys/kernel/debug/vmainspect/%d/pagetables", pid);
 	f = fopen(path, "r");
 	if (!f || pmfd < 0) {
-		printf("FAIL debugfs pagetables: %s: %s\n", path, strerror(errno));
-		nfail++;
+		fail("debugfs pagetables: %s: %s", path, strerror(errno));
 		if (f)
 			fclose(f);
 		if (pmfd >= 0)
@@ -1516,17 +1497,15 @@ static void check_debugfs_pt(int pid)
 		fclose(f);
 	close(pmfd);
 	if (!bad && !pm_err && lines && dbg_present == pm_present && hidden_seen == unpriv) {
-		printf("PASS debugfs pagetables of pid %d: %llu page lines, %llu present pages, "
-		       "as pagemap%s\n", pid, (unsigned long long)lines,
-		       (unsigned long long)dbg_present, unpriv ? " (frames hidden)" : " (frames equal)");
-		npass++;
+		pass("debugfs pagetables of pid %d: %llu page lines, %llu present pages, "
+		     "as pagemap%s", pid, (unsigned long long)lines,
+		     (unsigned long long)dbg_present, unpriv ? " (frames hidden)" : " (frames equal)");
 	} else {
-		printf("FAIL debugfs pagetables of pid %d: %llu mismatching pages, %llu page lines, "
-		       "%llu present pages in debugfs vs %llu in pagemap%s, frames %s\n", pid,
-		       (unsigned long long)bad, (unsigned long long)lines,
-		       (unsigned long long)dbg_present, (unsigned long long)pm_present,
-		       pm_err ? " (pagemap read failed)" : "", hidden_seen ? "hidden" : "shown");
-		nfail++;
+		fail("debugfs pagetables of pid %d: %llu mismatching pages, %llu page lines, "
+		     "%llu present pages in debugfs vs %llu in pagemap%s, frames %s", pid,
+		     (unsigned long long)bad, (unsigned long long)lines,
+		     (unsigned long long)dbg_present, (unsigned long long)pm_present,
+		     pm_err ? " (pagemap read failed)" : "", hidden_seen ? "hidden" : "shown");
 	}
 }
 
@@ -1608,8 +1587,7 @@ int main(int argc, char **argv)
 		printf("NOTE %d processes checked, %d skipped (kernel threads, exited, not allowed)\n",
 		       checked, skipped);
 		if (!checked) {
-			printf("FAIL --all-pids: no process checked\n");
-			nfail++;
+			fail("--all-pids: no process checked");
 		}
 	} else {
 		for (; i < argc; i++) {
@@ -1620,6 +1598,5 @@ int main(int argc, char **argv)
 			check_pid((int)pid, 1);
 		}
 	}
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return summary();
 }

@@ -57,6 +57,7 @@
 
 #include <uapi/vmainspect.h>
 #include <uapi/vmainspect_page_names.h>
+#include "vmi-test.h"
 
 #define CHUNK		4096		/* pfns per bulk oracle read */
 #define SAMPLE_EVERY	4096		/* debugfs: about one pfn in this many */
@@ -76,37 +77,10 @@
 
 #define DEBUGFS_FRAMES	"/sys/kernel/debug/vmainspect/frames"
 
-#define INFO(...) do { printf("INFO "); printf(__VA_ARGS__); putchar('\n'); } while (0)
-
-static int npass, nfail;
 static int dev = -1;
 static int kpf_fd = -1, kpc_fd = -1;
 static bool ksm_idle;
 static bool buddy_limit;	/* kernel before 5.11: see buddy_tail_limit() */
-
-static void pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("PASS ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	npass++;
-}
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("FAIL ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	nfail++;
-}
 
 static double now(void)
 {
@@ -235,16 +209,15 @@ static struct {
  */
 static bool problem(enum problem p, uint64_t pfn, const char *fmt, ...)
 {
+	char name[64];
 	va_list ap;
 
 	if (st.problems[p]++ >= MAX_REPORTS)
 		return false;
+	snprintf(name, sizeof(name), "%s: pfn 0x%" PRIx64, problem_names[p], pfn);
 	va_start(ap, fmt);
-	printf("FAIL %s: pfn 0x%" PRIx64 ": ", problem_names[p], pfn);
-	vprintf(fmt, ap);
-	putchar('\n');
+	vfail_reason(name, fmt, ap);
 	va_end(ap);
-	nfail++;
 	return true;
 }
 
@@ -507,14 +480,14 @@ static void tally(const struct sweep *sw, uint64_t pfn, const struct answer *a,
 		st.ok++;
 		st.window_ok += win;
 		if (!a->p.zone_name[0] && st.empty_zone++ < MAX_REPORTS)
-			INFO("pfn 0x%" PRIx64 ": PAGE succeeds with an empty zone name (zone %u node %u)",
+			info("pfn 0x%" PRIx64 ": PAGE succeeds with an empty zone name (zone %u node %u)",
 			     pfn, a->p.zone, a->p.nid);
 		if (o->have && buddy_tail_limit(o, a->p.kpageflags, a->p.refcount))
 			st.buddy_tails++;
 		if (o->have)
 			st.oracle_checked++;
 		else if (st.no_oracle++ < MAX_REPORTS)
-			INFO("pfn 0x%" PRIx64 ": PAGE succeeds, /proc/kpageflags has no answer"
+			info("pfn 0x%" PRIx64 ": PAGE succeeds, /proc/kpageflags has no answer"
 			     " (zone %.16s, flags %s)", pfn, a->p.zone_name,
 			     kpf_str(a->p.kpageflags));
 	} else if (a->page_err == ENXIO) {
@@ -659,7 +632,7 @@ static void debugfs_sample(uint64_t pfn, const struct answer *a)
 		return;
 	err = do_page(pfn, VMAINSPECT_PAGE_DEBUGFS, &p);
 	if (err == ENODEV) {
-		INFO("debugfs: PAGE with VMAINSPECT_PAGE_DEBUGFS gives ENODEV: no debugfs,"
+		info("debugfs: PAGE with VMAINSPECT_PAGE_DEBUGFS gives ENODEV: no debugfs,"
 		     " sample skipped");
 		st.dbg_off = true;
 		return;
@@ -743,27 +716,27 @@ static void sweep(const struct sweep *sw)
 		if (sw->ends[i] + END_WINDOW > top)
 			top = sw->ends[i] + END_WINDOW;
 	for (i = 0; i < sw->nends; i++)
-		INFO("end-of-RAM window: pfns 0x%" PRIx64 "-0x%" PRIx64,
+		info("end-of-RAM window: pfns 0x%" PRIx64 "-0x%" PRIx64,
 		     sw->ends[i] > END_WINDOW ? sw->ends[i] - END_WINDOW : 0,
 		     sw->ends[i] + END_WINDOW - 1);
 	for (base = 0; base < top; base += CHUNK) {
 		for (i = 0; i < sw->nends; i++)
 			if (sw->ends[i] + END_WINDOW > base &&
 			    sw->ends[i] < base + CHUNK + END_WINDOW)
-				INFO("probing pfns 0x%" PRIx64 "-0x%" PRIx64 ", around the end of RAM",
+				info("probing pfns 0x%" PRIx64 "-0x%" PRIx64 ", around the end of RAM",
 				     base, base + CHUNK - 1);
 		sweep_chunk(sw, base);
 		while (next_pct <= 10 && base + CHUNK >= top * next_pct / 10) {
-			INFO("progress %3" PRIu64 "%%: up to pfn 0x%" PRIx64 ", %" PRIu64 " pfns, %"
+			info("progress %3" PRIu64 "%%: up to pfn 0x%" PRIx64 ", %" PRIu64 " pfns, %"
 			     PRIu64 " ok, %" PRIu64 " enxio, %.1f s", next_pct * 10,
 			     base + CHUNK < top ? base + CHUNK : top, st.swept, st.ok, st.enxio,
 			     now() - t0);
 			next_pct++;
 		}
 	}
-	INFO("sweep: %" PRIu64 " pfns, %" PRIu64 " ok, %" PRIu64 " enxio", st.swept, st.ok,
+	info("sweep: %" PRIu64 " pfns, %" PRIu64 " ok, %" PRIu64 " enxio", st.swept, st.ok,
 	     st.enxio);
-	INFO("sweep took %.1f s; rmap: %" PRIu64 " ok (%" PRIu64 " no rmap, %" PRIu64
+	info("sweep took %.1f s; rmap: %" PRIu64 " ok (%" PRIu64 " no rmap, %" PRIu64
 	     " ksm, %" PRIu64 " owners), %" PRIu64 " enxio, %" PRIu64 " eagain", now() - t0,
 	     st.rmap_ok, st.rmap_no_rmap, st.rmap_ksm, st.owners, st.rmap_enxio,
 	     st.rmap_eagain);
@@ -781,7 +754,7 @@ static void verdict(enum problem p, const char *what)
 		fail("%s: %" PRIu64 " pfns disagree (the first %d are above)",
 		     problem_names[p], st.problems[p], MAX_REPORTS);
 	else
-		INFO("%s: %" PRIu64 " pfns disagree", problem_names[p], st.problems[p]);
+		info("%s: %" PRIu64 " pfns disagree", problem_names[p], st.problems[p]);
 }
 
 static void results(void)
@@ -811,13 +784,13 @@ static void results(void)
 		verdict(P_DEBUGFS, what);
 	}
 	if (st.no_oracle)
-		INFO("%" PRIu64 " frames PAGE answers for have no /proc/kpageflags entry",
+		info("%" PRIu64 " frames PAGE answers for have no /proc/kpageflags entry",
 		     st.no_oracle);
 	if (st.buddy_tails)
-		INFO("%" PRIu64 " free pages inside buddy blocks are not flagged buddy: a known"
+		info("%" PRIu64 " free pages inside buddy blocks are not flagged buddy: a known"
 		     " limit before 5.11 (is_free_buddy_page() is not exported)", st.buddy_tails);
 	if (st.empty_zone)
-		INFO("%" PRIu64 " frames have an empty zone name", st.empty_zone);
+		info("%" PRIu64 " frames have an empty zone name", st.empty_zone);
 	pass("end of RAM: the %" PRIu64 " pfns around it answered (%" PRIu64 " ok, %" PRIu64
 	     " enxio)", st.window_swept, st.window_ok, st.window_enxio);
 }
@@ -920,36 +893,33 @@ int main(int argc, char **argv)
 	}
 	if (!sw.step)
 		usage();
-	dev = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
+	dev = vmi_open();
 	kpf_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
 	kpc_fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
 	if (dev < 0 || kpf_fd < 0 || kpc_fd < 0) {
 		fail("setup: open %s, /proc/kpageflags, /proc/kpagecount: %s (needs root)",
 		     VMAINSPECT_DEVICE, strerror(errno));
-		printf("%d passed, %d failed\n", npass, nfail);
-		return 1;
+		return summary();
 	}
 	ksm_idle = read_ksm_idle();
 	buddy_limit = old_kernel();
 	kl_end = klayout_ram_end();
 	io_end = iomem_ram_end();
-	INFO("end of RAM: KLAYOUT ram_end 0x%" PRIx64 " (pfn 0x%" PRIx64 "), /proc/iomem "
+	info("end of RAM: KLAYOUT ram_end 0x%" PRIx64 " (pfn 0x%" PRIx64 "), /proc/iomem "
 	     "System RAM end 0x%" PRIx64 " (pfn 0x%" PRIx64 ")", kl_end, kl_end >> 12,
 	     io_end, io_end >> 12);
 	end_pfn = (kl_end ? kl_end : io_end) >> 12;
 	if (!end_pfn) {
 		fail("setup: no end of RAM from KLAYOUT or /proc/iomem");
-		printf("%d passed, %d failed\n", npass, nfail);
-		return 1;
+		return summary();
 	}
 	sw.ends[sw.nends++] = end_pfn;
 	if (io_end && io_end >> 12 != end_pfn)
 		sw.ends[sw.nends++] = io_end >> 12;
 	sw.limit = max_pfn == UINT64_MAX ? 2 * end_pfn : max_pfn + 1;
-	INFO("sweeping pfns 0x0-0x%" PRIx64 ", step %" PRIu64 ", plus the end-of-RAM windows;"
+	info("sweeping pfns 0x0-0x%" PRIx64 ", step %" PRIu64 ", plus the end-of-RAM windows;"
 	     " KSM %s", sw.limit - 1, sw.step, ksm_idle ? "idle" : "active");
 	sweep(&sw);
 	results();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return summary();
 }

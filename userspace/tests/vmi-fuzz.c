@@ -68,6 +68,7 @@
 #include <linux/capability.h>
 
 #include "uapi/vmainspect.h"
+#include "vmi-test.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -86,43 +87,6 @@
 #endif
 
 /* ---- output ---- */
-
-static int npass, nfail;
-
-static void pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("PASS ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	npass++;
-}
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("FAIL ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	nfail++;
-}
-
-static void info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("INFO ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-}
 
 #define ERRNAME(e)	{ e, #e }
 
@@ -154,8 +118,7 @@ static const char *errname(int e)
 static void die(const char *what)
 {
 	fail("setup: %s: %s", what, strerror(errno));
-	printf("%d passed, %d failed\n", npass, nfail);
-	exit(1);
+	exit(summary());
 }
 
 /* ---- deterministic random numbers (splitmix64) ---- */
@@ -512,8 +475,7 @@ static void stop_target(struct target *t)
 	if (t->pid <= 0)
 		return;
 	close(t->pipe);
-	kill(t->pid, SIGKILL);
-	waitpid(t->pid, NULL, 0);
+	kill_wait(t->pid);
 	t->pid = 0;
 }
 
@@ -530,33 +492,6 @@ static void start_zombie(void)
 	memset(&si, 0, sizeof(si));
 	while (waitid(P_PID, zombie, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
 		;
-}
-
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
-	return 0;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
 }
 
 static void find_kthread(void)
@@ -638,28 +573,17 @@ static int open_dev_nokptr(void)
 	char old[16] = "";
 	int fd;
 
-	if (read_file(knob, old, sizeof(old)) || write_str(knob, "2"))
+	if (read_file(knob, old, sizeof(old)) || write_file(knob, "2"))
 		die(knob);
 	fd = open_dev();
-	if (write_str(knob, old))
+	if (write_file(knob, old))
 		die(knob);
 	return fd;
 }
 
-static int do_attach(int fd, pid_t pid, uint32_t flags)
-{
-	struct vmainspect_attach a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = flags;
-	a.pid = pid;
-	return ioctl(fd, VMAINSPECT_IOC_ATTACH, &a) ? errno : 0;
-}
-
 static void attach_or_die(int fd, pid_t pid)
 {
-	int e = do_attach(fd, pid, 0);
+	int e = vmi_attach(fd, pid, 0);
 
 	if (e) {
 		errno = e;
@@ -702,8 +626,7 @@ static void sessions_init(void)
 	sess[S_DEAD].fd = open_dev();
 	attach_or_die(sess[S_DEAD].fd, dead);
 	close(p[1]);
-	kill(dead, SIGKILL);
-	waitpid(dead, NULL, 0);
+	kill_wait(dead);
 	reaped = dead;
 }
 
@@ -2467,7 +2390,7 @@ static void knobs_set(void)
 		nl = strchr(knobs[i].old, '\n');
 		if (nl)
 			*nl = 0;
-		if (write_str(knobs[i].path, knobs[i].val))
+		if (write_file(knobs[i].path, knobs[i].val))
 			info("fail-nth: cannot set %s: %s", knobs[i].path, strerror(errno));
 		else
 			knobs[i].set = true;
@@ -2480,7 +2403,7 @@ static void knobs_restore(void)
 
 	for (i = 0; i < ARRAY_SIZE(knobs); i++)
 		if (knobs[i].set)
-			write_str(knobs[i].path, knobs[i].old);
+			write_file(knobs[i].path, knobs[i].old);
 }
 
 /*
@@ -2622,8 +2545,7 @@ static void fi_become(const struct fi_case *fc, struct fi_result *res)
 {
 	if (!fc->uid)
 		return;
-	if (setgroups(0, NULL) || setgid(fc->uid) || setuid(fc->uid) ||
-	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) {
+	if (drop_to(fc->uid) || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) {
 		res->setup_err = errno;
 		_exit(0);
 	}
@@ -2649,7 +2571,7 @@ static void fi_runner(const struct fi_case *fc, struct fi_result *res)
 	if (fc->cmd) {
 		fd = open(VMAINSPECT_DEVICE, O_RDWR | O_CLOEXEC);
 		if (fd < 0 || (fc->attach &&
-			       do_attach(fd, fc->attach < 0 ? getpid() : fc->attach, 0))) {
+			       vmi_attach(fd, fc->attach < 0 ? getpid() : fc->attach, 0))) {
 			res->setup_err = errno ? errno : EINVAL;
 			_exit(0);
 		}
@@ -2943,7 +2865,7 @@ static void fi_debugfs(void)
 	int fd = open_dev(), e, i;
 
 	attach_or_die(fd, fi_tgt.pid);
-	e = do_attach(fd, fi_tgt.pid, VMAINSPECT_ATTACH_DEBUGFS);
+	e = vmi_attach(fd, fi_tgt.pid, VMAINSPECT_ATTACH_DEBUGFS);
 	if (e)
 		fail("fail-nth: publish %d/ with ATTACH_DEBUGFS: %s", (int)fi_tgt.pid, errname(e));
 	published_complete(fi_tgt.pid);
@@ -3058,6 +2980,5 @@ int main(int argc, char **argv)
 		fail_nth();
 
 	cleanup();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return summary();
 }

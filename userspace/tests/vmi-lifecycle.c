@@ -73,6 +73,7 @@
 #include <sys/wait.h>
 
 #include <uapi/vmainspect.h>
+#include "vmi-test.h"
 
 #define MODNAME		"vmainspect"
 #define DBG		"/sys/kernel/debug/vmainspect"
@@ -82,53 +83,9 @@
 #define BLOCK_SIZE	(16ULL << 40)	/* the KSM range: 2^32 pages */
 #define READY		(-1)		/* a child's "set up" message */
 
-#define INFO(...) do { printf("INFO "); printf(__VA_ARGS__); putchar('\n'); } while (0)
-
-static int npass, nfail;
 static const char *module_path;
 static int kmsg = -1;
 static char text[256 * 1024];		/* file contents */
-
-static void pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("PASS ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	npass++;
-}
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("FAIL ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	nfail++;
-}
-
-/* PASS name, or FAIL name: the reason. */
-static void check(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		pass("%s", name);
-		return;
-	}
-	va_start(ap, fmt);
-	printf("FAIL %s: ", name);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	nfail++;
-}
 
 static const char *errname(int e)
 {
@@ -216,22 +173,6 @@ static bool ensure_loaded(const char *where)
 
 /* ---- queries ---- */
 
-static int dev_open(void)
-{
-	return open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
-}
-
-static int do_attach(int fd, pid_t pid, uint32_t flags)
-{
-	struct vmainspect_attach a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = flags;
-	a.pid = pid;
-	return ioctl(fd, VMAINSPECT_IOC_ATTACH, &a) ? errno : 0;
-}
-
 /* One LIST_VMAS batch from address 0; @nr: the VMAs it returned. */
 static int do_list(int fd, uint32_t *nr)
 {
@@ -313,14 +254,14 @@ static int do_frame_of(int fd, const void *addr, uint64_t *pfn)
  */
 static int queries(const char **step)
 {
-	int fd = dev_open(), err;
+	int fd = vmi_open(), err;
 	char here = 0;
 
 	*step = "open " VMAINSPECT_DEVICE;
 	if (fd < 0)
 		return errno;
 	*step = "ATTACH self";
-	err = do_attach(fd, getpid(), 0);
+	err = vmi_attach(fd, getpid(), 0);
 	if (!err) {
 		*step = "LIST_VMAS";
 		err = do_list(fd, NULL);
@@ -499,8 +440,7 @@ static void child_stop(struct child *c)
 {
 	if (c->pid <= 0)
 		return;
-	kill(c->pid, SIGKILL);
-	waitpid(c->pid, NULL, 0);
+	kill_wait(c->pid);
 	close(c->fd);
 	c->pid = 0;
 }
@@ -548,23 +488,23 @@ static void check_fd_open(void)
 
 	if (!ensure_loaded("fd-open"))
 		return;
-	fd = dev_open();
+	fd = vmi_open();
 	if (fd < 0) {
 		fail("fd-open: open %s: %s", VMAINSPECT_DEVICE, errname(errno));
 		return;
 	}
-	err = do_attach(fd, getpid(), 0);
+	err = vmi_attach(fd, getpid(), 0);
 	check(!err, "fd-open: ATTACH self", "%s", errname(err));
 	err = mod_remove();
 	check(refused(err), "fd-open: rmmod with /dev/vmainspect open is refused",
 	      "delete_module: %s", errname(err));
 	if (!err) {
-		INFO("fd-open: the module went while a file of it was open");
+		info("fd-open: the module went while a file of it was open");
 		close(fd);
 		ensure_loaded("fd-open");
 		return;
 	}
-	INFO("fd-open: rmmod refused with %s (\"in use\")", errname(err));
+	info("fd-open: rmmod refused with %s (\"in use\")", errname(err));
 	err = do_list(fd, NULL);
 	check(!err, "fd-open: the fd still answers LIST_VMAS after the refused rmmod",
 	      "%s", errname(err));
@@ -599,14 +539,14 @@ struct dbg_file {
 static int publish(struct dbg_file *f, pid_t sleeper_pid, uint64_t *pfn)
 {
 	static char page[4096] __attribute__((aligned(4096)));
-	int fd = dev_open(), err;
+	int fd = vmi_open(), err;
 
 	if (fd < 0)
 		return errno;
 	page[0] = 1;
-	err = do_attach(fd, sleeper_pid, VMAINSPECT_ATTACH_DEBUGFS);
+	err = vmi_attach(fd, sleeper_pid, VMAINSPECT_ATTACH_DEBUGFS);
 	if (!err)
-		err = do_attach(fd, getpid(), 0);
+		err = vmi_attach(fd, getpid(), 0);
 	if (!err)
 		err = do_frame_of(fd, page, pfn);
 	if (!err)
@@ -651,7 +591,7 @@ static void check_removed_while_open(uint64_t pfn)
 {
 	struct child victim = { 0 }, other = { 0 };
 	char path[128];
-	int fd = dev_open(), ffd = -1, pfd = -1, err, published = 0;
+	int fd = vmi_open(), ffd = -1, pfd = -1, err, published = 0;
 	uint64_t p;
 	ssize_t n;
 
@@ -673,13 +613,13 @@ static void check_removed_while_open(uint64_t pfn)
 	}
 	/* <pid>/: a dead process's directory is swept by the next new publish */
 	if (!child_start(&victim, sleeper, NULL, 5000) &&
-	    !do_attach(fd, victim.pid, VMAINSPECT_ATTACH_DEBUGFS)) {
+	    !vmi_attach(fd, victim.pid, VMAINSPECT_ATTACH_DEBUGFS)) {
 		snprintf(path, sizeof(path), DBG "/%d/maps", victim.pid);
 		pfd = open(path, O_RDONLY | O_CLOEXEC);
 		child_stop(&victim);
 		err = child_start(&other, sleeper, NULL, 5000);
 		if (!err)
-			err = do_attach(fd, other.pid, VMAINSPECT_ATTACH_DEBUGFS);
+			err = vmi_attach(fd, other.pid, VMAINSPECT_ATTACH_DEBUGFS);
 		n = pfd >= 0 ? read_fd(pfd) : -errno;
 		check(access(path, F_OK) && (n == -EIO || n == -ENODEV),
 		      "debugfs: an open <pid>/maps of a process gone and swept reads an error",
@@ -710,7 +650,7 @@ static void check_debugfs_open(void)
 	if (!ensure_loaded("debugfs"))
 		return;
 	if (access(DBG, F_OK)) {
-		INFO("debugfs: no %s: debugfs checks skipped", DBG);
+		info("debugfs: no %s: debugfs checks skipped", DBG);
 		return;
 	}
 	err = child_start(&sl, sleeper, NULL, 5000);
@@ -810,10 +750,10 @@ static void querier(void *arg, int fd)
 	int dev, err;
 
 	if (q->mode == Q_LIST) {
-		dev = dev_open();
+		dev = vmi_open();
 		if (dev < 0)
 			tell(fd, errno);
-		err = do_attach(dev, q->target, 0);
+		err = vmi_attach(dev, q->target, 0);
 		if (err)
 			tell(fd, err);
 		tell(fd, READY);
@@ -839,7 +779,7 @@ static void uffd_probe(void)
 
 	err = child_start(&u, uffd_child, NULL, 5000);
 	if (err) {
-		INFO("uffd: no userfaultfd fault to try (%s)", errname(err));
+		info("uffd: no userfaultfd fault to try (%s)", errname(err));
 		child_stop(&u);
 		return;
 	}
@@ -849,11 +789,11 @@ static void uffd_probe(void)
 	if (!err)
 		err = hear(qc.fd, 5000, &res);
 	if (!err)
-		INFO("uffd: LIST_VMAS (%s) returned in %.0f ms while a thread of the target "
+		info("uffd: LIST_VMAS (%s) returned in %.0f ms while a thread of the target "
 		     "waits in a userfaultfd fault: handle_userfault() drops the mmap lock, "
 		     "so the KSM unmerge loop holds it instead", errname(res), now_ms() - t0);
 	else
-		INFO("uffd: LIST_VMAS blocked behind a userfaultfd fault (%s)", errname(err));
+		info("uffd: LIST_VMAS blocked behind a userfaultfd fault (%s)", errname(err));
 	child_stop(&qc);
 	child_stop(&u);
 }
@@ -886,7 +826,7 @@ static bool blocker_start(struct child *b)
 
 	err = child_start(b, blocker_child, NULL, 5000);
 	if (err) {
-		INFO("blocked: no way to hold an mmap lock here: MADV_MERGEABLE on %llu TiB: %s;"
+		info("blocked: no way to hold an mmap lock here: MADV_MERGEABLE on %llu TiB: %s;"
 		     " the blocked-query checks are skipped", BLOCK_SIZE >> 40, errname(err));
 		child_stop(b);
 		return false;
@@ -900,7 +840,7 @@ static bool blocker_start(struct child *b)
 		}
 		child_stop(&qc);
 	}
-	INFO("blocked: LIST_VMAS of the MADV_UNMERGEABLE child does not block (%s):"
+	info("blocked: LIST_VMAS of the MADV_UNMERGEABLE child does not block (%s):"
 	     " the blocked-query checks are skipped", err ? errname(err) : "it returned");
 	child_stop(b);
 	return false;
@@ -926,13 +866,13 @@ static void check_killable(pid_t target, enum qmode mode, const char *what, bool
 	}
 	err = hear(qc.fd, BLOCKED_MS, &res);
 	if (err != ETIMEDOUT) {
-		INFO("blocked: %s did not block (%s): not checked", what,
+		info("blocked: %s did not block (%s): not checked", what,
 		     err ? errname(err) : errname(res));
 		child_stop(&qc);
 		return;
 	}
 	task_state(qc.pid, state, sizeof(state));
-	INFO("blocked: %s waits for the mmap lock (%s)", what, state);
+	info("blocked: %s waits for the mmap lock (%s)", what, state);
 	if (rmmod) {
 		err = mod_remove();
 		snprintf(name, sizeof(name), "blocked: rmmod while %s is blocked is refused",
@@ -987,8 +927,8 @@ static void check_rmmod_blocked_ioctl(struct child *b)
 	int err, res = 0;
 	bool blocked;
 
-	t.fd = dev_open();
-	if (t.fd < 0 || pipe2(t.done, O_CLOEXEC) || do_attach(t.fd, b->pid, 0)) {
+	t.fd = vmi_open();
+	if (t.fd < 0 || pipe2(t.done, O_CLOEXEC) || vmi_attach(t.fd, b->pid, 0)) {
 		fail("blocked: rmmod during an ioctl: setup: %s", errname(errno));
 		child_stop(b);
 		return;
@@ -998,7 +938,7 @@ static void check_rmmod_blocked_ioctl(struct child *b)
 	blocked = poll(&p, 1, BLOCKED_MS) == 0;
 	if (blocked) {
 		task_state(t.tid, state, sizeof(state));
-		INFO("blocked: our thread waits in LIST_VMAS (%s)", state);
+		info("blocked: our thread waits in LIST_VMAS (%s)", state);
 		close(t.fd);	/* the ioctl in flight keeps the file */
 		t.fd = -1;
 		err = mod_remove();
@@ -1009,9 +949,9 @@ static void check_rmmod_blocked_ioctl(struct child *b)
 			ensure_loaded("blocked");
 		err = child_start(&qc, querier, &q, 5000);
 		if (!err && hear(qc.fd, BLOCKED_MS, &res) != ETIMEDOUT)
-			INFO("blocked: the second querier did not block");
+			info("blocked: the second querier did not block");
 	} else {
-		INFO("blocked: LIST_VMAS of our thread did not block: rmmod during an ioctl"
+		info("blocked: LIST_VMAS of our thread did not block: rmmod during an ioctl"
 		     " not checked");
 	}
 	/* the writer goes: its madvise sees SIGKILL and drops the lock */
@@ -1056,10 +996,10 @@ static void check_blocked(void)
 	uffd_probe();
 	if (!blocker_start(&b))
 		return;
-	INFO("blocked: pid %d holds its mmap lock for write in MADV_UNMERGEABLE", b.pid);
+	info("blocked: pid %d holds its mmap lock for write in MADV_UNMERGEABLE", b.pid);
 	check_killable(b.pid, Q_LIST, "LIST_VMAS", false);
-	fd = dev_open();
-	err = fd < 0 ? errno : do_attach(fd, b.pid, VMAINSPECT_ATTACH_DEBUGFS);
+	fd = vmi_open();
+	err = fd < 0 ? errno : vmi_attach(fd, b.pid, VMAINSPECT_ATTACH_DEBUGFS);
 	if (fd >= 0)
 		close(fd);
 	if (!err)
@@ -1101,7 +1041,7 @@ static void check_cycles(int cycles)
 	}
 	check(!err, "cycles: insmod/rmmod cycles with queries", "cycle %d: %s: %s", i, step,
 	      errname(err));
-	INFO("cycles: %d cycles in %.1f s (%.1f ms each)", i, (now_ms() - t0) / 1e3,
+	info("cycles: %d cycles in %.1f s (%.1f ms each)", i, (now_ms() - t0) / 1e3,
 	     i ? (now_ms() - t0) / i : 0.0);
 	ensure_loaded("cycles");
 	check_kmsg("cycles: no kernel splat");
@@ -1148,7 +1088,7 @@ static void check_kmemleak(void)
 	ssize_t len;
 
 	if (access(KMEMLEAK, F_OK)) {
-		INFO("kmemleak: not available (no %s: the kernel has no "
+		info("kmemleak: not available (no %s: the kernel has no "
 		     "CONFIG_DEBUG_KMEMLEAK, or it is off)", KMEMLEAK);
 		return;
 	}
@@ -1157,7 +1097,7 @@ static void check_kmemleak(void)
 	for (i = 0, err = 0; i < 2 && !err; i++)
 		err = write_path(KMEMLEAK, "scan");
 	if (err) {
-		INFO("kmemleak: scan: %s: not checked", errname(err));
+		info("kmemleak: scan: %s: not checked", errname(err));
 		return;
 	}
 	len = read_path(KMEMLEAK);
@@ -1227,15 +1167,14 @@ int main(int argc, char **argv)
 	if (!module_path || access(module_path, R_OK) || geteuid() != 0) {
 		fail("setup: needs root and the module file (--module, or VMI_MODULE in"
 		     " /vmi/config): %s", module_path ? module_path : "none");
-		printf("%d passed, %d failed\n", npass, nfail);
-		return 1;
+		return summary();
 	}
-	INFO("module %s, %d cycles", module_path, cycles);
+	info("module %s, %d cycles", module_path, cycles);
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg >= 0)
 		lseek(kmsg, 0, SEEK_END);
 	else
-		INFO("no /dev/kmsg (%s): kernel log not checked", errname(errno));
+		info("no /dev/kmsg (%s): kernel log not checked", errname(errno));
 	if (access(KMEMLEAK, F_OK) == 0)
 		write_path(KMEMLEAK, "clear");
 	signal(SIGPIPE, SIG_IGN);
@@ -1245,6 +1184,5 @@ int main(int argc, char **argv)
 	check_cycles(cycles);
 	check_kmemleak();
 	ensure_loaded("end");
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return summary();
 }

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "uapi/vmainspect.h"
+#include "vmi-test.h"
 
 #define USER_UID	1000
 #define DEBUGFS		"/sys/kernel/debug"
@@ -56,72 +57,9 @@
 #define MAP_HUGE_SHIFT	26
 #endif
 
-static int npass, nfail;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS %s\n", name);
-		npass++;
-		return;
-	}
-	va_start(ap, fmt);
-	printf("FAIL %s: ", name);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	nfail++;
-}
-
 static int denied(int e)
 {
 	return e == EACCES || e == EPERM;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
-}
-
-static int dev_open(void)
-{
-	return open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
-}
-
-/* ATTACH @fd to @pid with @flags: 0 or errno */
-static int attach(int fd, pid_t pid, unsigned int flags)
-{
-	struct vmainspect_attach a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = flags;
-	a.pid = pid;
-	return ioctl(fd, VMAINSPECT_IOC_ATTACH, &a) ? errno : 0;
 }
 
 static int pt_path(int fd, unsigned long addr, struct vmainspect_pt_path *p)
@@ -186,14 +124,6 @@ static pid_t toucher(unsigned long *addr)
 	return pid;
 }
 
-static void kill_wait(pid_t pid)
-{
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
-}
-
 /*
  * Start this program again as uid 1000 with @args (the exec makes it
  * dumpable again after the uid change, as a login would); its stdout is
@@ -210,8 +140,7 @@ static pid_t spawn_as_user(char *const args[], int *out)
 	if (pid == 0) {
 		dup2(p[1], 1);
 		close(p[0]);
-		if (setgroups(0, NULL) || setresgid(USER_UID, USER_UID, USER_UID) ||
-		    setresuid(USER_UID, USER_UID, USER_UID))
+		if (drop_to(USER_UID))
 			_exit(126);
 		execv("/proc/self/exe", args);
 		_exit(127);
@@ -278,15 +207,15 @@ static int user_bindmount(pid_t victim)
 	char src[32], dst[32], path[48], mine[256], seen[256];
 	int fd, e;
 
-	fd = dev_open();
+	fd = vmi_open();
 	if (fd < 0) {
-		result(0, "bind-mount bypass", "open device: %s", strerror(errno));
+		check(0, "bind-mount bypass", "open device: %s", strerror(errno));
 		return 1;
 	}
 	/* without the trick: denied, as open() of its maps is */
-	e = attach(fd, victim, 0);
-	result(denied(e), "bind-mount bypass: attach to the victim denied before",
-	       "attach gave %s", e ? strerror(e) : "success");
+	e = vmi_attach(fd, victim, 0);
+	check(denied(e), "bind-mount bypass: attach to the victim denied before",
+	      "attach gave %s", e ? strerror(e) : "success");
 
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) || map_self_root()) {
 		printf("bind-mount bypass: no unprivileged user namespace here (%s): not tested\n",
@@ -307,20 +236,20 @@ static int user_bindmount(pid_t victim)
 	snprintf(path, sizeof(path), "%s/maps", dst);
 	if (first_line("/proc/self/maps", mine, sizeof(mine)) ||
 	    first_line(path, seen, sizeof(seen)) || strcmp(mine, seen)) {
-		result(0, "bind-mount bypass: set-up", "%s does not show our maps", path);
+		check(0, "bind-mount bypass: set-up", "%s does not show our maps", path);
 	} else {
-		e = attach(fd, victim, 0);
-		result(denied(e), "bind-mount bypass: attach through /proc/<self> bound over /proc/<victim> denied",
-		       "attach gave %s (LIST_VMAS would show the victim's VMAs)",
-		       e ? strerror(e) : "success");
+		e = vmi_attach(fd, victim, 0);
+		check(denied(e), "bind-mount bypass: attach through /proc/<self> bound over /proc/<victim> denied",
+		      "attach gave %s (LIST_VMAS would show the victim's VMAs)",
+		      e ? strerror(e) : "success");
 	}
 	/* and a plain bind of the maps file itself */
 	snprintf(src, sizeof(src), "/proc/%d/maps", (int)getpid());
 	umount2(dst, MNT_DETACH);
 	if (!mount(src, path, NULL, MS_BIND, NULL)) {
-		e = attach(fd, victim, 0);
-		result(denied(e), "bind-mount bypass: maps file bound over the victim's denied",
-		       "attach gave %s", e ? strerror(e) : "success");
+		e = vmi_attach(fd, victim, 0);
+		check(denied(e), "bind-mount bypass: maps file bound over the victim's denied",
+		      "attach gave %s", e ? strerror(e) : "success");
 	}
 	close(fd);
 	return 0;
@@ -343,34 +272,34 @@ static void check_ad_one(const char *who, pid_t pid, unsigned long addr)
 	const struct vmainspect_pt_entry *leaf;
 	struct vmainspect_pt_path p;
 	char name[128];
-	int fd = dev_open(), e, pfn_shown;
+	int fd = vmi_open(), e, pfn_shown;
 
 	snprintf(name, sizeof(name), "accessed/dirty bits of pid %d as %s", (int)pid, who);
 	if (fd < 0) {
-		result(0, name, "open device: %s", strerror(errno));
+		check(0, name, "open device: %s", strerror(errno));
 		return;
 	}
-	e = attach(fd, pid, 0);
+	e = vmi_attach(fd, pid, 0);
 	if (!e)
 		e = pt_path(fd, addr, &p);
 	close(fd);
 	if (e) {
-		result(0, name, "attach/PT_PATH: %s", strerror(e));
+		check(0, name, "attach/PT_PATH: %s", strerror(e));
 		return;
 	}
 	leaf = pt_leaf(&p);
 	/* the oracle: pagemap shows this caller the frame, or not */
 	pfn_shown = (pagemap(pid, addr) & ((1ULL << 55) - 1)) != 0;
 	if (!leaf || leaf->kind != VMAINSPECT_PT_PAGE) {
-		result(0, name, "no present leaf at %#lx", addr);
+		check(0, name, "no present leaf at %#lx", addr);
 	} else if (pfn_shown) {
-		result((leaf->bits & ad) == ad && (leaf->raw & (X86_ACCESSED | X86_DIRTY)),
-		       name, "pagemap shows the frame, but bits %#llx raw %#llx lack A/D",
-		       (unsigned long long)leaf->bits, (unsigned long long)leaf->raw);
+		check((leaf->bits & ad) == ad && (leaf->raw & (X86_ACCESSED | X86_DIRTY)),
+		      name, "pagemap shows the frame, but bits %#llx raw %#llx lack A/D",
+		      (unsigned long long)leaf->bits, (unsigned long long)leaf->raw);
 	} else {
-		result(!(leaf->bits & ad) && !(leaf->raw & (X86_ACCESSED | X86_DIRTY)),
-		       name, "pagemap hides the frame, but bits %#llx raw %#llx show A/D",
-		       (unsigned long long)leaf->bits, (unsigned long long)leaf->raw);
+		check(!(leaf->bits & ad) && !(leaf->raw & (X86_ACCESSED | X86_DIRTY)),
+		      name, "pagemap hides the frame, but bits %#llx raw %#llx show A/D",
+		      (unsigned long long)leaf->bits, (unsigned long long)leaf->raw);
 	}
 }
 
@@ -380,7 +309,7 @@ static int user_ad(void)
 	pid_t child = toucher(&addr);
 
 	if (child < 0) {
-		result(0, "accessed/dirty bits: set-up", "fork: %s", strerror(errno));
+		check(0, "accessed/dirty bits: set-up", "fork: %s", strerror(errno));
 		return 1;
 	}
 	check_ad_one("uid 1000 (same uid)", child, addr);
@@ -443,8 +372,8 @@ static void check_anon_vma(void)
 		if (write_file("/proc/sys/kernel/kptr_restrict", v))
 			continue;
 		shown = kallsyms_shows();
-		fd = dev_open();
-		e = attach(fd, getpid(), 0);
+		fd = vmi_open();
+		e = vmi_attach(fd, getpid(), 0);
 		memset(&p, 0, sizeof(p));
 		p.size = sizeof(p);
 		p.flags = VMAINSPECT_PAGE_BY_ADDR;
@@ -455,12 +384,12 @@ static void check_anon_vma(void)
 		snprintf(name, sizeof(name), "anon_vma pointer at kptr_restrict=%s %s", v,
 			 shown ? "shown, as kallsyms" : "hidden, as kallsyms");
 		if (e)
-			result(0, name, "PAGE: %s", strerror(e));
+			check(0, name, "PAGE: %s", strerror(e));
 		else if (p.mapping_kind != VMAINSPECT_MAP_ANON)
-			result(0, name, "mapping kind %u, not anonymous", p.mapping_kind);
+			check(0, name, "mapping kind %u, not anonymous", p.mapping_kind);
 		else
-			result(!p.anon_vma == !shown, name, "kallsyms %s addresses, anon_vma %#llx",
-			       shown ? "shows" : "hides", (unsigned long long)p.anon_vma);
+			check(!p.anon_vma == !shown, name, "kallsyms %s addresses, anon_vma %#llx",
+			      shown ? "shows" : "hides", (unsigned long long)p.anon_vma);
 	}
 	if (old[0])
 		write_file("/proc/sys/kernel/kptr_restrict", old);
@@ -482,11 +411,11 @@ static int user_debugfs(const char *path)
 /* publish <pid>/ for @pid; 0 or errno */
 static int publish(pid_t pid)
 {
-	int fd = dev_open(), e;
+	int fd = vmi_open(), e;
 
 	if (fd < 0)
 		return errno;
-	e = attach(fd, pid, VMAINSPECT_ATTACH_DEBUGFS);
+	e = vmi_attach(fd, pid, VMAINSPECT_ATTACH_DEBUGFS);
 	close(fd);
 	return e;
 }
@@ -561,14 +490,14 @@ static void check_debugfs(void)
 	}
 	/* let uid 1000 reach the files, so that our own checks are tested */
 	if (stat(DEBUGFS, &st) || chmod(DEBUGFS, 0755)) {
-		result(0, "debugfs: set-up", "chmod %s: %s", DEBUGFS, strerror(errno));
+		check(0, "debugfs: set-up", "chmod %s: %s", DEBUGFS, strerror(errno));
 		return;
 	}
 
 	x = toucher(&addr);
 	e = publish(x);
 	if (e) {
-		result(0, "debugfs: publish", "%s", strerror(e));
+		check(0, "debugfs: publish", "%s", strerror(e));
 		goto out;
 	}
 	snprintf(path, sizeof(path), VMI_DEBUGFS "/%d/maps", (int)x);
@@ -577,14 +506,14 @@ static void check_debugfs(void)
 	snprintf(mine, sizeof(mine), "/proc/%d/maps", (int)x);
 	e = user_open_errno(path);
 	eo = user_open_errno(mine);
-	result(denied(e) && denied(eo), "debugfs: uid 1000 cannot open a root process's maps",
-	       "open gave %s, /proc/%d/maps %s", e ? strerror(e) : "success", (int)x,
-	       eo ? strerror(eo) : "success");
+	check(denied(e) && denied(eo), "debugfs: uid 1000 cannot open a root process's maps",
+	      "open gave %s, /proc/%d/maps %s", e ? strerror(e) : "success", (int)x,
+	      eo ? strerror(eo) : "success");
 
 	/* and what root opened stays readable after it drops to uid 1000 */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		result(0, "debugfs: root opens <pid>/maps", "%s", strerror(errno));
+		check(0, "debugfs: root opens <pid>/maps", "%s", strerror(errno));
 	} else {
 		pid_t c = fork();
 
@@ -595,9 +524,9 @@ static void check_debugfs(void)
 			_exit(slurp(fd, got, sizeof(got)) > 0 ? 0 : 1);
 		}
 		waitpid(c, &e, 0);
-		result(WIFEXITED(e) && WEXITSTATUS(e) == 0,
-		       "debugfs: an fd root opened reads after a drop to uid 1000 (as /proc/PID/maps)",
-		       "read failed (status %d): checked at read time", e);
+		check(WIFEXITED(e) && WEXITSTATUS(e) == 0,
+		      "debugfs: an fd root opened reads after a drop to uid 1000 (as /proc/PID/maps)",
+		      "read failed (status %d): checked at read time", e);
 		close(fd);
 	}
 
@@ -616,10 +545,10 @@ static void check_debugfs(void)
 		close(fd);
 	snprintf(mine, sizeof(mine), "/proc/%d/maps", (int)y);
 	read_file(mine, expect, sizeof(expect));
-	result(e == ESRCH || (n <= 0 && fd >= 0),
-	       "debugfs: <pid>/ of an exited process is ESRCH, not its pid's next owner",
-	       "open gave %s, read %zd bytes%s", e ? strerror(e) : "success", n,
-	       n > 0 && !strncmp(got, expect, 32) ? " (the new process's maps)" : "");
+	check(e == ESRCH || (n <= 0 && fd >= 0),
+	      "debugfs: <pid>/ of an exited process is ESRCH, not its pid's next owner",
+	      "open gave %s, read %zd bytes%s", e ? strerror(e) : "success", n,
+	      n > 0 && !strncmp(got, expect, 32) ? " (the new process's maps)" : "");
 	kill_wait(y);
 	x = -1;
 out:
@@ -654,10 +583,10 @@ static void check_page_debugfs(void)
 	page[0] = 1;
 	c = fork();
 	if (c == 0) {
-		int fd = dev_open(), e0, e1;
+		int fd = vmi_open(), e0, e1;
 
 		/* opened with the capability: frames allowed for this fd */
-		if (fd < 0 || attach(fd, getpid(), 0) || drop_cap_sys_admin())
+		if (fd < 0 || vmi_attach(fd, getpid(), 0) || drop_cap_sys_admin())
 			_exit(10);
 		memset(&p, 0, sizeof(p));
 		p.size = sizeof(p);
@@ -670,10 +599,10 @@ static void check_page_debugfs(void)
 		_exit(e0 ? 11 : e1 == EPERM ? 0 : 12);
 	}
 	waitpid(c, &st, 0);
-	result(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	       "PAGE_DEBUGFS publishing needs CAP_SYS_ADMIN at the call (as ATTACH_DEBUGFS)",
-	       "status %d (10 set-up, 11 PAGE failed, 12 publish allowed without the capability)",
-	       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "PAGE_DEBUGFS publishing needs CAP_SYS_ADMIN at the call (as ATTACH_DEBUGFS)",
+	      "status %d (10 set-up, 11 PAGE failed, 12 publish allowed without the capability)",
+	      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	munmap(page, 4096);
 }
 
@@ -715,23 +644,23 @@ static void check_pud_hwpoison(void)
 		munmap(area, 1UL << 30);
 		return;
 	}
-	fd = dev_open();
-	e = attach(fd, getpid(), 0);
+	fd = vmi_open();
+	e = vmi_attach(fd, getpid(), 0);
 	if (!e)
 		e = pt_path(fd, (unsigned long)area, &p);
 	close(fd);
 	pm = pagemap(getpid(), (unsigned long)area);
 	pud = &p.levels[VMAINSPECT_LVL_PUD];
 	if (e)
-		result(0, "pud hwpoison", "PT_PATH: %s", strerror(e));
+		check(0, "pud hwpoison", "PT_PATH: %s", strerror(e));
 	else
-		result(pud->kind == VMAINSPECT_PT_HWPOISON && pud->pfn == pfn0 &&
-		       pfn0 && !(pm >> 63),
-		       "a hwpoisoned 1 GiB page's PUD entry is HWPOISON of its frame, not bad (pagemap: not present)",
-		       "PUD kind %u pfn %#llx raw %#llx; pagemap before %#llx, after %#llx",
-		       pud->kind, (unsigned long long)pud->pfn,
-		       (unsigned long long)pud->raw, (unsigned long long)pfn0,
-		       (unsigned long long)pm);
+		check(pud->kind == VMAINSPECT_PT_HWPOISON && pud->pfn == pfn0 &&
+		      pfn0 && !(pm >> 63),
+		      "a hwpoisoned 1 GiB page's PUD entry is HWPOISON of its frame, not bad (pagemap: not present)",
+		      "PUD kind %u pfn %#llx raw %#llx; pagemap before %#llx, after %#llx",
+		      pud->kind, (unsigned long long)pud->pfn,
+		      (unsigned long long)pud->raw, (unsigned long long)pfn0,
+		      (unsigned long long)pm);
 	munmap(area, 1UL << 30);
 }
 
@@ -783,17 +712,17 @@ static void check_overlayfs(void)
 	snprintf(path, sizeof(path), "%s/merged/file", d);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || ftruncate(fd, 4096)) {
-		result(0, "overlayfs: set-up", "%s: %s", path, strerror(errno));
+		check(0, "overlayfs: set-up", "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED || maps_dev_ino((unsigned long)map, &maj, &min, &ino)) {
-		result(0, "overlayfs: set-up", "mmap or maps line: %s", strerror(errno));
+		check(0, "overlayfs: set-up", "mmap or maps line: %s", strerror(errno));
 		goto out;
 	}
-	dev = dev_open();
-	e = attach(dev, getpid(), 0);
+	dev = vmi_open();
+	e = vmi_attach(dev, getpid(), 0);
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
 	a.addr = (unsigned long)map;
@@ -803,12 +732,12 @@ static void check_overlayfs(void)
 		e = errno;
 	close(dev);
 	if (e)
-		result(0, "overlayfs: FIND_VMA", "%s", strerror(e));
+		check(0, "overlayfs: FIND_VMA", "%s", strerror(e));
 	else
-		result(a.vma.dev_major == maj && a.vma.dev_minor == min && a.vma.inode == ino,
-		       "overlayfs: a mapped file's dev and inode are those /proc/PID/maps prints",
-		       "module %x:%x %llu, maps %x:%x %llu", a.vma.dev_major, a.vma.dev_minor,
-		       (unsigned long long)a.vma.inode, maj, min, ino);
+		check(a.vma.dev_major == maj && a.vma.dev_minor == min && a.vma.inode == ino,
+		      "overlayfs: a mapped file's dev and inode are those /proc/PID/maps prints",
+		      "module %x:%x %llu, maps %x:%x %llu", a.vma.dev_major, a.vma.dev_minor,
+		      (unsigned long long)a.vma.inode, maj, min, ino);
 	munmap(map, 4096);
 out:
 	umount2("/tmp/vmi-ovl/merged", MNT_DETACH);
@@ -858,8 +787,8 @@ static int load_faults(const char *ko)
 	syscall(SYS_finit_module, fd, "", 0);
 	close(fd);
 	printf("load faults: %d loads failed by injection\n", failed);
-	result(failed > 0 && !leaks, "load faults: no failed load leaves a file behind",
-	       "%d of %d failed loads left debugfs or device entries", leaks, failed);
+	check(failed > 0 && !leaks, "load faults: no failed load leaves a file behind",
+	      "%d of %d failed loads left debugfs or device entries", leaks, failed);
 	return 0;
 }
 
@@ -889,6 +818,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: vmi-regress [--load-faults MODULE]\n");
 		return 2;
 	}
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return summary();
 }

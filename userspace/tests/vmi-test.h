@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmi-test.h: the harness the test programs share.
+ *
+ * Output: one line per check, "PASS <text>" or "FAIL <text>", "INFO <text>"
+ * lines beside them, and last "N passed, N failed" (summary()), which
+ * vm-tests.sh parses.  Each line is flushed, so that it comes out in order
+ * with the output of children even when stdout is not line-buffered.
+ *
+ * Each program is one file, so the counters are static here.
+ */
+#ifndef VMI_TEST_H
+#define VMI_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "uapi/vmainspect.h"
+
+#define VMI_PRINTF(f, a)	__attribute__((format(printf, f, a)))
+
+static int npass, nfail;
+
+/* "<tag><fmt>\n", flushed. */
+static inline void vmi_vline(const char *tag, const char *fmt, va_list ap)
+{
+	fputs(tag, stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* A check that passed: "PASS <fmt>". */
+static inline VMI_PRINTF(1, 2) void pass(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmi_vline("PASS ", fmt, ap);
+	va_end(ap);
+	npass++;
+}
+
+/* A check that failed: "FAIL <fmt>". */
+static inline VMI_PRINTF(1, 2) void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmi_vline("FAIL ", fmt, ap);
+	va_end(ap);
+	nfail++;
+}
+
+/* Not a check, only for the log: "INFO <fmt>". */
+static inline VMI_PRINTF(1, 2) void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmi_vline("INFO ", fmt, ap);
+	va_end(ap);
+}
+
+/* fail_reason() with a va_list. */
+static inline void vfail_reason(const char *name, const char *fmt, va_list ap)
+{
+	printf("FAIL %s: ", name);
+	vmi_vline("", fmt, ap);
+	nfail++;
+}
+
+/* A failed check @name, with the reason: "FAIL <name>: <fmt>". */
+static inline VMI_PRINTF(2, 3) void fail_reason(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_reason(name, fmt, ap);
+	va_end(ap);
+}
+
+/* "PASS <name>" if @ok, else "FAIL <name>: <fmt>". */
+static inline VMI_PRINTF(3, 4) void check(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		pass("%s", name);
+		return;
+	}
+	va_start(ap, fmt);
+	vfail_reason(name, fmt, ap);
+	va_end(ap);
+}
+
+/* The last line, "N passed, N failed"; the exit status: 1 if any failed. */
+static inline int summary(void)
+{
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}
+
+/*
+ * A small file (one read() of at most @size - 1 bytes) into @buf,
+ * NUL-terminated; "" if it cannot be read.  0 or -errno.
+ */
+static inline int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Write @s to @path (a sysctl, a /proc file): 0 or -errno, errno set. */
+static inline int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+	size_t len = strlen(s);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	if (n < 0)
+		ret = -errno;
+	else if (n != (ssize_t)len)
+		ret = -EIO;
+	close(fd);
+	if (ret)
+		errno = -ret;
+	return ret;
+}
+
+/* SIGKILL @pid, a child of ours, and reap it; nothing if @pid <= 0. */
+static inline void kill_wait(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/*
+ * Become @uid for good (as root): gid the same, no supplementary groups.
+ * 0, or -1 with errno set.
+ */
+static inline int drop_to(uid_t uid)
+{
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		return -1;
+	return 0;
+}
+
+/* Open /dev/vmainspect read-only: the fd, or -1 with errno set. */
+static inline int vmi_open(void)
+{
+	return open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
+}
+
+/* ATTACH @fd to @pid with @flags: 0 or errno. */
+static inline int vmi_attach(int fd, pid_t pid, unsigned int flags)
+{
+	struct vmainspect_attach a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.flags = flags;
+	a.pid = pid;
+	return ioctl(fd, VMAINSPECT_IOC_ATTACH, &a) ? errno : 0;
+}
+
+#endif /* VMI_TEST_H */
