@@ -9,7 +9,10 @@
  * wrote through the user address), and find_vma() for VMA coverage.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/slab.h>
@@ -303,6 +306,95 @@ static void vmi_pt_runs_cursor(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seen, nr_all);
 }
 
+/* Any budget the walk of A4 does not spend before its first level. */
+#define VMI_PT_BUDGET_TEST	1000
+
+/* A writer that waits for the mmap lock of @mm until we drop ours. */
+struct vmi_waiting_writer {
+	struct mm_struct *mm;
+	struct completion done;
+};
+
+static int vmi_waiting_writer_fn(void *arg)
+{
+	struct vmi_waiting_writer *ww = arg;
+
+	mmap_write_lock(ww->mm);
+	mmap_write_unlock(ww->mm);
+	complete(&ww->done);
+	return 0;
+}
+
+static int vmi_count_entry(struct vmi_pt_walk *w,
+			   const struct vmainspect_pt_entry *e,
+			   unsigned long addr, unsigned long next)
+{
+	(*(u32 *)w->priv)++;
+	return 0;
+}
+
+static const struct vmi_pt_ops vmi_count_ops = {
+	.entry = vmi_count_entry,
+};
+
+/* A walk of A4 with yield_at just below its budget; the mmap lock held. */
+static int vmi_yield_walk(struct kunit *test, u32 *entries,
+			  unsigned long *stop)
+{
+	struct vmi_fx *fx = test->priv;
+	struct vmi_pt_walk w = {
+		.ops = &vmi_count_ops,
+		.priv = entries,
+		.mm = fx->mm,
+		.budget = VMI_PT_BUDGET_TEST,
+		.yield_at = VMI_PT_BUDGET_TEST - 1,
+		.spans = vmi_ptt(test)->scratch,
+	};
+	struct vm_area_struct *vma = find_vma(fx->mm, fx->start[VMI_FX_A4]);
+	int ret;
+
+	*entries = 0;
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	ret = vmi_pt_walk_vma(&w, vma, fx->start[VMI_FX_A4], fx->end[VMI_FX_A4]);
+	*stop = w.stop_addr;
+	return ret;
+}
+
+/*
+ * Bounded hold times: a walk stops (and its caller drops the mmap lock)
+ * once its budget is down to yield_at while a writer waits for the lock,
+ * as smaps_rollup yields; the same walk without a waiter runs to the end.
+ */
+static void vmi_pt_yield_to_writer(struct kunit *test)
+{
+	struct vmi_fx *fx = test->priv;
+	struct vmi_waiting_writer ww = { .mm = fx->mm };
+	struct task_struct *writer;
+	unsigned long stop;
+	u32 entries;
+	int i;
+
+	mmap_read_lock(fx->mm);
+	KUNIT_EXPECT_EQ(test, vmi_yield_walk(test, &entries, &stop), 0);
+	KUNIT_EXPECT_GT(test, entries, 0U);
+
+	init_completion(&ww.done);
+	writer = kthread_run(vmi_waiting_writer_fn, &ww, "vmi-kunit-writer");
+	if (IS_ERR(writer)) {
+		mmap_read_unlock(fx->mm);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(writer));
+		return;
+	}
+	for (i = 0; i < 1000 && !mmap_lock_is_contended(fx->mm); i++)
+		msleep(1);
+	KUNIT_EXPECT_TRUE(test, mmap_lock_is_contended(fx->mm));
+	KUNIT_EXPECT_EQ(test, vmi_yield_walk(test, &entries, &stop), 1);
+	KUNIT_EXPECT_GE(test, stop, fx->start[VMI_FX_A4]);
+	KUNIT_EXPECT_LT(test, stop, fx->end[VMI_FX_A4]);
+	mmap_read_unlock(fx->mm);
+	wait_for_completion(&ww.done);
+}
+
 static struct kunit_case vmi_pt_cases[] = {
 	KUNIT_CASE(vmi_pt_path_resident),
 	KUNIT_CASE(vmi_pt_path_hidden),
@@ -310,6 +402,7 @@ static struct kunit_case vmi_pt_cases[] = {
 	KUNIT_CASE(vmi_pt_path_gap),
 	KUNIT_CASE(vmi_pt_runs_cover),
 	KUNIT_CASE(vmi_pt_runs_cursor),
+	KUNIT_CASE(vmi_pt_yield_to_writer),
 	{}
 };
 

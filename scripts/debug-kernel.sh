@@ -217,6 +217,12 @@ adversarial() {
 	if ((rc != 125)) && grep -q '^vm-run.sh: kernel splat on' "$out.err"; then
 		echo "FAIL [debug] adversarial: kernel splat: $(grep -m5 -E 'BUG|WARNING|Oops|panic|leak' "$out.err" | tr '\n' ' ')"
 	fi
+	# the whole output (INFO lines, a hang's kernel stacks) for the next
+	# person; only PASS/FAIL lines were printed above
+	mkdir -p "$VMI_CACHE/logs"
+	tr -d '\r' <"$out" >"$VMI_CACHE/logs/debug-adversarial.log"
+	cat "$out.err" >>"$VMI_CACHE/logs/debug-adversarial.log"
+	((rc == 0)) || echo "INFO [debug] adversarial: the whole output is in $VMI_CACHE/logs/debug-adversarial.log"
 	rm -f "$out" "$out.err"
 	[[ $rc == 0 ]]
 }

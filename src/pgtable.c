@@ -398,6 +398,23 @@ static int vmi_pt_stop(struct vmi_pt_walk *w, unsigned long addr)
 }
 
 /*
+ * Stop before the next entry (the caller resumes there)?  When the budget
+ * is spent, or, as smaps_rollup drops the lock when mmap_lock_is_contended(),
+ * when someone waits for the mmap lock we hold and this call has spent
+ * its budget down to w->yield_at (at least a table's worth: every call
+ * makes progress).  The caller drops the lock between calls, so an mmap(),
+ * munmap() or fault of the target waits for one table's scan, not for a
+ * whole budget's (seconds on a KASAN kernel under TCG).
+ */
+static bool vmi_pt_should_stop(const struct vmi_pt_walk *w)
+{
+	if (w->budget <= 0)
+		return true;
+	return w->budget <= w->yield_at && !w->rmap_locked &&
+	       mmap_lock_is_contended(w->mm);
+}
+
+/*
  * How many of the @n PTEs at @ptep (n >= 1) continue the entry @e decoded
  * from s->raw, the value read at ptep[0]: the same bits outside the frame,
  * and empty, or mapping the next frames (raw + k pages, or - k pages for a
@@ -581,7 +598,7 @@ static int vmi_pt_walk_pmds(struct vmi_pt_walk *w, pud_t *pudv,
 
 	vmi_pt_count_table(w, VMAINSPECT_LVL_PMD);
 	do {
-		if (w->budget <= 0)
+		if (vmi_pt_should_stop(w))
 			return vmi_pt_stop(w, addr);
 		next = pmd_addr_end(addr, end);
 		ret = vmi_pt_walk_pmd(w, pmdp, addr, next);
@@ -601,7 +618,7 @@ static int vmi_pt_walk_puds(struct vmi_pt_walk *w, p4d_t *p4dv,
 
 	vmi_pt_count_table(w, VMAINSPECT_LVL_PUD);
 	do {
-		if (w->budget <= 0)
+		if (vmi_pt_should_stop(w))
 			return vmi_pt_stop(w, addr);
 		next = pud_addr_end(addr, end);
 		pudv = vmi_read_entry(pudp);
@@ -625,7 +642,7 @@ static int vmi_pt_walk_p4ds(struct vmi_pt_walk *w, pgd_t *pgdv,
 
 	vmi_pt_count_table(w, VMAINSPECT_LVL_P4D);
 	do {
-		if (w->budget <= 0)
+		if (vmi_pt_should_stop(w))
 			return vmi_pt_stop(w, addr);
 		next = p4d_addr_end(addr, end);
 		p4dv = vmi_read_entry(p4dp);
@@ -648,7 +665,7 @@ static int vmi_pt_walk_pgds(struct vmi_pt_walk *w, unsigned long addr,
 	int ret;
 
 	do {
-		if (w->budget <= 0)
+		if (vmi_pt_should_stop(w))
 			return vmi_pt_stop(w, addr);
 		next = pgd_addr_end(addr, end);
 		pgdv = vmi_read_entry(pgdp);

@@ -162,8 +162,9 @@ static const struct vmi_pt_ops vmi_runs_ops = {
 };
 
 /*
- * Runs of [start, end) inside VMAs, until out->runs is full or the budget
- * is spent; out->next_addr is the cursor.  Caller holds the mmap lock.
+ * Runs of [start, end) inside VMAs, until out->runs is full, the budget is
+ * spent or, after a table's worth, a writer waits for the mmap lock;
+ * out->next_addr is the cursor.  Caller holds the mmap lock.
  */
 int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 		     bool show_pfn, bool frame_bits,
@@ -176,6 +177,7 @@ int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 		.show_pfn = show_pfn,
 		.no_frame_bits = !frame_bits,
 		.budget = VMI_PT_BUDGET,
+		.yield_at = VMI_PT_BUDGET - PTRS_PER_PTE,
 		.spans = spans,
 	};
 	struct vm_area_struct *vma;
