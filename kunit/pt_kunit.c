@@ -385,8 +385,8 @@ static void vmi_pt_yield_to_writer(struct kunit *test)
 		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(writer));
 		return;
 	}
-	for (i = 0; i < 1000 && !mmap_lock_is_contended(fx->mm); i++)
-		msleep(1);
+	for (i = 0; i < 50 && !mmap_lock_is_contended(fx->mm); i++)
+		msleep(20);
 	KUNIT_EXPECT_TRUE(test, mmap_lock_is_contended(fx->mm));
 	KUNIT_EXPECT_EQ(test, vmi_yield_walk(test, &entries, &stop), 1);
 	KUNIT_EXPECT_GE(test, stop, fx->start[VMI_FX_A4]);

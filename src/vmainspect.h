@@ -111,8 +111,8 @@ struct vmi_pt_walk {
 	bool rmap_locked;		/* an rmap lock, not the mmap lock */
 	bool no_frame_bits;		/* no file/exclusive: no struct page read */
 	s64 budget;			/* entries left to read in this call */
-	s64 yield_at;			/* a contended mmap lock stops the walk
-					 * once budget is down to this (0: never) */
+	/* a contended mmap lock stops the walk once budget is this low */
+	s64 yield_at;
 	u64 tables[VMAINSPECT_LVL_NR];	/* table pages visited per level */
 	/*
 	 * One per page of the range walked in one PTE table: from
