@@ -10,7 +10,8 @@
 #
 # The i386 headers package is downloaded with a private apt configuration
 # (arch i386, lists under $VMI_CACHE/apt-i386) and unpacked, never
-# installed; its host tools are the amd64 linux-kbuild-6.1 of deps.sh.
+# installed; its common headers and host tools (linux-kbuild-6.1) are those
+# scripts/kernels.sh unpacked for the amd64 6.1 kernel.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -21,8 +22,10 @@ top=$(dirname "$here")
 OBJS=(klayout.o klayout_live.o kaddr.o klayout_dev.o debugfs_klayout.o)
 
 D=$VMI_CACHE/apt-i386
-KREL_AMD64=$("$here/kernels.sh" env 6.1 | sed -n 's/^KREL="\(.*\)"$/\1/p')
+eval "$("$here/kernels.sh" env 6.1)"
+KREL_AMD64=$KREL
 [[ -n $KREL_AMD64 ]] || vmi_die "no 6.1 kernel release from kernels.sh"
+ROOT_AMD64=${KDIR%/usr/src/*}
 KREL=${KREL_AMD64%-amd64}-686-pae
 ROOT=$D/root
 KDIR=$ROOT/usr/src/linux-headers-$KREL
@@ -45,15 +48,23 @@ fetch() {
 	rm -rf "$ROOT.new"
 	mkdir -p "$ROOT.new/usr/lib"
 	dpkg-deb -x "$deb" "$ROOT.new"
-	# scripts -> ../../lib/linux-kbuild-6.1/scripts: the host's tools
-	ln -sfn /usr/lib/linux-kbuild-6.1 "$ROOT.new/usr/lib/linux-kbuild-6.1"
 	rm -rf "$ROOT"
 	mv "$ROOT.new" "$ROOT"
 }
 
-[[ -f $KDIR/Makefile && -d /usr/lib/linux-kbuild-6.1/scripts ]] || fetch
+# Point the i386 tree at the amd64 6.1 root: the common headers (its
+# one-line Makefile includes /usr/src/linux-headers-...-common/Makefile)
+# and scripts -> ../../lib/linux-kbuild-6.1/scripts, the host tools.
+link_amd64() {
+	sed -i "s|^include .*/usr/src/|include $ROOT_AMD64/usr/src/|" "$KDIR/Makefile"
+	ln -sfn "$ROOT_AMD64/usr/lib/linux-kbuild-6.1" "$ROOT/usr/lib/linux-kbuild-6.1"
+}
+
+[[ -f $KDIR/Makefile ]] || fetch
+link_amd64
 common=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$KDIR/Makefile")
-[[ -d $common ]] || vmi_die "$KDIR/Makefile includes $common, which is missing (scripts/deps.sh installs it)"
+[[ -d $common && -d $ROOT/usr/lib/linux-kbuild-6.1/scripts ]] ||
+	vmi_die "$KDIR/Makefile includes $common, or linux-kbuild-6.1 is missing in $ROOT_AMD64"
 
 out=$VMI_CACHE/build/$KREL
 mkdir -p "$out"

@@ -11,7 +11,17 @@ top=$(dirname "$here")
 . "$here/lib.sh"
 
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+host_before=$(mktemp)
+trap 'rm -f "$results" "$host_before"' EXIT
+
+# What a test run must never change on the host: the kernels in /boot and
+# the installed linux-image packages (kernels are unpacked into the cache).
+host_kernels() {
+	ls -l --time-style=+%s /boot 2>/dev/null
+	dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' 'linux-image-*' 2>/dev/null |
+		grep ' ii *$'
+}
+host_kernels >"$host_before"
 
 # run_stage NAME CMD...: run, show output (minus sub-summaries), count.
 run_stage() {
@@ -77,6 +87,13 @@ for stage in "${stages[@]}"; do
 	*)         vmi_die "unknown stage '$stage'" ;;
 	esac
 done
+
+if host_kernels | cmp -s - "$host_before"; then
+	echo "PASS host: /boot and the installed linux-image packages are as before" | tee -a "$results"
+else
+	echo "FAIL host: /boot or the installed linux-image packages changed:" | tee -a "$results"
+	host_kernels | diff "$host_before" - | sed 's/^/    /'
+fi
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")

@@ -2,9 +2,9 @@
 # Install every host package the project needs (Debian 12, as root).
 # Idempotent: installs only what is missing, and runs apt-get update only
 # when a missing package is unknown to apt (or its .deb is gone from the
-# mirror). The 6.1/6.12 kernel headers come from scripts/kernels.sh, which
-# knows the pinned ABI names; kernel images (and everything for 5.10) are
-# fetched on first use by `scripts/kernels.sh env|fetch`.
+# mirror). Kernel images and headers are never installed: scripts/kernels.sh
+# (which knows the pinned ABI names) downloads and unpacks them into the
+# cache, the 6.1/6.12 ones here, 5.10's on first use.
 #
 #   scripts/deps.sh            install what is missing
 #   scripts/deps.sh --list     print the package names (the headers excluded)

@@ -6,7 +6,13 @@
 #                                KREL="..." KDIR="..." VMLINUZ="..." VMLINUX="..."
 #                                KMAKE_ARGS="..."
 #   kernels.sh fetch SHORT...    fetch if needed (idempotent), print nothing
-#   kernels.sh headers SHORT...  only the headers (apt packages for 6.1/6.12)
+#   kernels.sh headers SHORT...  the same (the headers come with the image)
+#
+# Nothing is installed into the host: the image, headers, common headers
+# and kbuild packages are downloaded (apt-get download) and unpacked with
+# dpkg-deb -x under $VMI_CACHE/kernels/<KREL>/root.  (apt-get install of
+# linux-headers-6.12.*+deb12 would pull in its linux-image, a Depends, and
+# put a kernel into /boot with an initramfs and a boot entry.)
 #
 # SHORT is 5.10, 6.1 or 6.12. KMAKE_ARGS are extra make variables the
 # kernel needs (`make -C "$KDIR" M=... $KMAKE_ARGS`). VMLINUX is the
@@ -80,13 +86,22 @@ pkg_known() { # SRC PKG
 	fi
 }
 
-# KREL usable for SHORT: both image and headers downloadable (or installed).
+# KREL usable for SHORT: both image and headers downloadable.
 krel_ok() { # SHORT KREL
 	local src
 	src=$(series_src "$1")
-	pkg_known "$src" "linux-image-$2-unsigned" || return 1
-	[[ $src == sys ]] && vmi_pkg_installed "linux-headers-$2" && return 0
-	pkg_known "$src" "linux-headers-$2"
+	pkg_known "$src" "linux-image-$2-unsigned" && pkg_known "$src" "linux-headers-$2"
+}
+
+# The linux-kbuild-* package the headers of KREL depend on (their
+# scripts/ symlink points into it): linux-kbuild-6.1, -6.12.111+deb12...
+kbuild_pkg() { # SRC KREL
+	local cache=(apt-cache) p
+	[[ $1 == bullseye ]] && cache+=("${BOPTS[@]}")
+	p=$("${cache[@]}" show "linux-headers-$2" 2>/dev/null |
+		sed -n 's/^Depends:.*\(linux-kbuild-[^ ,]*\).*/\1/p' | head -n 1)
+	[[ -n $p ]] || vmi_die "no linux-kbuild dependency in linux-headers-$2"
+	echo "$p"
 }
 
 # Newest KREL of the series that apt can fetch, e.g. 6.1.0-57-amd64.
@@ -130,15 +145,11 @@ set_paths() { # SHORT KREL
 	ROOT=$KCACHE/$2/root
 	VMLINUZ=$ROOT/boot/vmlinuz-$2
 	VMLINUX=$ROOT/boot/vmlinux-$2
-	if [[ $1 == 5.10 ]]; then
-		KDIR=$ROOT/usr/src/linux-headers-$2
-		# Its .kernelvariables asks for gcc-10, which bookworm lacks; gcc-12
-		# builds modules for it fine.
-		KMAKE_ARGS="CC=gcc"
-	else
-		KDIR=/usr/src/linux-headers-$2
-		KMAKE_ARGS=""
-	fi
+	KDIR=$ROOT/usr/src/linux-headers-$2
+	KMAKE_ARGS=""
+	# 5.10's .kernelvariables asks for gcc-10, which bookworm lacks; gcc-12
+	# builds modules for it fine.
+	[[ $1 != 5.10 ]] || KMAKE_ARGS="CC=gcc"
 }
 
 is_ready() { # SHORT KREL
@@ -188,10 +199,10 @@ extract_debs() { # DIR ROOT
 	rm -rf "$1"
 }
 
-# The 5.10 headers are extracted, not installed: point their one-line
-# Makefile (include /usr/src/linux-headers-...-common/Makefile) at the
-# extracted tree and make sure the relative symlinks stay inside it.
-fix_510_headers() { # KREL
+# The headers are extracted, not installed: point their one-line Makefile
+# (include /usr/src/linux-headers-...-common/Makefile) at the extracted
+# tree and make sure the relative symlinks stay inside it.
+fix_headers() {
 	local mk=$KDIR/Makefile l t
 	sed -i "s|^include /usr/src/|include $ROOT/usr/src/|" "$mk"
 	grep -q "^include $ROOT/usr/src/linux-headers-.*-common/Makefile\$" "$mk" ||
@@ -243,7 +254,7 @@ smoke_build() {
 }
 
 fetch_one() { # SHORT
-	local short=$1 krel src
+	local short=$1 krel src kbuild
 	[[ -n $(cached_krel "$short") ]] && return 0
 	mkdir -p "$KCACHE"
 	# Serialise concurrent fetches (parallel vm-run.sh calls); re-check inside.
@@ -258,18 +269,11 @@ fetch_one() { # SHORT
 		krel=$(resolve_krel "$short")
 		src=$(series_src "$short")
 		set_paths "$short" "$krel"
-		if [[ $src == bullseye ]]; then
-			local common
-			common=${krel%-amd64}-common
-			download bullseye "$KCACHE/$krel/debs" "linux-image-$krel-unsigned" \
-				"linux-headers-$krel" "linux-headers-$common" "linux-kbuild-${short}"
-			extract_debs "$KCACHE/$krel/debs" "$ROOT"
-			fix_510_headers "$krel"
-		else
-			vmi_apt_install "linux-headers-$krel"
-			download sys "$KCACHE/$krel/debs" "linux-image-$krel-unsigned"
-			extract_debs "$KCACHE/$krel/debs" "$ROOT"
-		fi
+		kbuild=$(kbuild_pkg "$src" "$krel")
+		download "$src" "$KCACHE/$krel/debs" "linux-image-$krel-unsigned" \
+			"linux-headers-$krel" "linux-headers-${krel%-amd64}-common" "$kbuild"
+		extract_debs "$KCACHE/$krel/debs" "$ROOT"
+		fix_headers
 		[[ -f $VMLINUZ ]] || vmi_die "no $VMLINUZ in linux-image-$krel-unsigned"
 		extract_vmlinux
 		smoke_build
@@ -279,19 +283,6 @@ fetch_one() { # SHORT
 	fi
 	flock -u "$lockfd"
 	exec {lockfd}>&-
-}
-
-headers_one() { # SHORT
-	local krel
-	if [[ $1 == 5.10 ]]; then
-		fetch_one "$1"
-		return
-	fi
-	[[ -n $(cached_krel "$1") ]] && return 0
-	krel=$(last_krel "$1")
-	vmi_pkg_installed "linux-headers-$krel" && return 0
-	krel=$(resolve_krel "$1")
-	vmi_apt_install "linux-headers-$krel"
 }
 
 main() {
@@ -310,7 +301,7 @@ main() {
 		done
 		;;
 	fetch) for s in "$@"; do fetch_one "$s"; done ;;
-	headers) for s in "$@"; do headers_one "$s"; done ;;
+	headers) for s in "$@"; do fetch_one "$s"; done ;;
 	-h | --help | help) usage 0 ;;
 	*) usage ;;
 	esac
