@@ -169,36 +169,42 @@ u64 vmi_kpageflags(struct page *page)
 }
 
 /*
- * What page->mapping of a pinned, locked folio names.  The path is the
- * one inside its file system (dentry_path_raw(): a page knows no mount);
- * dev says which file system.
+ * What page->mapping of a pinned, locked folio names: its inode's number
+ * and file system.  Returns a reference to one of the inode's dentries
+ * when a path is wanted; the caller names it with vmi_page_name() once
+ * the folio is unlocked.
  */
-static void vmi_page_file(struct page *head, struct address_space *mapping,
-			  struct vmainspect_page *p, char *path,
-			  size_t path_size)
+static struct dentry *vmi_page_file(struct address_space *mapping,
+				    struct vmainspect_page *p, bool want_path)
 {
 	struct inode *inode = mapping->host;
-	struct dentry *dentry;
-	char *name;
 
 	if (!inode)
-		return;
+		return NULL;
 	p->ino = inode->i_ino;
 	p->dev = new_encode_dev(inode->i_sb->s_dev);
 	/* shmem_mapping() is exported only since 6.12; same test by magic */
 	if (inode->i_sb->s_magic == TMPFS_MAGIC)
 		p->mapping_kind = VMAINSPECT_MAP_SHMEM;
-	if (!path || !path_size)
-		return;
-	dentry = d_find_alias(inode);
-	if (!dentry)
-		return;
-	name = dentry_path_raw(dentry, path, path_size);
+	return want_path ? d_find_alias(inode) : NULL;
+}
+
+/*
+ * The path inside its file system (dentry_path_raw(): a page knows no
+ * mount; dev says which file system).  Not under the folio lock: if the
+ * file was unlinked and closed meanwhile, this dput() is the last one and
+ * evicts the inode, whose truncation locks every folio of the file, ours
+ * too.
+ */
+static void vmi_page_name(struct dentry *dentry, struct vmainspect_page *p,
+			  char *path, size_t path_size)
+{
+	char *name = dentry_path_raw(dentry, path, path_size);
+
 	if (!IS_ERR(name)) {
 		p->path_len = strlen(name);
 		memmove(path, name, p->path_len + 1);
 	}
-	/* dput() may sleep, but only the folio lock is held: fine */
 	dput(dentry);
 }
 
@@ -206,6 +212,7 @@ static void vmi_page_mapping(struct page *head, struct vmainspect_page *p,
 			     char *path, size_t path_size)
 {
 	unsigned long mapping = (unsigned long)READ_ONCE(head->mapping);
+	struct dentry *dentry = NULL;
 	int tries;
 
 	p->mapping_kind = VMAINSPECT_MAP_NONE;
@@ -233,11 +240,13 @@ static void vmi_page_mapping(struct page *head, struct vmainspect_page *p,
 		return;		/* kind known, file not: it stays locked */
 	/* truncated or reused while we were not looking? */
 	if ((unsigned long)head->mapping == mapping)
-		vmi_page_file(head, (struct address_space *)mapping, p, path,
-			      path_size);
+		dentry = vmi_page_file((struct address_space *)mapping, p,
+				       path && path_size);
 	else
 		p->mapping_kind = VMAINSPECT_MAP_NONE;
 	unlock_page(head);
+	if (dentry)
+		vmi_page_name(dentry, p, path, path_size);
 }
 
 /*

@@ -792,6 +792,123 @@ static int load_faults(const char *ko)
 	return 0;
 }
 
+/* ---- 8. a frame's path while its file is unlinked and closed ---- */
+
+#define RACE_ROUNDS	4000
+#define RACE_SECONDS	60
+
+struct race_shared {
+	volatile uint64_t pfn;		/* the frame the querier asks about */
+	volatile int stop;
+	volatile unsigned long calls;
+};
+
+/* PAGE with a path, again and again, on whatever frame is published. */
+static void race_querier(struct race_shared *sh)
+{
+	char path[256];
+	int fd = vmi_open();
+
+	if (fd < 0)
+		_exit(1);
+	while (!sh->stop) {
+		struct vmainspect_page p;
+
+		memset(&p, 0, sizeof(p));
+		p.size = sizeof(p);
+		p.pfn = sh->pfn;
+		p.path = (unsigned long)path;
+		p.path_size = sizeof(path);
+		ioctl(fd, VMAINSPECT_IOC_PAGE, &p);
+		sh->calls++;
+	}
+	_exit(0);
+}
+
+/* A tmpfs file's frame, published while it is unmapped, closed, unlinked. */
+static void race_mutator(struct race_shared *sh)
+{
+	char name[64];
+	int i;
+
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		uint64_t e;
+		char *m;
+		int fd;
+
+		snprintf(name, sizeof(name), "/dev/shm/vmi-regress-race-%d", i);
+		fd = open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+		if (fd < 0 || ftruncate(fd, 4096))
+			_exit(1);
+		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED)
+			_exit(1);
+		m[0] = 1;
+		e = pagemap(getpid(), (unsigned long)m);
+		if (e >> 63)
+			sh->pfn = e & ((1ULL << 55) - 1);
+		/* let the querier get in, then drop every reference at once */
+		for (e = 0; e < (unsigned int)i % 64 * 50; e++)
+			__asm__ volatile("" ::: "memory");
+		munmap(m, 4096);
+		close(fd);
+		unlink(name);
+	}
+	_exit(0);
+}
+
+/*
+ * PAGE names a file frame's path through a dentry reference.  If the file
+ * is unmapped, closed and unlinked meanwhile, the module's dput() is the
+ * last one: it evicts the inode, and truncation locks every folio of the
+ * file.  Done under the folio lock (as before the fix), the querier waits
+ * for itself forever, and so does every task that faults on that folio.
+ */
+static void check_unlink_race(void)
+{
+	const char *name = "PAGE path while its file is unlinked and closed";
+	struct race_shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t q, m;
+	int status, done = 0, i;
+
+	if (sh == MAP_FAILED) {
+		check(0, name, "mmap: %s", strerror(errno));
+		return;
+	}
+	q = fork();
+	if (q == 0)
+		race_querier(sh);
+	m = fork();
+	if (m == 0)
+		race_mutator(sh);
+	for (i = 0; i < RACE_SECONDS * 10 && !done; i++) {
+		usleep(100000);
+		if (waitpid(m, &status, WNOHANG) == m)
+			done = 1;
+	}
+	sh->stop = 1;
+	for (i = 0; i < 50 && done == 1; i++) {
+		usleep(100000);
+		if (waitpid(q, NULL, WNOHANG) == q)
+			done = 2;
+	}
+	if (done < 2) {
+		char stack[1024] = "", path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/stack", (int)(done ? q : m));
+		read_file(path, stack, sizeof(stack));
+		check(0, name, "%s made no progress for %d s (%lu calls); its stack:\n%s",
+		      done ? "the querier" : "the mutator",
+		      done ? 5 : RACE_SECONDS, sh->calls, stack);
+		return;	/* a task stuck in D state: leave it, do not wait */
+	}
+	info("unlink race: %d rounds, %lu PAGE calls", RACE_ROUNDS, sh->calls);
+	check(WIFEXITED(status) && !WEXITSTATUS(status), name,
+	      "%d rounds, %lu calls", RACE_ROUNDS, sh->calls);
+	munmap(sh, sizeof(*sh));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--user-bindmount"))
@@ -814,6 +931,7 @@ int main(int argc, char **argv)
 		check_page_debugfs();
 		check_overlayfs();
 		check_pud_hwpoison();
+		check_unlink_race();
 	} else {
 		fprintf(stderr, "usage: vmi-regress [--load-faults MODULE]\n");
 		return 2;

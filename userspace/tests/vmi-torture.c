@@ -4226,7 +4226,9 @@ static void __attribute__((format(printf, 1, 2))) wd_fail(const char *fmt, ...)
 	__atomic_fetch_add(&sh->wd_fails, 1, __ATOMIC_RELAXED);
 }
 
-static bool busy_dumped, all_dumped;
+static bool busy_dumped, all_dumped, early_dumped;
+/* seconds: a mutator waiting this long is shown once, before it fails */
+#define MUT_EARLY_DUMP	90
 
 struct wd_state {
 	unsigned long last;
@@ -4286,11 +4288,26 @@ static void wd_mutator(int s, struct wd_state *w, double t)
 		w->since = 0;
 		return;
 	}
+	op = __atomic_load_n(&sh->doing[s], __ATOMIC_RELAXED);
+	slot_name(s, name, sizeof(name));
+	/*
+	 * Under the stall limit, but near the kernel's 120 s hung-task
+	 * report: once per run, show who may hold what it waits for.
+	 */
+	if (!early_dumped && w->since && !w->reported &&
+	    __atomic_load_n(&sh->beat[s], __ATOMIC_RELAXED) == w->last &&
+	    t - w->since >= MUT_EARLY_DUMP && mut_stall_limit > MUT_EARLY_DUMP) {
+		early_dumped = true;
+		info("mutator %s (pid %d) has waited %.0f s in %s; the tasks that may hold what it waits for:",
+		     name, (int)pid, t - w->since,
+		     op >= 0 && op < NR_OPS ? op_names[op] : "(idle)");
+		snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+		dump_task(dir);
+		dump_tasks(true);
+	}
 	if (!wd_stalled(w, __atomic_load_n(&sh->beat[s], __ATOMIC_RELAXED),
 			t, mut_stall_limit))
 		return;
-	op = __atomic_load_n(&sh->doing[s], __ATOMIC_RELAXED);
-	slot_name(s, name, sizeof(name));
 	wd_fail("mutator %s (pid %d) made no progress for %.0f s in %s", name,
 		(int)pid, t - w->since,
 		op >= 0 && op < NR_OPS ? op_names[op] : "(idle)");
