@@ -100,6 +100,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -4780,6 +4781,40 @@ static void setup_debug_kernel(void)
 	     " %u s (mutators), ksmd paced", q_stall_limit, mut_stall_limit);
 }
 
+/*
+ * khugepaged runs at nice 19.  Its collapse_file() keeps the new huge
+ * folio, and each small one it replaces, locked while it copies and
+ * unmaps them.  With 16 queriers and the mutators runnable at nice 0 in a
+ * TCG guest (one host thread for all its CPUs), it got so little CPU that
+ * one collapse took minutes, and the faults on that memfd waited in
+ * folio_wait_bit_common() past the kernel's 120 s hung-task report (the
+ * stacks of three debug-kernel runs: khugepaged running in collapse_file(),
+ * no module code anywhere).  At nice 0 it competes with those who wait.
+ */
+static void khugepaged_nice0(void)
+{
+	char path[64], comm[32];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	while (d && (de = readdir(d))) {
+		int pid = atoi(de->d_name);
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		if (read_file(path, comm, sizeof(comm)) ||
+		    strncmp(comm, "khugepaged", 10))
+			continue;
+		if (setpriority(PRIO_PROCESS, pid, 0))
+			info("setup: khugepaged (pid %d) at nice 0: %s", pid,
+			     errname(errno));
+		break;
+	}
+	if (d)
+		closedir(d);
+}
+
 static void setup_system(void)
 {
 	char buf[4096];
@@ -4796,6 +4831,7 @@ static void setup_system(void)
 	knob(THP_DIR "khugepaged/scan_sleep_millisecs", "10");
 	knob(THP_DIR "khugepaged/alloc_sleep_millisecs", "10");
 	knob(THP_DIR "khugepaged/pages_to_scan", "4096");
+	khugepaged_nice0();
 	if (!access(THP_DIR "hugepages-64kB/enabled", F_OK))
 		knob(THP_DIR "hugepages-64kB/enabled", "always");
 	setup_debug_kernel();
