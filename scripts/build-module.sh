@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build src/vmainspect.ko for one supported stock kernel, warnings as errors.
 #
-#   scripts/build-module.sh SHORT        SHORT: 5.10 | 6.1 | 6.12
+#   scripts/build-module.sh SHORT        SHORT: a kernel of scripts/kernels.list
 #
+# Debian 13's kernels are built in the build root of scripts/buildroot.sh
+# (their kbuild tools need its gcc-14 and glibc).
 # The sources are copied to $VMI_CACHE/build/<release>/ so that builds for
 # several kernels never share object files with each other or with an
 # in-tree `make`.  Prints the absolute path of the .ko as the last line.
@@ -12,8 +14,8 @@ top=$(dirname "$here")
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 
-short=${1:?usage: build-module.sh 5.10|6.1|6.12}
-KMAKE_ARGS=
+short=${1:?usage: build-module.sh SHORT (scripts/kernels.sh list)}
+KMAKE_ARGS='' KROOT=host
 eval "$("$here/kernels.sh" env "$short")"
 
 out="$VMI_CACHE/build/$KREL"
@@ -25,6 +27,8 @@ rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.cmd' \
 	"$top/Kbuild" "$top/src" "$top/include" "$out/"
 
 # W=1 and -Werror: "no warnings at W=1" is a test, not a wish.
+mk=(make)
+[[ $KROOT == host ]] || mk=("$here/buildroot.sh" run "$KROOT" make)
 # shellcheck disable=SC2086
-make -s -C "$KDIR" M="$out" W=1 KCFLAGS=-Werror $KMAKE_ARGS modules >&2
+"${mk[@]}" -s -C "$KDIR" M="$out" W=1 KCFLAGS=-Werror $KMAKE_ARGS modules >&2
 echo "$out/src/vmainspect.ko"

@@ -40,7 +40,7 @@ run_stage() {
 
 build_modules() {
 	local short ko
-	for short in 5.10 6.1 6.12; do
+	for short in $("$here/kernels.sh" list); do
 		if ko=$("$here/build-module.sh" "$short" 2>/tmp/vmi-build-$$.log | tail -n 1) &&
 		   [ -f "$ko" ]; then
 			echo "PASS build [$short] module, W=1 -Werror"

@@ -21,6 +21,8 @@ PKGS=(
 	qemu-system-x86 busybox-static cpio gzip xz-utils
 	# tools used by the scripts and tests
 	python3 rsync file
+	# the Debian 13 build root (scripts/buildroot.sh)
+	debootstrap
 	# kernel sources (UML/KUnit, debug kernels)
 	linux-source-6.1 linux-source-6.12
 )

@@ -14,20 +14,30 @@
 # linux-headers-6.12.*+deb12 would pull in its linux-image, a Depends, and
 # put a kernel into /boot with an initramfs and a boot entry.)
 #
-# SHORT is 5.10, 6.1 or 6.12. KMAKE_ARGS are extra make variables the
-# kernel needs (`make -C "$KDIR" M=... $KMAKE_ARGS`). VMLINUX is the
+# SHORT is a name of scripts/kernels.list (5.10, 6.1, 6.12, 6.12-trixie,
+# 7.3...), the one list of supported kernels.  KMAKE_ARGS are extra make
+# variables the kernel needs (`make -C "$KDIR" M=... $KMAKE_ARGS`); KROOT is
+# "host" or the scripts/buildroot.sh suite to run make in.  VMLINUX is the
 # uncompressed ELF kernel taken out of VMLINUZ (QEMU boots it through its
 # PVH entry, skipping the decompressor: see vm-run.sh --pvh).
+#
+#   kernels.sh list [--check]    the SHORT names, one per line (--check:
+#                                those `make check` runs the VM suite on)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Known-good ABI names. If one is gone from the mirror, the newest ABI of
-# the same series is used instead (with a warning) and remembered in
-# $KCACHE/SHORT.krel.
-declare -A PIN=([5.10]=5.10.0-46-amd64 [6.1]=6.1.0-56-amd64 [6.12]=6.12.111+deb12-amd64)
+# The list: SUITE, PIN (known-good ABI; if the mirror no longer has it,
+# the newest ABI of the same series is used, with a warning, and
+# remembered in $KCACHE/SHORT.krel), ROOT and CHECK per SHORT.
+declare -A SUITE PIN KROOT_OF CHECK
+ORDER=()
+while read -r short suite pin root check; do
+	[[ -z $short || $short == \#* ]] && continue
+	SUITE[$short]=$suite PIN[$short]=$pin KROOT_OF[$short]=$root CHECK[$short]=$check
+	ORDER+=("$short")
+done <"$(dirname "${BASH_SOURCE[0]}")/kernels.list"
 KCACHE=$VMI_CACHE/kernels
-BDIR=$VMI_CACHE/apt-bullseye
 
 usage() {
 	# The header comment, up to the first line that is not a comment.
@@ -36,53 +46,90 @@ usage() {
 }
 
 check_short() {
-	[[ -n ${PIN[$1]:-} ]] || vmi_die "unknown kernel '$1' (want one of: ${!PIN[*]})"
+	[[ -n ${PIN[$1]:-} ]] || vmi_die "unknown kernel '$1' (want one of: ${ORDER[*]})"
 }
 
-# ---- the private apt configuration for bullseye (5.10) --------------------
+# ---- private apt configurations (every suite but the host's bookworm) -----
 
-# Options that point apt at $BDIR only, leaving the system's apt state alone.
-# The bullseye Release files may be past Valid-Until on an archive mirror.
-BOPTS=(-o "Dir::Etc::sourcelist=$BDIR/sources.list" -o Dir::Etc::sourceparts=/nonexistent
-	-o "Dir::State::Lists=$BDIR/lists" -o "Dir::Cache=$BDIR/cache"
-	-o Acquire::Check-Valid-Until=false -o APT::Sandbox::User=root)
-BUPDATED=0
+# The private apt directory of SUITE; its options point apt at it only,
+# leaving the system's apt state alone.  Archived suites' Release files may
+# be past Valid-Until.
+adir() { echo "$VMI_CACHE/apt-$1"; }
+aopts() { # SUITE
+	local d
+	d=$(adir "$1")
+	printf '%s\n' -o "Dir::Etc::sourcelist=$d/sources.list" -o Dir::Etc::sourceparts=/nonexistent \
+		-o "Dir::State::Lists=$d/lists" -o "Dir::State::status=$d/status" \
+		-o "Dir::Cache=$d/cache" -o Acquire::Check-Valid-Until=false \
+		-o APT::Sandbox::User=root
+}
 
-bullseye_setup() {
-	local main sec key=/usr/share/keyrings/debian-archive-keyring.gpg
+# The sources of SUITE: itself and its security updates (a backports
+# suite also needs its base suite).
+suite_sources() { # SUITE
+	local key=/usr/share/keyrings/debian-archive-keyring.gpg main sec base=${1%-backports}
 	main=$(vmi_mirror_uri main)
 	sec=$(vmi_mirror_uri security)
-	mkdir -p "$BDIR/lists/partial" "$BDIR/cache/archives/partial"
-	printf 'deb [signed-by=%s] %s bullseye main\ndeb [signed-by=%s] %s bullseye-security main\n' \
-		"$key" "$main" "$key" "$sec" >"$BDIR/sources.list.new"
-	if cmp -s "$BDIR/sources.list.new" "$BDIR/sources.list"; then
-		rm -f "$BDIR/sources.list.new"
-	else
-		mv "$BDIR/sources.list.new" "$BDIR/sources.list"
-		rm -f "$BDIR/lists/"*_Packages* # mirror changed: lists are stale
-	fi
-	compgen -G "$BDIR/lists/*_Packages*" >/dev/null || bullseye_update
+	[[ $1 == "$base" ]] || printf 'deb [signed-by=%s] %s %s main\n' "$key" "$main" "$1"
+	printf 'deb [signed-by=%s] %s %s main\n' "$key" "$main" "$base"
+	printf 'deb [signed-by=%s] %s %s-security main\n' "$key" "$sec" "$base"
 }
 
-bullseye_update() {
-	((BUPDATED)) && return 0
-	vmi_log "apt-get update (bullseye, private lists in $BDIR)"
-	apt-get "${BOPTS[@]}" "$(vmi_aptq)" update >&2 || vmi_die "apt-get update for bullseye failed"
-	BUPDATED=1
+declare -A UPDATED
+suite_update() { # SUITE
+	[[ -n ${UPDATED[$1]:-} ]] && return 0
+	local opts
+	mapfile -t opts < <(aopts "$1")
+	vmi_log "apt-get update ($1, private lists in $(adir "$1"))"
+	apt-get "${opts[@]}" "$(vmi_aptq)" update >&2 || vmi_die "apt-get update for $1 failed"
+	UPDATED[$1]=1
+}
+
+suite_setup() { # SUITE
+	local d
+	d=$(adir "$1")
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+	# nothing is installed from it: the host's dpkg status is not its own
+	[[ -e $d/status ]] || : >"$d/status"
+	suite_sources "$1" >"$d/sources.list.new"
+	if cmp -s "$d/sources.list.new" "$d/sources.list"; then
+		rm -f "$d/sources.list.new"
+	else
+		mv "$d/sources.list.new" "$d/sources.list"
+		rm -f "$d/lists/"*_Packages* # mirror changed: lists are stale
+	fi
+	compgen -G "$d/lists/*_Packages*" >/dev/null || suite_update "$1"
 }
 
 # ---- name resolution ------------------------------------------------------
 
-# Package-name helpers for one series: "sys" apt or the private "bullseye" one.
-series_src() { [[ $1 == 5.10 ]] && echo bullseye || echo sys; }
+# Package-name helpers for one series: "sys" apt or a private suite's.
+series_src() { [[ ${SUITE[$1]} == bookworm ]] && echo sys || echo "${SUITE[$1]}"; }
+
+# apt-cache with the options of SRC.
+acache() { # SRC ARGS...
+	local src=$1 opts=()
+	shift
+	[[ $src == sys ]] || mapfile -t opts < <(aopts "$src")
+	apt-cache "${opts[@]}" "$@"
+}
 
 pkg_known() { # SRC PKG
-	if [[ $1 == bullseye ]]; then
-		local cand
-		cand=$(apt-cache "${BOPTS[@]}" policy "$2" 2>/dev/null | awk '$1 == "Candidate:" { print $2; exit }')
-		[[ -n $cand && $cand != "(none)" ]]
+	local cand
+	cand=$(acache "$1" policy "$2" 2>/dev/null | awk '$1 == "Candidate:" { print $2; exit }')
+	[[ -n $cand && $cand != "(none)" ]]
+}
+
+# The packages holding KREL's kernel and modules: one linux-image-*-unsigned
+# up to 7.2; since 7.3 linux-binary-unsigned-* (vmlinuz), linux-modules-*
+# and linux-base-* (config, System.map).
+image_pkgs() { # SRC KREL
+	if pkg_known "$1" "linux-image-$2-unsigned"; then
+		echo "linux-image-$2-unsigned"
+	elif pkg_known "$1" "linux-binary-unsigned-$2"; then
+		echo "linux-binary-unsigned-$2 linux-modules-$2 linux-base-$2"
 	else
-		vmi_pkg_known "$2"
+		return 1
 	fi
 }
 
@@ -90,28 +137,36 @@ pkg_known() { # SRC PKG
 krel_ok() { # SHORT KREL
 	local src
 	src=$(series_src "$1")
-	pkg_known "$src" "linux-image-$2-unsigned" && pkg_known "$src" "linux-headers-$2"
+	image_pkgs "$src" "$2" >/dev/null && pkg_known "$src" "linux-headers-$2"
 }
 
 # The linux-kbuild-* package the headers of KREL depend on (their
 # scripts/ symlink points into it): linux-kbuild-6.1, -6.12.111+deb12...
 kbuild_pkg() { # SRC KREL
-	local cache=(apt-cache) p
-	[[ $1 == bullseye ]] && cache+=("${BOPTS[@]}")
-	p=$("${cache[@]}" show "linux-headers-$2" 2>/dev/null |
+	local p
+	p=$(acache "$1" show "linux-headers-$2" 2>/dev/null |
 		sed -n 's/^Depends:.*\(linux-kbuild-[^ ,]*\).*/\1/p' | head -n 1)
 	[[ -n $p ]] || vmi_die "no linux-kbuild dependency in linux-headers-$2"
 	echo "$p"
 }
 
+# The ABI names of SHORT's series as a regex: the pin with its numbers
+# after the series (not those of "deb13") made wild, e.g.
+# 6.12.117+deb13-amd64 -> ^6\.12\.[0-9]+\+deb13-amd64$.
+series_re() { # SHORT
+	local pin=${PIN[$1]} base=${1%%-*} rest
+	rest=${pin#"$base"}
+	rest=$(sed 's/[.+]/\\&/g; s/\([.-]\)[0-9][0-9]*/\1[0-9]+/g' <<<"$rest")
+	echo "^${base//./\\.}$rest\$"
+}
+
 # Newest KREL of the series that apt can fetch, e.g. 6.1.0-57-amd64.
 newest_krel() { # SHORT
-	local short=$1 src re k cache=(apt-cache)
+	local short=$1 src re k
 	src=$(series_src "$short")
-	[[ $src == bullseye ]] && cache+=("${BOPTS[@]}")
-	re="^linux-image-${short//./\\.}\\.[0-9]+(-[0-9]+|\\+deb[0-9]+)-amd64-unsigned\$"
-	for k in $("${cache[@]}" search --names-only "$re" 2>/dev/null | awk '{ print $1 }' |
-		sed 's/^linux-image-//; s/-unsigned$//' | sort -rV); do
+	re=$(series_re "$short")
+	for k in $(acache "$src" search --names-only '^linux-headers-' 2>/dev/null |
+		awk '{ print $1 }' | sed 's/^linux-headers-//' | grep -E "$re" | sort -rV); do
 		if krel_ok "$short" "$k"; then
 			echo "$k"
 			return 0
@@ -122,12 +177,13 @@ newest_krel() { # SHORT
 
 # Decide which KREL to fetch for SHORT (slow path only: it may run apt).
 resolve_krel() { # SHORT
-	local short=$1 pin=${PIN[$1]} k
-	if [[ $(series_src "$short") == bullseye ]]; then
-		bullseye_setup
-		krel_ok "$short" "$pin" || bullseye_update
-	else
+	local short=$1 pin=${PIN[$1]} src k
+	src=$(series_src "$short")
+	if [[ $src == sys ]]; then
 		krel_ok "$short" "$pin" || vmi_apt_update
+	else
+		suite_setup "$src"
+		krel_ok "$short" "$pin" || suite_update "$src"
 	fi
 	if krel_ok "$short" "$pin"; then
 		echo "$pin"
@@ -140,8 +196,9 @@ resolve_krel() { # SHORT
 
 # ---- layout of one cached kernel -------------------------------------------
 
-# Sets ROOT KDIR VMLINUZ VMLINUX KMAKE_ARGS for SHORT/KREL.
+# Sets ROOT KDIR VMLINUZ VMLINUX KMAKE_ARGS KROOT for SHORT/KREL.
 set_paths() { # SHORT KREL
+	KROOT=${KROOT_OF[$1]}
 	ROOT=$KCACHE/$2/root
 	VMLINUZ=$ROOT/boot/vmlinuz-$2
 	VMLINUX=$ROOT/boot/vmlinux-$2
@@ -171,16 +228,19 @@ last_krel() { # SHORT
 
 # ---- fetching ----------------------------------------------------------------
 
-# Download packages into DIR with apt-get download (SRC sys|bullseye).
+# Download packages into DIR with apt-get download (SRC sys or a suite).
 download() { # SRC DIR PKG...
-	local src=$1 dir=$2 apt=(apt-get "$(vmi_aptq)" -o APT::Sandbox::User=root)
+	local src=$1 dir=$2 apt=(apt-get "$(vmi_aptq)" -o APT::Sandbox::User=root) opts
 	shift 2
-	[[ $src == bullseye ]] && apt=(apt-get "$(vmi_aptq)" "${BOPTS[@]}")
+	if [[ $src != sys ]]; then
+		mapfile -t opts < <(aopts "$src")
+		apt=(apt-get "$(vmi_aptq)" "${opts[@]}")
+	fi
 	mkdir -p "$dir"
 	vmi_log "apt-get download $*"
 	if ! (cd "$dir" && "${apt[@]}" download "$@" >&2); then
 		# Stale lists can name .debs the mirror no longer has.
-		if [[ $src == bullseye ]]; then bullseye_update; else vmi_apt_update; fi
+		if [[ $src == sys ]]; then vmi_apt_update; else suite_update "$src"; fi
 		(cd "$dir" && "${apt[@]}" download "$@" >&2) || vmi_die "apt-get download $* failed"
 	fi
 }
@@ -204,7 +264,8 @@ extract_debs() { # DIR ROOT
 # tree and make sure the relative symlinks stay inside it.
 fix_headers() {
 	local mk=$KDIR/Makefile l t
-	sed -i "s|^include /usr/src/|include $ROOT/usr/src/|" "$mk"
+	# (7.3's also sets KBUILD_OUTPUT=/usr/src/linux-headers-KREL)
+	sed -i "s|^include /usr/src/|include $ROOT/usr/src/|; s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$ROOT/usr/src/|" "$mk"
 	grep -q "^include $ROOT/usr/src/linux-headers-.*-common/Makefile\$" "$mk" ||
 		vmi_die "unexpected $mk: $(head -c 200 "$mk")"
 	for l in scripts tools; do
@@ -236,25 +297,51 @@ extract_vmlinux() {
 	vmi_die "no ELF kernel found inside $VMLINUZ"
 }
 
+# make, on the host or in the build root of KROOT (paths under the cache
+# and the repository are the same inside).
+kmake() {
+	if [[ $KROOT == host ]]; then
+		make "$@"
+	else
+		"$(dirname "${BASH_SOURCE[0]}")/buildroot.sh" run "$KROOT" make "$@"
+	fi
+}
+
 # Build a trivial module against KDIR to prove the headers work.
 smoke_build() {
 	local d rc=0
 	vmi_need_cmd make make
 	vmi_need_cmd gcc gcc
-	d=$(mktemp -d)
+	d=$(mktemp -d "$VMI_CACHE/smoke.XXXXXX")
 	printf '%s\n' '#include <linux/module.h>' 'static int __init h_init(void) { return 0; }' \
 		'static void __exit h_exit(void) { }' 'module_init(h_init);' 'module_exit(h_exit);' \
 		'MODULE_LICENSE("GPL");' >"$d/vmismoke.c"
 	echo 'obj-m := vmismoke.o' >"$d/Makefile"
-	vmi_log "test build of a module against $KDIR"
+	vmi_log "test build of a module against $KDIR ($KROOT)"
 	# shellcheck disable=SC2086 # KMAKE_ARGS is a list of words
-	make -s -C "$KDIR" M="$d" modules $KMAKE_ARGS >"$d/log" 2>&1 && [[ -f $d/vmismoke.ko ]] || rc=1
+	kmake -s -C "$KDIR" M="$d" modules $KMAKE_ARGS >"$d/log" 2>&1 && [[ -f $d/vmismoke.ko ]] || rc=1
 	((rc == 0)) || { cat "$d/log" >&2; rm -rf "$d"; vmi_die "module test build against $KDIR failed"; }
 	rm -rf "$d"
 }
 
+# Packages of a merged-/usr system (Debian 13) put modules and the config
+# under usr/lib/modules/KREL: give them the places vm-run.sh looks at.
+fix_layout() { # KREL
+	local m=$ROOT/usr/lib/modules/$1 f
+	[[ -e $ROOT/lib || ! -d $ROOT/usr/lib ]] || ln -s usr/lib "$ROOT/lib"
+	mkdir -p "$ROOT/boot"
+	for f in vmlinuz vmlinuz.unsigned; do
+		[[ -e $VMLINUZ || ! -f $m/$f ]] || ln -s "../usr/lib/modules/$1/$f" "$VMLINUZ"
+	done
+	[[ -e $ROOT/boot/config-$1 || ! -f $m/config ]] ||
+		ln -s "../usr/lib/modules/$1/config" "$ROOT/boot/config-$1"
+	[[ -e $ROOT/boot/System.map-$1 || ! -f $m/System.map ]] ||
+		ln -s "../usr/lib/modules/$1/System.map" "$ROOT/boot/System.map-$1"
+	return 0
+}
+
 fetch_one() { # SHORT
-	local short=$1 krel src kbuild
+	local short=$1 krel src kbuild images
 	[[ -n $(cached_krel "$short") ]] && return 0
 	mkdir -p "$KCACHE"
 	# Serialise concurrent fetches (parallel vm-run.sh calls); re-check inside.
@@ -270,11 +357,13 @@ fetch_one() { # SHORT
 		src=$(series_src "$short")
 		set_paths "$short" "$krel"
 		kbuild=$(kbuild_pkg "$src" "$krel")
-		download "$src" "$KCACHE/$krel/debs" "linux-image-$krel-unsigned" \
+		read -ra images < <(image_pkgs "$src" "$krel")
+		download "$src" "$KCACHE/$krel/debs" "${images[@]}" \
 			"linux-headers-$krel" "linux-headers-${krel%-amd64}-common" "$kbuild"
 		extract_debs "$KCACHE/$krel/debs" "$ROOT"
 		fix_headers
-		[[ -f $VMLINUZ ]] || vmi_die "no $VMLINUZ in linux-image-$krel-unsigned"
+		fix_layout "$krel"
+		[[ -f $VMLINUZ ]] || vmi_die "no $VMLINUZ in ${images[*]}"
 		extract_vmlinux
 		smoke_build
 		touch "$KCACHE/$krel/.complete"
@@ -286,8 +375,15 @@ fetch_one() { # SHORT
 }
 
 main() {
+	local cmd=${1:-} s krel
+	if [[ $cmd == list ]]; then
+		for s in "${ORDER[@]}"; do
+			[[ ${2:-} != --check || ${CHECK[$s]} == yes ]] && echo "$s"
+		done
+		return 0
+	fi
+	[[ $cmd == -h || $cmd == --help || $cmd == help ]] && usage 0
 	(($# >= 2)) || usage
-	local cmd=$1 s krel
 	shift
 	for s in "$@"; do check_short "$s"; done
 	case $cmd in
@@ -296,8 +392,8 @@ main() {
 			fetch_one "$s"
 			krel=$(cached_krel "$s")
 			set_paths "$s" "$krel"
-			printf 'KREL="%s"\nKDIR="%s"\nVMLINUZ="%s"\nVMLINUX="%s"\nKMAKE_ARGS="%s"\n' \
-				"$krel" "$KDIR" "$VMLINUZ" "$VMLINUX" "$KMAKE_ARGS"
+			printf 'KREL="%s"\nKDIR="%s"\nVMLINUZ="%s"\nVMLINUX="%s"\nKMAKE_ARGS="%s"\nKROOT="%s"\n' \
+				"$krel" "$KDIR" "$VMLINUZ" "$VMLINUX" "$KMAKE_ARGS" "$KROOT"
 		done
 		;;
 	fetch) for s in "$@"; do fetch_one "$s"; done ;;

@@ -32,16 +32,23 @@ else
 	fail=1
 fi
 
-for short in 5.10 6.1 6.12; do
-	KMAKE_ARGS=
+for short in $("$here/kernels.sh" list); do
+	KMAKE_ARGS='' KROOT=host
 	eval "$("$here/kernels.sh" env "$short")"
-	tmp=$(mktemp -d)
+	mk=(make)
+	[[ $KROOT == host ]] || mk=("$here/buildroot.sh" run "$KROOT" make)
+	tmp=$(mktemp -d "$VMI_CACHE/style.XXXXXX") # inside a build root too
 	cp -r Kbuild src include "$tmp/"
 	# shellcheck disable=SC2086
-	log=$(make -s -C "$KDIR" M="$tmp" C=2 CHECK=sparse $KMAKE_ARGS modules 2>&1 |
+	log=$("${mk[@]}" -s -C "$KDIR" M="$tmp" C=2 CHECK=sparse $KMAKE_ARGS modules 2>&1 |
 	      grep -v 'Skipping BTF generation' || true)
 	rm -rf "$tmp"
-	if [ -n "$log" ]; then
+	if [[ $log == *"is not available or not up to date"* ]]; then
+		# 7.3's kbuild wants a sparse that knows __typeof_unqual__; the
+		# newest in Debian (0.6.4, bookworm to sid) does not, and 7.3's
+		# headers package lacks the scripts/checker-valid.sh it asks
+		echo "INFO style sparse [$short]: not run: Debian's sparse $(sparse --version 2>/dev/null) is too old for its kbuild"
+	elif [ -n "$log" ]; then
 		echo "FAIL style sparse [$short]:"
 		printf '%s\n' "$log" | sed 's/^/    /'
 		fail=1

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The one place where kernel-version differences live.  Every
- * LINUX_VERSION_CODE test of the module is here, behind a small named helper.
+ * LINUX_VERSION_CODE test of the module is here, behind a small named
+ * helper, and so is the one feature test (FOLIO_MAPPING_ANON).  Debian's
+ * 6.12 carries part of 6.19's softleaf API as macros (softleaf_from_pte(),
+ * softleaf_to_pfn()): never define softleaf_* names here, only vmi_* ones.
  *
  * Supported: Debian 5.10 (rb-tree + vm_next list), 6.1 (first maple-tree
- * kernel), 6.12 (per-VMA locks), UML for KUnit.
+ * kernel), 6.12 (per-VMA locks; bookworm's and trixie's), 7.3 (trixie-
+ * backports: softleaf entries, memdesc flags, FOLIO_MAPPING_*, pte_uffd()),
+ * UML for KUnit.
  */
 #ifndef VMAINSPECT_COMPAT_H
 #define VMAINSPECT_COMPAT_H
@@ -25,6 +30,14 @@
 
 /* The only comparison with LINUX_VERSION_CODE in the module. */
 #define VMI_KERNEL_AT_LEAST(a, b, c)	(KERNEL_VERSION(a, b, c) <= LINUX_VERSION_CODE)
+
+#if VMI_KERNEL_AT_LEAST(6, 19, 0)
+/* 6.19: softleaf_t and its helpers replace the swp_entry_t predicates. */
+#include <linux/leafops.h>
+#define VMI_HAVE_SOFTLEAF	1
+#else
+#define VMI_HAVE_SOFTLEAF	0
+#endif
 
 /*
  * VMA iteration.  6.1 replaced the mm->mmap list and mm_rb with the maple
@@ -240,6 +253,82 @@ static inline unsigned long vmi_pud_pfn(pud_t pud)
  */
 #define vmi_read_entry(p)	READ_ONCE(*(p))
 
+/*
+ * Non-present entries.  6.19 ("softleaf" series, <linux/leafops.h>)
+ * removed pte_to_swp_entry(), pmd_to_swp_entry(), is_swap_pmd(),
+ * non_swap_entry(), is_{migration,device_private,device_exclusive,
+ * pte_marker}_entry(), pte_marker_get() and swp_offset_pfn().
+ * softleaf_t is a typedef of swp_entry_t, so swp_type()/swp_offset() still
+ * apply.  (Debian 6.12.117 carries a partial backport: a softleaf_t typedef
+ * and softleaf_from_pte()/softleaf_to_pfn() *macros*, no leafops.h -- so
+ * never define softleaf_* names here, only vmi_* ones.)
+ */
+#if VMI_HAVE_SOFTLEAF
+static inline swp_entry_t vmi_pte_to_swp_entry(pte_t pte)
+{
+	return softleaf_from_pte(pte);
+}
+
+static inline swp_entry_t vmi_pmd_to_swp_entry(pmd_t pmd)
+{
+	return softleaf_from_pmd(pmd);
+}
+
+static inline bool vmi_is_swap_pmd(pmd_t pmd)
+{
+	return !pmd_none(pmd) && !pmd_present(pmd);
+}
+
+static inline bool vmi_is_migration_entry(swp_entry_t entry)
+{
+	return softleaf_is_migration(entry);
+}
+
+static inline bool vmi_is_device_private_entry(swp_entry_t entry)
+{
+	return softleaf_is_device_private(entry);
+}
+
+static inline unsigned long vmi_swp_entry_pfn(swp_entry_t entry)
+{
+	return softleaf_to_pfn(entry);
+}
+
+static inline bool vmi_is_device_exclusive_entry(swp_entry_t entry)
+{
+	return softleaf_is_device_exclusive(entry);
+}
+
+static inline bool vmi_is_pte_marker_entry(swp_entry_t entry)
+{
+	return softleaf_is_marker(entry);
+}
+#else
+static inline swp_entry_t vmi_pte_to_swp_entry(pte_t pte)
+{
+	return pte_to_swp_entry(pte);
+}
+
+static inline swp_entry_t vmi_pmd_to_swp_entry(pmd_t pmd)
+{
+	return pmd_to_swp_entry(pmd);
+}
+
+static inline bool vmi_is_swap_pmd(pmd_t pmd)
+{
+	return is_swap_pmd(pmd);
+}
+
+static inline bool vmi_is_migration_entry(swp_entry_t entry)
+{
+	return is_migration_entry(entry);
+}
+
+static inline bool vmi_is_device_private_entry(swp_entry_t entry)
+{
+	return is_device_private_entry(entry);
+}
+
 /* The frame of a migration/device/hwpoison entry (6.1 added swp_offset_pfn). */
 static inline unsigned long vmi_swp_entry_pfn(swp_entry_t entry)
 {
@@ -268,6 +357,13 @@ static inline bool vmi_is_pte_marker_entry(swp_entry_t entry)
 	return false;
 #endif
 }
+#endif
+
+/* A real swap slot: the old !non_swap_entry(), on every kernel. */
+static inline bool vmi_is_swap_entry(swp_entry_t entry)
+{
+	return swp_type(entry) < MAX_SWAPFILES;
+}
 
 /*
  * make_pte_marker() builds a real marker: 6.0-6.x only with
@@ -283,10 +379,54 @@ static inline bool vmi_is_pte_marker_entry(swp_entry_t entry)
 
 static inline unsigned long vmi_pte_marker_bits(swp_entry_t entry)
 {
-#if VMI_KERNEL_AT_LEAST(6, 0, 0)
+#if VMI_HAVE_SOFTLEAF
+	return softleaf_to_marker(entry);
+#elif VMI_KERNEL_AT_LEAST(6, 0, 0)
 	return pte_marker_get(entry);
 #else
 	return 0;
+#endif
+}
+
+/*
+ * The userfaultfd PTE bit: 7.3 renamed pte_uffd_wp() & co. to pte_uffd()
+ * (the bit now also marks UFFDIO_REGISTER_MODE_RWP access tracking).
+ */
+#if VMI_KERNEL_AT_LEAST(7, 3, 0)
+#define vmi_pte_uffd(pte)	pte_uffd(pte)
+#define vmi_pmd_uffd(pmd)	pmd_uffd(pmd)
+#define vmi_pte_swp_uffd(pte)	pte_swp_uffd(pte)
+#else
+#define vmi_pte_uffd(pte)	pte_uffd_wp(pte)
+#define vmi_pmd_uffd(pmd)	pmd_uffd_wp(pmd)
+#define vmi_pte_swp_uffd(pte)	pte_swp_uffd_wp(pte)
+#endif
+
+/* 6.17 removed pte/pmd/pud_devmap() and _PAGE_DEVMAP: no such entries. */
+static inline bool vmi_pte_devmap(pte_t pte)
+{
+#if VMI_KERNEL_AT_LEAST(6, 17, 0)
+	return false;
+#else
+	return pte_devmap(pte);
+#endif
+}
+
+static inline bool vmi_pmd_devmap(pmd_t pmd)
+{
+#if VMI_KERNEL_AT_LEAST(6, 17, 0)
+	return false;
+#else
+	return pmd_devmap(pmd);
+#endif
+}
+
+static inline bool vmi_pud_devmap(pud_t pud)
+{
+#if VMI_KERNEL_AT_LEAST(6, 17, 0)
+	return false;
+#else
+	return pud_devmap(pud);
 #endif
 }
 
@@ -337,6 +477,52 @@ static inline u64 vmi_max_dump_pfn(void)
 }
 
 /*
+ * struct page's flags word: 6.18 wrapped it in memdesc_flags_t (.f).
+ */
+#if VMI_KERNEL_AT_LEAST(6, 18, 0)
+#define vmi_flags_word(p)	((p)->flags.f)
+#else
+#define vmi_flags_word(p)	((p)->flags)
+#endif
+
+/*
+ * page->mapping low bits: 6.17 renamed PAGE_MAPPING_* to FOLIO_MAPPING_*
+ * and replaced PAGE_MAPPING_MOVABLE by a page type + PG_movable_ops
+ * (its bit is now FOLIO_MAPPING_ANON_KSM, never set without ANON).
+ */
+#ifdef FOLIO_MAPPING_ANON
+#define VMI_MAPPING_ANON	FOLIO_MAPPING_ANON
+#define VMI_MAPPING_KSM		FOLIO_MAPPING_KSM
+#define VMI_MAPPING_FLAGS	FOLIO_MAPPING_FLAGS
+#define VMI_MAPPING_MOVABLE	FOLIO_MAPPING_ANON_KSM
+#else
+#define VMI_MAPPING_ANON	PAGE_MAPPING_ANON
+#define VMI_MAPPING_KSM		PAGE_MAPPING_KSM
+#define VMI_MAPPING_FLAGS	PAGE_MAPPING_FLAGS
+#define VMI_MAPPING_MOVABLE	PAGE_MAPPING_MOVABLE
+#endif
+
+/* 7.2 removed page_mapped(); folio_mapped() exists since 5.16. */
+static inline bool vmi_page_mapped(struct page *page)
+{
+#if VMI_KERNEL_AT_LEAST(6, 1, 0)
+	return folio_mapped(page_folio(page));
+#else
+	return page_mapped(page);
+#endif
+}
+
+/* 6.13 removed PageKsm(); folio_test_ksm() is there since 5.16. */
+static inline bool vmi_page_ksm(struct page *page)
+{
+#if VMI_KERNEL_AT_LEAST(6, 1, 0)
+	return folio_test_ksm(page_folio(page));
+#else
+	return PageKsm(page);
+#endif
+}
+
+/*
  * Frames (page.c, rmap.c).
  *
  * pfn_to_online_page() is exported since 5.11; 5.10's is open-coded from
@@ -381,7 +567,7 @@ static inline struct page *vmi_pfn_to_online_page(unsigned long pfn)
 #if VMI_KERNEL_AT_LEAST(6, 12, 0)
 static inline unsigned long vmi_kpf_word(struct page *page)
 {
-	return page_folio(page)->flags;
+	return vmi_flags_word(page_folio(page));
 }
 
 static inline bool vmi_page_thp(struct page *page)
@@ -423,9 +609,14 @@ static inline bool vmi_page_swapcache(struct page *page)
 	return folio_test_swapcache(page_folio(page));
 }
 
+/* 6.13 replaced page_to_pgoff() by page_pgoff(folio, page). */
 static inline pgoff_t vmi_page_pgoff(struct page *page)
 {
+#if VMI_KERNEL_AT_LEAST(6, 13, 0)
+	return page_pgoff(page_folio(page), page);
+#else
 	return page_to_pgoff(page);
+#endif
 }
 
 /* Mappings of the whole folio, or -1 where the kernel cannot tell us. */
@@ -442,7 +633,7 @@ static inline bool vmi_page_workingset(struct page *head)
 #else
 static inline unsigned long vmi_kpf_word(struct page *page)
 {
-	return page->flags;
+	return vmi_flags_word(page);
 }
 
 static inline bool vmi_page_thp(struct page *page)
@@ -578,7 +769,7 @@ static inline bool vmi_is_free_buddy_page(struct page *page)
 static inline bool vmi_page_young(struct page *head)
 {
 #if defined(CONFIG_PAGE_IDLE_FLAG) && defined(CONFIG_64BIT)
-	return test_bit(PG_young, &head->flags);
+	return test_bit(PG_young, &vmi_flags_word(head));
 #else
 	return false;
 #endif
@@ -587,7 +778,7 @@ static inline bool vmi_page_young(struct page *head)
 static inline bool vmi_page_idle(struct page *head)
 {
 #if defined(CONFIG_PAGE_IDLE_FLAG) && defined(CONFIG_64BIT)
-	return test_bit(PG_idle, &head->flags);
+	return test_bit(PG_idle, &vmi_flags_word(head));
 #else
 	return false;
 #endif

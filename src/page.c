@@ -103,11 +103,11 @@ u64 vmi_kpageflags(struct page *page)
 	unsigned long k = vmi_kpf_word(page);
 	u64 u = 0;
 
-	if (!PageSlab(page) && page_mapped(page))
+	if (!PageSlab(page) && vmi_page_mapped(page))
 		u |= BIT_ULL(KPF_MMAP);
 	if (PageAnon(page)) {
 		u |= BIT_ULL(KPF_ANON);
-		if (PageKsm(page))
+		if (vmi_page_ksm(page))
 			u |= BIT_ULL(KPF_KSM);
 	}
 	if (PageHead(page))
@@ -148,7 +148,7 @@ u64 vmi_kpageflags(struct page *page)
 	u |= vmi_kpf_copy(k, KPF_MLOCKED, PG_mlocked);
 #ifdef CONFIG_MEMORY_FAILURE
 	/* hugetlb keeps the poison on the folio, others on each page */
-	u |= vmi_kpf_copy((u & BIT_ULL(KPF_HUGE)) ? k : page->flags,
+	u |= vmi_kpf_copy((u & BIT_ULL(KPF_HUGE)) ? k : vmi_flags_word(page),
 			  KPF_HWPOISON, PG_hwpoison);
 #endif
 	u |= vmi_kpf_copy(k, KPF_RESERVED, PG_reserved);
@@ -218,15 +218,15 @@ static void vmi_page_mapping(struct page *head, struct vmainspect_page *p,
 	p->mapping_kind = VMAINSPECT_MAP_NONE;
 	if (PageSlab(head) || PageTable(head) || PageBuddy(head) || !mapping)
 		return;
-	switch (mapping & PAGE_MAPPING_FLAGS) {
-	case PAGE_MAPPING_ANON:
+	switch (mapping & VMI_MAPPING_FLAGS) {
+	case VMI_MAPPING_ANON:
 		p->mapping_kind = VMAINSPECT_MAP_ANON;
-		p->anon_vma = mapping & ~(unsigned long)PAGE_MAPPING_FLAGS;
+		p->anon_vma = mapping & ~(unsigned long)VMI_MAPPING_FLAGS;
 		return;
-	case PAGE_MAPPING_KSM:
+	case VMI_MAPPING_KSM:
 		p->mapping_kind = VMAINSPECT_MAP_KSM;
 		return;
-	case PAGE_MAPPING_MOVABLE:
+	case VMI_MAPPING_MOVABLE:
 		p->mapping_kind = VMAINSPECT_MAP_MOVABLE;
 		return;
 	}
@@ -263,7 +263,7 @@ int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 	if (!page)
 		return -ENXIO;
 	p->pfn = pfn;
-	p->raw_flags = page->flags;
+	p->raw_flags = vmi_flags_word(page);
 	p->kpageflags = vmi_kpageflags(page);
 	p->mapcount = vmi_kpagecount(page);
 	p->nid = page_to_nid(page);
@@ -275,14 +275,14 @@ int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 		/* free: what is there is all there is */
 		head = compound_head(page);
 		p->head_pfn = page_to_pfn(head);
-		p->head_raw_flags = head->flags;
+		p->head_raw_flags = vmi_flags_word(head);
 		p->refcount = page_ref_count(head);
 		p->order = 0;
 		p->folio_mapcount = 0;
 		return 0;
 	}
 	p->head_pfn = page_to_pfn(head);
-	p->head_raw_flags = head->flags;
+	p->head_raw_flags = vmi_flags_word(head);
 	p->refcount = page_ref_count(head) - 1;	/* not ours */
 	p->order = compound_order(head);
 	p->folio_mapcount = vmi_folio_mapcount(head);

@@ -140,14 +140,14 @@ static u32 vmi_pt_pkey(u64 raw)
 /* A non-present, non-empty entry: swap, migration, device, poison, marker. */
 static void vmi_pt_decode_swp(struct vmainspect_pt_entry *e, swp_entry_t entry)
 {
-	if (!non_swap_entry(entry)) {
+	if (vmi_is_swap_entry(entry)) {
 		e->kind = VMAINSPECT_PT_SWAP;
 		e->swap_type = swp_type(entry);
 		e->offset = swp_offset(entry);
-	} else if (is_migration_entry(entry)) {
+	} else if (vmi_is_migration_entry(entry)) {
 		e->kind = VMAINSPECT_PT_MIGRATION;
 		e->pfn = vmi_swp_entry_pfn(entry);
-	} else if (is_device_private_entry(entry)) {
+	} else if (vmi_is_device_private_entry(entry)) {
 		e->kind = VMAINSPECT_PT_DEVICE_PRIVATE;
 		e->pfn = vmi_swp_entry_pfn(entry);
 	} else if (vmi_is_device_exclusive_entry(entry)) {
@@ -175,11 +175,11 @@ static void vmi_pt_decode_pte(struct vmainspect_pt_entry *e, pte_t pte)
 		e->pkey = vmi_pt_pkey(e->raw);
 		if (pte_soft_dirty(pte))
 			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
-		if (pte_uffd_wp(pte))
+		if (vmi_pte_uffd(pte))
 			e->bits |= VMAINSPECT_PTE_UFFD_WP;
 		if (pte_special(pte))
 			e->bits |= VMAINSPECT_PTE_SPECIAL;
-		if (pte_devmap(pte))
+		if (vmi_pte_devmap(pte))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
 		if (vmi_pte_protnone(pte))
 			e->bits |= VMAINSPECT_PTE_PROTNONE;
@@ -187,22 +187,22 @@ static void vmi_pt_decode_pte(struct vmainspect_pt_entry *e, pte_t pte)
 	}
 	if (pte_swp_soft_dirty(pte))
 		e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
-	if (pte_swp_uffd_wp(pte))
+	if (vmi_pte_swp_uffd(pte))
 		e->bits |= VMAINSPECT_PTE_UFFD_WP;
 	if (vmi_pte_swp_exclusive(pte))
 		e->bits |= VMAINSPECT_PTE_SWP_EXCLUSIVE;
-	vmi_pt_decode_swp(e, pte_to_swp_entry(pte));
+	vmi_pt_decode_swp(e, vmi_pte_to_swp_entry(pte));
 }
 
 static void vmi_pt_decode_pmd(struct vmainspect_pt_entry *e, pmd_t pmd)
 {
 	if (pmd_none(pmd))
 		return;
-	if (is_swap_pmd(pmd)) {
+	if (vmi_is_swap_pmd(pmd)) {
 		/* A THP migration entry. */
 		if (pmd_swp_soft_dirty(pmd))
 			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
-		vmi_pt_decode_swp(e, pmd_to_swp_entry(pmd));
+		vmi_pt_decode_swp(e, vmi_pmd_to_swp_entry(pmd));
 		return;
 	}
 	if (pmd_leaf(pmd)) {
@@ -212,9 +212,9 @@ static void vmi_pt_decode_pmd(struct vmainspect_pt_entry *e, pmd_t pmd)
 		e->pkey = vmi_pt_pkey(e->raw);
 		if (pmd_soft_dirty(pmd))
 			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
-		if (pmd_uffd_wp(pmd))
+		if (vmi_pmd_uffd(pmd))
 			e->bits |= VMAINSPECT_PTE_UFFD_WP;
-		if (pmd_devmap(pmd))
+		if (vmi_pmd_devmap(pmd))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
 		if (vmi_pmd_protnone(pmd))
 			e->bits |= VMAINSPECT_PTE_PROTNONE;
@@ -241,9 +241,9 @@ static void vmi_pt_decode_pud(struct vmainspect_pt_entry *e, pud_t pud)
 
 		if (pte_swp_soft_dirty(pte))
 			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
-		if (pte_swp_uffd_wp(pte))
+		if (vmi_pte_swp_uffd(pte))
 			e->bits |= VMAINSPECT_PTE_UFFD_WP;
-		vmi_pt_decode_swp(e, pte_to_swp_entry(pte));
+		vmi_pt_decode_swp(e, vmi_pte_to_swp_entry(pte));
 		return;
 	}
 	if (pud_leaf(pud)) {
@@ -251,7 +251,7 @@ static void vmi_pt_decode_pud(struct vmainspect_pt_entry *e, pud_t pud)
 		e->pfn = vmi_pud_pfn(pud);
 		e->bits = vmi_pt_hw_bits(e->raw, true);
 		e->pkey = vmi_pt_pkey(e->raw);
-		if (pud_devmap(pud))
+		if (vmi_pud_devmap(pud))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
 		return;
 	}
@@ -356,7 +356,7 @@ static inline u64 vmi_pagemap_pte_bits(u32 kind, u64 entry_bits, u64 pfn)
 	page = pfn_to_page(pfn);
 	if (PageCompound(page))
 		return vmi_pagemap_bits(kind, entry_bits, pfn, pfn);
-	if (!((unsigned long)READ_ONCE(page->mapping) & PAGE_MAPPING_ANON))
+	if (!((unsigned long)READ_ONCE(page->mapping) & VMI_MAPPING_ANON))
 		bits |= VMAINSPECT_PTE_FILE;
 	if (atomic_read(&page->_mapcount) == 0)
 		bits |= VMAINSPECT_PTE_EXCLUSIVE;

@@ -125,12 +125,12 @@ static struct anon_vma *vmi_rmap_lock_anon(struct page *head,
 	for (tries = 0; tries < VMI_RMAP_LOCK_TRIES; tries++) {
 		rcu_read_lock();
 		mapping = (unsigned long)READ_ONCE(head->mapping);
-		if ((mapping & PAGE_MAPPING_FLAGS) != PAGE_MAPPING_ANON ||
-		    !page_mapped(head)) {
+		if ((mapping & VMI_MAPPING_FLAGS) != VMI_MAPPING_ANON ||
+		    !vmi_page_mapped(head)) {
 			rcu_read_unlock();
 			return NULL;
 		}
-		anon_vma = (struct anon_vma *)(mapping - PAGE_MAPPING_ANON);
+		anon_vma = (struct anon_vma *)(mapping - VMI_MAPPING_ANON);
 		root = READ_ONCE(anon_vma->root);
 		if (down_read_trylock(&root->rwsem)) {
 			/* moved to another anon_vma meanwhile: start again */
@@ -140,7 +140,7 @@ static struct anon_vma *vmi_rmap_lock_anon(struct page *head,
 				continue;
 			}
 			/* unmapped meanwhile: the anon_vma may be reused */
-			if (!page_mapped(head)) {
+			if (!vmi_page_mapped(head)) {
 				up_read(&root->rwsem);
 				rcu_read_unlock();
 				return NULL;
@@ -196,7 +196,7 @@ static int vmi_rmap_file(struct vmi_rmap_walk *w, struct page *head)
 		usleep_range(VMI_RMAP_LOCK_WAIT_US, 2 * VMI_RMAP_LOCK_WAIT_US);
 	}
 	mapping = head->mapping;
-	if (!mapping || ((unsigned long)mapping & PAGE_MAPPING_FLAGS)) {
+	if (!mapping || ((unsigned long)mapping & VMI_MAPPING_FLAGS)) {
 		/* truncated, or became something else */
 		unlock_page(head);
 		w->out->done = true;
@@ -316,16 +316,16 @@ int vmi_rmap_fill(u64 pfn, struct vmi_rmap_out *out)
 	if (PageSlab(head) || PageTable(head) || !mapping) {
 		out->kind = VMAINSPECT_MAP_NONE;
 		out->out_flags |= VMAINSPECT_RMAP_NO_RMAP;
-	} else if ((mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_ANON) {
+	} else if ((mapping & VMI_MAPPING_FLAGS) == VMI_MAPPING_ANON) {
 		out->kind = VMAINSPECT_MAP_ANON;
 		ret = vmi_rmap_out_alloc(out);
 		if (!ret)
 			ret = vmi_rmap_anon(&w, head);
-	} else if ((mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_KSM) {
+	} else if ((mapping & VMI_MAPPING_FLAGS) == VMI_MAPPING_KSM) {
 		/* KSM's stable tree is private to mm/ksm.c */
 		out->kind = VMAINSPECT_MAP_KSM;
 		out->out_flags |= VMAINSPECT_RMAP_KSM;
-	} else if (mapping & PAGE_MAPPING_FLAGS) {
+	} else if (mapping & VMI_MAPPING_FLAGS) {
 		out->kind = VMAINSPECT_MAP_MOVABLE;
 		out->out_flags |= VMAINSPECT_RMAP_NO_RMAP;
 	} else {
