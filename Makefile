@@ -10,12 +10,27 @@
 #   make bench           page-table walk vs pagemap/PAGEMAP_SCAN in the 6.12 VM
 #   make torture         the adversarial suites on the debug kernel with a
 #                        10-minute torture (make check runs 2 minutes)
+#   make install         module under /lib/modules/KVER/updates (+ depmod),
+#                        tool, man page, bash completion (PREFIX=/usr/local,
+#                        DESTDIR= to stage); make uninstall removes them
+#   make dkms-install    register the sources with DKMS (/usr/src/vmainspect-
+#                        VERSION), build and install for KVER; dkms-uninstall
+#   make deb             vmainspect and vmainspect-dkms .debs
+#                        (dpkg-buildpackage -us -uc in a copy, into ../)
 #
 # When invoked by kbuild (M=...), only the Kbuild file matters.
 
-KDIR ?= /lib/modules/$(shell uname -r)/build
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+MODDIR := $(DESTDIR)/lib/modules/$(KVER)/updates
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
+COMPDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 
-.PHONY: all module tool clean demo check kunit vm-tests style deps bench torture
+.PHONY: all module tool clean demo check kunit vm-tests style deps bench torture \
+	install uninstall dkms-install dkms-uninstall deb
 
 all: module tool
 
@@ -56,3 +71,31 @@ bench: deps
 torture: deps
 	$(MAKE) tool
 	scripts/debug-kernel.sh check 600
+
+install: all
+	install -D -m 0644 src/vmainspect.ko $(MODDIR)/vmainspect.ko
+	install -D -m 0755 userspace/vmainspect $(BINDIR)/vmainspect
+	install -D -m 0644 userspace/vmainspect.1 $(MANDIR)/vmainspect.1
+	install -D -m 0644 userspace/vmainspect.bash-completion $(COMPDIR)/vmainspect
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+uninstall:
+	rm -f $(MODDIR)/vmainspect.ko $(BINDIR)/vmainspect $(MANDIR)/vmainspect.1 \
+		$(COMPDIR)/vmainspect
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+# DKMS copies the sources it needs from /usr/src/vmainspect-$(VERSION)
+dkms-install:
+	rm -rf $(DESTDIR)/usr/src/vmainspect-$(VERSION)
+	install -d $(DESTDIR)/usr/src/vmainspect-$(VERSION)
+	cp -a Kbuild Makefile dkms.conf src include $(DESTDIR)/usr/src/vmainspect-$(VERSION)/
+	dkms add -m vmainspect -v $(VERSION)
+	dkms build -m vmainspect -v $(VERSION) -k $(KVER)
+	dkms install -m vmainspect -v $(VERSION) -k $(KVER)
+
+dkms-uninstall:
+	-dkms remove -m vmainspect -v $(VERSION) --all
+	rm -rf $(DESTDIR)/usr/src/vmainspect-$(VERSION)
+
+deb:
+	scripts/package.sh build

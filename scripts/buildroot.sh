@@ -21,8 +21,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 # What a module build needs: the compiler the headers were built with,
 # make, and the libraries of the prebuilt kbuild tools (objtool: libelf,
 # sign-file: libssl; BTF for modules: pahole of dwarves; W=1 kernel-doc:
-# perl up to 6.12, python3 since; scripts/style.sh: sparse).
-declare -A PKGS=([trixie]="gcc-14 make libc6-dev libelf1t64 libssl3t64 binutils dwarves perl python3 sparse")
+# perl up to 6.12, python3 since; scripts/style.sh: sparse; scripts/package.sh:
+# dkms, and libjson-c5 for the packaged tool).
+declare -A PKGS=([trixie]="gcc-14 make libc6-dev libelf1t64 libssl3t64 binutils dwarves perl python3 sparse dkms libjson-c5")
 
 usage() {
 	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$0" >&2

@@ -3,7 +3,8 @@
 # prints PASS/FAIL lines; a stage that exits non-zero without saying FAIL
 # gets a FAIL line of its own.  The last line is "N passed, N failed".
 #
-#   scripts/check.sh [STAGE...]   stages: deps userspace selftest build style kunit vm debug
+#   scripts/check.sh [STAGE...]   stages: deps userspace docs selftest build style kunit
+#                                 vm package debug
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -14,12 +15,14 @@ results=$(mktemp)
 host_before=$(mktemp)
 trap 'rm -f "$results" "$host_before"' EXIT
 
-# What a test run must never change on the host: the kernels in /boot and
-# the installed linux-image packages (kernels are unpacked into the cache).
+# What a test run must never change on the host: the kernels in /boot, the
+# installed linux-image packages (kernels are unpacked into the cache) and
+# our own packages (installed only into the build root).
 host_kernels() {
 	ls -l --time-style=+%s /boot 2>/dev/null
-	dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' 'linux-image-*' 2>/dev/null |
-		grep ' ii *$'
+	# (dpkg-query fails when a pattern matches nothing: not an error here)
+	dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' 'linux-image-*' 'vmainspect*' \
+		2>/dev/null | grep ' ii *$' || true
 }
 host_kernels >"$host_before"
 
@@ -73,25 +76,27 @@ stages=("$@")
 # debug: the adversarial suites on the debug kernel with a 2-minute
 # torture (about 12 minutes with the kernel cached; its first build is
 # about 30 minutes more on 2 cores)
-[ ${#stages[@]} -gt 0 ] || stages=(deps userspace selftest build style kunit vm debug)
+[ ${#stages[@]} -gt 0 ] || stages=(deps userspace docs selftest build style kunit vm package debug)
 for stage in "${stages[@]}"; do
 	case $stage in
 	deps)      run_stage deps "$here/deps.sh" ;;
 	userspace) run_stage userspace build_userspace ;;
+	docs)      run_stage docs "$top/userspace/tests/check-docs.sh" ;;
 	selftest)  run_stage selftest "$here/test-splat.sh" ;;
 	build)     run_stage build build_modules ;;
 	style)     run_stage style "$here/style.sh" ;;
 	kunit)     run_stage kunit "$here/kunit.sh" ;;
 	vm)        run_stage vm "$here/vm-tests.sh" ;;
+	package)   run_stage package "$here/package.sh" test ;;
 	debug)     run_stage debug "$here/debug-kernel.sh" check "${VMI_CHECK_TORTURE_SECONDS:-120}" ;;
 	*)         vmi_die "unknown stage '$stage'" ;;
 	esac
 done
 
 if host_kernels | cmp -s - "$host_before"; then
-	echo "PASS host: /boot and the installed linux-image packages are as before" | tee -a "$results"
+	echo "PASS host: /boot, the installed linux-image packages and vmainspect packages are as before" | tee -a "$results"
 else
-	echo "FAIL host: /boot or the installed linux-image packages changed:" | tee -a "$results"
+	echo "FAIL host: /boot, the installed linux-image packages or vmainspect packages changed:" | tee -a "$results"
 	host_kernels | diff "$host_before" - | sed 's/^/    /'
 fi
 

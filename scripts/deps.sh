@@ -23,6 +23,8 @@ PKGS=(
 	python3 rsync file
 	# the Debian 13 build root (scripts/buildroot.sh)
 	debootstrap
+	# the .debs (scripts/package.sh; nothing of ours is installed here)
+	debhelper dh-dkms dpkg-dev
 	# kernel sources (UML/KUnit, debug kernels)
 	linux-source-6.1 linux-source-6.12
 )

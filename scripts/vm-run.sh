@@ -4,7 +4,9 @@
 #
 # Usage: scripts/vm-run.sh [OPTIONS] -- COMMAND [ARGS...]
 #
-#   --kernel 5.10|6.1|6.12|debug  kernel to boot (default 6.12); debug: the
+#   --kernel SHORT|debug    kernel to boot (default 6.12): one of
+#                           scripts/kernels.list (5.10, 6.1, 6.12,
+#                           6.12-trixie, 7.3); debug: the
 #                           KASAN/lockdep/kmemleak/fault-injection 6.12 of
 #                           scripts/debug-kernel.sh (built on first use,
 #                           about 30 min; 2048 MB unless --mem; aggressive
@@ -106,7 +108,8 @@ parse_args() {
 	(($#)) || { echo "vm-run.sh: no COMMAND (try --help)" >&2; exit 2; }
 	CMD=("$@")
 	case $RUN_UID in root) RUN_UID=0 ;; user) RUN_UID=1000 ;; other) RUN_UID=1001 ;; esac
-	[[ $KSHORT =~ ^(5\.10|6\.1|6\.12|debug)$ ]] || { echo "vm-run.sh: --kernel 5.10|6.1|6.12|debug" >&2; exit 2; }
+	[[ $KSHORT == debug ]] || "$VMI_ROOT/scripts/kernels.sh" list | grep -qxF -- "$KSHORT" ||
+		{ echo "vm-run.sh: --kernel $( { "$VMI_ROOT/scripts/kernels.sh" list; echo debug; } | paste -sd '|')" >&2; exit 2; }
 	if [[ $KSHORT == debug ]]; then
 		# KASAN's shadow and kmemleak want memory; zram is built in
 		[[ $VM_MEM_SET == 1 ]] || VM_MEM=2048
@@ -257,7 +260,8 @@ run_qemu() {
 	((LA57)) && cpu=(-cpu max)
 	((KVM)) && accel=(-accel kvm) cpu=(-cpu host)
 	[[ -z $APPEND ]] || cmdline+=" $APPEND"
-	if ((LA57)) && [[ -n $KCONFIG ]] && ! grep -q '^CONFIG_X86_5LEVEL=y' "$KCONFIG" 2>/dev/null; then
+	# (since 6.16 there is no option: 5-level paging is always built in)
+	if ((LA57)) && [[ -n $KCONFIG ]] && grep -q '^# CONFIG_X86_5LEVEL is not set' "$KCONFIG" 2>/dev/null; then
 		vmi_warn "kernel $KREL is built without CONFIG_X86_5LEVEL: the guest uses 4-level paging"
 	fi
 	mkfifo "$T/con.fifo" "$T/out.fifo"

@@ -5,8 +5,10 @@
 #                            [--klayout-only | --no-klayout-runs]
 #                            [--klayout-timeout SEC] [-v]
 #
-#   --kernel SHORT   5.10, 6.1, 6.12, 6.1-la57 or 6.12-la57 (on a 5-level-paging
-#                    guest); repeatable.  Default: 5.10 6.1 6.12 6.1-la57 6.12-la57.
+#   --kernel LABEL   a kernel of scripts/kernels.list (5.10, 6.1, 6.12,
+#                    6.12-trixie, 7.3), with -la57 for a 5-level-paging guest
+#                    (6.1-la57); repeatable.  Default: every kernel the list
+#                    marks for make check, and 6.1-la57 6.12-la57 7.3-la57.
 #                    A -nokaslr suffix (6.1-nokaslr, 6.1-la57-nokaslr)
 #                    boots with nokaslr.
 #   --la57           boot every given kernel on a 5-level-paging guest
@@ -25,8 +27,8 @@
 # (`sh /root/vm-tests.sh klayout`, which ends by checking lockdown) for the
 # paging/KASLR combinations the full runs do not cover: 5.10-nokaslr,
 # 6.1-nokaslr, 6.12-nokaslr, 5.10-la57, 5.10-la57-nokaslr,
-# 6.1-la57-nokaslr, 6.12-la57-nokaslr (with --kernel: those of the given
-# kernel versions).  5.10 has no 5-level paging (no CONFIG_X86_5LEVEL): on
+# 6.1-la57-nokaslr, 6.12-la57-nokaslr, 7.3-nokaslr, 7.3-la57-nokaslr (with
+# --kernel: those of the given kernels).  5.10 has no 5-level paging (no CONFIG_X86_5LEVEL): on
 # a la57 CPU it runs 4-level, and the checks expect that.
 #
 # Every PASS/FAIL line of the suite is printed with the kernel in front
@@ -64,25 +66,39 @@ while (($#)); do
 	*) echo "vm-tests.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
 done
+# The kernels of scripts/kernels.list; a label is one of them with
+# optional -la57 and -nokaslr suffixes (6.12-trixie-la57-nokaslr).
+mapfile -t known < <("$here/kernels.sh" list)
+mapfile -t checked < <("$here/kernels.sh" list --check)
+label_short() { # LABEL: its kernel, the longest name of the list it starts with
+	local s best=
+	for s in "${known[@]}"; do
+		if [[ $1 == "$s" || $1 == "$s"-* ]] && ((${#s} > ${#best})); then best=$s; fi
+	done
+	echo "$best"
+}
 klayout_all=(5.10-nokaslr 6.1-nokaslr 6.12-nokaslr 5.10-la57 5.10-la57-nokaslr
-	6.1-la57-nokaslr 6.12-la57-nokaslr)
+	6.1-la57-nokaslr 6.12-la57-nokaslr 7.3-nokaslr 7.3-la57-nokaslr)
 klayout_labels=()
 if ((${#kernels[@]})); then
 	for l in "${klayout_all[@]}"; do
 		for k in "${kernels[@]}"; do
-			if [[ ${l%%-*} == "${k%%-*}" ]]; then
+			if [[ $(label_short "$l") == "$(label_short "$k")" ]]; then
 				klayout_labels+=("$l")
 				break
 			fi
 		done
 	done
 else
-	kernels=(5.10 6.1 6.12 6.1-la57 6.12-la57)
+	# every kernel the list marks for make check, and the 5-level
+	# guests of 6.1, 6.12 and 7.3
+	kernels=("${checked[@]}" 6.1-la57 6.12-la57 7.3-la57)
 	klayout_labels=("${klayout_all[@]}")
 fi
 for k in "${kernels[@]}"; do
-	[[ $k =~ ^(5\.10|6\.1|6\.12)(-la57)?(-nokaslr)?$ ]] ||
-		{ echo "vm-tests.sh: --kernel $k: expected 5.10|6.1|6.12[-la57][-nokaslr]" >&2; exit 2; }
+	s=$(label_short "$k")
+	[[ -n $s && ${k#"$s"} =~ ^(-la57)?(-nokaslr)?$ ]] ||
+		{ echo "vm-tests.sh: --kernel $k: expected one of ${known[*]}, with -la57 and/or -nokaslr" >&2; exit 2; }
 done
 ((verbose)) && extra+=(-v)
 
@@ -166,7 +182,7 @@ run_vm() {
 
 for k in "${kernels[@]}"; do
 	((full_runs)) || break
-	short=${k%%-*}
+	short=$(label_short "$k")
 	# a zram swap device: swap entries to compare with pagemap
 	vm_timeout=$timeout
 	opts=(--kernel "$short" --timeout "$timeout" --swap 64 --kmod overlay)
@@ -195,7 +211,7 @@ done
 # down and raises Yama's ptrace_scope to 3, neither of which can be undone
 for k in "${kernels[@]}"; do
 	((matrix_runs)) || break
-	[[ $k == *-* ]] && continue
+	[[ $k == "$(label_short "$k")" ]] || continue
 	vm_timeout=$ktimeout
 	run_vm "$k-matrix" matrix --kernel "$k" --timeout "$ktimeout" "${extra[@]}" "${madds[@]}"
 done
@@ -204,7 +220,7 @@ done
 for l in "${klayout_labels[@]}"; do
 	((klayout_runs)) || break
 	vm_timeout=$ktimeout
-	opts=(--kernel "${l%%-*}" --timeout "$ktimeout")
+	opts=(--kernel "$(label_short "$l")" --timeout "$ktimeout")
 	[[ $l == *-la57* ]] && opts+=(--la57)
 	[[ $l == *-nokaslr ]] && opts+=(--append nokaslr)
 	run_vm "$l" klayout "${opts[@]}" "${extra[@]}" "${kadds[@]}"

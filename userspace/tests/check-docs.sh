@@ -1,0 +1,281 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-docs.sh: check the man page and the bash completion of vmainspect
+# against the tool's own "--help".  Runs on the host (no module, no root).
+#
+#   userspace/tests/check-docs.sh [TOOL [MANPAGE [COMPLETION]]]
+#
+# TOOL defaults to ../vmainspect next to this directory, MANPAGE to
+# ../vmainspect.1, COMPLETION to ../vmainspect.bash-completion.  The
+# commands and the options are read from "TOOL --help" (the "Commands:"
+# and "Options" sections), never listed here, so a command or option added
+# to the tool fails this test until both files know it.
+#
+# Checks:
+#   - the man page has the usual sections, an entry (.TP tag) for every
+#     command under COMMANDS and for every option under OPTIONS, and no
+#     source line longer than 80 characters;
+#   - it renders without a warning from man(1) and groff(1) (skipped, with
+#     an INFO line, when they are not installed);
+#   - the completion script passes bash -n; sourced in "bash --norc" it
+#     registers a function for vmainspect, which offers every command for
+#     "vmainspect <TAB>" and "vmainspect help <TAB>", every long option
+#     for "vmainspect maps --<TAB>", and "self" and running pids for
+#     "vmainspect maps <TAB>".
+#
+# Every check prints "PASS name" or "FAIL name: reason"; the last line is
+# "N passed, N failed"; exit status 1 on any failure.
+
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+tool=${1:-$here/../vmainspect}
+manpage=${2:-$here/../vmainspect.1}
+completion=${3:-$here/../vmainspect.bash-completion}
+
+passes=0
+fails=0
+ok() { echo "PASS $*"; passes=$((passes + 1)); }
+ko() { echo "FAIL $*"; fails=$((fails + 1)); }
+info() { echo "INFO $*"; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# text FILE: the start of FILE on one line, for a FAIL reason.
+text() {
+	tr -s '\n' ' ' <"$1" | head -c 300
+	return 0
+}
+
+finish() {
+	echo "$passes passed, $fails failed"
+	[[ $fails -eq 0 ]] || exit 1
+	exit 0
+}
+
+# missing WANTED HAVE: the words of WANTED (one per line) not among the
+# lines of HAVE, on one line.
+missing() {
+	local w out=()
+
+	while IFS= read -r w; do
+		[[ -n $w ]] || continue
+		grep -qxF -e "$w" <<<"$2" || out+=("$w")
+	done <<<"$1"
+	echo "${out[*]}"
+}
+
+# --- what --help lists -------------------------------------------------
+
+name=help
+rc=0
+"$tool" --help >"$tmp/help" 2>"$tmp/help.err" || rc=$?
+if [[ $rc -ne 0 ]]; then
+	ko "$name: '$tool --help' exited with $rc: $(text "$tmp/help.err")"
+	finish
+fi
+
+# "Commands:" section: a command's line starts with two blanks and its
+# name; its continuation lines are indented further.
+commands=$(awk '/^Commands:/ { on = 1; next }
+	on && /^$/ { exit }
+	on && /^  [a-z]/ { print $1 }' "$tmp/help")
+# "Options" section: "  -j, --json   text" or "      --all   text".
+options=$(awk '/^Options/ { on = 1; next }
+	on && /^$/ { exit }
+	on {
+		sub(/^ +/, "")
+		if ($1 ~ /^-[A-Za-z],$/) {
+			short = $1; sub(/,$/, "", short); print short
+			$1 = ""; sub(/^ +/, "")
+		}
+		if ($1 ~ /^--[a-z]/) print $1
+	}' "$tmp/help")
+long_options=$(grep -e '^--' <<<"$options" || true)
+
+if [[ -z $commands || -z $long_options ]]; then
+	ko "$name: no commands or no long options found in '$tool --help'"
+	finish
+fi
+ok "$name: --help lists $(wc -l <<<"$commands") commands" \
+	"($(tr '\n' ' ' <<<"$commands" | sed 's/ $//')) and" \
+	"$(wc -l <<<"$options") options ($(tr '\n' ' ' <<<"$options" |
+		sed 's/ $//'))"
+
+# --- the man page: contents --------------------------------------------
+
+if [[ ! -r $manpage ]]; then
+	ko "man: cannot read $manpage"
+	finish
+fi
+
+# The source without font escapes and with "\-" as "-": what a reader
+# sees of the words we look for.  Then, for every .TP/.TQ entry, its
+# section and its tag line ("COMMANDS<TAB>layout [--full] PID").
+sed -e 's/\\f[BIRP]//g' -e 's/\\f([A-Z][A-Z]//g' -e 's/\\f\[[^]]*\]//g' \
+	-e 's/\\-/-/g' -e 's/\\[&%]//g' -e 's/\\(aq/'"'"'/g' \
+	"$manpage" >"$tmp/man.txt"
+awk '/^\.SH/ { sec = $0; sub(/^\.SH +/, "", sec); gsub(/"/, "", sec); next }
+	/^\.(TP|TQ)/ { tag = 1; next }
+	tag {
+		tag = 0; line = $0
+		sub(/^\.[A-Za-z]+ +/, "", line); gsub(/"/, "", line)
+		print sec "\t" line
+	}' "$tmp/man.txt" >"$tmp/man.tags"
+sections=$(sed -n 's/^\.SH *//p' "$tmp/man.txt" | tr -d '"')
+
+name="man: sections"
+want='NAME
+SYNOPSIS
+DESCRIPTION
+COMMANDS
+OPTIONS
+ACCESS
+FILES
+EXIT STATUS
+EXAMPLES
+SEE ALSO'
+miss=$(missing "$want" "$sections")
+if [[ -z $miss ]]; then
+	ok "$name: $(tr '\n' ',' <<<"$want" | sed 's/,$//; s/,/, /g')"
+else
+	ko "$name: no section $miss"
+fi
+
+name="man: commands"
+have=$(awk -F '\t' '$1 == "COMMANDS" { split($2, w, " "); print w[1] }' \
+	"$tmp/man.tags")
+miss=$(missing "$commands" "$have")
+if [[ -z $miss ]]; then
+	ok "$name: COMMANDS has an entry for each of the $(wc -l <<<"$commands") commands of --help"
+else
+	ko "$name: no entry under COMMANDS for: $miss"
+fi
+
+name="man: options"
+have=$(awk -F '\t' '$1 == "OPTIONS" {
+		n = split($2, w, /[ ,]+/); for (i = 1; i <= n; i++) print w[i]
+	}' "$tmp/man.tags")
+miss=$(missing "$options" "$have")
+if [[ -z $miss ]]; then
+	ok "$name: OPTIONS has an entry for each of the $(wc -l <<<"$options") options of --help"
+else
+	ko "$name: no entry under OPTIONS for: $miss"
+fi
+
+name="man: source line length"
+long=$(awk 'length > 80 { printf "%s%d", sep, FNR; sep = "," }' "$manpage")
+if [[ -z $long ]]; then
+	ok "$name: no line over 80 characters"
+else
+	ko "$name: lines over 80 characters: $long"
+fi
+
+# --- the man page: rendering -------------------------------------------
+
+name="man: man --warnings"
+if ! command -v man >/dev/null 2>&1; then
+	info "$name: skipped, man is not installed"
+elif ! LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
+	man --warnings -E UTF-8 -l -Tutf8 -Z "$manpage" \
+	>/dev/null 2>"$tmp/man.err"; then
+	ko "$name: exit status non-zero: $(text "$tmp/man.err")"
+elif [[ -s $tmp/man.err ]]; then
+	ko "$name: $(text "$tmp/man.err")"
+else
+	ok "$name: renders without a warning"
+fi
+
+name="man: groff -ww"
+if ! command -v groff >/dev/null 2>&1; then
+	info "$name: skipped, groff is not installed"
+elif ! groff -man -ww -z "$manpage" 2>"$tmp/groff.err"; then
+	ko "$name: exit status non-zero: $(text "$tmp/groff.err")"
+elif [[ -s $tmp/groff.err ]]; then
+	ko "$name: $(text "$tmp/groff.err")"
+else
+	ok "$name: formats without a warning"
+fi
+
+# --- the completion ----------------------------------------------------
+
+if [[ ! -r $completion ]]; then
+	ko "completion: cannot read $completion"
+	finish
+fi
+
+name="completion: syntax"
+if bash -n "$completion" 2>"$tmp/bashn.err"; then
+	ok "$name: bash -n"
+else
+	ko "$name: bash -n: $(text "$tmp/bashn.err")"
+fi
+
+# complete WORD...: what the completion offers when the last WORD is the
+# one being completed, one per line, as a fresh "bash --norc" that sourced
+# the script sees it.  Its standard error goes to $tmp/complete.err.
+complete_words() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	bash --norc --noprofile -c '
+		source "$1" || exit 1
+		shift
+		spec=$(complete -p vmainspect) || exit 1
+		[[ $spec == *" -F "* ]] || exit 1
+		fn=${spec#* -F }
+		fn=${fn%% *}
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"
+		COMP_POINT=${#COMP_LINE}
+		COMPREPLY=()
+		"$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" \
+			"${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"
+	' check-docs "$completion" "$@" 2>"$tmp/complete.err"
+}
+
+# offers NAME WANTED WORD...: check that completing WORD... offers every
+# line of WANTED.
+offers() {
+	local name=$1 want=$2 got miss
+	shift 2
+
+	if ! got=$(complete_words "$@"); then
+		ko "$name: sourcing it or calling the function of" \
+			"'complete -p vmainspect' failed:" \
+			"$(text "$tmp/complete.err")"
+		return
+	fi
+	if [[ -s $tmp/complete.err ]]; then
+		ko "$name: errors: $(text "$tmp/complete.err")"
+		return
+	fi
+	miss=$(missing "$want" "$got")
+	if [[ -z $miss ]]; then
+		ok "$name: '$*<TAB>' offers $(tr '\n' ' ' <<<"$want" |
+			sed 's/ $//')"
+	else
+		ko "$name: '$*<TAB>' does not offer: $miss"
+	fi
+}
+
+name="completion: registered"
+if spec=$(bash --norc --noprofile -c 'source "$1" && complete -p vmainspect' \
+	check-docs "$completion" 2>"$tmp/complete.err") &&
+	[[ $spec == *" -F "* ]]; then
+	ok "$name: $spec"
+else
+	ko "$name: no 'complete -F FUNCTION vmainspect' after sourcing it:" \
+		"$(text "$tmp/complete.err")"
+fi
+
+offers "completion: commands" "$commands" vmainspect ''
+offers "completion: help COMMAND" "$commands" vmainspect help ''
+offers "completion: long options" "$long_options" vmainspect maps --
+offers "completion: PID" "self" vmainspect maps ''
+# This script is a running process: its pid is in /proc.
+offers "completion: running pids" "$$" vmainspect maps ''
+
+finish
