@@ -75,7 +75,7 @@ build_userspace() {
 stages=("$@")
 # debug: the adversarial suites on the debug kernel with a 2-minute
 # torture (about 12 minutes with the kernel cached; its first build is
-# about 30 minutes more on 2 cores)
+# about 17 minutes more on 2 cores)
 [ ${#stages[@]} -gt 0 ] || stages=(deps userspace docs selftest build style kunit vm package debug)
 for stage in "${stages[@]}"; do
 	case $stage in
