@@ -9,7 +9,7 @@
 #                           6.12-trixie, 7.3); debug: the
 #                           KASAN/lockdep/kmemleak/fault-injection 6.12 of
 #                           scripts/debug-kernel.sh (built on first use,
-#                           about 30 min; 2048 MB unless --mem; aggressive
+#                           about 17 min; 2048 MB unless --mem; aggressive
 #                           khugepaged settings at boot)
 #   --module PATH           module to insmod (default: the last line printed
 #                           by `scripts/build-module.sh KERNEL`)
@@ -141,7 +141,7 @@ parse_args() {
 resolve_kernel() {
 	KREL="" KCONFIG=""
 	if ((DEBUG_KERNEL)) && [[ -z $VMLINUZ_ARG ]]; then
-		# built on first use (about 30 minutes), the module every time
+		# built on first use (about 17 minutes), the module every time
 		local out
 		out=$("$VMI_ROOT/scripts/debug-kernel.sh" ensure) ||
 			vmi_die "scripts/debug-kernel.sh ensure failed"

@@ -8,7 +8,8 @@
 #   --kernel LABEL   a kernel of scripts/kernels.list (5.10, 6.1, 6.12,
 #                    6.12-trixie, 7.3), with -la57 for a 5-level-paging guest
 #                    (6.1-la57); repeatable.  Default: every kernel the list
-#                    marks for make check, and 6.1-la57 6.12-la57 7.3-la57.
+#                    marks for make check, and the -la57 of 6.1, 6.12 and
+#                    7.3 among them.
 #                    A -nokaslr suffix (6.1-nokaslr, 6.1-la57-nokaslr)
 #                    boots with nokaslr.
 #   --la57           boot every given kernel on a 5-level-paging guest
@@ -91,9 +92,14 @@ if ((${#kernels[@]})); then
 	done
 else
 	# every kernel the list marks for make check, and the 5-level
-	# guests of 6.1, 6.12 and 7.3
-	kernels=("${checked[@]}" 6.1-la57 6.12-la57 7.3-la57)
-	klayout_labels=("${klayout_all[@]}")
+	# guests of 6.1, 6.12 and 7.3 (those of them it marks)
+	kernels=("${checked[@]}")
+	for k in 6.1 6.12 7.3; do
+		[[ " ${checked[*]} " == *" $k "* ]] && kernels+=("$k-la57")
+	done
+	for l in "${klayout_all[@]}"; do
+		[[ " ${checked[*]} " == *" $(label_short "$l") "* ]] && klayout_labels+=("$l")
+	done
 fi
 for k in "${kernels[@]}"; do
 	s=$(label_short "$k")

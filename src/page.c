@@ -103,7 +103,11 @@ u64 vmi_kpageflags(struct page *page)
 	unsigned long k = vmi_kpf_word(page);
 	u64 u = 0;
 
-	if (!PageSlab(page) && vmi_page_mapped(page))
+	/*
+	 * Slab is a folio's type: 7.3's PageSlab() tests only the page's own
+	 * type, which tail pages lack (6.12's tested the folio); ask the head.
+	 */
+	if (!PageSlab(head) && vmi_page_mapped(page))
 		u |= BIT_ULL(KPF_MMAP);
 	if (PageAnon(page)) {
 		u |= BIT_ULL(KPF_ANON);
@@ -128,7 +132,7 @@ u64 vmi_kpageflags(struct page *page)
 		u |= BIT_ULL(KPF_OFFLINE);
 	if (PageTable(page))
 		u |= BIT_ULL(KPF_PGTABLE);
-	if (PageSlab(page))
+	if (PageSlab(head))
 		u |= BIT_ULL(KPF_SLAB);
 	if (vmi_page_idle(head))
 		u |= BIT_ULL(KPF_IDLE);
