@@ -108,8 +108,11 @@ parse_args() {
 	(($#)) || { echo "vm-run.sh: no COMMAND (try --help)" >&2; exit 2; }
 	CMD=("$@")
 	case $RUN_UID in root) RUN_UID=0 ;; user) RUN_UID=1000 ;; other) RUN_UID=1001 ;; esac
-	[[ $KSHORT == debug ]] || "$VMI_ROOT/scripts/kernels.sh" list | grep -qxF -- "$KSHORT" ||
-		{ echo "vm-run.sh: --kernel $( { "$VMI_ROOT/scripts/kernels.sh" list; echo debug; } | paste -sd '|')" >&2; exit 2; }
+	# (not `kernels.sh list | grep -q`: grep's early exit fails the pipe)
+	local known
+	known=$("$VMI_ROOT/scripts/kernels.sh" list)
+	[[ $KSHORT == debug ]] || grep -qxF -- "$KSHORT" <<<"$known" ||
+		{ echo "vm-run.sh: --kernel $(printf '%s\n' "$known" debug | paste -sd '|')" >&2; exit 2; }
 	if [[ $KSHORT == debug ]]; then
 		# KASAN's shadow and kmemleak want memory; zram is built in
 		[[ $VM_MEM_SET == 1 ]] || VM_MEM=2048

@@ -523,6 +523,22 @@ static inline bool vmi_page_ksm(struct page *page)
 }
 
 /*
+ * Where an anonymous folio of @vma sits in its anon_vma's tree.  7.3 gave
+ * VMAs an anonymous page offset of their own (vma_start_anon_pgoff()): the
+ * anonymous folios of a private file mapping (hugetlb's too) are indexed
+ * by the VMA's address at its first fault, no longer by the file offset
+ * vm_pgoff; the anon_vma interval tree is keyed by it.
+ */
+static inline pgoff_t vmi_vma_anon_pgoff(struct vm_area_struct *vma)
+{
+#if VMI_KERNEL_AT_LEAST(7, 3, 0)
+	return vma_start_anon_pgoff(vma);
+#else
+	return vma->vm_pgoff;
+#endif
+}
+
+/*
  * Frames (page.c, rmap.c).
  *
  * pfn_to_online_page() is exported since 5.11; 5.10's is open-coded from

@@ -53,6 +53,7 @@ struct vmi_rmap_walk {
 	struct vmi_rmap_out *out;
 	u64 pfn;
 	pgoff_t pgoff;			/* of the page, in PAGE_SIZE units */
+	bool anon;			/* pgoff is an anonymous page offset */
 	u64 seen;			/* candidates passed, from 0 */
 };
 
@@ -64,13 +65,15 @@ static void vmi_rmap_candidate(struct vmi_rmap_walk *w,
 	struct vmainspect_pt_entry leaf;
 	struct vmainspect_owner *o;
 	unsigned long addr;
+	pgoff_t start;
 
 	w->seen++;
 	out->candidates++;
-	if (w->pgoff < vma->vm_pgoff ||
-	    w->pgoff - vma->vm_pgoff >= vma_pages(vma))
+	/* vma_address(): anon_vma and i_mmap trees use different offsets */
+	start = w->anon ? vmi_vma_anon_pgoff(vma) : vma->vm_pgoff;
+	if (w->pgoff < start || w->pgoff - start >= vma_pages(vma))
 		return;
-	addr = vma->vm_start + ((w->pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+	addr = vma->vm_start + ((w->pgoff - start) << PAGE_SHIFT);
 	if (vmi_pt_leaf(vma, addr, true, &leaf) ||
 	    leaf.kind != VMAINSPECT_PT_PAGE || leaf.pfn != w->pfn)
 		return;
@@ -160,6 +163,7 @@ static int vmi_rmap_anon(struct vmi_rmap_walk *w, struct page *head)
 	struct anon_vma *anon_vma, *root = NULL;
 	struct rb_node *node;
 
+	w->anon = true;
 	anon_vma = vmi_rmap_lock_anon(head, &root);
 	if (IS_ERR(anon_vma))
 		return PTR_ERR(anon_vma);

@@ -1910,7 +1910,9 @@ static void mode_root(void)
 	      kcore_u64(ksym("vmalloc_base"), &k_vmalloc) == 0 &&
 	      kcore_u64(ksym("vmemmap_base"), &k_vmemmap) == 0,
 	      "kcore: page_offset_base, vmalloc_base, vmemmap_base read at their kallsyms addresses");
-	have_physmem_end = kcore_u64(ksym("physmem_end"), &k_physmem_end) == 0;
+	/* 6.13 renamed it direct_map_physmem_end */
+	have_physmem_end = kcore_u64(ksym("physmem_end"), &k_physmem_end) == 0 ||
+			   kcore_u64(ksym("direct_map_physmem_end"), &k_physmem_end) == 0;
 	info("physmem_end %s 0x%llx", have_physmem_end ? "(kcore)" : "not in this kernel",
 	     (unsigned long long)k_physmem_end);
 	fill_expect(true);
