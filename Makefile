@@ -23,7 +23,7 @@
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 PREFIX ?= /usr/local
-VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' src/main.c)
 MODDIR := $(DESTDIR)/lib/modules/$(KVER)/updates
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
@@ -85,16 +85,25 @@ uninstall:
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 # DKMS copies the sources it needs from /usr/src/vmainspect-$(VERSION)
+# (again: the earlier registration of this version goes first)
 dkms-install:
+	@! dpkg-query -W -f '$${db:Status-Abbrev}' vmainspect-dkms 2>/dev/null | grep -q '^ii' || \
+		{ echo "the vmainspect-dkms package is installed: remove it first" >&2; exit 1; }
+	if dkms status -m vmainspect -v $(VERSION) | grep -q .; then \
+		dkms remove -m vmainspect -v $(VERSION) --all; fi
 	rm -rf $(DESTDIR)/usr/src/vmainspect-$(VERSION)
 	install -d $(DESTDIR)/usr/src/vmainspect-$(VERSION)
-	cp -a Kbuild Makefile dkms.conf src include $(DESTDIR)/usr/src/vmainspect-$(VERSION)/
+	cp -a Kbuild Makefile src include $(DESTDIR)/usr/src/vmainspect-$(VERSION)/
+	find $(DESTDIR)/usr/src/vmainspect-$(VERSION) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+		-o -name '*.mod' -o -name '*.mod.c' -o -name modules.order -o -name Module.symvers \) -delete
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)/usr/src/vmainspect-$(VERSION)/dkms.conf
 	dkms add -m vmainspect -v $(VERSION)
 	dkms build -m vmainspect -v $(VERSION) -k $(KVER)
 	dkms install -m vmainspect -v $(VERSION) -k $(KVER)
 
 dkms-uninstall:
-	-dkms remove -m vmainspect -v $(VERSION) --all
+	if dkms status -m vmainspect -v $(VERSION) | grep -q .; then \
+		dkms remove -m vmainspect -v $(VERSION) --all; fi
 	rm -rf $(DESTDIR)/usr/src/vmainspect-$(VERSION)
 
 deb:

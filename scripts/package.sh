@@ -12,6 +12,7 @@
 #       (their vermagic checked), dpkg --purge removes every trace;
 #     - that DKMS-built module and the packaged tool in a 7.3 VM: the tool's
 #       VMA count of pid 1 equals /proc/1/maps';
+#     - `make dkms-install` (twice) and `dkms-uninstall` in the build root;
 #     - `make install DESTDIR=...` and `make uninstall` of the tree.
 #
 # The host gets no package of ours and no module: everything is installed
@@ -23,7 +24,7 @@ top=$(dirname "$here")
 . "$here/lib.sh"
 
 PKG=$VMI_CACHE/pkg
-VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+VERSION=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$top/src/main.c")
 fails=0
 passes=0
 ok() { echo "PASS package: $*"; passes=$((passes + 1)); }
@@ -75,9 +76,9 @@ check_contents() { # TOOL_DEB DKMS_DEB
 	modv=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$top/src/main.c")
 	toolv=$(sed -n 's/^#define VMAINSPECT_TOOL_VERSION[[:space:]]*"\(.*\)"/\1/p' "$top/userspace/main.h")
 	if [[ $v == "$VERSION" && $modv == "$VERSION" && $toolv == "$VERSION" ]]; then
-		ok "one version everywhere: $VERSION (dkms.conf, debian/changelog, MODULE_VERSION, tool)"
+		ok "one version everywhere: $VERSION (MODULE_VERSION, debian/changelog, the tool; dkms.conf gets it when installed)"
 	else
-		ko "versions differ: dkms.conf $VERSION, package $v, MODULE_VERSION $modv, tool $toolv"
+		ko "versions differ: package $v, MODULE_VERSION $modv, tool $toolv"
 	fi
 }
 
@@ -131,6 +132,27 @@ check_purge() {
 			"$root/usr/bin" -name 'vmainspect*' 2>/dev/null | tr '\n' ' ')"
 	fi
 	rm -rf "$root/tmp/vmi-debs"
+}
+
+# make dkms-install (twice: a re-install replaces the first) and
+# dkms-uninstall of a copy of the tree, in the build root, for 7.3.
+check_make_dkms() {
+	local t=$PKG/dkms-tree out
+	eval "$("$here/kernels.sh" env 7.3)"
+	copy_tree "$t"
+	if out=$("$here/buildroot.sh" run trixie sh -c "
+		mkdir -p /lib/modules/$KREL && ln -sfn '$KDIR' /lib/modules/$KREL/build &&
+		make -s -C '$t' dkms-install KVER=$KREL >/dev/null &&
+		make -s -C '$t' dkms-install KVER=$KREL >/dev/null &&
+		modinfo -F vermagic \$(find /lib/modules/$KREL/updates -name 'vmainspect.ko*') &&
+		make -s -C '$t' dkms-uninstall >/dev/null 2>&1 && dkms status -m vmainspect &&
+		ls /usr/src | grep vmainspect || true" 2>&1) &&
+	   [[ $(head -n 1 <<<"$out") == "$KREL "* && $(wc -l <<<"$out") == 1 ]]; then
+		ok "make dkms-install (twice) builds and installs for 7.3, make dkms-uninstall removes it"
+	else
+		ko "make dkms-install/uninstall in the build root: $(tail -n 8 <<<"$out" | tr '\n' ' ')"
+	fi
+	rm -rf "$t"
 }
 
 # The packaged module and tool, loaded and used in a 7.3 VM.
@@ -190,6 +212,7 @@ test)
 	check_dkms "$tool_deb" "$dkms_deb"
 	check_vm "$tool_deb"
 	check_purge
+	check_make_dkms
 	check_make_install
 	echo "$passes passed, $fails failed"
 	((fails == 0))

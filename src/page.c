@@ -174,48 +174,64 @@ u64 vmi_kpageflags(struct page *page)
 
 /*
  * What page->mapping of a pinned, locked folio names: its inode's number
- * and file system.  Returns a reference to one of the inode's dentries
- * when a path is wanted; the caller names it with vmi_page_name() once
- * the folio is unlocked.
+ * and file system.  When a path is wanted, returns a reference to one of
+ * the inode's dentries and, in *sbp, an active reference to its file
+ * system (a dentry alone does not keep it from being unmounted, and a
+ * dput() after the unmount would touch a freed superblock); the caller
+ * names the dentry and drops both with vmi_page_name() once the folio is
+ * unlocked.
  */
 static struct dentry *vmi_page_file(struct address_space *mapping,
-				    struct vmainspect_page *p, bool want_path)
+				    struct vmainspect_page *p, bool want_path,
+				    struct super_block **sbp)
 {
 	struct inode *inode = mapping->host;
+	struct super_block *sb;
 
 	if (!inode)
 		return NULL;
+	sb = inode->i_sb;
 	p->ino = inode->i_ino;
-	p->dev = new_encode_dev(inode->i_sb->s_dev);
+	p->dev = new_encode_dev(sb->s_dev);
 	/* shmem_mapping() is exported only since 6.12; same test by magic */
-	if (inode->i_sb->s_magic == TMPFS_MAGIC)
+	if (sb->s_magic == TMPFS_MAGIC)
 		p->mapping_kind = VMAINSPECT_MAP_SHMEM;
-	return want_path ? d_find_alias(inode) : NULL;
+	/* being unmounted: no path (what grab_super() would refuse) */
+	if (!want_path || !atomic_inc_not_zero(&sb->s_active))
+		return NULL;
+	*sbp = sb;
+	return d_find_alias(inode);
 }
 
 /*
  * The path inside its file system (dentry_path_raw(): a page knows no
  * mount; dev says which file system).  Not under the folio lock: if the
  * file was unlinked and closed meanwhile, this dput() is the last one and
- * evicts the inode, whose truncation locks every folio of the file, ours
- * too.
+ * evicts the inode, and if the file system was unmounted meanwhile,
+ * deactivate_super() shuts it down; both truncate files, which locks
+ * their folios, ours too.
  */
-static void vmi_page_name(struct dentry *dentry, struct vmainspect_page *p,
-			  char *path, size_t path_size)
+static void vmi_page_name(struct dentry *dentry, struct super_block *sb,
+			  struct vmainspect_page *p, char *path,
+			  size_t path_size)
 {
-	char *name = dentry_path_raw(dentry, path, path_size);
+	if (dentry) {
+		char *name = dentry_path_raw(dentry, path, path_size);
 
-	if (!IS_ERR(name)) {
-		p->path_len = strlen(name);
-		memmove(path, name, p->path_len + 1);
+		if (!IS_ERR(name)) {
+			p->path_len = strlen(name);
+			memmove(path, name, p->path_len + 1);
+		}
+		dput(dentry);
 	}
-	dput(dentry);
+	deactivate_super(sb);
 }
 
 static void vmi_page_mapping(struct page *head, struct vmainspect_page *p,
 			     char *path, size_t path_size)
 {
 	unsigned long mapping = (unsigned long)READ_ONCE(head->mapping);
+	struct super_block *sb = NULL;
 	struct dentry *dentry = NULL;
 	int tries;
 
@@ -245,12 +261,12 @@ static void vmi_page_mapping(struct page *head, struct vmainspect_page *p,
 	/* truncated or reused while we were not looking? */
 	if ((unsigned long)head->mapping == mapping)
 		dentry = vmi_page_file((struct address_space *)mapping, p,
-				       path && path_size);
+				       path && path_size, &sb);
 	else
 		p->mapping_kind = VMAINSPECT_MAP_NONE;
 	unlock_page(head);
-	if (dentry)
-		vmi_page_name(dentry, p, path, path_size);
+	if (sb)
+		vmi_page_name(dentry, sb, p, path, path_size);
 }
 
 /*

@@ -803,7 +803,10 @@ struct race_shared {
 	volatile uint64_t pfn;		/* the frame the querier asks about */
 	volatile int stop;		/* 1: mutator, 2: querier too */
 	volatile unsigned long calls, rounds;
+	bool umount;			/* each file on a tmpfs of its own */
 };
+
+#define RACE_MNT	"/tmp/vmi-regress-race-mnt"
 
 /* PAGE with a path, again and again, on whatever frame is published. */
 static void race_querier(struct race_shared *sh)
@@ -838,7 +841,13 @@ static void race_mutator(struct race_shared *sh)
 		char *m;
 		int fd;
 
-		snprintf(name, sizeof(name), "/dev/shm/vmi-regress-race-%d", i);
+		if (sh->umount) {
+			if (mount("tmpfs", RACE_MNT, "tmpfs", 0, "size=1m"))
+				_exit(1);
+			snprintf(name, sizeof(name), RACE_MNT "/f");
+		} else {
+			snprintf(name, sizeof(name), "/dev/shm/vmi-regress-race-%d", i);
+		}
 		fd = open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 		if (fd < 0 || ftruncate(fd, 4096))
 			_exit(1);
@@ -854,7 +863,12 @@ static void race_mutator(struct race_shared *sh)
 			__asm__ volatile("" ::: "memory");
 		munmap(m, 4096);
 		close(fd);
-		unlink(name);
+		if (sh->umount) {
+			if (umount2(RACE_MNT, 0))
+				_exit(1);
+		} else {
+			unlink(name);
+		}
 		sh->rounds++;
 	}
 	_exit(0);
@@ -878,11 +892,17 @@ static void race_stuck(const char *name, const char *who, pid_t pid,
  * last one: it evicts the inode, and truncation locks every folio of the
  * file.  Done under the folio lock (as before the fix), the querier waits
  * for itself forever, and so does every task that faults on that folio.
+ * With @umount each file lives on a tmpfs of its own, unmounted instead
+ * of unlinked: a dentry reference does not keep a file system from being
+ * shut down ("Dentry still in use", then a dput() on a freed superblock);
+ * the module holds an active reference to it until the name is taken.
  * Progress, not time, decides: a debug kernel does few rounds.
  */
-static void check_unlink_race(void)
+static void check_unlink_race(bool umount)
 {
-	const char *name = "PAGE path while its file is unlinked and closed";
+	const char *name = umount ?
+		"PAGE path while its file system is unmounted" :
+		"PAGE path while its file is unlinked and closed";
 	struct race_shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	unsigned long rounds = 0, calls = 0;
@@ -892,6 +912,11 @@ static void check_unlink_race(void)
 
 	if (sh == MAP_FAILED) {
 		check(0, name, "mmap: %s", strerror(errno));
+		return;
+	}
+	sh->umount = umount;
+	if (umount && mkdir(RACE_MNT, 0700) && errno != EEXIST) {
+		check(0, name, "mkdir %s: %s", RACE_MNT, strerror(errno));
 		return;
 	}
 	q = fork();
@@ -928,10 +953,13 @@ static void check_unlink_race(void)
 			return;
 		}
 	}
-	info("unlink race: %lu rounds, %lu PAGE calls", sh->rounds, sh->calls);
+	info("%s race: %lu rounds, %lu PAGE calls", umount ? "unmount" : "unlink",
+	     sh->rounds, sh->calls);
 	check(WIFEXITED(status) && !WEXITSTATUS(status), name,
-	      "the mutator could not create, map or fault a /dev/shm file (status %#x)",
+	      "the mutator could not mount, create, map, fault or unmount a file (status %#x)",
 	      status);
+	if (umount)
+		rmdir(RACE_MNT);
 	munmap(sh, sizeof(*sh));
 }
 
@@ -957,7 +985,8 @@ int main(int argc, char **argv)
 		check_page_debugfs();
 		check_overlayfs();
 		check_pud_hwpoison();
-		check_unlink_race();
+		check_unlink_race(false);
+		check_unlink_race(true);
 	} else {
 		fprintf(stderr, "usage: vmi-regress [--load-faults MODULE]\n");
 		return 2;
