@@ -30,7 +30,7 @@ MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
 COMPDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 
 .PHONY: all module tool clean demo check kunit vm-tests style deps bench torture \
-	install uninstall dkms-install dkms-uninstall deb
+	install uninstall dkms-install dkms-sources dkms-uninstall deb
 
 all: module tool
 
@@ -92,14 +92,20 @@ dkms-install:
 	if dkms status -m vmainspect -v $(VERSION) | grep -q .; then \
 		dkms remove -m vmainspect -v $(VERSION) --all; fi
 	rm -rf $(DESTDIR)/usr/src/vmainspect-$(VERSION)
-	install -d $(DESTDIR)/usr/src/vmainspect-$(VERSION)
-	cp -a Kbuild Makefile src include $(DESTDIR)/usr/src/vmainspect-$(VERSION)/
-	find $(DESTDIR)/usr/src/vmainspect-$(VERSION) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
-		-o -name '*.mod' -o -name '*.mod.c' -o -name modules.order -o -name Module.symvers \) -delete
+	$(MAKE) dkms-sources SRCDEST=$(DESTDIR)/usr/src/vmainspect-$(VERSION)
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)/usr/src/vmainspect-$(VERSION)/dkms.conf
 	dkms add -m vmainspect -v $(VERSION)
 	dkms build -m vmainspect -v $(VERSION) -k $(KVER)
 	dkms install -m vmainspect -v $(VERSION) -k $(KVER)
+
+# The module's sources as DKMS builds them (dkms.conf aside: its version is
+# filled in by dkms-install and by dh_dkms), without what a build in this
+# tree left behind.  debian/rules uses it too.
+dkms-sources:
+	install -d $(SRCDEST)
+	cp -a Kbuild Makefile src include $(SRCDEST)/
+	find $(SRCDEST) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name modules.order -o -name Module.symvers \) -delete
 
 dkms-uninstall:
 	if dkms status -m vmainspect -v $(VERSION) | grep -q .; then \

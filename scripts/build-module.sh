@@ -27,8 +27,6 @@ rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.cmd' \
 	"$top/Kbuild" "$top/src" "$top/include" "$out/"
 
 # W=1 and -Werror: "no warnings at W=1" is a test, not a wish.
-mk=(make)
-[[ $KROOT == host ]] || mk=("$here/buildroot.sh" run "$KROOT" make)
 # shellcheck disable=SC2086
-"${mk[@]}" -s -C "$KDIR" M="$out" W=1 KCFLAGS=-Werror $KMAKE_ARGS modules >&2
+vmi_kmake "$KROOT" -s -C "$KDIR" M="$out" W=1 KCFLAGS=-Werror $KMAKE_ARGS modules >&2
 echo "$out/src/vmainspect.ko"

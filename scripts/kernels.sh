@@ -297,16 +297,6 @@ extract_vmlinux() {
 	vmi_die "no ELF kernel found inside $VMLINUZ"
 }
 
-# make, on the host or in the build root of KROOT (paths under the cache
-# and the repository are the same inside).
-kmake() {
-	if [[ $KROOT == host ]]; then
-		make "$@"
-	else
-		"$(dirname "${BASH_SOURCE[0]}")/buildroot.sh" run "$KROOT" make "$@"
-	fi
-}
-
 # Build a trivial module against KDIR to prove the headers work.
 smoke_build() {
 	local d rc=0
@@ -319,7 +309,7 @@ smoke_build() {
 	echo 'obj-m := vmismoke.o' >"$d/Makefile"
 	vmi_log "test build of a module against $KDIR ($KROOT)"
 	# shellcheck disable=SC2086 # KMAKE_ARGS is a list of words
-	kmake -s -C "$KDIR" M="$d" modules $KMAKE_ARGS >"$d/log" 2>&1 && [[ -f $d/vmismoke.ko ]] || rc=1
+	vmi_kmake "$KROOT" -s -C "$KDIR" M="$d" modules $KMAKE_ARGS >"$d/log" 2>&1 && [[ -f $d/vmismoke.ko ]] || rc=1
 	((rc == 0)) || { cat "$d/log" >&2; rm -rf "$d"; vmi_die "module test build against $KDIR failed"; }
 	rm -rf "$d"
 }

@@ -122,3 +122,16 @@ vmi_apt_install() {
 vmi_need_cmd() {
 	command -v "$1" >/dev/null 2>&1 || vmi_apt_install "$2"
 }
+
+# vmi_kmake ROOT ARGS...: make on the host (ROOT "host") or inside the
+# scripts/buildroot.sh build root ROOT (kernels.list's ROOT column), where
+# the cache and the repository have the same paths.
+vmi_kmake() {
+	local root=$1
+	shift
+	if [[ $root == host ]]; then
+		make "$@"
+	else
+		"$VMI_ROOT/scripts/buildroot.sh" run "$root" make "$@"
+	fi
+}

@@ -35,12 +35,10 @@ fi
 for short in $("$here/kernels.sh" list); do
 	KMAKE_ARGS='' KROOT=host
 	eval "$("$here/kernels.sh" env "$short")"
-	mk=(make)
-	[[ $KROOT == host ]] || mk=("$here/buildroot.sh" run "$KROOT" make)
 	tmp=$(mktemp -d "$VMI_CACHE/style.XXXXXX") # inside a build root too
 	cp -r Kbuild src include "$tmp/"
 	# shellcheck disable=SC2086
-	log=$("${mk[@]}" -s -C "$KDIR" M="$tmp" C=2 CHECK=sparse $KMAKE_ARGS modules 2>&1 |
+	log=$(vmi_kmake "$KROOT" -s -C "$KDIR" M="$tmp" C=2 CHECK=sparse $KMAKE_ARGS modules 2>&1 |
 	      grep -v 'Skipping BTF generation' || true)
 	rm -rf "$tmp"
 	if [[ $log == *"is not available or not up to date"* ]]; then
