@@ -102,6 +102,15 @@ fi
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")
+# The failures again at the end, where a CI log's tail shows them, and the
+# whole result list kept in the cache for the next person.
+mkdir -p "$VMI_CACHE/logs"
+cp "$results" "$VMI_CACHE/logs/check-results.txt"
+if [ "$failed" -gt 0 ]; then
+	echo
+	echo "Failed (the whole list: $VMI_CACHE/logs/check-results.txt):"
+	grep '^FAIL' "$results" | sed 's/^/  /'
+fi
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
