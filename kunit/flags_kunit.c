@@ -74,6 +74,12 @@ static const struct vmi_kflag vmi_kflags[] = {
 #ifdef VM_DROPPABLE
 	VMI_KFLAG(DROPPABLE),
 #endif
+#ifdef VM_MAYBE_GUARD
+	VMI_KFLAG(MAYBE_GUARD),
+#endif
+#ifdef VM_UFFD_RWP
+	VMI_KFLAG(UFFD_RWP),
+#endif
 #ifdef VM_MTE
 	VMI_KFLAG(MTE),
 	VMI_KFLAG(MTE_ALLOWED),

@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 #include <uapi/vmainspect_page_names.h>
 #include "vmainspect_kunit.h"
+#include "compat.h"
 
 /* Every bit vmi_kpageflags() can set has a name, the rest none. */
 static void vmi_kpf_names_cover(struct kunit *test)
@@ -74,7 +75,7 @@ static void vmi_frame_kernel_page(struct kunit *test)
 			   (BIT_ULL(KPF_ANON) | BIT_ULL(KPF_MMAP) |
 			    BIT_ULL(KPF_LRU) | BIT_ULL(KPF_SLAB) |
 			    BIT_ULL(KPF_COMPOUND_HEAD) | BIT_ULL(KPF_BUDDY)));
-	KUNIT_EXPECT_EQ(test, p->raw_flags, (u64)page->flags);
+	KUNIT_EXPECT_EQ(test, p->raw_flags, (u64)vmi_flags_word(page));
 	__free_page(page);
 }
 

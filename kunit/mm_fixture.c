@@ -31,6 +31,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "vmainspect_kunit.h"
+#include "compat.h"
 
 enum vmi_fx_backing {
 	VMI_FX_ANON,
@@ -69,6 +70,12 @@ static const struct vmi_fx_plan vmi_fx_plan[VMI_FX_NR] = {
 };
 
 #define VMI_FX_FILE_PAGES	3
+/* shmem_file_setup() takes a vma_flags_t since the VMA-flags bitmap (7.2 does, 6.12 not) */
+#if VMI_KERNEL_AT_LEAST(7, 0, 0)
+#define VMI_FX_SHM_FLAGS	mk_vma_flags(VMA_NORESERVE_BIT)
+#else
+#define VMI_FX_SHM_FLAGS	VM_NORESERVE
+#endif
 #define VMI_FX_ANON_NAME	"vmi-kunit-anon"
 #define VMI_FX_SHM_NAME		"vmi-kunit-shm"
 #define VMI_FX_SPECIAL_NAME	"[vmi-kunit]"
@@ -148,9 +155,46 @@ static int vmi_fx_map(struct kunit *test, struct vmi_fx *fx)
 }
 
 /* Give region @r the anon name @name, as prctl(PR_SET_VMA) would. */
+#if defined(CONFIG_ANON_VMA_NAME) && VMI_KERNEL_AT_LEAST(6, 17, 0)
+/*
+ * madvise_set_anon_name() went static (7.3 has it; 6.12 does not): the one
+ * entry left is prctl's set_anon_vma_name(), on current->mm with a name in
+ * user memory.  The name goes into a scratch page mapped for the call and
+ * unmapped after it, so the address space is what it was, but for the name.
+ */
 int vmi_fx_set_anon_name(struct vmi_fx *fx, int r, const char *name)
 {
-#ifdef CONFIG_ANON_VMA_NAME
+	bool attach = current->mm != fx->mm;
+	size_t len = strlen(name) + 1;
+	unsigned long scratch;
+	int ret;
+
+	if (attach) {
+		if (current->mm)
+			return -EBUSY;
+		vmi_fx_enter(fx->mm);
+	}
+	scratch = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(scratch)) {
+		ret = (int)scratch;
+	} else {
+		if (len > PAGE_SIZE ||
+		    copy_to_user((char __user *)scratch, name, len))
+			ret = -EFAULT;
+		else
+			ret = set_anon_vma_name(fx->start[r],
+						fx->end[r] - fx->start[r],
+						(const char __user *)scratch);
+		vm_munmap(scratch, PAGE_SIZE);
+	}
+	if (attach)
+		vmi_fx_leave(fx->mm);
+	return ret;
+}
+#elif defined(CONFIG_ANON_VMA_NAME)
+int vmi_fx_set_anon_name(struct vmi_fx *fx, int r, const char *name)
+{
 	struct anon_vma_name *an = anon_vma_name_alloc(name);
 	int ret;
 
@@ -162,10 +206,13 @@ int vmi_fx_set_anon_name(struct vmi_fx *fx, int r, const char *name)
 	mmap_write_unlock(fx->mm);
 	anon_vma_name_put(an);
 	return ret;
-#else
-	return -EOPNOTSUPP;
-#endif
 }
+#else
+int vmi_fx_set_anon_name(struct vmi_fx *fx, int r, const char *name)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 
 /* The special mapping and the anon names (mmap lock for writing). */
 static int vmi_fx_decorate(struct kunit *test, struct vmi_fx *fx)
@@ -271,10 +318,10 @@ int vmi_fx_init(struct kunit *test)
 
 	fx->shm[0] = shmem_file_setup("vmainspect-kunit-a",
 				      VMI_FX_FILE_PAGES * PAGE_SIZE,
-				      VM_NORESERVE);
+				      VMI_FX_SHM_FLAGS);
 	fx->shm[1] = shmem_file_setup("vmainspect-kunit-b",
 				      VMI_FX_FILE_PAGES * PAGE_SIZE,
-				      VM_NORESERVE);
+				      VMI_FX_SHM_FLAGS);
 	if (IS_ERR(fx->shm[0]) || IS_ERR(fx->shm[1])) {
 		kunit_err(test, "shmem_file_setup failed\n");
 		return -ENOMEM;

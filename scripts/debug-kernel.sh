@@ -7,7 +7,7 @@
 # hung-task and soft-lockup detectors, userfaultfd, KSM, THP for files,
 # memory failure, Yama, lockdown and LKDTM (to provoke a WARN on purpose).
 #
-#   scripts/debug-kernel.sh [build|ensure|run|selftest|adversarial|check|all]
+#   scripts/debug-kernel.sh [build|ensure|prebuild|run|selftest|adversarial|check|all]
 #                                                        default: all
 #
 #   build     (re)build the kernel (about 17 minutes on 2 cores the first
@@ -23,6 +23,9 @@
 #             injection, torture for SECONDS (default 120), lifecycle,
 #             kmemleak); every check must pass, nothing may splat
 #   check [SECONDS]  ensure, selftest, adversarial: `make check`'s stage
+#   prebuild  build the kernel only if it is missing or its configuration
+#             changed, without the module: `make check` starts it niced
+#             in the background while the VM stage keeps one core busy
 #   all       build, selftest, run
 #
 # Cached in $VMI_CACHE/debug-6.12 (kernel build tree, O=) keyed by the
@@ -132,7 +135,7 @@ build_module() {
 	echo "$OUT/vmainspect/src/vmainspect.ko"
 }
 
-build() {
+build_kernel() {
 	local f
 	if [[ ! -d $SRC/mm ]]; then
 		# scripts/kunit.sh unpacks it (and installs linux-source-6.12)
@@ -155,7 +158,22 @@ build() {
 	vmi_log "building the debug kernel in $OUT"
 	# modules: also writes the Module.symvers an external module links against
 	make -s -C "$SRC" O="$OUT" -j"$(nproc)" bzImage modules >&2
+}
+
+build() {
+	build_kernel
 	build_module
+}
+
+# locked STEP: run build, ensure or prebuild as a process of its own that
+# holds the tree's lock: one builder of the tree at a time.  `make check`
+# runs prebuild in the background and its debug stage's ensure waits here
+# until that is done.  (A process, not a function: bash ignores set -e in a
+# function called from an `if`.)  vm-run.sh --kernel debug calls ensure
+# too, after check's own ensure has returned and let go of the lock.
+locked() {
+	mkdir -p "$VMI_CACHE"
+	flock "$VMI_CACHE/.debug-6.12.lock" "$0" "locked-$1"
 }
 
 ensure() {
@@ -164,6 +182,10 @@ ensure() {
 	else
 		build
 	fi
+}
+
+prebuild() {
+	kernel_current || build_kernel
 }
 
 # The detector of scripts/splat.sh on this kernel, live: a clean boot and
@@ -254,7 +276,7 @@ adversarial() {
 # test, the adversarial suites with a 2-minute torture.
 check() {
 	local rc=0
-	if ! ensure >/dev/null; then
+	if ! locked ensure >/dev/null; then
 		echo "FAIL [debug] build of the debug kernel or of the module against it"
 		return 1
 	fi
@@ -265,13 +287,17 @@ check() {
 }
 
 case ${1:-all} in
-build) build >/dev/null ;;
-ensure) ensure ;;
+build) locked build >/dev/null ;;
+ensure) locked ensure ;;
+prebuild) locked prebuild ;;
+locked-build) build ;;
+locked-ensure) ensure ;;
+locked-prebuild) prebuild ;;
 run) run ;;
 selftest) selftest ;;
 adversarial) adversarial "${2:-120}" ;;
 check) check "${2:-120}" ;;
-all) build >/dev/null; selftest; run ;;
+all) locked build >/dev/null; selftest; run ;;
 -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$0" ;;
 *) vmi_die "unknown argument '$1' (try --help)" ;;
 esac

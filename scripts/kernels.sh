@@ -23,6 +23,9 @@
 #
 #   kernels.sh list [--check]    the SHORT names, one per line (--check:
 #                                those `make check` runs the VM suite on)
+#   kernels.sh source SHORT...   fetch linux-source-SERIES of SHORT's suite
+#                                (only its tarball is kept) and print the
+#                                tarball's path (scripts/kunit.sh, for UML)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -364,6 +367,33 @@ fetch_one() { # SHORT
 	exec {lockfd}>&-
 }
 
+# The kernel source of SHORT's series and suite (linux-source-SERIES, the
+# tarball only, for KUnit in UML: scripts/kunit.sh); its path on stdout.
+# Cached by series: the first version fetched stays until the cache goes.
+source_one() { # SHORT
+	local short=$1 series=${1%%-*} src dir tarball lockfd
+	dir=$KCACHE/source-$series
+	tarball=$dir/linux-source-$series.tar.xz
+	mkdir -p "$dir"
+	exec {lockfd}>"$dir/.lock"
+	flock "$lockfd"
+	if [[ ! -f $tarball ]]; then
+		vmi_need_root "fetch linux-source-$series"
+		src=$(series_src "$short")
+		[[ $src == sys ]] || suite_setup "$src"
+		rm -rf "$dir/debs"
+		download "$src" "$dir/debs" "linux-source-$series"
+		vmi_log "taking linux-source-$series.tar.xz out of the package"
+		dpkg-deb --fsys-tarfile "$dir"/debs/linux-source-"$series"_*.deb |
+			tar -xO "./usr/src/linux-source-$series.tar.xz" >"$tarball.tmp"
+		mv "$tarball.tmp" "$tarball"
+		rm -rf "$dir/debs"
+	fi
+	flock -u "$lockfd"
+	exec {lockfd}>&-
+	echo "$tarball"
+}
+
 main() {
 	local cmd=${1:-} s krel
 	if [[ $cmd == list ]]; then
@@ -388,6 +418,7 @@ main() {
 		;;
 	fetch) for s in "$@"; do fetch_one "$s"; done ;;
 	headers) for s in "$@"; do fetch_one "$s"; done ;;
+	source) for s in "$@"; do source_one "$s"; done ;;
 	-h | --help | help) usage 0 ;;
 	*) usage ;;
 	esac

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Run the vmainspect KUnit suites in UML, built from Debian's linux-source.
 #
-#   scripts/kunit.sh [-v] [SHORT...]      SHORT: 6.1 | 6.12 (default: both)
+#   scripts/kunit.sh [-v] [SHORT...]      SHORT: 6.1 | 6.12 | 7.3 (default: all)
 #   scripts/kunit.sh --unpack-only SHORT  only unpack its linux-source
 #
-# For each SHORT: unpack /usr/src/linux-source-SHORT.tar.xz once into
-# $VMI_CACHE/src/, copy src/ include/ kunit/ into drivers/misc/vmainspect/
+# For each SHORT: unpack linux-source-SHORT once into $VMI_CACHE/src/ (6.1
+# and 6.12: the host's /usr/src/linux-source-SHORT.tar.xz, installed by
+# scripts/deps.sh; 7.3: trixie-backports' package, fetched into the cache by
+# `scripts/kernels.sh source 7.3`, nothing installed), copy src/ include/ kunit/ into drivers/misc/vmainspect/
 # of that tree, build a UML kernel in $VMI_CACHE/kunit/SHORT with
 # tools/testing/kunit/kunit.py and run the 'vmainspect*' suites.
 #
@@ -44,15 +46,15 @@ while (($#)); do
 	-v | --verbose) verbose=1 ;;
 	--unpack-only) unpack_only=1 ;;
 	-h | --help) usage 0 ;;
-	6.1 | 6.12) shorts+=("$1") ;;
+	6.1 | 6.12 | 7.3) shorts+=("$1") ;;
 	*)
-		printf '%s: unknown argument: %s (kernels: 6.1 6.12)\n' "$VMI_PROG" "$1" >&2
+		printf '%s: unknown argument: %s (kernels: 6.1 6.12 7.3)\n' "$VMI_PROG" "$1" >&2
 		usage
 		;;
 	esac
 	shift
 done
-((${#shorts[@]})) || shorts=(6.1 6.12)
+((${#shorts[@]})) || shorts=(6.1 6.12 7.3)
 [[ $verbose == 0 ]] || VMI_VERBOSE=1
 
 jobs=$(nproc)
@@ -80,9 +82,14 @@ need_tools() {
 }
 
 # The linux-source tarball for SHORT, installing it through deps.sh if
-# that script exists.  Prints the path.
+# that script exists (a kernel the host's apt does not have: fetched into
+# the cache by kernels.sh).  Prints the path.
 source_tarball() {
 	local short=$1 tarball=/usr/src/linux-source-$1.tar.xz
+	if [[ $short == 7.3 ]]; then
+		"$here/kernels.sh" source "$short"
+		return
+	fi
 	if [[ ! -f $tarball && -x $here/deps.sh ]]; then
 		vmi_log "$tarball missing: running scripts/deps.sh"
 		"$here/deps.sh" >&2 || true
@@ -324,7 +331,7 @@ run_one() {
 	: >"$log"
 
 	if ! tarball=$(source_tarball "$short"); then
-		echo "FAIL [$tag] build: /usr/src/linux-source-$short.tar.xz is not installed (run scripts/deps.sh or apt-get install linux-source-$short)" >>"$results"
+		echo "FAIL [$tag] build: no linux-source-$short tarball (the host's from scripts/deps.sh, 7.3 from scripts/kernels.sh source 7.3)" >>"$results"
 		return
 	fi
 	if ! tree=$(unpack_source "$short" "$tarball"); then

@@ -79,10 +79,17 @@ static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
 }
 #endif
 
-/* __virt_to_fix(): slot 0 is the page at FIXADDR_TOP, going down */
+/*
+ * __virt_to_fix(): slot 0 is the page at FIXADDR_TOP, going down.  (UML
+ * 7.3 has no fixmap, and so no FIXMAP region to ask about.)
+ */
 static u64 vmi_fix_index(u64 addr)
 {
+#ifdef FIXADDR_TOP
 	return (FIXADDR_TOP - (addr & PAGE_MASK)) >> PAGE_SHIFT;
+#else
+	return 0;
+#endif
 }
 
 /* "name+0x1/0x2 [mod]" -> symbol, and the module's name. */

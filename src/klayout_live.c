@@ -170,11 +170,20 @@ void vmi_klayout_live(struct vmi_klayout *kl)
 	p.struct_page_size = sizeof(struct page);
 	p.physmem_start = uml_physmem;
 	p.physmem_end = high_physmem;
-	p.iomem_end = end_iomem;
 	p.vmalloc_start = VMALLOC_START;
 	p.vmalloc_end = VMALLOC_END;
+#ifdef FIXADDR_START
+	p.iomem_end = end_iomem;
 	p.fixmap_start = FIXADDR_START;
 	p.fixmap_end = FIXADDR_TOP + PAGE_SIZE;
+#else
+	/*
+	 * UML dropped its iomem region and its fixmap together (7.3 has
+	 * neither; vmalloc starts after physmem): both stay empty, and
+	 * empty regions are not listed.
+	 */
+	p.iomem_end = high_physmem;
+#endif
 #ifndef MODULE
 	/* built in (the KUnit kernel): the linker's own symbols */
 	p.image_start = (unsigned long)_text;

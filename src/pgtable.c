@@ -96,6 +96,22 @@ static u32 vmi_pt_index(unsigned int level, unsigned long addr)
 	return pte_index(addr);
 }
 
+/*
+ * x86 6.6+ keeps a write-protected leaf's dirty bit in a software bit,
+ * _PAGE_SAVED_DIRTY: Write=0,Dirty=1 would be a shadow-stack page, so
+ * pte_wrprotect() (fork's COW, mprotect, clear_refs, uffd-wp) moves Dirty
+ * there, and pte_dirty() is Dirty or SavedDirty.  Leaves only: in a PGD
+ * entry the same bit is _PAGE_NOPTISHADOW.
+ */
+static u64 vmi_pt_saved_dirty(u64 raw)
+{
+#ifdef _PAGE_SAVED_DIRTY
+	if (raw & _PAGE_SAVED_DIRTY)
+		return VMAINSPECT_PTE_SAVED_DIRTY;
+#endif
+	return 0;
+}
+
 /* Hardware bits of a present or table entry; @large: PMD/PUD level. */
 static u64 vmi_pt_hw_bits(u64 raw, bool large)
 {
@@ -171,7 +187,8 @@ static void vmi_pt_decode_pte(struct vmainspect_pt_entry *e, pte_t pte)
 	if (pte_present(pte)) {
 		e->kind = VMAINSPECT_PT_PAGE;
 		e->pfn = pte_pfn(pte);
-		e->bits = vmi_pt_hw_bits(e->raw, false);
+		e->bits = vmi_pt_hw_bits(e->raw, false) |
+			  vmi_pt_saved_dirty(e->raw);
 		e->pkey = vmi_pt_pkey(e->raw);
 		if (pte_soft_dirty(pte))
 			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
@@ -208,7 +225,8 @@ static void vmi_pt_decode_pmd(struct vmainspect_pt_entry *e, pmd_t pmd)
 	if (pmd_leaf(pmd)) {
 		e->kind = VMAINSPECT_PT_PAGE;
 		e->pfn = pmd_pfn(pmd);
-		e->bits = vmi_pt_hw_bits(e->raw, true);
+		e->bits = vmi_pt_hw_bits(e->raw, true) |
+			  vmi_pt_saved_dirty(e->raw);
 		e->pkey = vmi_pt_pkey(e->raw);
 		if (pmd_soft_dirty(pmd))
 			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
@@ -249,7 +267,8 @@ static void vmi_pt_decode_pud(struct vmainspect_pt_entry *e, pud_t pud)
 	if (pud_leaf(pud)) {
 		e->kind = VMAINSPECT_PT_PAGE;
 		e->pfn = vmi_pud_pfn(pud);
-		e->bits = vmi_pt_hw_bits(e->raw, true);
+		e->bits = vmi_pt_hw_bits(e->raw, true) |
+			  vmi_pt_saved_dirty(e->raw);
 		e->pkey = vmi_pt_pkey(e->raw);
 		if (vmi_pud_devmap(pud))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
@@ -327,7 +346,8 @@ void vmi_pt_hide(struct vmainspect_pt_entry *e)
 	e->swap_type = 0;
 	if (e->kind != VMAINSPECT_PT_MARKER)
 		e->offset = 0;
-	e->bits &= ~(u64)(VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY);
+	e->bits &= ~(u64)(VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY |
+			  VMAINSPECT_PTE_SAVED_DIRTY);
 	if (e->kind == VMAINSPECT_PT_PAGE || e->kind == VMAINSPECT_PT_TABLE)
 		e->raw &= ~((u64)VMI_PTE_PFN_MASK | VMI_PTE_AD_MASK);
 	else

@@ -71,6 +71,12 @@ static const struct {
 #ifdef VM_DROPPABLE			/* 6.11 */
 	{ VM_DROPPABLE,		VMAINSPECT_VM_DROPPABLE },
 #endif
+#ifdef VM_MAYBE_GUARD			/* 6.19: MADV_GUARD_INSTALL was here */
+	{ VM_MAYBE_GUARD,	VMAINSPECT_VM_MAYBE_GUARD },
+#endif
+#ifdef VM_UFFD_RWP			/* 7.3 */
+	{ VM_UFFD_RWP,		VMAINSPECT_VM_UFFD_RWP },
+#endif
 #ifdef VM_MTE
 	{ VM_MTE,		VMAINSPECT_VM_MTE },
 	{ VM_MTE_ALLOWED,	VMAINSPECT_VM_MTE_ALLOWED },

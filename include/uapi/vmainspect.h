@@ -170,7 +170,9 @@ enum vmainspect_vma_kind {
 #define VMAINSPECT_VM_PKEY_BIT2		(1ULL << 42)
 #define VMAINSPECT_VM_PKEY_BIT3		(1ULL << 43)
 #define VMAINSPECT_VM_PKEY_BIT4		(1ULL << 44)
-#define VMAINSPECT_VM_NR_BITS		45
+#define VMAINSPECT_VM_MAYBE_GUARD	(1ULL << 45)	/* guard regions (6.19) */
+#define VMAINSPECT_VM_UFFD_RWP		(1ULL << 46)	/* uffd read-write-protect (7.3) */
+#define VMAINSPECT_VM_NR_BITS		47
 
 /*
  * One VMA.  name_off indexes the string area of the request (a NUL-terminated
@@ -309,7 +311,13 @@ enum vmainspect_pt_kind {
  */
 #define VMAINSPECT_PTE_FILE		(1ULL << 22)	/* page cache/shmem */
 #define VMAINSPECT_PTE_EXCLUSIVE	(1ULL << 23)	/* mapped only here */
-#define VMAINSPECT_PTE_NR_BITS		24
+/*
+ * x86 6.6+: dirty while write-protected (the kernel's _PAGE_SAVED_DIRTY,
+ * where fork, mprotect and clear_refs move DIRTY); the kernel's
+ * pte_dirty() is DIRTY or SAVED_DIRTY.
+ */
+#define VMAINSPECT_PTE_SAVED_DIRTY	(1ULL << 24)
+#define VMAINSPECT_PTE_NR_BITS		25
 
 /* VMAINSPECT_PT_MARKER offset bits (the kernel's PTE_MARKER_*). */
 #define VMAINSPECT_MARKER_UFFD_WP	(1ULL << 0)

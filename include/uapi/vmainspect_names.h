@@ -64,6 +64,8 @@ static const struct vmainspect_flag_name vmainspect_vm_flag_names[] = {
 	{ VMAINSPECT_VM_PKEY_BIT2,	"pkey_bit2",	"" },
 	{ VMAINSPECT_VM_PKEY_BIT3,	"pkey_bit3",	"" },
 	{ VMAINSPECT_VM_PKEY_BIT4,	"pkey_bit4",	"" },
+	{ VMAINSPECT_VM_MAYBE_GUARD,	"maybe_guard",	"gu" },
+	{ VMAINSPECT_VM_UFFD_RWP,	"uffd_rwp",	"ur" },
 	{ 0, NULL, NULL }	/* end */
 };
 

@@ -39,6 +39,7 @@ static const struct vmainspect_bit_name vmainspect_pte_bit_names[] = {
 	{ VMAINSPECT_PTE_SWP_EXCLUSIVE,	"swp-exclusive" },
 	{ VMAINSPECT_PTE_FILE,		"file" },
 	{ VMAINSPECT_PTE_EXCLUSIVE,	"exclusive" },
+	{ VMAINSPECT_PTE_SAVED_DIRTY,	"saved-dirty" },
 	{ 0, NULL }	/* end */
 };
 

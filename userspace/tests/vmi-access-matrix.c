@@ -93,7 +93,8 @@
 
 /* x86 entry bits, to see what a hidden raw entry still carries */
 #define RAW_FRAME_MASK	0x000ffffffffff000ULL
-#define RAW_AD_MASK	0x60ULL		/* _PAGE_ACCESSED | _PAGE_DIRTY */
+/* _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SAVED_DIRTY (x86_64 6.6+) */
+#define RAW_AD_MASK	(0x60ULL | 1ULL << 58)
 
 #ifdef __x86_64__
 #define SOME_KADDR	0xffffffff81000000ULL
@@ -614,7 +615,7 @@ struct pt_view {
 	bool present;		/* a present leaf maps the page */
 	bool pfn;		/* a frame, swap offset or phys_addr */
 	bool raw_frame;		/* frame bits left in a raw entry */
-	bool ad;		/* VMAINSPECT_PTE_ACCESSED or _DIRTY */
+	bool ad;		/* VMAINSPECT_PTE_ACCESSED, _DIRTY, _SAVED_DIRTY */
 	bool ad_raw;		/* accessed/dirty left in a raw entry */
 };
 
@@ -629,7 +630,8 @@ static void pt_view_add(struct pt_view *v, uint32_t kind, uint64_t bits,
 		v->raw_frame = true;
 	if (raw & RAW_AD_MASK)
 		v->ad_raw = true;
-	if (bits & (VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY))
+	if (bits & (VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY |
+		    VMAINSPECT_PTE_SAVED_DIRTY))
 		v->ad = true;
 }
 

@@ -1370,16 +1370,6 @@ static int check_pid(int pid, int must_exist)
 	return 0;
 }
 
-static int kernel_at_least(int maj, int min)
-{
-	struct utsname u;
-	int a = 0, b = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
-		return 1;
-	return a > maj || (a == maj && b >= min);
-}
-
 static int cpu_has_la57(void)
 {
 	char line[4096];

@@ -47,9 +47,12 @@
 #define USER_UID	1000
 #define DEBUGFS		"/sys/kernel/debug"
 #define VMI_DEBUGFS	DEBUGFS "/vmainspect"
-/* x86's hardware accessed and dirty bits in a raw entry */
+/* x86's hardware accessed and dirty bits in a raw entry, and 6.6's
+ * software SavedDirty (dirty while write-protected) */
 #define X86_ACCESSED	(1ULL << 5)
 #define X86_DIRTY	(1ULL << 6)
+#define X86_SAVED_DIRTY	(1ULL << 58)
+#define X86_AD		(X86_ACCESSED | X86_DIRTY | X86_SAVED_DIRTY)
 
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON	100
@@ -270,6 +273,7 @@ static void check_bindmount(void)
 static void check_ad_one(const char *who, pid_t pid, unsigned long addr)
 {
 	const uint64_t ad = VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY;
+	const uint64_t ad_all = ad | VMAINSPECT_PTE_SAVED_DIRTY;
 	const struct vmainspect_pt_entry *leaf;
 	struct vmainspect_pt_path p;
 	char name[128];
@@ -298,7 +302,7 @@ static void check_ad_one(const char *who, pid_t pid, unsigned long addr)
 		      name, "pagemap shows the frame, but bits %#llx raw %#llx lack A/D",
 		      (unsigned long long)leaf->bits, (unsigned long long)leaf->raw);
 	} else {
-		check(!(leaf->bits & ad) && !(leaf->raw & (X86_ACCESSED | X86_DIRTY)),
+		check(!(leaf->bits & ad_all) && !(leaf->raw & X86_AD),
 		      name, "pagemap hides the frame, but bits %#llx raw %#llx show A/D",
 		      (unsigned long long)leaf->bits, (unsigned long long)leaf->raw);
 	}
@@ -328,6 +332,128 @@ static void check_ad(void)
 		check_ad_one("root", child, addr);
 	kill_wait(child);
 	run_as_user(args);
+}
+
+/* ---- 2b. a write-protected dirty page is dirty (x86 SavedDirty) ---- */
+
+/* smaps' Private_Dirty + Shared_Dirty (kB) of this process's VMA at @addr */
+static long smaps_dirty_kb(unsigned long addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	char line[512];
+	unsigned long lo, hi;
+	long kb, sum = -1;
+	int in = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		/* a VMA's first line; field names never parse as "hex-hex" */
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			in = addr >= lo && addr < hi;
+			if (in)
+				sum = 0;
+		} else if (in && (sscanf(line, "Private_Dirty: %ld kB", &kb) == 1 ||
+				  sscanf(line, "Shared_Dirty: %ld kB", &kb) == 1)) {
+			sum += kb;
+		}
+	}
+	fclose(f);
+	return sum;
+}
+
+/*
+ * @pages written pages of this process at @p, now write-protected by @how:
+ * each PTE must read dirty exactly as smaps counts it (pte_dirty(), which
+ * on x86 6.6+ includes SavedDirty); there, the dirty state is in
+ * SAVED_DIRTY, not in the hardware bit the write-protect cleared.
+ */
+static void check_saved_dirty_pages(const char *how, char *p, int pages)
+{
+	const uint64_t dirty = VMAINSPECT_PTE_DIRTY | VMAINSPECT_PTE_SAVED_DIRTY;
+	int saved = kernel_at_least(6, 6), fd = vmi_open(), e, i;
+	int ndirty = 0, nsaved = 0, nhw = 0, nrw = 0;
+	struct vmainspect_pt_path pp;
+	const struct vmainspect_pt_entry *leaf;
+	char name[128];
+	long kb = smaps_dirty_kb((unsigned long)p);
+
+	snprintf(name, sizeof(name), "saved dirty: %d written pages after %s", pages, how);
+	e = fd < 0 ? errno : vmi_attach(fd, getpid(), 0);
+	for (i = 0; !e && i < pages; i++) {
+		e = pt_path(fd, (unsigned long)p + i * 4096UL, &pp);
+		leaf = e ? NULL : pt_leaf(&pp);
+		if (!leaf || leaf->kind != VMAINSPECT_PT_PAGE) {
+			e = e ? e : ENOENT;
+			break;
+		}
+		ndirty += !!(leaf->bits & dirty);
+		nsaved += !!(leaf->bits & VMAINSPECT_PTE_SAVED_DIRTY);
+		nhw += !!(leaf->bits & VMAINSPECT_PTE_DIRTY);
+		nrw += !!(leaf->bits & VMAINSPECT_PTE_RW);
+		/* the decoded bit is the raw one (x86_64: bit 58) */
+		if (!!(leaf->bits & VMAINSPECT_PTE_SAVED_DIRTY) !=
+		    !!(leaf->raw & X86_SAVED_DIRTY))
+			e = EPROTO;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (e) {
+		check(0, name, "PT_PATH: %s", e == EPROTO ?
+		      "SAVED_DIRTY differs from the raw entry's bit 58" : strerror(e));
+		return;
+	}
+	check(kb >= 0 && ndirty * 4L == kb, name,
+	      "smaps says %ld kB dirty, the PTEs %d dirty pages", kb, ndirty);
+	snprintf(name, sizeof(name), "saved dirty: after %s, the dirty state is %s", how,
+		 saved ? "SAVED_DIRTY (x86 6.6+)" : "the hardware DIRTY bit");
+	check(nrw == 0 && (saved ? nsaved == pages && nhw == 0 : nhw == pages && !nsaved),
+	      name, "%d of %d PTEs writable, %d DIRTY, %d SAVED_DIRTY", nrw, pages, nhw,
+	      nsaved);
+}
+
+static void check_saved_dirty(void)
+{
+	const int pages = 4;
+	/* PROT_NONE neighbours: the VMA cannot merge with anything */
+	char *area = mmap(NULL, (pages + 2) * 4096UL, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = area + 4096, c = 0;
+	int i, pfd[2];
+	pid_t child;
+
+	if (area == MAP_FAILED || mprotect(p, pages * 4096UL, PROT_READ | PROT_WRITE) ||
+	    madvise(p, pages * 4096UL, MADV_NOHUGEPAGE) || pipe(pfd)) {
+		check(0, "saved dirty: set-up", "%s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < pages; i++)
+		p[i * 4096] = 1;
+	/* fork: copy_present_pte() write-protects the parent's PTEs (COW) */
+	child = fork();
+	if (child == 0) {
+		close(pfd[1]);
+		if (read(pfd[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[0]);
+	if (child < 0) {
+		check(0, "saved dirty: set-up", "fork: %s", strerror(errno));
+	} else {
+		check_saved_dirty_pages("fork", p, pages);
+		close(pfd[1]);
+		waitpid(child, NULL, 0);
+	}
+	/* written again, alone: reused writable, hardware-dirty again */
+	for (i = 0; i < pages; i++)
+		p[i * 4096] = 2;
+	/* mprotect: change_pte_range() write-protects them */
+	if (mprotect(p, pages * 4096UL, PROT_READ))
+		check(0, "saved dirty: set-up", "mprotect: %s", strerror(errno));
+	else
+		check_saved_dirty_pages("mprotect(PROT_READ)", p, pages);
+	munmap(area, (pages + 2) * 4096UL);
 }
 
 /* ---- 3. the anon_vma pointer follows the kallsyms rule ---- */
@@ -980,6 +1106,7 @@ int main(int argc, char **argv)
 		}
 		check_bindmount();
 		check_ad();
+		check_saved_dirty();
 		check_anon_vma();
 		check_debugfs();
 		check_page_debugfs();

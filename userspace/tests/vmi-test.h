@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -186,6 +187,17 @@ static inline int vmi_attach(int fd, pid_t pid, unsigned int flags)
 	a.flags = flags;
 	a.pid = pid;
 	return ioctl(fd, VMAINSPECT_IOC_ATTACH, &a) ? errno : 0;
+}
+
+/* Is the running kernel MAJ.MIN or newer?  (Unknown: yes.) */
+static inline int kernel_at_least(int maj, int min)
+{
+	struct utsname u;
+	int a = 0, b = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return 1;
+	return a > maj || (a == maj && b >= min);
 }
 
 #endif /* VMI_TEST_H */
