@@ -146,10 +146,10 @@ static void vmi_pt_decode_marker(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(markers); i++) {
 		pte_t pte = make_pte_marker(markers[i]);
+		swp_entry_t entry = vmi_pte_to_swp_entry(pte);
 
 		KUNIT_ASSERT_FALSE(test, pte_present(pte));
-		KUNIT_ASSERT_TRUE(test, vmi_is_pte_marker_entry(
-					vmi_pte_to_swp_entry(pte)));
+		KUNIT_ASSERT_TRUE(test, vmi_is_pte_marker_entry(entry));
 		vmi_decode_pte(&e, pte);
 		KUNIT_EXPECT_EQ_MSG(test, e.kind, (u32)VMAINSPECT_PT_MARKER,
 				    "marker 0x%lx", (unsigned long)markers[i]);

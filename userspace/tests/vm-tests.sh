@@ -417,6 +417,23 @@ if ptzoo_wait "$OUT/ptzoo"; then
 	if [ "$c_sp" -gt 0 ]; then ok "pt-zoo: special (zero page) pages seen ($c_sp)"; else ko "pt-zoo: no special page seen"; fi
 	if [ "$c_sd" -gt 0 ]; then ok "pt-zoo: soft-dirty pages seen ($c_sd)"; else ko "pt-zoo: no soft-dirty page seen"; fi
 	if [ "$c_none" -gt 0 ]; then ok "pt-zoo: empty pages seen ($c_none)"; else ko "pt-zoo: no empty page seen"; fi
+	if ptregion guard || ptregion guard_file; then
+		if [ "$(cover guard)" -gt 0 ]; then ok "pt-zoo: guard markers seen ($(cover guard) pages)"
+		else ko "pt-zoo: no guard marker seen although MADV_GUARD_INSTALL succeeded"; fi
+	fi
+	# x86 6.6+ keeps a write-protected PTE's dirty bit as SavedDirty
+	# (cow_dirty, and clear_refs write-protects every written page)
+	kmaj=$(uname -r | cut -d. -f1) kmin=$(uname -r | cut -d. -f2)
+	if [ "$kmaj" -gt 6 ] || { [ "$kmaj" -eq 6 ] && [ "$kmin" -ge 6 ]; }; then
+		if [ "$(cover saved_dirty)" -gt 0 ]; then ok "pt-zoo: saved-dirty PTEs seen ($(cover saved_dirty))"
+		else ko "pt-zoo: no saved-dirty PTE seen on a 6.6+ kernel (cow_dirty, clear_refs)"; fi
+	elif [ "$(cover saved_dirty)" -gt 0 ]; then
+		ko "pt-zoo: saved-dirty PTEs on a kernel before 6.6"
+	else
+		ok "pt-zoo: no saved-dirty PTE before 6.6"
+	fi
+	# its VMAs (guard: VmFlags gu on 6.19+; uffd: uw) vs maps and smaps
+	suite pt-zoo-maps "$T/vmi-check-maps" "$PTZOO"
 	# cursor resumption after every run, ranges starting inside huge pages
 	suite pt-zoo-batch1 "$T/vmi-check-pages" --per-process --batch 1 "$PTZOO"
 	suite pt-zoo-chunk3 "$T/vmi-check-pages" --per-process --chunk 3 --batch 7 "$PTZOO"

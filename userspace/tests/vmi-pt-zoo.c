@@ -24,6 +24,11 @@
  *   huge_noreserve 1 TiB MAP_NORESERVE, a handful of pages touched
  *   sparse        64 MiB, MADV_NOHUGEPAGE, one page per 2 MiB
  *   high          4 MiB above 128 TiB, 2 pages touched (5-level kernels only)
+ *   guard         anonymous, written, MADV_GUARD_INSTALL on pages 4-7 and 20
+ *                 (guard markers, 6.13+), and on 24-27 installed then removed
+ *   guard_file    MAP_SHARED of a tmpfs file, guards on pages 2-3 (6.15+)
+ *   cow_dirty     written, then shared with a forked child that waits:
+ *                 write-protected dirty PTEs (x86 6.6+: SavedDirty)
  * Unavailable ones print "SKIP name: reason" instead.  Swap is never made
  * (the test VM has none).  Then clear_refs, "READY pid", and it waits for
  * SIGTERM/SIGINT without touching memory (the checker needs a quiescent
@@ -49,6 +54,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/userfaultfd.h>
 
@@ -77,12 +83,18 @@
 #define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
 #endif
 
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL	102
+#define MADV_GUARD_REMOVE	103
+#endif
+
 #define MIB	(1UL << 20)
 #define GIB	(1UL << 30)
 #define TIB	(1UL << 40)
 
 static volatile sig_atomic_t stop;
-static char file_s[256], file_p[256];
+static char file_s[256], file_p[256], file_g[256];
+static pid_t cow_child;
 static long pg;
 
 static void on_signal(int sig)
@@ -106,6 +118,8 @@ static void cleanup_files(void)
 		unlink(file_s);
 	if (file_p[0])
 		unlink(file_p);
+	if (file_g[0])
+		unlink(file_g);
 }
 
 static void die(const char *what)
@@ -536,10 +550,55 @@ int main(int argc, char **argv)
 		skip("swap", "not made: no swap device (vm-run.sh --swap MB gives one)");
 	}
 
+	/* guard regions: PTE markers that fault with SIGSEGV */
+	n = 32;
+	p = anon(n * pg, MADV_NOHUGEPAGE);
+	write_pages(p, n, 1);
+	if (madvise(p + 4 * pg, 4 * pg, MADV_GUARD_INSTALL)) {
+		skip("guard", "madvise(MADV_GUARD_INSTALL): %s (6.13+)", strerror(errno));
+		munmap(p, n * pg);
+	} else if (madvise(p + 20 * pg, pg, MADV_GUARD_INSTALL) ||
+		   madvise(p + 24 * pg, 4 * pg, MADV_GUARD_INSTALL) ||
+		   madvise(p + 24 * pg, 4 * pg, MADV_GUARD_REMOVE)) {
+		die("madvise(MADV_GUARD_INSTALL/REMOVE)");
+	} else {
+		region("guard", p, n * pg);
+	}
+	n = 8;
+	fd = make_file(file_g, n * pg, "guard");
+	q = xmmap(NULL, n * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	write_pages(q, n, 1);
+	if (madvise(q + 2 * pg, 2 * pg, MADV_GUARD_INSTALL)) {
+		skip("guard_file", "MADV_GUARD_INSTALL on a file: %s (6.15+)", strerror(errno));
+		munmap(q, n * pg);
+	} else {
+		region("guard_file", q, n * pg);
+	}
+
+	/* written pages shared with a child (COW): write-protected, dirty */
+	n = 16;
+	p = anon(n * pg, MADV_NOHUGEPAGE);
+	write_pages(p, n, 1);
+	cow_child = fork();
+	if (cow_child < 0)
+		die("fork");
+	if (cow_child == 0) {
+		/* the parent's SIGTERM handler is inherited: wait for the signal */
+		while (!stop && getppid() != 1)
+			sleep(1);
+		_exit(0);
+	}
+	region("cow_dirty", p, n * pg);
+
 	printf("READY %d\n", (int)getpid());
 	fflush(stdout);
 	while (!stop)
 		pause();
+	if (cow_child > 0) {
+		kill(cow_child, SIGTERM);
+		waitpid(cow_child, NULL, 0);
+	}
 	cleanup_files();
 	return 0;
 }
