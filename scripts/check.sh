@@ -43,12 +43,13 @@ run_stage() {
 }
 
 # The debug kernel's first build (about 17 minutes on 2 cores) runs in the
-# background, niced, while the VM stage's single-threaded TCG guest leaves
-# a core idle; the debug stage's ensure waits for it (debug-kernel.sh holds
-# a lock) and builds only what is left.
+# background, niced, from the build stage on: the module builds, style
+# checks and the VM stage's single-threaded TCG guests leave a core idle.
+# The debug stage's ensure waits for it (debug-kernel.sh holds a lock) and
+# builds only what is left.  With the kernel built already it is a no-op.
 prebuild_pid=
 start_debug_prebuild() {
-	[[ " ${stages[*]} " == *" debug "* ]] || return 0
+	[[ -z $prebuild_pid && " ${stages[*]} " == *" debug "* ]] || return 0
 	mkdir -p "$VMI_CACHE/logs"
 	echo "=== debug kernel: building in the background (log: $VMI_CACHE/logs/debug-prebuild.log)"
 	nice -n 19 "$here/debug-kernel.sh" prebuild >"$VMI_CACHE/logs/debug-prebuild.log" 2>&1 &
@@ -97,7 +98,7 @@ for stage in "${stages[@]}"; do
 	userspace) run_stage userspace build_userspace ;;
 	docs)      run_stage docs "$top/userspace/tests/check-docs.sh" ;;
 	selftest)  run_stage selftest "$here/test-splat.sh" ;;
-	build)     run_stage build build_modules ;;
+	build)     start_debug_prebuild; run_stage build build_modules ;;
 	style)     run_stage style "$here/style.sh" ;;
 	kunit)     run_stage kunit "$here/kunit.sh" ;;
 	vm)        start_debug_prebuild; run_stage vm "$here/vm-tests.sh" ;;
