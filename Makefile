@@ -30,7 +30,7 @@ MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
 COMPDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 
 .PHONY: all module tool clean demo check kunit vm-tests style deps bench torture \
-	install uninstall dkms-install dkms-sources dkms-uninstall deb
+	install install-check uninstall dkms-install dkms-sources dkms-uninstall deb
 
 all: module tool
 
@@ -72,7 +72,14 @@ torture: deps
 	$(MAKE) tool
 	scripts/debug-kernel.sh check 600
 
-install: all
+# One copy of the module per kernel: make install (updates/) and DKMS
+# (updates/dkms/) would leave depmod two to choose from.
+install-check:
+	@test -n "$(DESTDIR)" || ! ls /lib/modules/$(KVER)/updates/dkms/vmainspect.ko* >/dev/null 2>&1 || \
+		{ echo "vmainspect is installed by DKMS for $(KVER): make dkms-uninstall" \
+			"(or remove the vmainspect-dkms package) first" >&2; exit 1; }
+
+install: install-check all
 	install -D -m 0644 src/vmainspect.ko $(MODDIR)/vmainspect.ko
 	install -D -m 0755 userspace/vmainspect $(BINDIR)/vmainspect
 	install -D -m 0644 userspace/vmainspect.1 $(MANDIR)/vmainspect.1
@@ -89,6 +96,8 @@ uninstall:
 dkms-install:
 	@! dpkg-query -W -f '$${db:Status-Abbrev}' vmainspect-dkms 2>/dev/null | grep -q '^ii' || \
 		{ echo "the vmainspect-dkms package is installed: remove it first" >&2; exit 1; }
+	@test ! -e $(DESTDIR)/lib/modules/$(KVER)/updates/vmainspect.ko || \
+		{ echo "vmainspect is installed by make install for $(KVER): make uninstall first" >&2; exit 1; }
 	if dkms status -m vmainspect -v $(VERSION) | grep -q .; then \
 		dkms remove -m vmainspect -v $(VERSION) --all; fi
 	rm -rf $(DESTDIR)/usr/src/vmainspect-$(VERSION)

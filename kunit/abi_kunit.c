@@ -89,6 +89,8 @@ static void vmi_abi_struct_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_path),
 			VMI_PT_PATH_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_run),
+			VMAINSPECT_PT_RUN_SIZE_VER1);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_pt_run, folio_shift),
 			VMAINSPECT_PT_RUN_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_runs),
 			VMI_PT_RUNS_SIZE_VER0);
@@ -227,7 +229,7 @@ static void vmi_abi_pt_entry_layout(struct kunit *test)
 		VMI_F(struct vmainspect_pt_entry, index, 4),
 		VMI_F(struct vmainspect_pt_entry, swap_type, 4),
 		VMI_F(struct vmainspect_pt_entry, pkey, 4),
-		VMI_F(struct vmainspect_pt_entry, reserved, 4),
+		VMI_F(struct vmainspect_pt_entry, folio_shift, 4),
 	};
 
 	vmi_check_fields(test, "vmainspect_pt_entry", f, ARRAY_SIZE(f),
@@ -267,6 +269,8 @@ static void vmi_abi_pt_run_layout(struct kunit *test)
 		VMI_F(struct vmainspect_pt_run, kind, 4),
 		VMI_F(struct vmainspect_pt_run, page_shift, 4),
 		VMI_F(struct vmainspect_pt_run, swap_type, 4),
+		VMI_F(struct vmainspect_pt_run, folio_shift, 4),
+		VMI_F(struct vmainspect_pt_run, reserved, 4),
 	};
 
 	vmi_check_fields(test, "vmainspect_pt_run", f, ARRAY_SIZE(f),

@@ -70,8 +70,8 @@ static const struct vmi_fx_plan vmi_fx_plan[VMI_FX_NR] = {
 };
 
 #define VMI_FX_FILE_PAGES	3
-/* shmem_file_setup() takes a vma_flags_t since the VMA-flags bitmap (7.2 does, 6.12 not) */
-#if VMI_KERNEL_AT_LEAST(7, 0, 0)
+/* shmem_file_setup() takes a vma_flags_t (read off the tree: Makefile.tree) */
+#ifdef VMI_SHMEM_SETUP_VMA_FLAGS
 #define VMI_FX_SHM_FLAGS	mk_vma_flags(VMA_NORESERVE_BIT)
 #else
 #define VMI_FX_SHM_FLAGS	VM_NORESERVE
@@ -155,12 +155,13 @@ static int vmi_fx_map(struct kunit *test, struct vmi_fx *fx)
 }
 
 /* Give region @r the anon name @name, as prctl(PR_SET_VMA) would. */
-#if defined(CONFIG_ANON_VMA_NAME) && VMI_KERNEL_AT_LEAST(6, 17, 0)
+#if defined(CONFIG_ANON_VMA_NAME) && defined(VMI_NO_MADVISE_SET_ANON_NAME)
 /*
- * madvise_set_anon_name() went static (7.3 has it; 6.12 does not): the one
- * entry left is prctl's set_anon_vma_name(), on current->mm with a name in
- * user memory.  The name goes into a scratch page mapped for the call and
- * unmapped after it, so the address space is what it was, but for the name.
+ * madvise_set_anon_name() went static (7.3; kunit/Makefile.tree looks for
+ * its declaration): the one entry left is prctl's set_anon_vma_name(), on
+ * current->mm with a name in user memory.  The name goes into a scratch
+ * page mapped for the call and unmapped after it, so the address space is
+ * what it was, but for the name.
  */
 int vmi_fx_set_anon_name(struct vmi_fx *fx, int r, const char *name)
 {

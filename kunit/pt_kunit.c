@@ -126,6 +126,9 @@ static void vmi_pt_path_resident(struct kunit *test)
 
 	KUNIT_ASSERT_TRUE(test, pfn_valid(e->pfn));
 	page = pfn_to_page(e->pfn);
+	/* the folio holding it, as the kernel sees it */
+	KUNIT_EXPECT_EQ(test, e->folio_shift,
+			(u32)(PAGE_SHIFT + compound_order(compound_head(page))));
 	kaddr = kmap_local_page(page);
 	KUNIT_EXPECT_EQ_MSG(test, kaddr[0], VMI_FX_MAGIC,
 			    "frame 0x%llx does not hold what was written",
@@ -146,8 +149,11 @@ static void vmi_pt_path_hidden(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_EQ(test, e->kind, (u32)VMAINSPECT_PT_PAGE);
 	KUNIT_EXPECT_EQ(test, p->phys_addr, 0ULL);
-	for (i = 0; i < p->nr_levels; i++)
+	for (i = 0; i < p->nr_levels; i++) {
 		KUNIT_EXPECT_EQ_MSG(test, p->levels[i].pfn, 0ULL, "level %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, p->levels[i].folio_shift, 0U,
+				    "level %u", i);
+	}
 }
 
 /* Never touched: inside a VMA, but nothing maps it. */

@@ -13,7 +13,7 @@ top=$(dirname "$here")
 
 results=$(mktemp)
 host_before=$(mktemp)
-trap 'rm -f "$results" "$host_before"; [[ -z ${prebuild_pid:-} ]] || kill "$prebuild_pid" 2>/dev/null' EXIT
+trap 'rm -f "$results" "$host_before"; stop_debug_prebuild' EXIT
 
 # What a test run must never change on the host: the kernels in /boot, the
 # installed linux-image packages (kernels are unpacked into the cache) and
@@ -47,13 +47,26 @@ run_stage() {
 # checks and the VM stage's single-threaded TCG guests leave a core idle.
 # The debug stage's ensure waits for it (debug-kernel.sh holds a lock) and
 # builds only what is left.  With the kernel built already it is a no-op.
+# (setsid: a process group of its own, make and all, to stop as one.)
 prebuild_pid=
 start_debug_prebuild() {
 	[[ -z $prebuild_pid && " ${stages[*]} " == *" debug "* ]] || return 0
 	mkdir -p "$VMI_CACHE/logs"
 	echo "=== debug kernel: building in the background (log: $VMI_CACHE/logs/debug-prebuild.log)"
-	nice -n 19 "$here/debug-kernel.sh" prebuild >"$VMI_CACHE/logs/debug-prebuild.log" 2>&1 &
+	setsid nice -n 19 "$here/debug-kernel.sh" prebuild \
+		>"$VMI_CACHE/logs/debug-prebuild.log" 2>&1 </dev/null &
 	prebuild_pid=$!
+}
+
+# After the debug stage (its ensure waited for the lock: the build is
+# over) or on exit (interrupted: the whole group goes).
+stop_debug_prebuild() {
+	[[ -n ${prebuild_pid:-} ]] || return 0
+	if kill -0 "$prebuild_pid" 2>/dev/null; then
+		kill -- "-$prebuild_pid" 2>/dev/null
+	fi
+	wait "$prebuild_pid" 2>/dev/null
+	prebuild_pid=
 }
 
 build_modules() {
@@ -103,7 +116,8 @@ for stage in "${stages[@]}"; do
 	kunit)     run_stage kunit "$here/kunit.sh" ;;
 	vm)        start_debug_prebuild; run_stage vm "$here/vm-tests.sh" ;;
 	package)   run_stage package "$here/package.sh" test ;;
-	debug)     run_stage debug "$here/debug-kernel.sh" check "${VMI_CHECK_TORTURE_SECONDS:-120}" ;;
+	debug)     run_stage debug "$here/debug-kernel.sh" check "${VMI_CHECK_TORTURE_SECONDS:-120}"
+	           stop_debug_prebuild ;;
 	*)         vmi_die "unknown stage '$stage'" ;;
 	esac
 done

@@ -120,10 +120,13 @@ CONFIG_LKDTM=y
 EOF
 }
 
-# Is the kernel there and built from the fragment of today?
+# Is the kernel there and built from the fragment of today?  $BUILT is
+# the fragment of the last build that finished (written after make, so a
+# failed or killed build is never taken for a current one).
+BUILT=$OUT/.vmainspect-built.config
 kernel_current() {
-	[[ -f $OUT/arch/x86/boot/bzImage && -f $OUT/Module.symvers && -f $FRAG ]] &&
-		cmp -s <(fragment) "$FRAG"
+	[[ -f $OUT/arch/x86/boot/bzImage && -f $OUT/Module.symvers && -f $BUILT ]] &&
+		cmp -s <(fragment) "$BUILT"
 }
 
 # The module against the debug tree; its path on stdout.
@@ -156,8 +159,10 @@ build_kernel() {
 		rm -f "$f"
 	fi
 	vmi_log "building the debug kernel in $OUT"
+	rm -f "$BUILT"
 	# modules: also writes the Module.symvers an external module links against
 	make -s -C "$SRC" O="$OUT" -j"$(nproc)" bzImage modules >&2
+	cp "$FRAG" "$BUILT"
 }
 
 build() {

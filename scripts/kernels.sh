@@ -412,7 +412,8 @@ main() {
 			fetch_one "$s"
 			krel=$(cached_krel "$s")
 			set_paths "$s" "$krel"
-			printf 'KREL="%s"\nKDIR="%s"\nVMLINUZ="%s"\nVMLINUX="%s"\nKMAKE_ARGS="%s"\nKROOT="%s"\n' \
+			# %q: safe to eval whatever the paths hold
+			printf 'KREL=%q\nKDIR=%q\nVMLINUZ=%q\nVMLINUX=%q\nKMAKE_ARGS=%q\nKROOT=%q\n' \
 				"$krel" "$KDIR" "$VMLINUZ" "$VMLINUX" "$KMAKE_ARGS" "$KROOT"
 		done
 		;;

@@ -5,6 +5,11 @@
 # (kernels.sh env and vm-run.sh rely on that).
 
 VMI_CACHE=${VMI_CACHE:-/var/cache/vmainspect}
+# absolute: the build root binds it at the same path, VMs copy from it
+if [[ $VMI_CACHE != /* ]]; then
+	printf '%s: VMI_CACHE must be an absolute path (it is "%s")\n' "$(basename "$0")" "$VMI_CACHE" >&2
+	exit 2
+fi
 export VMI_CACHE
 VMI_PROG=${VMI_PROG:-$(basename "$0")}
 # Repository root: the parent of the directory holding this file.

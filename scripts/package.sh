@@ -12,7 +12,8 @@
 #       (their vermagic checked), dpkg --purge removes every trace;
 #     - that DKMS-built module and the packaged tool in a 7.3 VM: the tool's
 #       VMA count of pid 1 equals /proc/1/maps';
-#     - `make dkms-install` (twice) and `dkms-uninstall` in the build root;
+#     - `make dkms-install` (twice; `make install` over it refuses) and
+#       `dkms-uninstall` in the build root;
 #     - `make install DESTDIR=...` and `make uninstall` of the tree.
 #
 # The host gets no package of ours and no module: everything is installed
@@ -144,11 +145,12 @@ check_make_dkms() {
 		mkdir -p /lib/modules/$KREL && ln -sfn '$KDIR' /lib/modules/$KREL/build &&
 		make -s -C '$t' dkms-install KVER=$KREL >/dev/null &&
 		make -s -C '$t' dkms-install KVER=$KREL >/dev/null &&
+		make -s -C '$t' install KVER=$KREL 2>&1 | grep -q 'is installed by DKMS' &&
 		modinfo -F vermagic \$(find /lib/modules/$KREL/updates -name 'vmainspect.ko*') &&
 		make -s -C '$t' dkms-uninstall >/dev/null 2>&1 && dkms status -m vmainspect &&
 		ls /usr/src | grep vmainspect || true" 2>&1) &&
 	   [[ $(head -n 1 <<<"$out") == "$KREL "* && $(wc -l <<<"$out") == 1 ]]; then
-		ok "make dkms-install (twice) builds and installs for 7.3, make dkms-uninstall removes it"
+		ok "make dkms-install (twice) builds and installs for 7.3, make install then refuses, make dkms-uninstall removes it"
 	else
 		ko "make dkms-install/uninstall in the build root: $(tail -n 8 <<<"$out" | tr '\n' ' ')"
 	fi

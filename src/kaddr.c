@@ -85,10 +85,10 @@ static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
  */
 static u64 vmi_fix_index(u64 addr)
 {
-#ifdef FIXADDR_TOP
-	return (FIXADDR_TOP - (addr & PAGE_MASK)) >> PAGE_SHIFT;
-#else
+#if defined(CONFIG_UML) && !defined(FIXADDR_TOP)
 	return 0;
+#else
+	return (FIXADDR_TOP - (addr & PAGE_MASK)) >> PAGE_SHIFT;
 #endif
 }
 

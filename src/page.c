@@ -314,12 +314,26 @@ int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 }
 
 /*
+ * The order of the folio holding @page, read without a reference: a split
+ * or a free may be under way (compound_order() of a page that stopped
+ * being a head is 0), so it may be stale, and it is capped at the largest
+ * folio a page table maps, a 1 GiB PUD leaf.
+ */
+static unsigned int vmi_folio_order(struct page *page)
+{
+	unsigned int order = compound_order(compound_head(page));
+
+	return min_t(unsigned int, order, PUD_SHIFT - PAGE_SHIFT);
+}
+
+/*
  * pagemap's PM_FILE and PM_MMAP_EXCLUSIVE for a page-table entry of @kind
  * that maps frame @pfn (@head_pfn: the first frame of a huge leaf), as
  * pte_to_pagemap_entry() and its PMD/hugetlb siblings decide.  They get
  * the page from vm_normal_page() (not exported): a special entry (the
  * zero page, VM_PFNMAP/MIXEDMAP inserts) has none; nor has memory that is
  * not online RAM (ZONE_DEVICE: DAX pages are not reported as file pages).
+ * For a present entry also the folio's size (VMI_FOLIO_SHIFT()).
  */
 u64 vmi_pagemap_bits(u32 kind, u64 entry_bits, u64 pfn, u64 head_pfn)
 {
@@ -338,5 +352,7 @@ u64 vmi_pagemap_bits(u32 kind, u64 entry_bits, u64 pfn, u64 head_pfn)
 	if (vmi_pagemap_exclusive(page, present,
 				  kind == VMAINSPECT_PT_MIGRATION))
 		bits |= VMAINSPECT_PTE_EXCLUSIVE;
+	if (present)
+		bits |= VMI_FOLIO_SHIFT(PAGE_SHIFT + vmi_folio_order(page));
 	return bits;
 }

@@ -344,6 +344,7 @@ void vmi_pt_hide(struct vmainspect_pt_entry *e)
 {
 	e->pfn = 0;
 	e->swap_type = 0;
+	e->folio_shift = 0;	/* struct page data, as kpageflags */
 	if (e->kind != VMAINSPECT_PT_MARKER)
 		e->offset = 0;
 	e->bits &= ~(u64)(VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY |
@@ -380,7 +381,7 @@ static inline u64 vmi_pagemap_pte_bits(u32 kind, u64 entry_bits, u64 pfn)
 		bits |= VMAINSPECT_PTE_FILE;
 	if (atomic_read(&page->_mapcount) == 0)
 		bits |= VMAINSPECT_PTE_EXCLUSIVE;
-	return bits;
+	return bits | VMI_FOLIO_SHIFT(PAGE_SHIFT);
 }
 
 /* Label @e with its owner level, adjust leaf frames to @addr, hand it on. */
@@ -403,6 +404,9 @@ static int vmi_pt_emit(struct vmi_pt_walk *w, struct vmainspect_pt_entry *e,
 			e->bits |= vmi_pagemap_bits(e->kind, e->bits, e->pfn,
 						    head);
 	}
+	/* the folio size rode in the frame bits: into its own field */
+	e->folio_shift = (e->bits & VMI_FOLIO_SHIFT_MASK) >> VMI_FOLIO_SHIFT_POS;
+	e->bits &= ~VMI_FOLIO_SHIFT_MASK;
 	if (!w->show_pfn)
 		vmi_pt_hide(e);
 	ret = w->ops->entry(w, e, addr, next);

@@ -109,7 +109,8 @@ bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
 
 	if (run->end != addr || run->kind != e->kind ||
 	    run->level != e->level || run->bits != e->bits ||
-	    run->swap_type != e->swap_type)
+	    run->swap_type != e->swap_type ||
+	    run->folio_shift != e->folio_shift)
 		return false;
 	switch (e->kind) {
 	case VMAINSPECT_PT_PAGE:
@@ -154,6 +155,7 @@ static int vmi_runs_entry(struct vmi_pt_walk *w,
 	run->kind = e->kind;
 	run->page_shift = vmi_pt_level_shift(e->level);
 	run->swap_type = e->swap_type;
+	run->folio_shift = e->folio_shift;
 	return 0;
 }
 

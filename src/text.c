@@ -139,6 +139,9 @@ void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 	vmi_seq_bits(m, vmainspect_pte_bit_names, r->bits);
 	if (r->kind == VMAINSPECT_PT_MARKER)
 		vmi_seq_bits(m, vmainspect_marker_names, r->offset);
+	/* a folio other than the entry's own size: mTHP, PTE-mapped THP */
+	if (r->folio_shift > PAGE_SHIFT && r->folio_shift != r->page_shift)
+		seq_printf(m, " folio=%llukB", 1ULL << (r->folio_shift - 10));
 	seq_putc(m, '\n');
 }
 

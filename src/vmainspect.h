@@ -99,7 +99,7 @@ struct vmi_pt_ops {
  */
 struct vmi_pte_span {
 	u64 raw;			/* the first entry's value */
-	u64 frame_bits;			/* its page's file/exclusive bits */
+	u64 frame_bits;			/* its page's file/exclusive bits, folio size */
 	u32 len;			/* entries: the rest continue raw */
 };
 
@@ -171,6 +171,15 @@ struct page *vmi_online_page(u64 pfn);
 struct page *vmi_page_get_head(struct page *page);
 u64 vmi_kpageflags(struct page *page);
 u64 vmi_pagemap_bits(u32 kind, u64 entry_bits, u64 pfn, u64 head_pfn);
+
+/*
+ * The folio size of a present frame rides in vmi_pagemap_bits()' answer
+ * above the UAPI bits (log2 bytes, 0: none), so that spans and runs split
+ * where it changes; vmi_pt_emit() moves it to the entry's folio_shift.
+ */
+#define VMI_FOLIO_SHIFT_POS	56
+#define VMI_FOLIO_SHIFT_MASK	(0xffULL << VMI_FOLIO_SHIFT_POS)
+#define VMI_FOLIO_SHIFT(s)	((u64)(s) << VMI_FOLIO_SHIFT_POS)
 int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 		  size_t path_size);
 

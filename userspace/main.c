@@ -114,7 +114,8 @@ static const struct cmd cmds[] = {
 "\"page_size\" (0 if not mapped), \"pfn\" and \"phys_addr\" (null when not\n"
 "mapped or hidden), \"pfn_hidden\", \"levels\": [{\"level\", \"index\",\n"
 "\"raw\", \"kind\", \"flags\", \"pfn\", \"swap\": null or {\"type\",\n"
-"\"offset\"}, \"marker\", \"pkey\"}...]}.\n",
+"\"offset\"}, \"marker\", \"pkey\", \"folio_size\"}...]}; \"folio_size\": bytes\n"
+"of the folio holding a present leaf (null if unknown or hidden).\n",
 		.fn = do_pt,
 	},
 	{
@@ -149,8 +150,10 @@ static const struct cmd cmds[] = {
 "With --json: {\"pid\", \"start\", \"end\", \"pgtable_levels\",\n"
 "\"generation\", \"consistent\", \"pfn_hidden\", \"runs\": [{\"start\",\n"
 "\"end\", \"present\", \"pfn\", \"page_size\", \"level\", \"kind\", \"swap\",\n"
-"\"flags\", \"marker\"}...], \"summary\": {...}}; runs of kind none only\n"
-"with --all; \"tables_only\" says whether the frame flags were left out.\n",
+"\"flags\", \"marker\", \"folio_size\"}...], \"summary\": {...}}; runs of\n"
+"kind none only with --all; \"tables_only\" says whether the frame flags\n"
+"were left out.  \"folio_size\": bytes of the pages' folio (an mTHP, a\n"
+"THP), null if unknown, hidden or --tables-only.\n",
 		.opts = CMD_OPT_ALL | CMD_OPT_TABLES,
 		.fn = do_pages,
 	},

@@ -140,6 +140,9 @@ static void print_run_text(const struct vmainspect_pt_run *run, bool hidden,
 	fprint_pte_bits(stdout, run->bits, " ");
 	if (run->kind == VMAINSPECT_PT_MARKER)
 		fprint_marker_bits(stdout, run->offset, " ");
+	/* a folio other than one base page: THP, mTHP, hugetlb, large folio */
+	if (run->folio_shift > 12 && run->folio_shift != run->page_shift)
+		printf(" folio=%s", fmt_size_short(1ULL << run->folio_shift, size));
 	putchar('\n');
 }
 
@@ -269,6 +272,9 @@ static json_object *json_run_new(const struct vmainspect_pt_run *run,
 	json_object_object_add(obj, "marker",
 			       json_marker_bits_new(run->kind == VMAINSPECT_PT_MARKER ?
 						    run->offset : 0));
+	/* bytes of the folio of each page; null where not known */
+	json_add_u64_or_null(obj, "folio_size", run->folio_shift != 0,
+			     run->folio_shift ? 1ULL << run->folio_shift : 0);
 	return obj;
 }
 

@@ -57,6 +57,9 @@ static json_object *json_pt_entry_new(const struct vmainspect_pt_entry *e,
 			       json_marker_bits_new(e->kind == VMAINSPECT_PT_MARKER ?
 						    e->offset : 0));
 	json_add_u64(obj, "pkey", e->pkey);
+	/* bytes of the folio holding a present leaf; null if not shown */
+	json_add_u64_or_null(obj, "folio_size", e->folio_shift != 0,
+			     e->folio_shift ? 1ULL << e->folio_shift : 0);
 	return obj;
 }
 
@@ -120,12 +123,17 @@ static void print_leaf_text(const struct vmainspect_pt_path *p,
 	case VMAINSPECT_PT_PAGE:
 		printf("%s page (%s leaf): ", fmt_size(p->page_size, size),
 		       level);
-		if (hidden)
+		if (hidden) {
 			printf("PFN hidden (needs CAP_SYS_ADMIN)\n");
-		else
-			printf("PFN 0x%llx, physical address 0x%llx\n",
+		} else {
+			printf("PFN 0x%llx, physical address 0x%llx",
 			       (unsigned long long)e->pfn,
 			       (unsigned long long)p->phys_addr);
+			if (e->folio_shift)
+				printf(", in a %s folio",
+				       fmt_size(1ULL << e->folio_shift, size));
+			putchar('\n');
+		}
 		return;
 	case VMAINSPECT_PT_NONE:
 		printf("not mapped: the %s entry is empty\n", level);

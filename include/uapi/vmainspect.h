@@ -334,7 +334,7 @@ struct vmainspect_pt_entry {
 	__u32 index;		/* index of the entry in its table */
 	__u32 swap_type;	/* SWAP: swap device number */
 	__u32 pkey;		/* x86 protection key of a present leaf */
-	__u32 reserved;		/* zero */
+	__u32 folio_shift;	/* log2 bytes of the leaf's folio; 0: unknown */
 };
 
 /* vmainspect_pt_path.out_flags and vmainspect_pt_runs.out_flags */
@@ -378,6 +378,9 @@ struct vmainspect_pt_run {
 	__u32 kind;		/* enum vmainspect_pt_kind */
 	__u32 page_shift;	/* size of one entry's mapping: 12, 21, 30 */
 	__u32 swap_type;
+	/* since size 64 (a 56-byte run_size gets runs without it): */
+	__u32 folio_shift;	/* log2 bytes of the pages' folio; 0: unknown */
+	__u32 reserved;		/* zero */
 };
 
 #define VMAINSPECT_RUNS_MAX		65536	/* runs per call, at most */
@@ -414,7 +417,17 @@ struct vmainspect_pt_runs {
 	__u64 reserved[2];	/* in: must be zero */
 };
 
+/*
+ * folio_shift (runs and PT_PATH leaves): the size of the folio holding a
+ * present page, as log2 bytes: 12 for a base page, 16 for a 64 KiB mTHP
+ * (6.8+), 21 for a PMD THP or 2 MiB hugetlb page.  Runs split where it
+ * changes.  0 where unknown: not present, no struct page (special
+ * entries), VMAINSPECT_PT_RUNS_NO_FRAME_BITS, frames hidden (no
+ * CAP_SYS_ADMIN: like kpageflags, it is struct page data), or a module
+ * older than the field.
+ */
 #define VMAINSPECT_PT_RUN_SIZE_VER0	56
+#define VMAINSPECT_PT_RUN_SIZE_VER1	64
 
 /*
  * Physical frames (VMAINSPECT_IOC_PAGE, VMAINSPECT_IOC_RMAP).

@@ -373,6 +373,13 @@ fi
 NSWAP=$(awk 'NR > 1' /proc/swaps | grep -c .)
 if [ "$NSWAP" -gt 0 ]; then echo "  swap: $NSWAP devices"
 else echo "  swap: no device: swap entries are not exercised"; fi
+# anonymous 64 KiB folios (mTHP, 6.8+) for the zoo's mthp exhibit
+MTHP=/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled
+MTHP_WAS=
+if [ -w "$MTHP" ]; then
+	MTHP_WAS=$(sed 's/.*\[\(.*\)\].*/\1/' "$MTHP")
+	echo always >"$MTHP" || MTHP_WAS=
+fi
 "$T/vmi-pt-zoo" --hwpoison >"$OUT/ptzoo" 2>&1 &
 PTZOO=$!
 PIDS="$PIDS $PTZOO"
@@ -417,6 +424,10 @@ if ptzoo_wait "$OUT/ptzoo"; then
 	if [ "$c_sp" -gt 0 ]; then ok "pt-zoo: special (zero page) pages seen ($c_sp)"; else ko "pt-zoo: no special page seen"; fi
 	if [ "$c_sd" -gt 0 ]; then ok "pt-zoo: soft-dirty pages seen ($c_sd)"; else ko "pt-zoo: no soft-dirty page seen"; fi
 	if [ "$c_none" -gt 0 ]; then ok "pt-zoo: empty pages seen ($c_none)"; else ko "pt-zoo: no empty page seen"; fi
+	if ptregion mthp && [ -n "$MTHP_WAS" ]; then
+		if [ "$(cover mthp)" -gt 0 ]; then ok "pt-zoo: 64 KiB folios (mTHP) seen ($(cover mthp) pages), as kpageflags says"
+		else ko "pt-zoo: no mTHP page seen although hugepages-64kB is enabled"; fi
+	fi
 	if ptregion guard || ptregion guard_file; then
 		if [ "$(cover guard)" -gt 0 ]; then ok "pt-zoo: guard markers seen ($(cover guard) pages)"
 		else ko "pt-zoo: no guard marker seen although MADV_GUARD_INSTALL succeeded"; fi
@@ -450,6 +461,7 @@ fi
 suite pt-busybox-sleep "$T/vmi-check-pages" --per-process "$BBSLEEP"
 suite pt-init "$T/vmi-check-pages" --per-process 1
 suite pt-all "$T/vmi-check-pages" --all-pids
+[ -z "$MTHP_WAS" ] || echo "$MTHP_WAS" >"$MTHP"
 
 # ---- a live target: answers stay consistent, the kernel stays quiet ----
 "$T/vmi-zoo" --churn --nvmas 64 >"$OUT/churn" 2>&1 &

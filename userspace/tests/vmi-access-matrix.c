@@ -93,8 +93,9 @@
 
 /* x86 entry bits, to see what a hidden raw entry still carries */
 #define RAW_FRAME_MASK	0x000ffffffffff000ULL
-/* _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SAVED_DIRTY (x86_64 6.6+) */
-#define RAW_AD_MASK	(0x60ULL | 1ULL << 58)
+/* _PAGE_ACCESSED | _PAGE_DIRTY, and _PAGE_SAVED_DIRTY on x86_64 6.6+
+ * (bit 58 was _PAGE_DEVMAP before) */
+#define RAW_AD_MASK	(0x60ULL | (kernel_at_least(6, 6) ? 1ULL << 58 : 0))
 
 #ifdef __x86_64__
 #define SOME_KADDR	0xffffffff81000000ULL

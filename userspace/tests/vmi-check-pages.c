@@ -85,6 +85,28 @@
 #define PM_MMAP_EXCLUSIVE	(1ULL << 56)
 #define PM_UFFD_WP		(1ULL << 57)
 #define PM_GUARD_REGION		(1ULL << 58)	/* 6.15 */
+
+/*
+ * PAGEMAP_SCAN (6.7+), the kernel's other page-table oracle: an ioctl on
+ * /proc/PID/pagemap returning ranges of pages with equal categories.
+ * Declared here: Debian 12's linux-libc-dev (6.1) has no such ioctl.
+ */
+struct vmi_pm_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+
+struct vmi_page_region {
+	uint64_t start, end, categories;
+};
+
+#define VMI_PAGEMAP_SCAN	_IOWR('f', 16, struct vmi_pm_scan_arg)
+#define PAGE_IS_FILE		(1ULL << 2)
+#define PAGE_IS_PRESENT		(1ULL << 3)
+#define PAGE_IS_SWAPPED		(1ULL << 4)
+#define PAGE_IS_HUGE		(1ULL << 6)
+#define PAGE_IS_SOFT_DIRTY	(1ULL << 7)
+#define PAGE_IS_GUARD		(1ULL << 8)	/* 6.15 */
 #define PM_FILE			(1ULL << 61)
 #define PM_SWAP			(1ULL << 62)
 #define PM_PRESENT		(1ULL << 63)
@@ -101,6 +123,8 @@
 #define BIG_VMA			(64ULL << 30)
 
 static int per_process, unpriv, levels_expected, pagemap_uffd, pagemap_guard;
+/* PAGEMAP_SCAN categories compared (0: no PAGEMAP_SCAN, or not compared) */
+static uint64_t scan_mask;
 static uint64_t full_limit = 1ULL << 20;
 static unsigned int big_max_runs = 100, batch = 4096;
 static int self_pid;
@@ -561,7 +585,7 @@ static uint64_t read_pagemap1(int pmfd, uint64_t addr, int *err)
 struct cover {
 	uint64_t kind[VMAINSPECT_PT_KIND_MAX];
 	uint64_t pmd_pages, pud_pages, soft_dirty, uffd_wp, protnone, special, sd_vma, sampled;
-	uint64_t guard, saved_dirty;
+	uint64_t guard, saved_dirty, mthp;
 };
 
 static int is_swapish(unsigned int k)
@@ -738,6 +762,244 @@ static int check_pagemap(int pmfd, const struct vma *v, struct result *r, struct
 	return 0;
 }
 
+/* ---- PAGEMAP_SCAN ---- */
+
+/*
+ * The categories PAGEMAP_SCAN gives a page of run @x of VMA @v, by its
+ * rules (pagemap_scan_test_walk(), pagemap_page_category() and
+ * pagemap_thp_category() of fs/proc/task_mmu.c): soft-dirty for every
+ * page of a VM_SOFTDIRTY VMA, empty ones too, else the entry's own bit;
+ * present, or swapped for any non-empty non-present entry (markers too);
+ * file as pagemap's PM_FILE; huge: a PMD leaf; guard markers.
+ */
+static uint64_t scan_categories(const struct vma *v, const struct vmainspect_pt_run *x)
+{
+	uint64_t c = 0;
+
+	if (v->v.uflags & VMAINSPECT_VM_SOFTDIRTY)
+		c |= PAGE_IS_SOFT_DIRTY;
+	if (x->kind == VMAINSPECT_PT_NONE)
+		return c & scan_mask;
+	c |= x->kind == VMAINSPECT_PT_PAGE ? PAGE_IS_PRESENT : PAGE_IS_SWAPPED;
+	if (x->bits & VMAINSPECT_PTE_FILE)
+		c |= PAGE_IS_FILE;
+	if (x->bits & VMAINSPECT_PTE_SOFT_DIRTY)
+		c |= PAGE_IS_SOFT_DIRTY;
+	if (x->level == VMAINSPECT_LVL_PMD)
+		c |= PAGE_IS_HUGE;
+	if (x->kind == VMAINSPECT_PT_MARKER && (x->offset & VMAINSPECT_MARKER_GUARD))
+		c |= PAGE_IS_GUARD;
+	return c & scan_mask;
+}
+
+/* Append [start, end) with categories @c to @v, merged; empty ones dropped. */
+static void region_push(struct vmi_page_region **v, size_t *n, size_t *cap,
+			uint64_t start, uint64_t end, uint64_t c)
+{
+	if (!c)
+		return;
+	if (*n && (*v)[*n - 1].end == start && (*v)[*n - 1].categories == c) {
+		(*v)[*n - 1].end = end;
+		return;
+	}
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = (struct vmi_page_region){ start, end, c };
+}
+
+/* Which categories this kernel's PAGEMAP_SCAN takes (0 if it has none). */
+static uint64_t scan_probe(void)
+{
+	const uint64_t base = PAGE_IS_FILE | PAGE_IS_PRESENT | PAGE_IS_SWAPPED |
+			      PAGE_IS_HUGE | PAGE_IS_SOFT_DIRTY;
+	const uint64_t masks[] = { base | PAGE_IS_GUARD, base };
+	struct vmi_page_region reg;
+	struct vmi_pm_scan_arg a;
+	unsigned int i;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	uint64_t found = 0;
+
+	for (i = 0; fd >= 0 && i < sizeof(masks) / sizeof(masks[0]) && !found; i++) {
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.start = (uintptr_t)&reg & ~(PG_SIZE - 1);
+		a.end = a.start + PG_SIZE;
+		a.vec = (uintptr_t)&reg;
+		a.vec_len = 1;
+		a.return_mask = masks[i];
+		if (ioctl(fd, VMI_PAGEMAP_SCAN, &a) >= 0)
+			found = masks[i];
+	}
+	if (fd >= 0)
+		close(fd);
+	return found;
+}
+
+/* The VMA's runs against PAGEMAP_SCAN over the same range. */
+static void check_scan(int pmfd, const struct vma *v, struct result *r)
+{
+	static struct vmi_page_region *want, *got, *buf;
+	static size_t want_cap, got_cap;
+	const size_t vec_len = 1024;
+	size_t nwant = 0, ngot = 0, i;
+	struct vmi_pm_scan_arg a;
+	uint64_t at = v->v.start;
+	long n;
+
+	for (i = 0; i < nruns; i++)
+		region_push(&want, &nwant, &want_cap, runs[i].start, runs[i].end,
+			    scan_categories(v, &runs[i]));
+	if (!buf)
+		buf = xrealloc(NULL, vec_len * sizeof(*buf));
+	while (at < v->v.end) {
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.start = at;
+		a.end = v->v.end;
+		a.vec = (uintptr_t)buf;
+		a.vec_len = vec_len;
+		a.return_mask = scan_mask;
+		n = ioctl(pmfd, VMI_PAGEMAP_SCAN, &a);
+		if (n < 0 || a.walk_end <= at) {
+			mism(r, "PAGEMAP_SCAN [%#llx, %#llx): %s", (unsigned long long)at,
+			     (unsigned long long)v->v.end, n < 0 ? strerror(errno) : "no progress");
+			return;
+		}
+		for (i = 0; i < (size_t)n; i++)
+			region_push(&got, &ngot, &got_cap, buf[i].start, buf[i].end,
+				    buf[i].categories);
+		at = a.walk_end;
+	}
+	for (i = 0; i < nwant && i < ngot; i++) {
+		if (want[i].start != got[i].start || want[i].end != got[i].end ||
+		    want[i].categories != got[i].categories) {
+			mism(r, "PAGEMAP_SCAN [%#llx, %#llx) categories %#llx, module [%#llx, "
+			     "%#llx) %#llx", (unsigned long long)got[i].start,
+			     (unsigned long long)got[i].end, (unsigned long long)got[i].categories,
+			     (unsigned long long)want[i].start, (unsigned long long)want[i].end,
+			     (unsigned long long)want[i].categories);
+			return;
+		}
+	}
+	if (nwant != ngot)
+		mism(r, "PAGEMAP_SCAN gives %zu ranges, the module's runs %zu", ngot, nwant);
+}
+
+/* ---- folio sizes against /proc/kpageflags ---- */
+
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_CHUNK		512
+#define FOLIO_MAX_PAGES		(1ULL << 18)	/* 1 GiB */
+
+static int kpf_fd = -1;
+
+/* kpageflags of up to @n frames from @pfn into @f: how many were read */
+static size_t kpf_read(uint64_t pfn, uint64_t *f, size_t n)
+{
+	ssize_t got;
+
+	if (kpf_fd < 0)
+		kpf_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (kpf_fd < 0)
+		return 0;
+	got = pread(kpf_fd, f, n * 8, (off_t)(pfn * 8));
+	return got > 0 ? (size_t)got / 8 : 0;
+}
+
+/*
+ * log2 bytes of the folio holding @pfn, by kpageflags alone: a frame that
+ * is neither a compound head nor a tail is a base page; else walk back to
+ * the head and count the tails after it.  0 on a read error or a shape no
+ * folio has (a race with a split or free: the caller tries again).
+ */
+static unsigned int kpf_folio_shift(uint64_t pfn)
+{
+	const uint64_t head = 1ULL << KPF_COMPOUND_HEAD, tail = 1ULL << KPF_COMPOUND_TAIL;
+	uint64_t f[KPF_CHUNK], h = pfn, n, base;
+	size_t k, got;
+
+	if (kpf_read(pfn, f, 1) != 1)
+		return 0;
+	if (!(f[0] & (head | tail)))
+		return PG_SHIFT;
+	/* back to the head: the last frame at or before @pfn not a tail */
+	while (f[0] & tail) {
+		if (pfn - h >= FOLIO_MAX_PAGES || !h)
+			return 0;
+		base = h > KPF_CHUNK ? h - KPF_CHUNK : 0;
+		if (kpf_read(base, f, h - base) != h - base)
+			return 0;
+		for (k = h - base; k > 0 && (f[k - 1] & tail); k--)
+			;
+		h = base + (k ? k - 1 : 0);
+		if (k)
+			f[0] = f[k - 1];
+		else if (kpf_read(h, f, 1) != 1)
+			return 0;
+	}
+	if (!(f[0] & head))
+		return 0;
+	/* its tails: every frame after it up to the next non-tail */
+	for (n = 1;; n += got) {
+		got = kpf_read(h + n, f, KPF_CHUNK);
+		for (k = 0; k < got && (f[k] & tail); k++)
+			;
+		if (k < got || !got) {
+			n += k;
+			break;
+		}
+		if (n > FOLIO_MAX_PAGES)
+			return 0;
+	}
+	if (n & (n - 1) || n > FOLIO_MAX_PAGES)
+		return 0;
+	return PG_SHIFT + (unsigned int)__builtin_ctzll(n);
+}
+
+/*
+ * Each present run's folio_shift: 0 for special entries (no struct page,
+ * as pagemap's vm_normal_page() rule), else what kpageflags says of the
+ * folio at its first and last page.
+ */
+static void check_folios(const struct vma *v, struct result *r, struct cover *c)
+{
+	size_t i;
+
+	(void)v;
+	for (i = 0; i < nruns; i++) {
+		const struct vmainspect_pt_run *x = &runs[i];
+		uint64_t pages = (x->end - x->start) >> PG_SHIFT;
+		unsigned int first, last;
+
+		if (x->kind != VMAINSPECT_PT_PAGE) {
+			if (x->folio_shift)
+				mism(r, "[%#llx, %#llx) %s: folio_shift %u", (unsigned long long)x->start,
+				     (unsigned long long)x->end, kname(x->kind), x->folio_shift);
+			continue;
+		}
+		if (x->bits & VMAINSPECT_PTE_SPECIAL) {
+			if (x->folio_shift)
+				mism(r, "[%#llx, %#llx): special, yet folio_shift %u",
+				     (unsigned long long)x->start, (unsigned long long)x->end,
+				     x->folio_shift);
+			continue;
+		}
+		first = kpf_folio_shift(x->pfn);
+		last = kpf_folio_shift(x->pfn + pages - 1);
+		if (x->folio_shift != first || x->folio_shift != last)
+			mism(r, "[%#llx, %#llx) pfn %#llx: folio_shift %u, kpageflags %u (first "
+			     "page) %u (last)", (unsigned long long)x->start,
+			     (unsigned long long)x->end, (unsigned long long)x->pfn,
+			     x->folio_shift, first, last);
+		if (x->level == VMAINSPECT_LVL_PTE && x->folio_shift > PG_SHIFT &&
+		    x->folio_shift < 21)
+			c->mthp += pages;
+	}
+}
+
 /* smaps: PMD-mapped and hugetlb totals; Rss for sampled VMAs. */
 static void check_smaps(int pid, const struct vma *v, struct result *r, int sampled,
 			int fresh)
@@ -859,6 +1121,9 @@ static int check_paths(int fd, const struct vma *v, struct result *r)
 						VMAINSPECT_PTE_EXCLUSIVE) : 0)) != x->bits)
 				mism(r, "PT_PATH %#llx: leaf bits %#llx, run bits %#llx", a,
 				     (unsigned long long)leaf->bits, (unsigned long long)x->bits);
+			if (!no_frame_bits && leaf->folio_shift != x->folio_shift)
+				mism(r, "PT_PATH %#llx: leaf folio_shift %u, run %u", a,
+				     leaf->folio_shift, x->folio_shift);
 			if (p.phys_addr != (unpriv ? 0 : x->pfn << PG_SHIFT))
 				mism(r, "PT_PATH %#llx: phys_addr %#llx, run pfn %#llx", a,
 				     (unsigned long long)p.phys_addr, (unsigned long long)x->pfn);
@@ -1279,6 +1544,10 @@ static int check_pid(int pid, int must_exist)
 				if (err)
 					mism(&r, "read %s: %s", path, strerror(-err));
 				check_smaps(pid, v, &r, sampled, t > 0);
+				if (scan_mask && !(v->v.uflags & VMAINSPECT_VM_HUGETLB))
+					check_scan(pmfd, v, &r);
+				if (!unpriv && !no_frame_bits)
+					check_folios(v, &r, &c);
 				err = check_paths(fd, v, &r);
 				if (err)
 					mism(&r, "PT_PATH: %s", strerror(-err));
@@ -1303,6 +1572,7 @@ static int check_pid(int pid, int must_exist)
 		cov.sd_vma += c.sd_vma;
 		cov.guard += c.guard;
 		cov.saved_dirty += c.saved_dirty;
+		cov.mthp += c.mthp;
 		cov.sampled += c.sampled;
 		total_pages += compared;
 		total_runs += nruns;
@@ -1373,7 +1643,7 @@ static int check_pid(int pid, int must_exist)
 	close(fd);
 	printf("COVER pid %d: none %llu page %llu swap %llu migration %llu marker %llu hwpoison %llu "
 	       "pmd_pages %llu pud_pages %llu soft_dirty %llu uffd_wp %llu protnone %llu special %llu "
-	       "vm_softdirty %llu sampled_empty %llu guard %llu saved_dirty %llu\n", pid,
+	       "vm_softdirty %llu sampled_empty %llu guard %llu saved_dirty %llu mthp %llu\n", pid,
 	       (unsigned long long)cov.kind[VMAINSPECT_PT_NONE],
 	       (unsigned long long)cov.kind[VMAINSPECT_PT_PAGE],
 	       (unsigned long long)cov.kind[VMAINSPECT_PT_SWAP],
@@ -1385,7 +1655,7 @@ static int check_pid(int pid, int must_exist)
 	       (unsigned long long)cov.uffd_wp, (unsigned long long)cov.protnone,
 	       (unsigned long long)cov.special, (unsigned long long)cov.sd_vma,
 	       (unsigned long long)cov.sampled, (unsigned long long)cov.guard,
-	       (unsigned long long)cov.saved_dirty);
+	       (unsigned long long)cov.saved_dirty, (unsigned long long)cov.mthp);
 	if (per_process) {
 		if (pfail) {
 			fail("pid %d: %d of %zu VMAs mismatch", pid, pfail, nvmas);
@@ -1578,6 +1848,13 @@ int main(int argc, char **argv)
 	pagemap_guard = kernel_at_least(6, 15);
 	if (!pagemap_guard)
 		printf("NOTE pagemap has no guard-region bit before 6.15: guards not compared\n");
+	/* PAGEMAP_SCAN as a second oracle: root (frames) and frame bits (file) */
+	if (!unpriv && !no_frame_bits)
+		scan_mask = scan_probe();
+	if (!scan_mask)
+		printf("NOTE PAGEMAP_SCAN not compared (before 6.7, unprivileged or --no-frame-bits)\n");
+	else if (!(scan_mask & PAGE_IS_GUARD))
+		printf("NOTE PAGEMAP_SCAN has no guard category (before 6.15)\n");
 	printf("NOTE %s, expecting %d-level page tables%s\n", unpriv ? "unprivileged" : "root",
 	       levels_expected, unpriv ? ", every frame hidden" : "");
 	if (debugfs) {

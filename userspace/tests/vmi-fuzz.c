@@ -175,6 +175,7 @@ struct bufdesc {
 	uint16_t rec_off;	/* records: the __u32 record size field, else 0 */
 	uint16_t cnt_off;	/* records: the __u32 count the module reports */
 	uint32_t krec;		/* records: the module's record size */
+	uint32_t minrec;	/* records: the smallest accepted (VER0); 0: krec */
 };
 
 struct ioc_desc {
@@ -243,7 +244,7 @@ static const struct ioc_desc iocs[NR_IOC] = {
 		{ FLD(T_PR, nr_runs), FLD(T_PR, out_flags), FLD(T_PR, next_addr),
 		  FLD(T_PR, generation), FLD(T_PR, tables) },
 		{ { "runs", offsetof(T_PR, runs), offsetof(T_PR, run_size), offsetof(T_PR, nr_runs),
-		    sizeof(struct vmainspect_pt_run) } },
+		    sizeof(struct vmainspect_pt_run), VMAINSPECT_PT_RUN_SIZE_VER0 } },
 		2, 5, 1,
 	},
 	[I_PAGE] = {
@@ -1522,16 +1523,16 @@ static void rec_field(const struct call *c, size_t *off)
 
 static void d_recsize_bad(struct call *c)
 {
-	uint32_t krec = D(c)->bufs[0].krec, v;
+	uint32_t min = D(c)->bufs[0].minrec ? D(c)->bufs[0].minrec : D(c)->bufs[0].krec, v;
 	size_t off;
 
 	rec_field(c, &off);
 	switch (below(4)) {
 	case 0:
-		v = (uint32_t)below(krec);
+		v = (uint32_t)below(min);
 		break;
 	case 1:
-		v = krec - 1;
+		v = min - 1;
 		break;
 	case 2:
 		v = PAGE + 1;

@@ -27,8 +27,12 @@
  *   guard         anonymous, written, MADV_GUARD_INSTALL on pages 4-7 and 20
  *                 (guard markers, 6.13+), and on 24-27 installed then removed
  *   guard_file    MAP_SHARED of a tmpfs file, guards on pages 2-3 (6.15+)
- *   cow_dirty     written, then shared with a forked child that waits:
- *                 write-protected dirty PTEs (x86 6.6+: SavedDirty)
+ *   cow_dirty     written, then shared with a child forked before every
+ *                 other exhibit: write-protected dirty PTEs (x86 6.6+:
+ *                 SavedDirty)
+ *   mthp          1 MiB anonymous at 64 KiB alignment, written: 64 KiB folios
+ *                 where the kernel has anonymous mTHP enabled (6.8+; the
+ *                 VM suite sets hugepages-64kB/enabled), base pages if not
  * Unavailable ones print "SKIP name: reason" instead.  Swap is never made
  * (the test VM has none).  Then clear_refs, "READY pid", and it waits for
  * SIGTERM/SIGINT without touching memory (the checker needs a quiescent
@@ -53,6 +57,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -308,6 +313,7 @@ int main(int argc, char **argv)
 	int do_clear = 1, do_hugetlb = 1, do_uffd = 1, do_hwpoison = 0, fd, i, e;
 	char *p, *q, *soft = NULL;
 	struct sigaction sa;
+	pid_t parent;
 	size_t n;
 	__u64 feat;
 
@@ -334,6 +340,27 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+
+	/*
+	 * Written pages shared with a child (COW): write-protected, dirty.
+	 * First, before any other exhibit exists: a fork later would
+	 * write-protect and share every private page of the zoo.
+	 */
+	n = 16;
+	p = anon(n * pg, MADV_NOHUGEPAGE);
+	write_pages(p, n, 1);
+	parent = getpid();
+	cow_child = fork();
+	if (cow_child < 0)
+		die("fork");
+	if (cow_child == 0) {
+		/* until SIGTERM (the zoo's, or at its death) */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		while (!stop && getppid() == parent)
+			sleep(1);
+		_exit(0);
+	}
+	region("cow_dirty", p, n * pg);
 
 	/* anonymous 4K pages, written */
 	n = 64;
@@ -576,20 +603,19 @@ int main(int argc, char **argv)
 		region("guard_file", q, n * pg);
 	}
 
-	/* written pages shared with a child (COW): write-protected, dirty */
-	n = 16;
-	p = anon(n * pg, MADV_NOHUGEPAGE);
-	write_pages(p, n, 1);
-	cow_child = fork();
-	if (cow_child < 0)
-		die("fork");
-	if (cow_child == 0) {
-		/* the parent's SIGTERM handler is inherited: wait for the signal */
-		while (!stop && getppid() != 1)
-			sleep(1);
-		_exit(0);
+	/* multi-size THP: too small and misaligned for a PMD, fine for 64 KiB */
+	if (access("/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled", F_OK)) {
+		skip("mthp", "no hugepages-64kB in sysfs (anonymous mTHP is 6.8+)");
+	} else {
+		/* inside PROT_NONE margins: merged with no neighbour */
+		q = xmmap(NULL, MIB + 128 * 1024, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		p = (char *)(((uintptr_t)q + 64 * 1024 + 64 * 1024 - 1) & ~(uintptr_t)(64 * 1024 - 1));
+		if (mprotect(p, MIB, PROT_READ | PROT_WRITE))
+			die("mprotect");
+		write_pages(p, MIB / pg, 1);
+		region("mthp", p, MIB);
 	}
-	region("cow_dirty", p, n * pg);
+
 
 	printf("READY %d\n", (int)getpid());
 	fflush(stdout);

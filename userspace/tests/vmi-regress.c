@@ -52,7 +52,8 @@
 #define X86_ACCESSED	(1ULL << 5)
 #define X86_DIRTY	(1ULL << 6)
 #define X86_SAVED_DIRTY	(1ULL << 58)
-#define X86_AD		(X86_ACCESSED | X86_DIRTY | X86_SAVED_DIRTY)
+#define X86_AD		(X86_ACCESSED | X86_DIRTY | \
+			 (kernel_at_least(6, 6) ? X86_SAVED_DIRTY : 0))
 
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON	100
@@ -100,7 +101,10 @@ static uint64_t pagemap(pid_t pid, unsigned long addr)
 	return e;
 }
 
-/* A child that writes one page and sleeps; its address in *addr. */
+/*
+ * A child that writes one page, makes it read-only (x86 6.6+ then keeps
+ * its dirty bit as SavedDirty) and sleeps; its address in *addr.
+ */
 static pid_t toucher(unsigned long *addr)
 {
 	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -116,7 +120,7 @@ static pid_t toucher(unsigned long *addr)
 	if (pid == 0) {
 		close(p[0]);
 		page[0] = 1;
-		if (write(p[1], &c, 1) != 1)
+		if (mprotect(page, 4096, PROT_READ) || write(p[1], &c, 1) != 1)
 			_exit(1);
 		for (;;)
 			pause();
@@ -298,7 +302,10 @@ static void check_ad_one(const char *who, pid_t pid, unsigned long addr)
 	if (!leaf || leaf->kind != VMAINSPECT_PT_PAGE) {
 		check(0, name, "no present leaf at %#lx", addr);
 	} else if (pfn_shown) {
-		check((leaf->bits & ad) == ad && (leaf->raw & (X86_ACCESSED | X86_DIRTY)),
+		/* accessed, and dirty where the kernel keeps it */
+		check((leaf->bits & VMAINSPECT_PTE_ACCESSED) &&
+		      (leaf->bits & (VMAINSPECT_PTE_DIRTY | VMAINSPECT_PTE_SAVED_DIRTY)) &&
+		      (leaf->raw & X86_ACCESSED) && (leaf->raw & (X86_AD & ~X86_ACCESSED)),
 		      name, "pagemap shows the frame, but bits %#llx raw %#llx lack A/D",
 		      (unsigned long long)leaf->bits, (unsigned long long)leaf->raw);
 	} else {
@@ -391,9 +398,9 @@ static void check_saved_dirty_pages(const char *how, char *p, int pages)
 		nsaved += !!(leaf->bits & VMAINSPECT_PTE_SAVED_DIRTY);
 		nhw += !!(leaf->bits & VMAINSPECT_PTE_DIRTY);
 		nrw += !!(leaf->bits & VMAINSPECT_PTE_RW);
-		/* the decoded bit is the raw one (x86_64: bit 58) */
+		/* the decoded bit is the raw one (x86_64 6.6+: bit 58) */
 		if (!!(leaf->bits & VMAINSPECT_PTE_SAVED_DIRTY) !=
-		    !!(leaf->raw & X86_SAVED_DIRTY))
+		    (saved && (leaf->raw & X86_SAVED_DIRTY)))
 			e = EPROTO;
 	}
 	if (fd >= 0)

@@ -2422,7 +2422,7 @@ static const struct {
 #define PFN_POOL	512
 #define SNAP_MAX	8192
 #define VMA_REC_MAX	128		/* largest vma_size asked for */
-#define RUN_REC_MAX	64
+#define RUN_REC_MAX	80		/* larger than the module's 64: tail zeroed */
 #define OWNER_REC_MAX	96
 #define REGION_REC_MAX	96
 #define STRINGS_SIZE	VMAINSPECT_STRINGS_MAX
@@ -3126,10 +3126,13 @@ static void check_path(struct qctx *q, const struct vmainspect_pt_path *p,
 	}
 	for (i = 0; i < p->nr_levels; i++) {
 		e = &p->levels[i];
-		if (e->level != i || e->kind >= VMAINSPECT_PT_KIND_MAX ||
-		    e->reserved)
-			why(w, "level %u: level %u kind %u reserved %u", i,
-			    e->level, e->kind, e->reserved);
+		if (e->level != i || e->kind >= VMAINSPECT_PT_KIND_MAX)
+			why(w, "level %u: level %u kind %u", i, e->level, e->kind);
+		/* a folio size only for a shown present leaf: 4 KiB to 1 GiB */
+		if (e->folio_shift &&
+		    (e->kind != VMAINSPECT_PT_PAGE || (p->out_flags & VMAINSPECT_PT_PFN_HIDDEN) ||
+		     e->folio_shift < 12 || e->folio_shift > 30))
+			why(w, "level %u: kind %u folio_shift %u", i, e->kind, e->folio_shift);
 		if (i == VMAINSPECT_LVL_P4D && L == 4) {
 			if (e->kind != VMAINSPECT_PT_FOLDED ||
 			    e->raw != p->levels[0].raw || e->index)
@@ -3169,7 +3172,7 @@ static void q_path(struct qctx *q)
 /* ---- PT_RUNS ---- */
 
 static void check_run(struct qctx *q, const struct vmainspect_pt_run *r,
-		      unsigned int i, bool hidden, struct why *w)
+		      unsigned int i, bool hidden, bool folio, struct why *w)
 {
 	unsigned int L = q->levels ? q->levels : levels_global;
 
@@ -3187,6 +3190,12 @@ static void check_run(struct qctx *q, const struct vmainspect_pt_run *r,
 	if (r->kind == VMAINSPECT_PT_NONE && (r->pfn || r->bits || r->offset))
 		why(w, "run %u: empty but pfn %#llx bits %#llx", i, r->pfn,
 		    r->bits);
+	/* @folio: run_size holds folio_shift (64+); 4 KiB to 1 GiB, if any */
+	if (folio && (r->reserved || (r->folio_shift &&
+	    (r->kind != VMAINSPECT_PT_PAGE || hidden ||
+	     r->folio_shift < 12 || r->folio_shift > 30))))
+		why(w, "run %u: kind %u folio_shift %u reserved %u", i, r->kind,
+		    r->folio_shift, r->reserved);
 	if (r->kind != VMAINSPECT_PT_PAGE)
 		return;
 	if (r->level < VMAINSPECT_LVL_PUD)
@@ -3233,7 +3242,7 @@ static void check_runs(struct qctx *q, const struct vmainspect_pt_runs *a,
 		    (!done && r->end > a->next_addr))
 			why(w, "run %u %#llx-%#llx out of order or range (after %#llx, next_addr %#llx)",
 			    i, r->start, r->end, pos, a->next_addr);
-		check_run(q, r, i, hidden, w);
+		check_run(q, r, i, hidden, a->run_size >= VMAINSPECT_PT_RUN_SIZE_VER1, w);
 		if (a->run_size > sizeof(*r) &&
 		    !all_zero(r + 1, a->run_size - sizeof(*r)))
 			why(w, "run %u: tail not zeroed", i);
