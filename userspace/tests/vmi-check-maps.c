@@ -663,10 +663,106 @@ static json_object *tool_json(int pid, const char *what, const char *arg,
  * maps + smaps check with retries.  Returns 1 if the process exited.
  * On success *maps_out holds the maps that matched (for --find).
  */
+/*
+ * PROCMAP_QUERY (6.11+), the kernel's other VMA oracle: an ioctl on
+ * /proc/PID/maps (declared here: Debian 12's headers are 6.1's).
+ */
+struct vmi_procmap_query {
+	uint64_t size, query_flags, query_addr, vma_start, vma_end, vma_flags;
+	uint64_t vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+
+#define VMI_PROCMAP_QUERY	_IOWR('f', 17, struct vmi_procmap_query)
+#define PMQ_READ		0x01
+#define PMQ_WRITE		0x02
+#define PMQ_EXEC		0x04
+#define PMQ_SHARED		0x08
+#define PMQ_COVERING_OR_NEXT	0x10
+
+/*
+ * Every VMA of the tool's list against PROCMAP_QUERY, walked from 0 with
+ * COVERING_OR_NEXT: the same ranges in the same order, permissions,
+ * offset, device, inode and name.  0: compared; -1: no PROCMAP_QUERY.
+ */
+static int cmp_procmap(int pid, json_object *vmas, struct reasons *fr)
+{
+	char path[64], name[4096], perms[5], dev[16];
+	struct vmi_procmap_query q;
+	int fd, i = 0, n = (int)json_object_array_length(vmas);
+	uint64_t addr = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;; i++) {
+		uint64_t start, end, pgoff, inode;
+		const char *jperms, *jdev, *jname;
+		json_object *jv;
+
+		memset(&q, 0, sizeof(q));
+		q.size = sizeof(q);
+		q.query_flags = PMQ_COVERING_OR_NEXT;
+		q.query_addr = addr;
+		q.vma_name_addr = (uintptr_t)name;
+		q.vma_name_size = sizeof(name);
+		if (ioctl(fd, VMI_PROCMAP_QUERY, &q)) {
+			if (errno == ENOTTY || errno == EINVAL) {
+				close(fd);
+				return i ? (reason(fr, "PROCMAP_QUERY: %s", strerror(errno)), 0) : -1;
+			}
+			if (errno != ENOENT)
+				reason(fr, "PROCMAP_QUERY at %#" PRIx64 ": %s", addr, strerror(errno));
+			break;
+		}
+		addr = q.vma_end;
+		if (i >= n) {
+			reason(fr, "PROCMAP_QUERY: VMA %#" PRIx64 "-%#" PRIx64 " beyond the tool's %d",
+			       (uint64_t)q.vma_start, (uint64_t)q.vma_end, n);
+			break;
+		}
+		jv = json_object_array_get_idx(vmas, i);
+		if (jget_u64(jv, "start", &start) || jget_u64(jv, "end", &end) ||
+		    jget_u64(jv, "pgoff", &pgoff) || jget_u64(jv, "inode", &inode) ||
+		    jget_str(jv, "perms", &jperms) || !jperms || jget_str(jv, "dev", &jdev) ||
+		    !jdev || jget_str(jv, "name", &jname))
+			break;	/* cmp_vma() says what is missing */
+		snprintf(perms, sizeof(perms), "%c%c%c%c", q.vma_flags & PMQ_READ ? 'r' : '-',
+			 q.vma_flags & PMQ_WRITE ? 'w' : '-', q.vma_flags & PMQ_EXEC ? 'x' : '-',
+			 q.vma_flags & PMQ_SHARED ? 's' : 'p');
+		snprintf(dev, sizeof(dev), "%02x:%02x", q.dev_major, q.dev_minor);
+		if (start != q.vma_start || end != q.vma_end || strcmp(jperms, perms) ||
+		    pgoff != q.vma_offset || inode != q.inode || strcmp(jdev, dev) ||
+		    strcmp(jname ? jname : "", q.vma_name_size ? name : ""))
+			reason(fr, "VMA %d: %#" PRIx64 "-%#" PRIx64 " %s %#" PRIx64 " %s %" PRIu64
+			       " \"%s\", PROCMAP_QUERY %#" PRIx64 "-%#" PRIx64 " %s %#" PRIx64
+			       " %s %" PRIu64 " \"%s\"", i, start, end, jperms, pgoff, jdev, inode,
+			       jname ? jname : "", (uint64_t)q.vma_start, (uint64_t)q.vma_end,
+			       perms, (uint64_t)q.vma_offset, dev, (uint64_t)q.inode,
+			       q.vma_name_size ? name : "");
+		if (fr->n >= MAX_REASONS)
+			break;
+	}
+	/* maps' [vsyscall] is the gate area, not a VMA: PROCMAP_QUERY has none */
+	if (i == n - 1) {
+		const char *last = NULL;
+
+		jget_str(json_object_array_get_idx(vmas, i), "name", &last);
+		if (last && !strcmp(last, "[vsyscall]"))
+			i++;
+	}
+	if (!fr->n && i != n)
+		reason(fr, "PROCMAP_QUERY lists %d VMAs, the tool %d", i, n);
+	close(fd);
+	return 0;
+}
+
 static int check_maps(int pid, const char *label, struct maps *maps_out)
 {
 	struct reasons fr = { 0 }, sr = { 0 };
-	int attempt, gone = 0;
+	int attempt, gone = 0, procmap_seen = 0;
 
 	for (attempt = 0; attempt < tries; attempt++) {
 		char *t1, *ts, *t2;
@@ -731,13 +827,17 @@ static int check_maps(int pid, const char *label, struct maps *maps_out)
 			jget_u64(json_object_array_get_idx(vmas, m.n), "start", &s);
 			reason(&fr, "extra VMA at %#" PRIx64 " not in maps", s);
 		}
+		/* and the kernel's other VMA interface, where it has one */
+		if (!fr.n)
+			procmap_seen |= cmp_procmap(pid, vmas, &fr) == 0;
 		if (!fr.n && !sr.n) {
 			free(t1);
 			free(ts);
 			free(t2);
 			free_maps(&sm);
 			json_object_put(j);
-			pass("%s maps (%d VMAs)", label, m.n);
+			pass("%s maps (%d VMAs%s)", label, m.n,
+			     procmap_seen ? ", and PROCMAP_QUERY" : "");
 			pass("%s smaps VmFlags", label);
 			if (maps_out)
 				*maps_out = m;
