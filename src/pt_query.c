@@ -146,6 +146,8 @@ static int vmi_runs_entry(struct vmi_pt_walk *w,
 	if (out->nr_runs == out->max_runs)
 		return 1;
 	run = &out->runs[out->nr_runs++];
+	/* the buffer is not zeroed: no byte of it may reach the user unset */
+	memset(run, 0, sizeof(*run));
 	run->start = addr;
 	run->end = next;
 	run->pfn = e->pfn;
