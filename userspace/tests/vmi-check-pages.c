@@ -73,9 +73,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <signal.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/kernel-page-flags.h>
 
 #include "uapi/vmainspect.h"
 #include "vmi-test.h"
@@ -889,8 +889,6 @@ static void check_scan(int pmfd, const struct vma *v, struct result *r)
 
 /* ---- folio sizes against /proc/kpageflags ---- */
 
-#define KPF_COMPOUND_HEAD	15
-#define KPF_COMPOUND_TAIL	16
 #define KPF_CHUNK		512
 #define FOLIO_MAX_PAGES		(1ULL << 18)	/* 1 GiB */
 
@@ -964,11 +962,10 @@ static unsigned int kpf_folio_shift(uint64_t pfn)
  * as pagemap's vm_normal_page() rule), else what kpageflags says of the
  * folio at its first and last page.
  */
-static void check_folios(const struct vma *v, struct result *r, struct cover *c)
+static void check_folios(struct result *r, struct cover *c)
 {
 	size_t i;
 
-	(void)v;
 	for (i = 0; i < nruns; i++) {
 		const struct vmainspect_pt_run *x = &runs[i];
 		uint64_t pages = (x->end - x->start) >> PG_SHIFT;
@@ -1547,7 +1544,7 @@ static int check_pid(int pid, int must_exist)
 				if (scan_mask && !(v->v.uflags & VMAINSPECT_VM_HUGETLB))
 					check_scan(pmfd, v, &r);
 				if (!unpriv && !no_frame_bits)
-					check_folios(v, &r, &c);
+					check_folios(&r, &c);
 				err = check_paths(fd, v, &r);
 				if (err)
 					mism(&r, "PT_PATH: %s", strerror(-err));

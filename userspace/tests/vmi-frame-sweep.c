@@ -53,7 +53,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
-#include <sys/utsname.h>
 
 #include <uapi/vmainspect.h>
 #include <uapi/vmainspect_page_names.h>
@@ -834,17 +833,6 @@ static uint64_t klayout_ram_end(void)
 	return kl.ram_end;
 }
 
-/* Before 5.11? */
-static bool old_kernel(void)
-{
-	struct utsname u;
-	unsigned int major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return false;
-	return major < 5 || (major == 5 && minor < 11);
-}
-
 static bool read_ksm_idle(void)
 {
 	FILE *f = fopen("/sys/kernel/mm/ksm/pages_shared", "r");
@@ -902,7 +890,7 @@ int main(int argc, char **argv)
 		return summary();
 	}
 	ksm_idle = read_ksm_idle();
-	buddy_limit = old_kernel();
+	buddy_limit = !kernel_at_least(5, 11);
 	kl_end = klayout_ram_end();
 	io_end = iomem_ram_end();
 	info("end of RAM: KLAYOUT ram_end 0x%" PRIx64 " (pfn 0x%" PRIx64 "), /proc/iomem "
