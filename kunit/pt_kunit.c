@@ -156,6 +156,42 @@ static void vmi_pt_path_hidden(struct kunit *test)
 	}
 }
 
+/*
+ * A read fault on anonymous memory maps the shared zero page: the leaf
+ * says so, with or without the privilege (PAGEMAP_SCAN's PAGE_IS_PFNZERO
+ * is no secret), and the frame is the kernel's own zero page.  A written
+ * page is not one.
+ */
+static void vmi_pt_path_zero_page(struct kunit *test)
+{
+	struct vmi_fx *fx = test->priv;
+	unsigned long addr = fx->start[VMI_FX_A0];
+	const struct vmainspect_pt_entry *e;
+	u64 v;
+	int ret;
+
+	vmi_fx_enter(fx->mm);
+	ret = copy_from_user(&v, (void __user *)addr, sizeof(v)) ? -EFAULT : 0;
+	vmi_fx_leave(fx->mm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	e = vmi_leaf(vmi_path(test, addr, true));
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_ASSERT_EQ(test, e->kind, (u32)VMAINSPECT_PT_PAGE);
+	KUNIT_EXPECT_TRUE(test, is_zero_pfn(e->pfn));
+	KUNIT_EXPECT_TRUE(test, e->bits & VMAINSPECT_PTE_ZERO_PAGE);
+	KUNIT_EXPECT_FALSE(test, e->bits & VMAINSPECT_PTE_UFFD_RWP);
+
+	e = vmi_leaf(vmi_path(test, addr, false));
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, e->pfn, 0ULL);
+	KUNIT_EXPECT_TRUE(test, e->bits & VMAINSPECT_PTE_ZERO_PAGE);
+
+	e = vmi_leaf(vmi_path(test, fx->start[VMI_FX_A1], true));
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_FALSE(test, e->bits & VMAINSPECT_PTE_ZERO_PAGE);
+}
+
 /* Never touched: inside a VMA, but nothing maps it. */
 static void vmi_pt_path_untouched(struct kunit *test)
 {
@@ -404,6 +440,7 @@ static void vmi_pt_yield_to_writer(struct kunit *test)
 static struct kunit_case vmi_pt_cases[] = {
 	KUNIT_CASE(vmi_pt_path_resident),
 	KUNIT_CASE(vmi_pt_path_hidden),
+	KUNIT_CASE(vmi_pt_path_zero_page),
 	KUNIT_CASE(vmi_pt_path_untouched),
 	KUNIT_CASE(vmi_pt_path_gap),
 	KUNIT_CASE(vmi_pt_runs_cover),

@@ -402,6 +402,20 @@ static inline unsigned long vmi_pte_marker_bits(swp_entry_t entry)
 #define vmi_pte_swp_uffd(pte)	pte_swp_uffd_wp(pte)
 #endif
 
+/*
+ * A VMA registered for userfaultfd read-write protection (7.3,
+ * CONFIG_USERFAULTFD_RWP; VM_UFFD_RWP is VM_NONE without it).
+ */
+static inline bool vmi_vma_uffd_rwp(struct vm_area_struct *vma)
+{
+#ifdef VM_UFFD_RWP
+	/* under an rmap lock, not the mmap lock: a stale answer at worst */
+	return data_race(vma->vm_flags) & VM_UFFD_RWP;
+#else
+	return false;
+#endif
+}
+
 /* 6.17 removed pte/pmd/pud_devmap() and _PAGE_DEVMAP: no such entries. */
 static inline bool vmi_pte_devmap(pte_t pte)
 {
@@ -418,6 +432,20 @@ static inline bool vmi_pmd_devmap(pmd_t pmd)
 	return false;
 #else
 	return pmd_devmap(pmd);
+#endif
+}
+
+/*
+ * A PMD leaf with no struct page to speak of (6.12: huge VM_PFNMAP
+ * mappings; by 7.3 also the huge zero folio), which vm_normal_page_pmd()
+ * turns away.  No such bit before 6.12.
+ */
+static inline bool vmi_pmd_special(pmd_t pmd)
+{
+#if VMI_KERNEL_AT_LEAST(6, 12, 0)
+	return pmd_special(pmd);
+#else
+	return false;
 #endif
 }
 
@@ -576,9 +604,20 @@ static inline struct page *vmi_pfn_to_online_page(unsigned long pfn)
  *    LRU or anonymous;
  *  - PG_error (gone in 6.12), PG_mappedtodisk (6.12: PG_owner_2, same
  *    bit), PG_uncached (x86 before 6.12), PG_arch_2/3.
- * The huge zero page is not recognised: the kernel does not export it.
+ * The huge zero folio is not recognised: huge_zero_pfn is not exported.
  */
 #define vmi_kpf_copy(k, kpf, pg)	((u64)(((k) >> (pg)) & 1) << (kpf))
+
+/*
+ * Whose page type kpageflags reports as OFFLINE and PGTABLE: 6.17's
+ * stable_page_flags() reads a snapshot_page() of the folio (tail pages of
+ * an order-1 PTI PGD are page tables too); before, the page's own.
+ */
+static inline struct page *vmi_kpf_type_page(struct page *page,
+					     struct page *head)
+{
+	return VMI_KERNEL_AT_LEAST(6, 17, 0) ? head : page;
+}
 
 #if VMI_KERNEL_AT_LEAST(6, 12, 0)
 static inline unsigned long vmi_kpf_word(struct page *page)

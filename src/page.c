@@ -128,9 +128,9 @@ u64 vmi_kpageflags(struct page *page)
 	if (PageBuddy(page) ||
 	    (page_count(page) == 0 && vmi_is_free_buddy_page(page)))
 		u |= BIT_ULL(KPF_BUDDY);
-	if (PageOffline(page))
+	if (PageOffline(vmi_kpf_type_page(page, head)))
 		u |= BIT_ULL(KPF_OFFLINE);
-	if (PageTable(page))
+	if (PageTable(vmi_kpf_type_page(page, head)))
 		u |= BIT_ULL(KPF_PGTABLE);
 	if (PageSlab(head))
 		u |= BIT_ULL(KPF_SLAB);

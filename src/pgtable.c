@@ -232,6 +232,8 @@ static void vmi_pt_decode_pmd(struct vmainspect_pt_entry *e, pmd_t pmd)
 			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
 		if (vmi_pmd_uffd(pmd))
 			e->bits |= VMAINSPECT_PTE_UFFD_WP;
+		if (vmi_pmd_special(pmd))
+			e->bits |= VMAINSPECT_PTE_SPECIAL;
 		if (vmi_pmd_devmap(pmd))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
 		if (vmi_pmd_protnone(pmd))
@@ -384,6 +386,44 @@ static inline u64 vmi_pagemap_pte_bits(u32 kind, u64 entry_bits, u64 pfn)
 	return bits | VMI_FOLIO_SHIFT(PAGE_SHIFT);
 }
 
+/*
+ * The huge zero folio behind a PMD leaf of @vma?  is_huge_zero_pmd() reads
+ * huge_zero_pfn, which is not exported.  An anonymous VMA's PMD leaves map
+ * either an anonymous THP, which has its anon_vma in ->mapping from
+ * before set_pmd_at() (folio_add_new_anon_rmap()), or the huge zero folio,
+ * which never has a mapping: do_huge_pmd_anonymous_page() on a read fault,
+ * the only way one gets there.  A THP zapped and freed since we read the
+ * entry also has none: a stale answer, as every lockless read here.
+ */
+static bool vmi_pt_huge_zero(struct vm_area_struct *vma, u64 head_pfn)
+{
+	struct page *page;
+
+	if (!vma_is_anonymous(vma))
+		return false;
+	page = vmi_online_page(head_pfn);
+	return page && !READ_ONCE(page->mapping);
+}
+
+/*
+ * What a leaf means in its VMA: the shared zero page (PAGEMAP_SCAN's
+ * PAGE_IS_PFNZERO), and, on 7.3, the userfaultfd bit of a VMA registered
+ * for read-write protection, which userfaultfd_pte_rwp() reads as RWP
+ * (registration refuses WP and RWP together).
+ */
+static void vmi_pt_vma_bits(struct vm_area_struct *vma,
+			    struct vmainspect_pt_entry *e, unsigned int level)
+{
+	if (e->kind == VMAINSPECT_PT_PAGE &&
+	    (level == VMAINSPECT_LVL_PTE ? is_zero_pfn(e->pfn) :
+	     level == VMAINSPECT_LVL_PMD && vmi_pt_huge_zero(vma, e->pfn)))
+		e->bits |= VMAINSPECT_PTE_ZERO_PAGE;
+	if ((e->bits & VMAINSPECT_PTE_UFFD_WP) && vmi_vma_uffd_rwp(vma)) {
+		e->bits &= ~VMAINSPECT_PTE_UFFD_WP;
+		e->bits |= VMAINSPECT_PTE_UFFD_RWP;
+	}
+}
+
 /* Label @e with its owner level, adjust leaf frames to @addr, hand it on. */
 static int vmi_pt_emit(struct vmi_pt_walk *w, struct vmainspect_pt_entry *e,
 		       unsigned int level, unsigned long addr,
@@ -394,6 +434,8 @@ static int vmi_pt_emit(struct vmi_pt_walk *w, struct vmainspect_pt_entry *e,
 
 	e->level = owner;
 	e->index = vmi_pt_index(owner, addr);
+	if (w->vma)
+		vmi_pt_vma_bits(w->vma, e, level);
 	/* A huge leaf's frame is its first page's: advance to @addr. */
 	if (e->pfn && level != VMAINSPECT_LVL_PTE) {
 		u64 head = e->pfn;
@@ -738,7 +780,9 @@ int vmi_pt_walk_vma(struct vmi_pt_walk *w, struct vm_area_struct *vma,
 		if (down_read_killable(&mapping->i_mmap_rwsem))
 			return -EINTR;
 	}
+	w->vma = vma;
 	ret = vmi_pt_walk_range(w, addr, end);
+	w->vma = NULL;
 	if (mapping)
 		i_mmap_unlock_read(mapping);
 	return ret;

@@ -107,6 +107,7 @@ struct vmi_pt_walk {
 	const struct vmi_pt_ops *ops;
 	void *priv;			/* the consumer's */
 	struct mm_struct *mm;
+	struct vm_area_struct *vma;	/* the one being walked */
 	bool show_pfn;			/* else frames and swap slots hidden */
 	bool rmap_locked;		/* an rmap lock, not the mmap lock */
 	bool no_frame_bits;		/* no file/exclusive: no struct page read */

@@ -317,7 +317,20 @@ enum vmainspect_pt_kind {
  * pte_dirty() is DIRTY or SAVED_DIRTY.
  */
 #define VMAINSPECT_PTE_SAVED_DIRTY	(1ULL << 24)
-#define VMAINSPECT_PTE_NR_BITS		25
+/*
+ * 7.3+: the userfaultfd PTE bit in a VMA registered for read-write
+ * protection (VM_UFFD_RWP, VmFlags "ur"): the page is protected (PROT_NONE
+ * hinting) and was not touched since UFFDIO_RWPROTECT; in any other VMA
+ * the same bit is VMAINSPECT_PTE_UFFD_WP.  pagemap's PM_UFFD_WP shows
+ * either; PAGEMAP_SCAN's PAGE_IS_ACCESSED is an RWP VMA's entry without it.
+ */
+#define VMAINSPECT_PTE_UFFD_RWP		(1ULL << 25)
+/*
+ * The leaf maps the shared zero page (a PTE) or the huge zero folio (a PMD
+ * of an anonymous VMA): PAGEMAP_SCAN's PAGE_IS_PFNZERO.
+ */
+#define VMAINSPECT_PTE_ZERO_PAGE	(1ULL << 26)
+#define VMAINSPECT_PTE_NR_BITS		27
 
 /* VMAINSPECT_PT_MARKER offset bits (the kernel's PTE_MARKER_*). */
 #define VMAINSPECT_MARKER_UFFD_WP	(1ULL << 0)

@@ -40,6 +40,8 @@ static const struct vmainspect_bit_name vmainspect_pte_bit_names[] = {
 	{ VMAINSPECT_PTE_FILE,		"file" },
 	{ VMAINSPECT_PTE_EXCLUSIVE,	"exclusive" },
 	{ VMAINSPECT_PTE_SAVED_DIRTY,	"saved-dirty" },
+	{ VMAINSPECT_PTE_UFFD_RWP,	"uffd-rwp" },
+	{ VMAINSPECT_PTE_ZERO_PAGE,	"zero-page" },
 	{ 0, NULL }	/* end */
 };
 

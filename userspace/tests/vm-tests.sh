@@ -432,6 +432,24 @@ if ptzoo_wait "$OUT/ptzoo"; then
 		if [ "$(cover guard)" -gt 0 ]; then ok "pt-zoo: guard markers seen ($(cover guard) pages)"
 		else ko "pt-zoo: no guard marker seen although MADV_GUARD_INSTALL succeeded"; fi
 	fi
+	if [ "$(cover zero_page)" -gt 0 ]; then ok "pt-zoo: zero-page leaves seen ($(cover zero_page) pages), as kpageflags says"
+	else ko "pt-zoo: no zero-page leaf seen (the zero exhibit reads anonymous memory)"; fi
+	# the huge zero folio: a read fault in a MADV_HUGEPAGE PMD range
+	THPON=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
+	THPZERO=$(cat /sys/kernel/mm/transparent_hugepage/use_zero_page 2>/dev/null)
+	if ptregion huge_zero && [ "$THPZERO" = 1 ] && [ -n "$THPON" ] &&
+		[ "${THPON#*\[never\]}" = "$THPON" ]; then
+		if [ "$(cover huge_zero)" -gt 0 ]; then ok "pt-zoo: the huge zero folio seen in a PMD ($(cover huge_zero) pages)"
+		else ko "pt-zoo: no huge zero PMD seen although THP and use_zero_page are on"; fi
+	fi
+	# userfaultfd read-write protection (7.3): protected and accessed pages
+	if ptregion uffd_rwp; then
+		if [ "$(cover uffd_rwp)" -gt 0 ] && [ "$(cover rwp_accessed)" -gt 0 ]; then
+			ok "pt-zoo: uffd-rwp pages seen ($(cover uffd_rwp) protected, $(cover rwp_accessed) accessed)"
+		else ko "pt-zoo: uffd_rwp: $(cover uffd_rwp) protected, $(cover rwp_accessed) accessed pages seen"; fi
+	elif [ "$(cover uffd_rwp)" -gt 0 ]; then
+		ko "pt-zoo: uffd-rwp pages without an RWP registration"
+	fi
 	# x86 6.6+ keeps a write-protected PTE's dirty bit as SavedDirty
 	# (cow_dirty, and clear_refs write-protects every written page)
 	kmaj=$(uname -r | cut -d. -f1) kmin=$(uname -r | cut -d. -f2)
@@ -451,6 +469,11 @@ if ptzoo_wait "$OUT/ptzoo"; then
 	suite pt-zoo-no-frame-bits "$T/vmi-check-pages" --no-frame-bits "$PTZOO"
 	if [ -d /sys/kernel/debug/vmainspect ]; then
 		suite pt-debugfs "$T/vmi-check-pages" --debugfs "$PTZOO"
+		# the mTHP exhibit's folios show as " folio=64kB" there
+		if ptregion mthp && [ -n "$MTHP_WAS" ]; then
+			if grep -q ' [1-9][0-9]* folio= suffixes' "$OUT/out"; then ok "pt-debugfs: folio= suffixes seen and checked"
+			else ko "pt-debugfs: no folio= suffix although the zoo has 64 KiB folios"; fi
+		fi
 	fi
 	mutate_selftest "pt-check self-test" "$T/vmi-check-pages" --mutate "$PTZOO"
 else

@@ -104,9 +104,11 @@ struct vmi_page_region {
 #define PAGE_IS_FILE		(1ULL << 2)
 #define PAGE_IS_PRESENT		(1ULL << 3)
 #define PAGE_IS_SWAPPED		(1ULL << 4)
+#define PAGE_IS_PFNZERO		(1ULL << 5)
 #define PAGE_IS_HUGE		(1ULL << 6)
 #define PAGE_IS_SOFT_DIRTY	(1ULL << 7)
 #define PAGE_IS_GUARD		(1ULL << 8)	/* 6.15 */
+#define PAGE_IS_ACCESSED	(1ULL << 9)	/* 7.3: userfaultfd RWP */
 #define PM_FILE			(1ULL << 61)
 #define PM_SWAP			(1ULL << 62)
 #define PM_PRESENT		(1ULL << 63)
@@ -585,7 +587,7 @@ static uint64_t read_pagemap1(int pmfd, uint64_t addr, int *err)
 struct cover {
 	uint64_t kind[VMAINSPECT_PT_KIND_MAX];
 	uint64_t pmd_pages, pud_pages, soft_dirty, uffd_wp, protnone, special, sd_vma, sampled;
-	uint64_t guard, saved_dirty, mthp;
+	uint64_t guard, saved_dirty, mthp, zero_page, huge_zero, uffd_rwp, rwp_accessed;
 };
 
 static int is_swapish(unsigned int k)
@@ -599,13 +601,15 @@ static int is_swapish(unsigned int k)
 static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uint64_t addr,
 		     uint64_t e, struct result *r, struct cover *c)
 {
+#define ADDR0 (unsigned long long)addr
 	int hugetlb = !!(v->v.uflags & VMAINSPECT_VM_HUGETLB);
 	int vsd = !!(v->v.uflags & VMAINSPECT_VM_SOFTDIRTY);
 	uint64_t i = (addr - x->start) >> PG_SHIFT;
 	int present = x->kind == VMAINSPECT_PT_PAGE;
 	int swapped = is_swapish(x->kind) || (x->kind == VMAINSPECT_PT_MARKER && !hugetlb);
 	int sd = !!(x->bits & VMAINSPECT_PTE_SOFT_DIRTY) || vsd;
-	int uffd = !!(x->bits & VMAINSPECT_PTE_UFFD_WP) ||
+	/* 7.3's PM_UFFD_WP: "tracked by userfaultfd (uffd-wp or RWP)" */
+	int uffd = !!(x->bits & (VMAINSPECT_PTE_UFFD_WP | VMAINSPECT_PTE_UFFD_RWP)) ||
 		   (x->kind == VMAINSPECT_PT_MARKER && (x->offset & VMAINSPECT_MARKER_UFFD_WP));
 	int guard = x->kind == VMAINSPECT_PT_MARKER && (x->offset & VMAINSPECT_MARKER_GUARD);
 	uint64_t frame = e & PM_PFRAME_MASK, want = 0;
@@ -636,6 +640,23 @@ static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uin
 	}
 	if (x->bits & VMAINSPECT_PTE_SAVED_DIRTY)
 		c->saved_dirty++;
+	if (x->bits & VMAINSPECT_PTE_ZERO_PAGE) {
+		c->zero_page++;
+		if (x->level == VMAINSPECT_LVL_PMD)
+			c->huge_zero++;
+	}
+	if (x->bits & VMAINSPECT_PTE_UFFD_RWP) {
+		c->uffd_rwp++;
+		if (!(v->v.uflags & VMAINSPECT_VM_UFFD_RWP))
+			mism(r, "%#llx: uffd-rwp outside a VM_UFFD_RWP VMA", ADDR0);
+	}
+	if (v->v.uflags & VMAINSPECT_VM_UFFD_RWP) {
+		if (x->bits & VMAINSPECT_PTE_UFFD_WP)
+			mism(r, "%#llx: uffd-wp in a VM_UFFD_RWP VMA (the bit means RWP there)",
+			     ADDR0);
+		else if (x->kind != VMAINSPECT_PT_NONE && !uffd)
+			c->rwp_accessed++;
+	}
 
 #define ADDR (unsigned long long)addr
 	if (!!(e & PM_PRESENT) != present)
@@ -705,6 +726,7 @@ static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uin
 		     ADDR, (unsigned long long)frame, (unsigned long long)want, kname(x->kind),
 		     (unsigned long long)x->start, (unsigned long long)x->pfn);
 #undef ADDR
+#undef ADDR0
 }
 
 /* Compare every page of the VMA, or a sample inside long empty runs. */
@@ -770,7 +792,11 @@ static int check_pagemap(int pmfd, const struct vma *v, struct result *r, struct
  * pagemap_thp_category() of fs/proc/task_mmu.c): soft-dirty for every
  * page of a VM_SOFTDIRTY VMA, empty ones too, else the entry's own bit;
  * present, or swapped for any non-empty non-present entry (markers too);
- * file as pagemap's PM_FILE; huge: a PMD leaf; guard markers.
+ * file as pagemap's PM_FILE; huge: a PMD leaf; guard markers; pfnzero:
+ * the zero page or huge zero folio; accessed (7.3): in a VM_UFFD_RWP VMA,
+ * a non-empty entry without the userfaultfd bit (pagemap_page_category()
+ * tests pte_uffd()/pte_swp_uffd_any(), the latter also true of a uffd-wp
+ * marker).
  */
 static uint64_t scan_categories(const struct vma *v, const struct vmainspect_pt_run *x)
 {
@@ -781,7 +807,13 @@ static uint64_t scan_categories(const struct vma *v, const struct vmainspect_pt_
 	if (x->kind == VMAINSPECT_PT_NONE)
 		return c & scan_mask;
 	c |= x->kind == VMAINSPECT_PT_PAGE ? PAGE_IS_PRESENT : PAGE_IS_SWAPPED;
-	if (x->bits & VMAINSPECT_PTE_FILE)
+	/*
+	 * PAGE_IS_FILE asks vm_normal_page_pmd(), which has no page for the
+	 * huge zero folio; 6.12's pagemap PM_FILE takes pmd_page() and says
+	 * file.
+	 */
+	if ((x->bits & VMAINSPECT_PTE_FILE) &&
+	    !(x->level == VMAINSPECT_LVL_PMD && (x->bits & VMAINSPECT_PTE_ZERO_PAGE)))
 		c |= PAGE_IS_FILE;
 	if (x->bits & VMAINSPECT_PTE_SOFT_DIRTY)
 		c |= PAGE_IS_SOFT_DIRTY;
@@ -789,6 +821,12 @@ static uint64_t scan_categories(const struct vma *v, const struct vmainspect_pt_
 		c |= PAGE_IS_HUGE;
 	if (x->kind == VMAINSPECT_PT_MARKER && (x->offset & VMAINSPECT_MARKER_GUARD))
 		c |= PAGE_IS_GUARD;
+	if (x->bits & VMAINSPECT_PTE_ZERO_PAGE)
+		c |= PAGE_IS_PFNZERO;
+	if ((v->v.uflags & VMAINSPECT_VM_UFFD_RWP) &&
+	    !(x->bits & (VMAINSPECT_PTE_UFFD_RWP | VMAINSPECT_PTE_UFFD_WP)) &&
+	    !(x->kind == VMAINSPECT_PT_MARKER && (x->offset & VMAINSPECT_MARKER_UFFD_WP)))
+		c |= PAGE_IS_ACCESSED;
 	return c & scan_mask;
 }
 
@@ -813,8 +851,10 @@ static void region_push(struct vmi_page_region **v, size_t *n, size_t *cap,
 static uint64_t scan_probe(void)
 {
 	const uint64_t base = PAGE_IS_FILE | PAGE_IS_PRESENT | PAGE_IS_SWAPPED |
-			      PAGE_IS_HUGE | PAGE_IS_SOFT_DIRTY;
-	const uint64_t masks[] = { base | PAGE_IS_GUARD, base };
+			      PAGE_IS_PFNZERO | PAGE_IS_HUGE | PAGE_IS_SOFT_DIRTY;
+	const uint64_t masks[] = {
+		base | PAGE_IS_GUARD | PAGE_IS_ACCESSED, base | PAGE_IS_GUARD, base,
+	};
 	struct vmi_page_region reg;
 	struct vmi_pm_scan_arg a;
 	unsigned int i;
@@ -958,6 +998,31 @@ static unsigned int kpf_folio_shift(uint64_t pfn)
 }
 
 /*
+ * The run's zero-page bit against kpageflags' KPF_ZERO_PAGE of its first
+ * frame (with KPF_THP: the huge zero folio), at the level each lives.
+ */
+static void check_zero_page(const struct vmainspect_pt_run *x, struct result *r)
+{
+	const uint64_t zero = 1ULL << KPF_ZERO_PAGE, thp = 1ULL << KPF_THP;
+	int mine = !!(x->bits & VMAINSPECT_PTE_ZERO_PAGE);
+	uint64_t f;
+
+	if (kpf_read(x->pfn, &f, 1) != 1) {
+		mism(r, "[%#llx, %#llx): kpageflags of pfn %#llx: %s", (unsigned long long)x->start,
+		     (unsigned long long)x->end, (unsigned long long)x->pfn, strerror(errno));
+		return;
+	}
+	if (mine != !!(f & zero))
+		mism(r, "[%#llx, %#llx) pfn %#llx: zero-page %d, kpageflags %#llx",
+		     (unsigned long long)x->start, (unsigned long long)x->end,
+		     (unsigned long long)x->pfn, mine, (unsigned long long)f);
+	else if (mine && !!(f & thp) != (x->level == VMAINSPECT_LVL_PMD))
+		mism(r, "[%#llx, %#llx): zero page at level %u, kpageflags thp=%d",
+		     (unsigned long long)x->start, (unsigned long long)x->end, x->level,
+		     !!(f & thp));
+}
+
+/*
  * Each present run's folio_shift: 0 for special entries (no struct page,
  * as pagemap's vm_normal_page() rule), else what kpageflags says of the
  * folio at its first and last page.
@@ -977,6 +1042,7 @@ static void check_folios(struct result *r, struct cover *c)
 				     (unsigned long long)x->end, kname(x->kind), x->folio_shift);
 			continue;
 		}
+		check_zero_page(x, r);
 		if (x->bits & VMAINSPECT_PTE_SPECIAL) {
 			if (x->folio_shift)
 				mism(r, "[%#llx, %#llx): special, yet folio_shift %u",
@@ -1017,13 +1083,21 @@ static void check_smaps(int pid, const struct vma *v, struct result *r, int samp
 	for (i = 0; i < nruns; i++) {
 		uint64_t kb = (runs[i].end - runs[i].start) >> 10;
 
-		if (runs[i].kind == VMAINSPECT_PT_PAGE) {
+		/*
+		 * smaps counts what vm_normal_page() and vm_normal_page_pmd()
+		 * find: not special entries, not the zero pages (6.12's huge
+		 * zero PMD is not special, yet has no "normal" page).
+		 */
+		if (runs[i].kind == VMAINSPECT_PT_PAGE &&
+		    (runs[i].bits & (VMAINSPECT_PTE_SPECIAL | VMAINSPECT_PTE_ZERO_PAGE))) {
+			if (runs[i].level != VMAINSPECT_LVL_PTE)
+				huge += kb;
+		} else if (runs[i].kind == VMAINSPECT_PT_PAGE) {
 			if (runs[i].level == VMAINSPECT_LVL_PMD)
 				pmd += kb;
 			if (runs[i].level != VMAINSPECT_LVL_PTE)
 				huge += kb;
-			if (!(runs[i].bits & VMAINSPECT_PTE_SPECIAL))
-				rss += kb;
+			rss += kb;
 		} else if (runs[i].kind == VMAINSPECT_PT_SWAP) {
 			swapents += kb;
 		}
@@ -1570,6 +1644,10 @@ static int check_pid(int pid, int must_exist)
 		cov.guard += c.guard;
 		cov.saved_dirty += c.saved_dirty;
 		cov.mthp += c.mthp;
+		cov.zero_page += c.zero_page;
+		cov.huge_zero += c.huge_zero;
+		cov.uffd_rwp += c.uffd_rwp;
+		cov.rwp_accessed += c.rwp_accessed;
 		cov.sampled += c.sampled;
 		total_pages += compared;
 		total_runs += nruns;
@@ -1640,7 +1718,8 @@ static int check_pid(int pid, int must_exist)
 	close(fd);
 	printf("COVER pid %d: none %llu page %llu swap %llu migration %llu marker %llu hwpoison %llu "
 	       "pmd_pages %llu pud_pages %llu soft_dirty %llu uffd_wp %llu protnone %llu special %llu "
-	       "vm_softdirty %llu sampled_empty %llu guard %llu saved_dirty %llu mthp %llu\n", pid,
+	       "vm_softdirty %llu sampled_empty %llu guard %llu saved_dirty %llu mthp %llu "
+	       "zero_page %llu huge_zero %llu uffd_rwp %llu rwp_accessed %llu\n", pid,
 	       (unsigned long long)cov.kind[VMAINSPECT_PT_NONE],
 	       (unsigned long long)cov.kind[VMAINSPECT_PT_PAGE],
 	       (unsigned long long)cov.kind[VMAINSPECT_PT_SWAP],
@@ -1652,7 +1731,9 @@ static int check_pid(int pid, int must_exist)
 	       (unsigned long long)cov.uffd_wp, (unsigned long long)cov.protnone,
 	       (unsigned long long)cov.special, (unsigned long long)cov.sd_vma,
 	       (unsigned long long)cov.sampled, (unsigned long long)cov.guard,
-	       (unsigned long long)cov.saved_dirty, (unsigned long long)cov.mthp);
+	       (unsigned long long)cov.saved_dirty, (unsigned long long)cov.mthp,
+	       (unsigned long long)cov.zero_page, (unsigned long long)cov.huge_zero,
+	       (unsigned long long)cov.uffd_rwp, (unsigned long long)cov.rwp_accessed);
 	if (per_process) {
 		if (pfail) {
 			fail("pid %d: %d of %zu VMAs mismatch", pid, pfail, nvmas);
@@ -1692,11 +1773,43 @@ static int cpu_has_la57(void)
  * the frame is hidden, unprivileged), and the present pages of all lines
  * add up to pagemap's present pages over the VMAs of /proc/PID/maps.
  */
+/*
+ * The words after a debugfs page line's bits that kpageflags can check:
+ * " folio=NkB", printed where the folio at frame @f0 (kpf_folio_shift())
+ * is larger than a base page and not the entry's own size (PTE-mapped
+ * large folios), and "zero-page", exactly on KPF_ZERO_PAGE frames.
+ */
+static void debugfs_frame_words(const char *line, const char *lvl, uint64_t f0,
+				uint64_t *bad, uint64_t *folios, uint64_t *zeros)
+{
+	unsigned int entry = !strcmp(lvl, "PTE") ? PG_SHIFT : !strcmp(lvl, "PMD") ? 21 :
+			     !strcmp(lvl, "PUD") ? 30 : 0;
+	unsigned int want = kpf_folio_shift(f0), got = 0;
+	const char *w = strstr(line, " folio=");
+	unsigned long long kb = 0;
+	int zero = !!strstr(line, " zero-page"), kzero;
+	uint64_t k = 0;
+
+	if (w && sscanf(w, " folio=%llukB", &kb) == 1 && kb && !(kb & (kb - 1)))
+		got = 10 + (unsigned int)__builtin_ctzll(kb);
+	if (w ? got != want || want == entry : want > PG_SHIFT && want != entry) {
+		if ((*bad)++ < MAX_DETAIL)
+			printf("  kpageflags folio of pfn %#llx: 2^%u bytes; debugfs: %s",
+			       (unsigned long long)f0, want, line);
+	}
+	*folios += !!w;
+	kzero = kpf_read(f0, &k, 1) == 1 && (k & (1ULL << KPF_ZERO_PAGE));
+	if (zero != kzero && (*bad)++ < MAX_DETAIL)
+		printf("  kpageflags zero page of pfn %#llx: %d; debugfs: %s",
+		       (unsigned long long)f0, kzero, line);
+	*zeros += zero;
+}
+
 static void check_debugfs_pt(int pid)
 {
 	char path[96], line[512], kind[32], frames[96], lvl[8];
 	unsigned long long start, end, f0, f1, kb;
-	uint64_t dbg_present = 0, pm_present = 0, bad = 0, lines = 0;
+	uint64_t dbg_present = 0, pm_present = 0, bad = 0, lines = 0, folios = 0, zeros = 0;
 	int fd, pmfd, err, hidden_seen = 0, pm_err = 0;
 	struct vmainspect_attach a;
 	FILE *f;
@@ -1743,6 +1856,8 @@ static void check_debugfs_pt(int pid)
 				printf("  debugfs line with bad frames: %s", line);
 			continue;
 		}
+		if (!hidden_seen)
+			debugfs_frame_words(line, lvl, f0, &bad, &folios, &zeros);
 		for (addr = start; addr < end; addr += PG_SIZE) {
 			e = read_pagemap1(pmfd, addr, &err);
 			dbg_present++;
@@ -1783,8 +1898,10 @@ static void check_debugfs_pt(int pid)
 	close(pmfd);
 	if (!bad && !pm_err && lines && dbg_present == pm_present && hidden_seen == unpriv) {
 		pass("debugfs pagetables of pid %d: %llu page lines, %llu present pages, "
-		     "as pagemap%s", pid, (unsigned long long)lines,
-		     (unsigned long long)dbg_present, unpriv ? " (frames hidden)" : " (frames equal)");
+		     "as pagemap%s; %llu folio= suffixes and %llu zero-page lines as kpageflags",
+		     pid, (unsigned long long)lines, (unsigned long long)dbg_present,
+		     unpriv ? " (frames hidden)" : " (frames equal)", (unsigned long long)folios,
+		     (unsigned long long)zeros);
 	} else {
 		fail("debugfs pagetables of pid %d: %llu mismatching pages, %llu page lines, "
 		     "%llu present pages in debugfs vs %llu in pagemap%s, frames %s", pid,
@@ -1852,6 +1969,8 @@ int main(int argc, char **argv)
 		printf("NOTE PAGEMAP_SCAN not compared (before 6.7, unprivileged or --no-frame-bits)\n");
 	else if (!(scan_mask & PAGE_IS_GUARD))
 		printf("NOTE PAGEMAP_SCAN has no guard category (before 6.15)\n");
+	else if (!(scan_mask & PAGE_IS_ACCESSED))
+		printf("NOTE PAGEMAP_SCAN has no accessed category (before 7.3)\n");
 	printf("NOTE %s, expecting %d-level page tables%s\n", unpriv ? "unprivileged" : "root",
 	       levels_expected, unpriv ? ", every frame hidden" : "");
 	if (debugfs) {

@@ -33,6 +33,11 @@
  *   mthp          1 MiB anonymous at 64 KiB alignment, written: 64 KiB folios
  *                 where the kernel has anonymous mTHP enabled (6.8+; the
  *                 VM suite sets hugepages-64kB/enabled), base pages if not
+ *   huge_zero     2 MiB-aligned 2 MiB, MADV_HUGEPAGE, only read: the huge
+ *                 zero folio in a PMD (THP enabled, use_zero_page 1)
+ *   uffd_rwp      16 written pages registered for userfaultfd read-write
+ *                 protection (async), all protected, then pages 0, 4, 8
+ *                 and 12 read again (accessed): 7.3+, CONFIG_USERFAULTFD_RWP
  * Unavailable ones print "SKIP name: reason" instead.  Swap is never made
  * (the test VM has none).  Then clear_refs, "READY pid", and it waits for
  * SIGTERM/SIGINT without touching memory (the checker needs a quiescent
@@ -83,6 +88,17 @@
 #endif
 #ifndef UFFD_FEATURE_WP_UNPOPULATED
 #define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
+#endif
+#ifndef UFFD_FEATURE_RWP			/* 7.3 */
+#define UFFD_FEATURE_RWP		(1 << 17)
+#define UFFD_FEATURE_RWP_ASYNC		(1 << 18)
+#define UFFDIO_REGISTER_MODE_RWP	((__u64)1 << 3)
+#define UFFDIO_RWPROTECT_MODE_RWP	((__u64)1 << 0)
+struct uffdio_rwprotect {
+	struct uffdio_range range;
+	__u64 mode;
+};
+#define UFFDIO_RWPROTECT	_IOWR(UFFDIO, 0x09, struct uffdio_rwprotect)
 #endif
 #ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
 #define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
@@ -288,6 +304,44 @@ static int uffd_wp(char *p, size_t len, __u64 want, __u64 *features_out)
 	wp.range.len = len;
 	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
 	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+		goto fail;
+	return 0;
+fail:
+	e = errno;
+	close(fd);
+	return e;
+}
+
+/*
+ * Register [p, p+len) for userfaultfd read-write protection in async mode
+ * (an access clears the protection without a message) and protect it.
+ * Returns 0 or an errno; the fd stays open.
+ */
+static int uffd_rwp(char *p, size_t len)
+{
+	struct uffdio_api api;
+	struct uffdio_register reg;
+	struct uffdio_rwprotect rwp;
+	int fd = uffd_open(), e;
+
+	if (fd < 0)
+		return errno;
+	memset(&api, 0, sizeof(api));
+	api.api = UFFD_API;
+	api.features = UFFD_FEATURE_RWP | UFFD_FEATURE_RWP_ASYNC;
+	if (ioctl(fd, UFFDIO_API, &api))
+		goto fail;
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (unsigned long)p;
+	reg.range.len = len;
+	reg.mode = UFFDIO_REGISTER_MODE_RWP;
+	if (ioctl(fd, UFFDIO_REGISTER, &reg))
+		goto fail;
+	memset(&rwp, 0, sizeof(rwp));
+	rwp.range.start = (unsigned long)p;
+	rwp.range.len = len;
+	rwp.mode = UFFDIO_RWPROTECT_MODE_RWP;
+	if (ioctl(fd, UFFDIO_RWPROTECT, &rwp))
 		goto fail;
 	return 0;
 fail:
@@ -614,6 +668,34 @@ int main(int argc, char **argv)
 			die("mprotect");
 		write_pages(p, MIB / pg, 1);
 		region("mthp", p, MIB);
+	}
+
+	/* the huge zero folio: a read fault on a THP-eligible PMD range */
+	p = aligned_anon(2 * MIB, 2 * MIB);
+	if (madvise(p, 2 * MIB, MADV_HUGEPAGE)) {
+		skip("huge_zero", "madvise(MADV_HUGEPAGE): %s", strerror(errno));
+		munmap(p, 2 * MIB);
+	} else {
+		read_pages(p, 1);
+		read_pages(p + MIB, 1);
+		region("huge_zero", p, 2 * MIB);
+	}
+
+	/* userfaultfd read-write protection: 12 pages protected, 4 accessed */
+	if (do_uffd) {
+		n = 16;
+		p = anon(n * pg, MADV_NOHUGEPAGE);
+		write_pages(p, n, 1);
+		e = uffd_rwp(p, n * pg);
+		if (e) {
+			skip("uffd_rwp", "userfaultfd RWP: %s (7.3+, CONFIG_USERFAULTFD_RWP)",
+			     strerror(e));
+			munmap(p, n * pg);
+		} else {
+			for (i = 0; i < (int)n; i += 4)
+				sink += p[i * pg];
+			region("uffd_rwp", p, n * pg);
+		}
 	}
 
 
