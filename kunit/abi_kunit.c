@@ -22,18 +22,8 @@
 #include <linux/uaccess.h>
 #include "vmainspect_kunit.h"
 
-/*
- * First published sizes of the argument structs.  Only the VMA record has
- * a constant in the UAPI (VMAINSPECT_VMA_SIZE_VER0); the others are the
- * sums of the fields the header documents.  Changing one is an ABI break.
- */
-#define VMI_ATTACH_SIZE_VER0	40
-#define VMI_LAYOUT_SIZE_VER0	272
-#define VMI_LIST_SIZE_VER0	88
-#define VMI_FIND_SIZE_VER0	136
+/* The PT_PATH level record has no size of its own: the path's does. */
 #define VMI_PT_ENTRY_SIZE	56
-#define VMI_PT_PATH_SIZE_VER0	344
-#define VMI_PT_RUNS_SIZE_VER0	120
 
 /*
  * The documented layout, field by field (__u32 = 4, __u64 = 8 bytes): each
@@ -75,25 +65,25 @@ static void vmi_check_fields(struct kunit *test, const char *type,
 static void vmi_abi_struct_sizes(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_attach),
-			VMI_ATTACH_SIZE_VER0);
+			VMAINSPECT_ATTACH_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_layout),
-			VMI_LAYOUT_SIZE_VER0);
+			VMAINSPECT_LAYOUT_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_vma),
 			VMAINSPECT_VMA_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_vma_list),
-			VMI_LIST_SIZE_VER0);
+			VMAINSPECT_VMA_LIST_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_find),
-			VMI_FIND_SIZE_VER0);
+			VMAINSPECT_FIND_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_entry),
 			VMI_PT_ENTRY_SIZE);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_path),
-			VMI_PT_PATH_SIZE_VER0);
+			VMAINSPECT_PT_PATH_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_run),
 			VMAINSPECT_PT_RUN_SIZE_VER1);
 	KUNIT_EXPECT_EQ(test, offsetof(struct vmainspect_pt_run, folio_shift),
 			VMAINSPECT_PT_RUN_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmainspect_pt_runs),
-			VMI_PT_RUNS_SIZE_VER0);
+			VMAINSPECT_PT_RUNS_SIZE_VER0);
 }
 
 static void vmi_abi_attach_layout(struct kunit *test)
@@ -967,7 +957,103 @@ static void vmi_uaccess_fault(struct kunit *test)
 			-EFAULT);
 }
 
+/*
+ * One reader per argument struct, as its handler reads it: the struct the
+ * module knows, at least its first published size.
+ */
+#define VMI_ARG_READER(name, NAME)					\
+static int vmi_read_##name(const void __user *uarg)			\
+{									\
+	struct vmainspect_##name k;					\
+									\
+	return vmi_copy_args(&k, sizeof(k),				\
+			     VMAINSPECT_##NAME##_SIZE_VER0, uarg);	\
+}
+
+VMI_ARG_READER(attach, ATTACH)
+VMI_ARG_READER(layout, LAYOUT)
+VMI_ARG_READER(vma_list, VMA_LIST)
+VMI_ARG_READER(find, FIND)
+VMI_ARG_READER(pt_path, PT_PATH)
+VMI_ARG_READER(pt_runs, PT_RUNS)
+VMI_ARG_READER(page, PAGE)
+VMI_ARG_READER(rmap, RMAP)
+VMI_ARG_READER(klayout, KLAYOUT)
+VMI_ARG_READER(kaddr, KADDR)
+
+static const struct {
+	const char *name;
+	size_t ver0, size;
+	int (*read)(const void __user *uarg);
+} vmi_arg_readers[] = {
+#define VMI_ARG(name, NAME) { #name, VMAINSPECT_##NAME##_SIZE_VER0,	\
+			      sizeof(struct vmainspect_##name), vmi_read_##name }
+	VMI_ARG(attach, ATTACH),
+	VMI_ARG(layout, LAYOUT),
+	VMI_ARG(vma_list, VMA_LIST),
+	VMI_ARG(find, FIND),
+	VMI_ARG(pt_path, PT_PATH),
+	VMI_ARG(pt_runs, PT_RUNS),
+	VMI_ARG(page, PAGE),
+	VMI_ARG(rmap, RMAP),
+	VMI_ARG(klayout, KLAYOUT),
+	VMI_ARG(kaddr, KADDR),
+#undef VMI_ARG
+};
+
+/* A zeroed argument of @size bytes at umem, its last byte @last. */
+static void vmi_uput_sized(struct kunit *test, u32 size, u8 last)
+{
+	struct vmi_uaccess *u = test->priv;
+
+	memset(u->kbuf, 0, VMI_TEST_ARGS_PAGES * PAGE_SIZE);
+	memcpy(u->kbuf, &size, sizeof(size));
+	if (size > sizeof(size))
+		u->kbuf[size - 1] = last;
+	KUNIT_ASSERT_EQ(test, copy_to_user(u->umem, u->kbuf,
+					   VMI_TEST_ARGS_PAGES * PAGE_SIZE),
+			0);
+}
+
+/*
+ * Every ioctl's argument struct as its handler reads it: from the first
+ * published size (VMAINSPECT_<NAME>_SIZE_VER0) up to a page with a zero
+ * tail it is taken; a byte short of VER0 is -EINVAL; a non-zero byte past
+ * what the module knows is -E2BIG, as is anything above a page.
+ */
+static void vmi_uaccess_each_ioctl(struct kunit *test)
+{
+	struct vmi_uaccess *u = test->priv;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vmi_arg_readers); i++) {
+		const char *n = vmi_arg_readers[i].name;
+		u32 ver0 = vmi_arg_readers[i].ver0;
+		u32 cur = vmi_arg_readers[i].size;
+		int (*rd)(const void __user *uarg) = vmi_arg_readers[i].read;
+
+		KUNIT_EXPECT_GE_MSG(test, cur, ver0, "%s", n);
+		vmi_uput_sized(test, ver0 - 1, 0);
+		KUNIT_EXPECT_EQ_MSG(test, rd(u->umem), -EINVAL, "%s: VER0 - 1", n);
+		vmi_uput_sized(test, ver0, 0);
+		KUNIT_EXPECT_EQ_MSG(test, rd(u->umem), 0, "%s: VER0", n);
+		vmi_uput_sized(test, cur, 0);
+		KUNIT_EXPECT_EQ_MSG(test, rd(u->umem), 0, "%s: current", n);
+		vmi_uput_sized(test, cur + 16, 0);
+		KUNIT_EXPECT_EQ_MSG(test, rd(u->umem), 0, "%s: +16, zero", n);
+		vmi_uput_sized(test, cur + 16, 1);
+		KUNIT_EXPECT_EQ_MSG(test, rd(u->umem), -E2BIG, "%s: +16, non-zero",
+				    n);
+		vmi_uput_sized(test, PAGE_SIZE, 0);
+		KUNIT_EXPECT_EQ_MSG(test, rd(u->umem), 0, "%s: a page", n);
+		vmi_uput_sized(test, PAGE_SIZE + 1, 0);
+		KUNIT_EXPECT_EQ_MSG(test, rd(u->umem), -E2BIG, "%s: a page + 1",
+				    n);
+	}
+}
+
 static struct kunit_case vmi_uaccess_cases[] = {
+	KUNIT_CASE(vmi_uaccess_each_ioctl),
 	KUNIT_CASE(vmi_uaccess_exact),
 	KUNIT_CASE(vmi_uaccess_below_min),
 	KUNIT_CASE(vmi_uaccess_short),

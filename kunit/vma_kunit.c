@@ -19,6 +19,7 @@ struct vmi_vt {
 	struct vmi_fx *fx;
 	struct vmi_fx_vma orc[VMI_FX_MAX_VMAS];
 	int n;				/* VMAs in orc */
+	struct vmi_session sess;	/* its generation cache only */
 };
 
 static int vmi_vma_init(struct kunit *test)
@@ -35,6 +36,7 @@ static int vmi_vma_init(struct kunit *test)
 	if (!vt)
 		return -ENOMEM;
 	vt->fx = fx;
+	vmi_session_init(&vt->sess);
 	vt->n = vmi_fx_oracle(test, fx->mm, vt->orc, VMI_FX_MAX_VMAS);
 	if (vt->n < 0)
 		return vt->n;
@@ -442,13 +444,21 @@ static void vmi_vma_walk_tiny_strings(struct kunit *test)
 	vmi_walk(test, VMI_FX_MAX_VMAS, longest);
 }
 
-static u64 vmi_gen(struct mm_struct *mm)
+/*
+ * The generation as the ioctls get it, through the session's cache where
+ * the kernel counts mmap write locks (vmi_session_generation()): always
+ * what a fresh hash of the VMAs says.
+ */
+static u64 vmi_gen(struct kunit *test, struct mm_struct *mm)
 {
-	u64 g;
+	struct vmi_vt *vt = vmi_vt(test);
+	u64 g, full;
 
 	mmap_read_lock(mm);
-	g = vmi_mm_generation(mm);
+	g = vmi_session_generation(&vt->sess, mm);
+	full = vmi_mm_generation(mm);
 	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ_MSG(test, g, full, "the session's generation is stale");
 	return g;
 }
 
@@ -457,35 +467,35 @@ static void vmi_vma_generation_stable(struct kunit *test)
 	struct vmi_vt *vt = vmi_vt(test);
 	struct mm_struct *mm = vt->fx->mm;
 	struct vmi_vma_batch b;
-	u64 g = vmi_gen(mm);
+	u64 g = vmi_gen(test, mm);
 
-	KUNIT_EXPECT_EQ(test, vmi_gen(mm), g);
+	KUNIT_EXPECT_EQ(test, vmi_gen(test, mm), g);
 	vmi_batch_new(test, &b, 1, PATH_MAX);
 	KUNIT_ASSERT_EQ(test, vmi_fill(test, mm, 0, &b), 0);
 	KUNIT_ASSERT_EQ(test, vmi_fill(test, mm, b.next_addr, &b), 0);
 	vmi_vma_batch_free(&b);
-	KUNIT_EXPECT_EQ(test, vmi_gen(mm), g);
+	KUNIT_EXPECT_EQ(test, vmi_gen(test, mm), g);
 }
 
 static void vmi_vma_generation_munmap(struct kunit *test)
 {
 	struct vmi_fx *fx = vmi_vt(test)->fx;
-	u64 g = vmi_gen(fx->mm);
+	u64 g = vmi_gen(test, fx->mm);
 	int ret;
 
 	vmi_fx_enter(fx->mm);
 	ret = vm_munmap(fx->start[VMI_FX_A4], PAGE_SIZE);
 	vmi_fx_leave(fx->mm);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_NE(test, vmi_gen(fx->mm), g);
+	KUNIT_EXPECT_NE(test, vmi_gen(test, fx->mm), g);
 
 	/* And once more: the rest of A4 goes, the VMA count drops. */
-	g = vmi_gen(fx->mm);
+	g = vmi_gen(test, fx->mm);
 	vmi_fx_enter(fx->mm);
 	ret = vm_munmap(fx->start[VMI_FX_A4] + PAGE_SIZE, PAGE_SIZE);
 	vmi_fx_leave(fx->mm);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_NE(test, vmi_gen(fx->mm), g);
+	KUNIT_EXPECT_NE(test, vmi_gen(test, fx->mm), g);
 }
 
 /* Map @file (or anon) over region @r in place, as mprotect/mmap would. */
@@ -506,13 +516,13 @@ static unsigned long vmi_remap(struct vmi_fx *fx, int r, struct file *file,
 static void vmi_vma_generation_prot(struct kunit *test)
 {
 	struct vmi_fx *fx = vmi_vt(test)->fx;
-	u64 g = vmi_gen(fx->mm);
+	u64 g = vmi_gen(test, fx->mm);
 
 	KUNIT_ASSERT_EQ(test, vmi_remap(fx, VMI_FX_A0, NULL,
 					PROT_READ | PROT_EXEC,
 					MAP_PRIVATE | MAP_ANONYMOUS, 0),
 			fx->start[VMI_FX_A0]);
-	KUNIT_EXPECT_NE(test, vmi_gen(fx->mm), g);
+	KUNIT_EXPECT_NE(test, vmi_gen(test, fx->mm), g);
 }
 
 /*
@@ -524,7 +534,7 @@ static void vmi_vma_generation_file_swap(struct kunit *test)
 	struct vmi_vt *vt = vmi_vt(test);
 	struct vmi_fx *fx = vt->fx;
 	struct vmi_fx_vma *after;
-	u64 g = vmi_gen(fx->mm);
+	u64 g = vmi_gen(test, fx->mm);
 	int n;
 
 	after = kunit_kcalloc(test, VMI_FX_MAX_VMAS, sizeof(*after),
@@ -540,7 +550,7 @@ static void vmi_vma_generation_file_swap(struct kunit *test)
 			vt->orc[VMI_FX_S2].vm_flags);
 	KUNIT_ASSERT_EQ(test, after[VMI_FX_S2].pgoff, vt->orc[VMI_FX_S2].pgoff);
 	KUNIT_ASSERT_NE(test, after[VMI_FX_S2].ino, vt->orc[VMI_FX_S2].ino);
-	KUNIT_EXPECT_NE_MSG(test, vmi_gen(fx->mm), g,
+	KUNIT_EXPECT_NE_MSG(test, vmi_gen(test, fx->mm), g,
 			    "generation unchanged after replacing a file mapping");
 }
 
@@ -551,14 +561,14 @@ static void vmi_vma_generation_file_swap(struct kunit *test)
 static void vmi_vma_generation_anon_rename(struct kunit *test)
 {
 	struct vmi_fx *fx = vmi_vt(test)->fx;
-	u64 g = vmi_gen(fx->mm);
+	u64 g = vmi_gen(test, fx->mm);
 	int ret;
 
 	if (!fx->anon_named)
 		kunit_skip(test, "no CONFIG_ANON_VMA_NAME");
 	ret = vmi_fx_set_anon_name(fx, VMI_FX_A2, "vmi-kunit-renamed");
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_NE_MSG(test, vmi_gen(fx->mm), g,
+	KUNIT_EXPECT_NE_MSG(test, vmi_gen(test, fx->mm), g,
 			    "generation unchanged after renaming an anon VMA");
 }
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Compile the module's 32-bit x86 code against Debian's i386 kernel headers
 # (6.1, 686-pae: HIGHMEM, PAE), warnings as errors.  No 32-bit VM runs here,
-# so this proves that the i386 kernel-region code (klayout_live.c's
-# CONFIG_X86_32 branch) and what it uses compile; KUnit covers its
-# arithmetic (kunit/klayout_kunit.c).  The whole module does not build for
-# i386: the page-table walker refuses highmem PTE tables (src/pgtable.c).
+# so this proves that the i386 kernel-region code (the architecture files
+# klayout_i386.c and kaddr_x86.c) and what it uses compile; KUnit covers
+# its arithmetic (kunit/klayout_kunit.c).  The whole module does not
+# build for i386: the page-table walker refuses highmem PTE tables
+# (src/pgtable.c).
 #
 #   scripts/build-i386.sh        fetch the headers if needed, then compile
 #
@@ -18,8 +19,11 @@ top=$(dirname "$here")
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 
-# The objects with 32-bit code paths of their own.
-OBJS=(klayout.o klayout_live.o kaddr.o klayout_dev.o debugfs_klayout.o)
+# The objects with 32-bit code paths of their own, and abi.o: its
+# vmainspect_abi_layout.h checks that the UAPI structs keep the x86_64
+# layout under i386's 4-byte __u64 alignment (a 32-bit tool's view too).
+OBJS=(abi.o klayout.o klayout_live.o klayout_i386.o kaddr.o kaddr_x86.o klayout_dev.o
+	debugfs_klayout.o)
 
 D=$VMI_CACHE/apt-i386
 eval "$("$here/kernels.sh" env 6.1)"

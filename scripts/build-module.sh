@@ -7,7 +7,10 @@
 # (their kbuild tools need its gcc-14 and glibc).
 # The sources are copied to $VMI_CACHE/build/<release>/ so that builds for
 # several kernels never share object files with each other or with an
-# in-tree `make`.  Prints the absolute path of the .ko as the last line.
+# in-tree `make`.  VMI_BUILD_TAG=NAME uses $VMI_CACHE/build/<release>-NAME/
+# instead: for a second checkout building at the same time (each build
+# dir is rsynced from one source tree).  Prints the absolute path of the
+# .ko as the last line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -18,7 +21,7 @@ short=${1:?usage: build-module.sh SHORT (scripts/kernels.sh list)}
 KMAKE_ARGS='' KROOT=host
 eval "$("$here/kernels.sh" env "$short")"
 
-out="$VMI_CACHE/build/$KREL"
+out="$VMI_CACHE/build/$KREL${VMI_BUILD_TAG:+-$VMI_BUILD_TAG}"
 mkdir -p "$out"
 # rsync keeps timestamps, so kbuild rebuilds only what changed.
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.cmd' \

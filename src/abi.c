@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmainspect: validation of ioctl arguments.
+ * vmainspect: validation of ioctl arguments, and the copy of results back
+ * (the one place both directions of the ABI's size rules live).
  *
  * Every argument struct starts with "__u32 size".  It is read with
  * copy_struct_from_user(): a shorter struct from older userspace is
  * zero-extended, a longer one from newer userspace is accepted only if the
  * bytes this module does not know are zero (-E2BIG otherwise).  Structs
- * shorter than the first published version are -EINVAL.
+ * shorter than the first published version (VMAINSPECT_<NAME>_SIZE_VER0,
+ * each handler's minimum) are -EINVAL.  vmainspect_abi_layout.h checks
+ * every published size and offset at build time (Documentation/abi.md).
  *
  * Output fields are ignored on input, so a caller may reuse one struct
  * across calls (the cursor loop does).  The vmi_check_*() helpers are pure
@@ -17,6 +20,7 @@
 #include <linux/string.h>
 #include <linux/limits.h>
 #include "vmainspect.h"
+#include "vmainspect_abi_layout.h"
 
 /* Largest argument struct we read at all, to bound the zero-tail scan. */
 #define VMI_ARG_SIZE_MAX	PAGE_SIZE
@@ -167,5 +171,36 @@ int vmi_check_kaddr_args(const struct vmainspect_kaddr *a)
 		return -EINVAL;
 	if (!vmi_all_zero(a->reserved, sizeof(a->reserved)))
 		return -EINVAL;
+	return 0;
+}
+
+/* Write back a size-first struct, truncated to the caller's size. */
+int vmi_copy_out(void __user *uarg, const void *karg, size_t ksize, u32 usize)
+{
+	return copy_to_user(uarg, karg, min_t(size_t, ksize, usize)) ?
+	       -EFAULT : 0;
+}
+
+/*
+ * Copy @nr records of @ksize bytes into user records of @usize bytes each:
+ * truncated for older userspace, zero-filled for newer.
+ */
+int vmi_copy_records(u64 uaddr, const void *recs, u32 nr, size_t ksize,
+		     u32 usize)
+{
+	size_t n = min_t(size_t, ksize, usize);
+	u32 i;
+
+	if (usize == ksize)
+		return copy_to_user(u64_to_user_ptr(uaddr), recs, nr * ksize) ?
+		       -EFAULT : 0;
+	for (i = 0; i < nr; i++) {
+		void __user *dst = u64_to_user_ptr(uaddr + (u64)i * usize);
+
+		if (copy_to_user(dst, recs + i * ksize, n))
+			return -EFAULT;
+		if (usize > n && clear_user(dst + n, usize - n))
+			return -EFAULT;
+	}
 	return 0;
 }

@@ -416,6 +416,25 @@ static inline bool vmi_vma_uffd_rwp(struct vm_area_struct *vma)
 #endif
 }
 
+/*
+ * The count of mmap write-lock releases (mm_lock_seqcount_end(), called
+ * by vma_end_write_all() from mmap_write_unlock() and _downgrade()): every
+ * change to a VMA's bounds, flags, file or name happens under that lock,
+ * so while we hold it for read an unchanged count means an unchanged VMA
+ * set.  A seqcount_t since 6.12 with CONFIG_PER_VMA_LOCK (6.4-6.11 had
+ * an int that could wrap): false where there is none.
+ */
+static inline bool vmi_mm_write_seq(struct mm_struct *mm, u64 *seq)
+{
+#if VMI_KERNEL_AT_LEAST(6, 12, 0) && defined(CONFIG_PER_VMA_LOCK)
+	mmap_assert_locked(mm);
+	*seq = raw_read_seqcount(&mm->mm_lock_seq);
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* 6.17 removed pte/pmd/pud_devmap() and _PAGE_DEVMAP: no such entries. */
 static inline bool vmi_pte_devmap(pte_t pte)
 {

@@ -24,13 +24,6 @@
  */
 #define VMI_CMD(cmd)	((cmd) & ~IOCSIZE_MASK)
 
-/* Write back a size-first struct, truncated to the caller's size. */
-int vmi_copy_out(void __user *uarg, const void *karg, size_t ksize, u32 usize)
-{
-	return copy_to_user(uarg, karg, min_t(size_t, ksize, usize)) ?
-	       -EFAULT : 0;
-}
-
 static long vmi_ioctl_attach(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_attach a;
@@ -38,7 +31,7 @@ static long vmi_ioctl_attach(struct vmi_session *s, void __user *uarg)
 	pid_t tgid;
 	int ret;
 
-	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	ret = vmi_copy_args(&a, sizeof(a), VMAINSPECT_ATTACH_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
 	ret = vmi_check_attach_args(&a);
@@ -70,7 +63,7 @@ static long vmi_ioctl_layout(struct vmi_session *s, void __user *uarg)
 	struct mm_struct *mm;
 	int ret;
 
-	ret = vmi_copy_args(&l, sizeof(l), sizeof(l), uarg);
+	ret = vmi_copy_args(&l, sizeof(l), VMAINSPECT_LAYOUT_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
 	ret = vmi_check_layout_args(&l);
@@ -82,7 +75,7 @@ static long vmi_ioctl_layout(struct vmi_session *s, void __user *uarg)
 	ret = vmi_mm_lock(mm);
 	if (!ret) {
 		vmi_layout_fill(mm, &l);
-		l.generation = vmi_mm_generation(mm);
+		l.generation = vmi_session_generation(s, mm);
 		vmi_mm_unlock(mm);
 	}
 	mmput(mm);
@@ -92,41 +85,17 @@ static long vmi_ioctl_layout(struct vmi_session *s, void __user *uarg)
 }
 
 /* Lock, fill one batch from @start, note the generation, unlock. */
-static int vmi_fill_locked(struct mm_struct *mm, u64 start,
-			   struct vmi_vma_batch *b, u64 *generation)
+static int vmi_fill_locked(struct vmi_session *s, struct mm_struct *mm,
+			   u64 start, struct vmi_vma_batch *b, u64 *generation)
 {
 	int ret = vmi_mm_lock(mm);
 
 	if (ret)
 		return ret;
 	ret = vmi_vma_batch_fill(mm, start, b);
-	*generation = vmi_mm_generation(mm);
+	*generation = vmi_session_generation(s, mm);
 	vmi_mm_unlock(mm);
 	return ret;
-}
-
-/*
- * Copy @nr records of @ksize bytes into user records of @usize bytes each:
- * truncated for older userspace, zero-filled for newer.
- */
-int vmi_copy_records(u64 uaddr, const void *recs, u32 nr, size_t ksize,
-		     u32 usize)
-{
-	size_t n = min_t(size_t, ksize, usize);
-	u32 i;
-
-	if (usize == ksize)
-		return copy_to_user(u64_to_user_ptr(uaddr), recs, nr * ksize) ?
-		       -EFAULT : 0;
-	for (i = 0; i < nr; i++) {
-		void __user *dst = u64_to_user_ptr(uaddr + (u64)i * usize);
-
-		if (copy_to_user(dst, recs + i * ksize, n))
-			return -EFAULT;
-		if (usize > n && clear_user(dst + n, usize - n))
-			return -EFAULT;
-	}
-	return 0;
 }
 
 static long vmi_ioctl_list_vmas(struct vmi_session *s, void __user *uarg)
@@ -137,7 +106,7 @@ static long vmi_ioctl_list_vmas(struct vmi_session *s, void __user *uarg)
 	u64 generation;
 	int ret;
 
-	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	ret = vmi_copy_args(&a, sizeof(a), VMAINSPECT_VMA_LIST_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
 	ret = vmi_check_list_args(&a);
@@ -148,7 +117,7 @@ static long vmi_ioctl_list_vmas(struct vmi_session *s, void __user *uarg)
 		return PTR_ERR(mm);
 	ret = vmi_vma_batch_alloc(&b, a.max_vmas, a.strings_size);
 	if (!ret)
-		ret = vmi_fill_locked(mm, a.start_addr, &b, &generation);
+		ret = vmi_fill_locked(s, mm, a.start_addr, &b, &generation);
 	mmput(mm);
 	if (ret)
 		goto out;
@@ -179,7 +148,7 @@ static long vmi_ioctl_find_vma(struct vmi_session *s, void __user *uarg)
 	struct mm_struct *mm;
 	int ret;
 
-	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	ret = vmi_copy_args(&a, sizeof(a), VMAINSPECT_FIND_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
 	ret = vmi_check_find_args(&a);
@@ -190,7 +159,7 @@ static long vmi_ioctl_find_vma(struct vmi_session *s, void __user *uarg)
 		return PTR_ERR(mm);
 	ret = vmi_vma_batch_alloc(&b, 1, a.strings_size);
 	if (!ret)
-		ret = vmi_fill_locked(mm, a.addr, &b, &a.generation);
+		ret = vmi_fill_locked(s, mm, a.addr, &b, &a.generation);
 	mmput(mm);
 	if (ret)
 		goto out;
@@ -224,7 +193,7 @@ static long vmi_ioctl_pt_path(struct vmi_session *s, void __user *uarg)
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
-	ret = vmi_copy_args(p, sizeof(*p), sizeof(*p), uarg);
+	ret = vmi_copy_args(p, sizeof(*p), VMAINSPECT_PT_PATH_SIZE_VER0, uarg);
 	if (!ret)
 		ret = vmi_check_pt_path_args(p);
 	if (ret)
@@ -256,7 +225,7 @@ static long vmi_ioctl_pt_runs(struct vmi_session *s, void __user *uarg)
 	struct vmi_pte_span *scratch;
 	int ret;
 
-	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	ret = vmi_copy_args(&a, sizeof(a), VMAINSPECT_PT_RUNS_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
 	ret = vmi_check_pt_runs_args(&a);
@@ -283,7 +252,7 @@ static long vmi_ioctl_pt_runs(struct vmi_session *s, void __user *uarg)
 					       vmi_pt_show_pfn(s->privileged),
 					       !(a.flags & VMAINSPECT_PT_RUNS_NO_FRAME_BITS),
 					       scratch, &out);
-			generation = vmi_mm_generation(mm);
+			generation = vmi_session_generation(s, mm);
 			vmi_mm_unlock(mm);
 		}
 	}

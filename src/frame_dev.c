@@ -39,7 +39,7 @@ long vmi_ioctl_page(struct vmi_session *s, void __user *uarg)
 	u64 pfn;
 	int ret;
 
-	ret = vmi_copy_args(&p, sizeof(p), sizeof(p), uarg);
+	ret = vmi_copy_args(&p, sizeof(p), VMAINSPECT_PAGE_SIZE_VER0, uarg);
 	if (!ret)
 		ret = vmi_check_page_args(&p);
 	if (!ret)
@@ -90,7 +90,7 @@ long vmi_ioctl_rmap(struct vmi_session *s, void __user *uarg)
 	u64 pfn;
 	int ret;
 
-	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	ret = vmi_copy_args(&a, sizeof(a), VMAINSPECT_RMAP_SIZE_VER0, uarg);
 	if (!ret)
 		ret = vmi_check_rmap_args(&a);
 	if (!ret)

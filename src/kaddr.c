@@ -4,93 +4,18 @@
  *
  * Region arithmetic first (direct map -> PFN, vmemmap -> the PFN whose
  * struct page it is, fixmap -> slot), then the kernel page table entry
- * through lookup_address(), the exported x86 helper that set_memory and
- * kernel_page_present() use, and the symbol as %pS prints it through the
- * exported sprint_symbol().  Nothing is dereferenced but the page-table
- * entry: no struct page, no vm_struct (find_vm_area() is not exported,
- * so a vmalloc area's caller and size stay in /proc/vmallocinfo).
+ * as the architecture reads it (klayout_arch.h; x86: lookup_address() in
+ * kaddr_x86.c), and the symbol as %pS prints it through the exported
+ * sprint_symbol().  Nothing is dereferenced but the page-table entry: no
+ * struct page, no vm_struct (find_vm_area() is not exported, so a
+ * vmalloc area's caller and size stay in /proc/vmallocinfo).
  */
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/string.h>
-#if defined(CONFIG_X86) && !defined(CONFIG_UML)
-#include <asm/fixmap.h>
-#include <asm/pgtable.h>
-#endif
 #include "vmainspect.h"
 #include "compat.h"
-
-#if defined(CONFIG_X86) && !defined(CONFIG_UML)
-/*
- * The entry mapping @addr.  lookup_address() reads init_mm's tables
- * without the locks the kernel's own walkers (ptdump) take, which are not
- * exported: a PTE table of the vmalloc space can be freed meanwhile (a
- * huge vmap replacing it, pmd_free_pte_page()), and memory hot-remove
- * frees direct-map and vmemmap tables.  The read is then of a freed page,
- * still mapped: one wrong answer, no fault, except with debug_pagealloc,
- * which unmaps freed pages, so no lookup there.  Only a copy of the entry
- * is looked at.
- */
-static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
-{
-	unsigned long pfn, addr = a->addr;
-	unsigned int level;
-	pte_t *ptep, pte;
-
-	if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC))
-		return;
-	ptep = lookup_address(addr, &level);
-	if (!ptep)
-		return;
-	pte = READ_ONCE(*ptep);
-	if (!pte_present(pte))
-		return;
-	a->out_flags |= VMAINSPECT_KA_MAPPED;
-	if (pte_write(pte))
-		a->out_flags |= VMAINSPECT_KA_WRITE;
-	if (pte_exec(pte))
-		a->out_flags |= VMAINSPECT_KA_EXEC;
-	switch (level) {
-	case PG_LEVEL_1G:
-		a->page_size = PUD_SIZE;
-		pfn = pud_pfn(__pud(pte_val(pte)));
-		break;
-	case PG_LEVEL_2M:
-		a->page_size = PMD_SIZE;
-		pfn = pmd_pfn(__pmd(pte_val(pte)));
-		break;
-	default:
-		a->page_size = PAGE_SIZE;
-		pfn = pte_pfn(pte);
-		break;
-	}
-	pfn += (addr & (a->page_size - 1)) >> PAGE_SHIFT;
-	/* a vmemmap address's pfn is the one whose struct page it holds */
-	if (!(a->out_flags & (VMAINSPECT_KA_PFN | VMAINSPECT_KA_STRUCT_PAGE))) {
-		a->pfn = pfn;
-		a->phys = PFN_PHYS(pfn) | (addr & ~PAGE_MASK);
-		a->out_flags |= VMAINSPECT_KA_PFN;
-	}
-}
-
-#else
-static void vmi_kaddr_mapping(struct vmainspect_kaddr *a)
-{
-}
-#endif
-
-/*
- * __virt_to_fix(): slot 0 is the page at FIXADDR_TOP, going down.  (UML
- * 7.3 has no fixmap, and so no FIXMAP region to ask about.)
- */
-static u64 vmi_fix_index(u64 addr)
-{
-#if defined(CONFIG_UML) && !defined(FIXADDR_TOP)
-	return 0;
-#else
-	return (FIXADDR_TOP - (addr & PAGE_MASK)) >> PAGE_SHIFT;
-#endif
-}
+#include "klayout_arch.h"
 
 /* "name+0x1/0x2 [mod]" -> symbol, and the module's name. */
 static void vmi_kaddr_symbol(struct vmainspect_kaddr *a, char *buf)
@@ -155,7 +80,7 @@ void vmi_kaddr_fill(const struct vmi_klayout *kl, struct vmainspect_kaddr *a,
 		break;
 	case VMAINSPECT_KR_FIXMAP:
 	case VMAINSPECT_KR_VSYSCALL:
-		a->index = vmi_fix_index(addr);
+		a->index = vmi_arch_fixmap_index(addr);
 		a->out_flags |= VMAINSPECT_KA_FIXMAP_INDEX;
 		break;
 	default:
@@ -167,7 +92,7 @@ void vmi_kaddr_fill(const struct vmi_klayout *kl, struct vmainspect_kaddr *a,
 		a->offset = addr - kl->hdr.image_start;
 	}
 
-	vmi_kaddr_mapping(a);
+	vmi_arch_kaddr_mapping(a);
 	/*
 	 * RAM as /proc/iomem says ("System RAM"): an online memmap alone is
 	 * not enough, reserved frames (the VGA hole, ACPI tables) have one.

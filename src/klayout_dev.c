@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmainspect: the kernel-space ioctls, VMAINSPECT_IOC_KLAYOUT and
- * VMAINSPECT_IOC_KADDR, and the rule for showing kernel addresses.
+ * VMAINSPECT_IOC_KADDR (who may see kernel addresses: access.c).
  */
 #include <linux/capability.h>
 #include <linux/kallsyms.h>
@@ -11,39 +11,6 @@
 #include "vmainspect.h"
 #include "compat.h"
 
-static const int vmi_kptr_probe;
-
-/*
- * May the caller see raw kernel addresses?  Our own rule (CAP_SYS_ADMIN
- * at open, no lockdown=confidentiality), kptr_restrict's and CAP_SYSLOG,
- * all of them, for the opener (call it at open: like kallsyms_open(), the
- * decision is the opener's).  kptr_restrict is not exported; vsprintf's
- * %pK applies it to current: all zeros means no pointer for this caller (kptr_restrict=2,
- * or 1 without CAP_SYSLOG or with changed credentials); raw or hashed
- * (kptr_restrict=0) means the policy allows one, and then, as
- * /proc/kallsyms asks at 0 and 1, the caller needs CAP_SYSLOG.
- */
-bool vmi_kaddrs_visible(bool privileged)
-{
-	char shown[24];
-	const char *c;
-
-	if (!privileged || vmi_locked_down_confidential())
-		return false;
-	snprintf(shown, sizeof(shown), "%pK", &vmi_kptr_probe);
-	for (c = shown; *c == '0'; c++)
-		;
-	if (!*c)
-		return false;
-	return ns_capable_noaudit(&init_user_ns, CAP_SYSLOG);
-}
-
-/* Decided at open (as kallsyms does); lockdown may have come since. */
-bool vmi_session_kaddrs(const struct vmi_session *s)
-{
-	return s->kaddrs && !vmi_locked_down_confidential();
-}
-
 long vmi_ioctl_klayout(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_klayout a;
@@ -52,7 +19,7 @@ long vmi_ioctl_klayout(struct vmi_session *s, void __user *uarg)
 	u32 size, region_size, max;
 	int ret;
 
-	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	ret = vmi_copy_args(&a, sizeof(a), VMAINSPECT_KLAYOUT_SIZE_VER0, uarg);
 	if (!ret)
 		ret = vmi_check_klayout_args(&a);
 	if (ret)
@@ -92,7 +59,7 @@ long vmi_ioctl_kaddr(struct vmi_session *s, void __user *uarg)
 	u32 size;
 	int ret;
 
-	ret = vmi_copy_args(&a, sizeof(a), sizeof(a), uarg);
+	ret = vmi_copy_args(&a, sizeof(a), VMAINSPECT_KADDR_SIZE_VER0, uarg);
 	if (!ret)
 		ret = vmi_check_kaddr_args(&a);
 	if (ret)

@@ -2,9 +2,12 @@
 /*
  * vmainspect: look inside a live process's virtual memory.
  *
- * Module entry: the misc device /dev/vmainspect (dev.c) and the read-only
- * debugfs views (debugfs.c), both built on the same core (vma.c,
- * mm_layout.c).  See README.md and ARCHITECTURE.md.
+ * Module entry: what the architecture finds once at load (klayout_live.c;
+ * the kernel image on x86_64), then the read-only debugfs views
+ * (debugfs.c, debugfs_frames.c, debugfs_klayout.c) and the misc device
+ * /dev/vmainspect (dev.c): two front ends of the same query core (layout,
+ * VMAs, page tables, frames and their owners, kernel-space regions).  See
+ * README.md and Documentation/architecture.md.
  */
 #include <linux/module.h>
 #include "vmainspect.h"

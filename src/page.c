@@ -33,14 +33,6 @@
 #define VMI_PAGE_LOCK_TRIES	10
 #define VMI_PAGE_LOCK_WAIT_US	100
 
-/* struct page data and rmap owners: CAP_SYS_ADMIN at open, no lockdown. */
-int vmi_frames_check(bool privileged)
-{
-	if (!privileged || vmi_locked_down_confidential())
-		return -EPERM;
-	return 0;
-}
-
 /*
  * The struct page of @pfn if /proc/kpageflags would look at it: below the
  * kernel's last dumpable frame (vmi_max_dump_pfn()) and online.

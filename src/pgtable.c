@@ -788,6 +788,55 @@ int vmi_pt_walk_vma(struct vmi_pt_walk *w, struct vm_area_struct *vma,
 	return ret;
 }
 
+/*
+ * pagemap's rule, walk_page_test()'s: a VM_PFNMAP VMA's frames may have no
+ * struct page and its tables are the driver's: not walked (a hole).
+ */
+int vmi_pt_test_pagemap(struct vmi_pt_walk *w, struct vm_area_struct *vma)
+{
+	return !!(vma->vm_flags & VM_PFNMAP);
+}
+
+/*
+ * The rule of a frame looked up by address (VMAINSPECT_PAGE_BY_ADDR):
+ * also not VM_IO, whose frames are device memory, as get_user_pages()
+ * refuses both (check_vma_flags()).
+ */
+int vmi_pt_test_frames(struct vmi_pt_walk *w, struct vm_area_struct *vma)
+{
+	return !!(vma->vm_flags & (VM_PFNMAP | VM_IO));
+}
+
+/*
+ * Walk the parts of [start, end) that lie inside VMAs of w->mm, as
+ * walk_page_range() does: never the gaps between them (whose tables a
+ * munmap() that downgraded its lock may be freeing), each VMA after
+ * w->ops->test_vma() said so.  Caller holds the mmap lock.  0: done;
+ * 1: stopped at w->stop_addr (resume there); <0: error.
+ */
+int vmi_pt_walk_vmas(struct vmi_pt_walk *w, unsigned long start,
+		     unsigned long end)
+{
+	struct vm_area_struct *vma;
+	struct vmi_vma_iter it;
+	int ret;
+
+	mmap_assert_locked(w->mm);
+	vmi_iter_init(&it, w->mm, start);
+	while ((vma = vmi_iter_next(&it)) && vma->vm_start < end) {
+		ret = w->ops->test_vma ? w->ops->test_vma(w, vma) : 0;
+		if (ret < 0)
+			return ret;
+		if (ret > 0)
+			continue;
+		ret = vmi_pt_walk_vma(w, vma, max(start, vma->vm_start),
+				      min(end, vma->vm_end));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* Scratch for one PTE table's spans: allocate before taking the lock. */
 struct vmi_pte_span *vmi_pt_scratch_alloc(void)
 {

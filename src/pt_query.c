@@ -7,8 +7,9 @@
  *    consecutive frames (or swap slots), become one record, the way
  *    note_page() in mm/ptdump.c builds ranges for the kernel's tables.
  *
- * Both walk only inside VMAs (see pgtable.c for why that is what makes the
- * lockless walk safe), and, like /proc/PID/pagemap, skip VM_PFNMAP ones.
+ * Both walk only inside VMAs, through vmi_pt_walk_vmas() (see pgtable.c for
+ * why that is what makes the lockless walk safe); the runs, like
+ * /proc/PID/pagemap, skip VM_PFNMAP ones.
  */
 #include <linux/capability.h>
 #include <linux/mm.h>
@@ -18,12 +19,6 @@
 
 /* Page-table entries one call may read: bounds the mmap lock hold. */
 #define VMI_PT_BUDGET	(64 * PTRS_PER_PTE)
-
-/* pagemap's rule: CAP_SYS_ADMIN at open; never under lockdown. */
-bool vmi_pt_show_pfn(bool privileged)
-{
-	return privileged && !vmi_locked_down_confidential();
-}
 
 static int vmi_path_entry(struct vmi_pt_walk *w,
 			  const struct vmainspect_pt_entry *e,
@@ -43,8 +38,18 @@ static int vmi_path_entry(struct vmi_pt_walk *w,
 	return 0;
 }
 
+/* Every VMA: PT_PATH shows a VM_PFNMAP mapping's entries too. */
+static int vmi_path_test_vma(struct vmi_pt_walk *w, struct vm_area_struct *vma)
+{
+	struct vmainspect_pt_path *p = w->priv;
+
+	p->out_flags |= VMAINSPECT_PT_IN_VMA;
+	return 0;
+}
+
 static const struct vmi_pt_ops vmi_path_ops = {
 	.entry = vmi_path_entry,
+	.test_vma = vmi_path_test_vma,
 };
 
 /*
@@ -65,7 +70,6 @@ int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
 		.spans = &span,
 	};
 	unsigned long addr = p->addr & PAGE_MASK;
-	struct vm_area_struct *vma;
 	unsigned int level;
 	int ret;
 
@@ -76,12 +80,9 @@ int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
 	p->pgtable_levels = vmi_pgtable_levels();
 	memset(p->levels, 0, sizeof(p->levels));
 
-	vma = find_vma(mm, addr);
-	if (p->addr > ULONG_MAX || !vma || vma->vm_start > addr)
+	if (p->addr > ULONG_MAX)
 		return 0;
-	p->out_flags |= VMAINSPECT_PT_IN_VMA;
-
-	ret = vmi_pt_walk_vma(&w, vma, addr, addr + PAGE_SIZE);
+	ret = vmi_pt_walk_vmas(&w, addr, addr + PAGE_SIZE);
 	if (ret < 0)
 		return ret;
 	/* Folded levels: same entry as their owner, marked as such. */
@@ -163,6 +164,7 @@ static int vmi_runs_entry(struct vmi_pt_walk *w,
 
 static const struct vmi_pt_ops vmi_runs_ops = {
 	.entry = vmi_runs_entry,
+	.test_vma = vmi_pt_test_pagemap,
 };
 
 /*
@@ -184,9 +186,6 @@ int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 		.yield_at = VMI_PT_BUDGET - PTRS_PER_PTE,
 		.spans = spans,
 	};
-	struct vm_area_struct *vma;
-	struct vmi_vma_iter it;
-	unsigned long from, to;
 	int ret;
 
 	out->nr_runs = 0;
@@ -198,25 +197,15 @@ int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 		return 0;
 	}
 
-	vmi_iter_init(&it, mm, start);
-	while ((vma = vmi_iter_next(&it)) && vma->vm_start < end) {
-		if (vma->vm_flags & VM_PFNMAP)
-			continue;
-		from = max_t(unsigned long, start, vma->vm_start);
-		to = min_t(unsigned long, end, vma->vm_end);
-		ret = vmi_pt_walk_vma(&w, vma, from, to);
-		if (ret < 0)
-			return ret;
-		if (ret > 0) {
-			out->next_addr = w.stop_addr;
-			goto out;
-		}
-		/* A call that ended on a VMA boundary resumes after it. */
-		out->next_addr = to;
+	ret = vmi_pt_walk_vmas(&w, start, end);
+	if (ret < 0)
+		return ret;
+	if (ret > 0) {
+		out->next_addr = w.stop_addr;
+	} else {
+		out->done = true;
+		out->next_addr = end;
 	}
-	out->done = true;
-	out->next_addr = end;
-out:
 	memcpy(out->tables, w.tables, sizeof(out->tables));
 	/* The PGD page is visited once per call. */
 	out->tables[VMAINSPECT_LVL_PGD] = 1;
@@ -233,6 +222,11 @@ static int vmi_leaf_entry(struct vmi_pt_walk *w,
 
 static const struct vmi_pt_ops vmi_leaf_ops = {
 	.entry = vmi_leaf_entry,
+};
+
+static const struct vmi_pt_ops vmi_frame_ops = {
+	.entry = vmi_leaf_entry,
+	.test_vma = vmi_pt_test_frames,
 };
 
 /*
@@ -269,18 +263,23 @@ int vmi_pt_leaf(struct vm_area_struct *vma, unsigned long addr,
  */
 int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pfn)
 {
-	struct vmainspect_pt_entry leaf;
-	struct vm_area_struct *vma;
+	struct vmainspect_pt_entry leaf = { .kind = VMAINSPECT_PT_NONE };
+	struct vmi_pte_span span;	/* a one-page walk scans one PTE */
+	struct vmi_pt_walk w = {
+		.ops = &vmi_frame_ops,
+		.priv = &leaf,
+		.mm = mm,
+		.show_pfn = true,
+		.budget = VMI_PT_BUDGET,
+		.spans = &span,
+	};
 	int ret;
 
 	if (addr > ULONG_MAX)
 		return -ENOENT;
-	vma = find_vma(mm, addr);
-	if (!vma || vma->vm_start > addr ||
-	    (vma->vm_flags & (VM_PFNMAP | VM_IO)))
-		return -ENOENT;
-	ret = vmi_pt_leaf(vma, addr, false, &leaf);
-	if (ret)
+	addr &= PAGE_MASK;
+	ret = vmi_pt_walk_vmas(&w, addr, addr + PAGE_SIZE);
+	if (ret < 0)
 		return ret;
 	if (leaf.kind != VMAINSPECT_PT_PAGE)
 		return -ENOENT;

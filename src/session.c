@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmainspect: binding an open file to a target mm, and the access rule.
+ * vmainspect: binding an open file to a target mm (the access rule it
+ * applies is access.c's vmi_may_inspect()).
  *
  * Like /proc/PID/maps, access is checked once, at attach, and the file then
  * tracks the mm it saw, not the task: it holds the mm with mmgrab() and each
@@ -25,123 +26,10 @@
 #include <linux/mmap_lock.h>
 #include <linux/err.h>
 #include "vmainspect.h"
+#include "compat.h"
 
 /* How often to retry an attach that raced with exec or exit. */
 #define VMI_ATTACH_TRIES	3
-
-/*
- * Is @path the maps file of pid @nr in a procfs of the caller's pid
- * namespace, reached without any mount in between?  That is: the mount is
- * a whole procfs (its root is the superblock's root, not a bind mount of
- * a subdirectory or of a single file), the file is named "maps", its
- * parent is named "<nr>", and that parent hangs directly off the procfs
- * root.  procfs never renames these dentries, and the reference @path
- * holds pins the parent, so d_parent and d_name are stable here.
- *
- * This is what makes the answer of the open below be about pid @nr: in a
- * user+mount namespace an unprivileged caller can bind-mount anything over
- * /proc/<nr> (its own /proc/<self>, say), and a path alone proves nothing.
- */
-/* Is @path on a whole procfs mount (no bind of a part) of our pid ns? */
-static bool vmi_on_whole_procfs(const struct path *path)
-{
-	struct super_block *sb = path->dentry->d_sb;
-
-	return sb->s_magic == PROC_SUPER_MAGIC &&
-	       proc_sb_info(sb)->pid_ns == task_active_pid_ns(current) &&
-	       path->mnt->mnt_root == sb->s_root;
-}
-
-static bool vmi_is_proc_maps_of(const struct path *path, pid_t nr)
-{
-	struct dentry *dentry = path->dentry, *dir = dentry->d_parent;
-	char name[16];
-	int len;
-
-	if (!vmi_on_whole_procfs(path) || dir->d_parent != dentry->d_sb->s_root)
-		return false;
-	len = snprintf(name, sizeof(name), "%d", nr);
-	return dentry->d_name.len == 4 &&
-	       !memcmp(dentry->d_name.name, "maps", 4) &&
-	       dir->d_name.len == len && !memcmp(dir->d_name.name, name, len);
-}
-
-/*
- * Is @path a whole procfs mount of the caller's pid namespace (its root)?
- * Then the caller has a procfs to ask, and what it says stands.
- */
-static bool vmi_is_proc_root(const struct path *path)
-{
-	return vmi_on_whole_procfs(path) && path->dentry == path->dentry->d_sb->s_root;
-}
-
-/*
- * May the caller read /proc/<nr>/maps?  ptrace_may_access() and mm_access()
- * are not exported to modules, and a hand-written uid comparison would
- * bypass the LSMs, Yama and the dumpable rules.  So let the kernel decide,
- * in two steps:
- *  1. look the path up with the caller's credentials (kern_path(): the
- *     lookup of /proc/<nr> applies procfs's hidepid= rules, exactly as for
- *     `cat`), without opening anything, and prove that what was found is
- *     the maps file of pid @nr (vmi_is_proc_maps_of());
- *  2. open that very dentry with the caller's credentials (dentry_open()),
- *     which runs proc_maps_open() -> mm_access(PTRACE_MODE_READ_FSCREDS)
- *     and the LSM file_open hook: the kernel's own decision.
- * Nothing but procfs's maps file is ever opened, so a caller cannot make
- * us open a FIFO, a device or a FUSE file it placed on the path.
- *
- * -ENOENT when /proc is a procfs of ours but the lookup fails: what `cat`
- * would get (hidepid=2 hides the pid; procfs also says -ENOENT when it
- * cannot allocate the inode).  -EXDEV: no such procfs at /proc, or the
- * path leads elsewhere (a mount on top): nobody can ask the kernel.
- */
-static int vmi_proc_may_read_maps(pid_t nr)
-{
-	struct path path;
-	struct file *f;
-	char name[32];
-	int ret;
-
-	snprintf(name, sizeof(name), "/proc/%d/maps", nr);
-	ret = kern_path(name, 0, &path);
-	if (ret == -ENOENT) {
-		/* is there a procfs of ours at /proc to have said so? */
-		ret = kern_path("/proc", LOOKUP_FOLLOW, &path);
-		if (ret)
-			return ret == -ENOMEM ? ret : -EXDEV;
-		ret = vmi_is_proc_root(&path) ? -ENOENT : -EXDEV;
-		path_put(&path);
-		return ret;
-	}
-	/* hidepid=1 says -EACCES; anything else: not procfs's answer */
-	if (ret)
-		return ret == -EACCES || ret == -ENOMEM ? ret : -EXDEV;
-	if (!vmi_is_proc_maps_of(&path, nr)) {
-		path_put(&path);
-		return -EXDEV;
-	}
-	f = dentry_open(&path, O_RDONLY, current_cred());
-	path_put(&path);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	fput(f);
-	return 0;
-}
-
-static int vmi_may_inspect(struct task_struct *task, pid_t nr)
-{
-	int ret;
-
-	/* One's own process, always (as /proc/self/maps). */
-	if (task->tgid == current->tgid)
-		return 0;
-
-	ret = vmi_proc_may_read_maps(nr);
-	/* Without a usable procfs nobody can ask the kernel: need the cap. */
-	if (ret == -EXDEV)
-		ret = capable(CAP_SYS_PTRACE) ? 0 : -EACCES;
-	return ret;
-}
 
 /*
  * Resolve the process @pid to its mm and check the caller's access, by its
@@ -210,6 +98,8 @@ void vmi_session_init(struct vmi_session *s)
 	mutex_init(&s->lock);
 	s->mm = NULL;
 	s->tgid = 0;
+	spin_lock_init(&s->gen_lock);
+	s->gen_mm = NULL;
 }
 
 void vmi_session_release(struct vmi_session *s)
@@ -258,6 +148,10 @@ void vmi_session_set(struct vmi_session *s, struct mm_struct *mm, pid_t tgid)
 	s->mm = mm;
 	s->tgid = tgid;
 	mutex_unlock(&s->lock);
+	/* a new mm may sit where a freed one was: forget the last one's */
+	spin_lock(&s->gen_lock);
+	s->gen_mm = NULL;
+	spin_unlock(&s->gen_lock);
 	if (old)
 		mmdrop(old);
 }
@@ -278,6 +172,40 @@ struct mm_struct *vmi_session_get_mm(struct vmi_session *s)
 		mm = ERR_PTR(-ESRCH);
 	mutex_unlock(&s->lock);
 	return mm;
+}
+
+/*
+ * The generation of @mm's VMA set (vmi_mm_generation()); the caller holds
+ * its mmap lock.  Hashing every VMA costs a walk of the maple tree, and a
+ * tool's cursor loop over a large process makes a call per VMA or more.
+ * Where the kernel counts the releases of the mmap lock taken for write
+ * (vmi_mm_write_seq()), a count unchanged since this session's last call
+ * means no VMA changed since: that answer stands.  Reset by each attach.
+ */
+u64 vmi_session_generation(struct vmi_session *s, struct mm_struct *mm)
+{
+	bool counted;
+	u64 seq = 0, gen;
+
+	counted = vmi_mm_write_seq(mm, &seq);
+	if (counted) {
+		spin_lock(&s->gen_lock);
+		if (s->gen_mm == mm && s->gen_seq == seq) {
+			gen = s->gen;
+			spin_unlock(&s->gen_lock);
+			return gen;
+		}
+		spin_unlock(&s->gen_lock);
+	}
+	gen = vmi_mm_generation(mm);
+	if (counted) {
+		spin_lock(&s->gen_lock);
+		s->gen_mm = mm;
+		s->gen_seq = seq;
+		s->gen = gen;
+		spin_unlock(&s->gen_lock);
+	}
+	return gen;
 }
 
 int vmi_mm_lock(struct mm_struct *mm)

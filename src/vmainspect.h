@@ -2,9 +2,14 @@
 /*
  * vmainspect: internal interfaces between the module's files.
  *
- * The core files (vma.c, mm_layout.c) fill plain UAPI records into kernel
- * buffers while the caller holds the target's mmap lock; dev.c (ioctls) and
- * debugfs.c (text) are thin renderers of the same records.
+ * The query core (vma.c, mm_layout.c, pt_query.c, page.c, rmap.c, kaddr.c,
+ * klayout_live.c) fills plain UAPI records into kernel buffers.  vma.c,
+ * mm_layout.c and pt_query.c run under the target's mmap lock, which the
+ * caller holds (rmap.c's page-table checks under its rmap locks instead);
+ * page.c and rmap.c are called with no lock held and take their own.
+ * The ioctl handlers (dev.c, frame_dev.c, klayout_dev.c) and the debugfs
+ * views (debugfs*.c, text.c) are thin renderers of the same records.
+ * Documentation/architecture.md: the layers and their rules.
  */
 #ifndef VMAINSPECT_H
 #define VMAINSPECT_H
@@ -17,7 +22,14 @@
 struct mm_struct;
 struct pid;
 
-/* abi.c: argument validation, pure functions (KUnit-tested). */
+/* access.c: who may see what (the whole policy). */
+struct task_struct;
+int vmi_may_inspect(struct task_struct *task, pid_t nr);
+bool vmi_pt_show_pfn(bool privileged);
+int vmi_frames_check(bool privileged);
+bool vmi_kaddrs_visible(bool privileged);
+
+/* abi.c: reading ioctl arguments; their checks are pure (KUnit-tested). */
 int vmi_copy_args(void *karg, size_t ksize, size_t min_size,
 		  const void __user *uarg);
 bool vmi_all_zero(const void *p, size_t len);
@@ -39,6 +51,10 @@ struct vmi_session {
 	pid_t tgid;			/* in the attacher's pid namespace */
 	bool privileged;		/* opener had CAP_SYS_ADMIN (pagemap's rule) */
 	bool kaddrs;			/* opener may see kernel addresses */
+	/* the last generation: vmi_session_generation() */
+	spinlock_t gen_lock;
+	struct mm_struct *gen_mm;	/* NULL: none */
+	u64 gen_seq, gen;
 };
 
 void vmi_session_init(struct vmi_session *s);
@@ -52,6 +68,8 @@ void vmi_session_set(struct vmi_session *s, struct mm_struct *mm, pid_t tgid);
 struct mm_struct *vmi_session_get_mm(struct vmi_session *s);
 int vmi_mm_lock(struct mm_struct *mm);
 void vmi_mm_unlock(struct mm_struct *mm);
+u64 vmi_session_generation(struct vmi_session *s, struct mm_struct *mm);
+bool vmi_session_kaddrs(const struct vmi_session *s);	/* access.c */
 
 /* vma.c: VMA records.  The batch is allocated before the mmap lock. */
 struct vmi_vma_batch {
@@ -91,6 +109,13 @@ struct vmi_pt_ops {
 	 */
 	int (*entry)(struct vmi_pt_walk *w, const struct vmainspect_pt_entry *e,
 		     unsigned long addr, unsigned long next);
+	/*
+	 * Optional, as mm_walk_ops.test_walk: vmi_pt_walk_vmas() asks before
+	 * each VMA.  0: walk it; 1: skip it; <0: end the walk with that error.
+	 * vmi_pt_test_pagemap() and vmi_pt_test_frames() are the two rules
+	 * in use (pgtable.c); none walks every VMA, as PT_PATH does.
+	 */
+	int (*test_vma)(struct vmi_pt_walk *w, struct vm_area_struct *vma);
 };
 
 /*
@@ -131,12 +156,19 @@ int vmi_pt_walk_range(struct vmi_pt_walk *w, unsigned long addr,
 		      unsigned long end);
 int vmi_pt_walk_vma(struct vmi_pt_walk *w, struct vm_area_struct *vma,
 		    unsigned long addr, unsigned long end);
+int vmi_pt_walk_vmas(struct vmi_pt_walk *w, unsigned long start,
+		     unsigned long end);
+int vmi_pt_test_pagemap(struct vmi_pt_walk *w, struct vm_area_struct *vma);
+int vmi_pt_test_frames(struct vmi_pt_walk *w, struct vm_area_struct *vma);
 void vmi_pt_decode(struct vmainspect_pt_entry *e, unsigned int level, u64 raw);
 void vmi_pt_hide(struct vmainspect_pt_entry *e);
 bool vmi_pt_level_folded(unsigned int level);
 unsigned int vmi_pt_level_shift(unsigned int level);
 
-/* pt_query.c: the translation path and the run coalescer. */
+/*
+ * pt_query.c: the walker's consumers (the translation path, the run
+ * coalescer, the one-page leaf, the frame at an address).
+ */
 
 /* Runs one PT_RUNS call returns at most (the kernel buffer's size). */
 #define VMI_PT_RUNS_PER_CALL	4096
@@ -150,7 +182,6 @@ struct vmi_pt_runs_out {
 	u64 tables[VMAINSPECT_LVL_NR];
 };
 
-bool vmi_pt_show_pfn(bool privileged);
 int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
 		     bool show_pfn);
 int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
@@ -167,7 +198,6 @@ int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pfn);
 /* page.c: one frame's state.  rmap.c: its owners. */
 struct page;
 
-int vmi_frames_check(bool privileged);
 struct page *vmi_online_page(u64 pfn);
 struct page *vmi_page_get_head(struct page *page);
 u64 vmi_kpageflags(struct page *page);
@@ -210,6 +240,13 @@ struct vmi_session;
 
 long vmi_ioctl_page(struct vmi_session *s, void __user *uarg);
 long vmi_ioctl_rmap(struct vmi_session *s, void __user *uarg);
+
+/*
+ * abi.c: write results back to user space: the argument struct truncated
+ * to the caller's size, records at the caller's stride, truncated or
+ * zero-filled.  Every front end (dev.c, frame_dev.c, klayout_dev.c) calls
+ * down to these.
+ */
 int vmi_copy_out(void __user *uarg, const void *karg, size_t ksize, u32 usize);
 int vmi_copy_records(u64 uaddr, const void *recs, u32 nr, size_t ksize,
 		     u32 usize);
@@ -219,7 +256,8 @@ void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l);
 
 /*
  * klayout.c: the kernel-space region table, built from a parameter block
- * per architecture; klayout_live.c fills the block of the running kernel.
+ * per architecture; the architecture file (klayout_arch.h) fills the block
+ * of the running kernel.
  */
 struct vmi_klayout {
 	struct vmainspect_klayout hdr;	/* the out fields */
@@ -299,9 +337,7 @@ void vmi_klayout_live(struct vmi_klayout *kl);
 void vmi_kaddr_fill(const struct vmi_klayout *kl, struct vmainspect_kaddr *a,
 		    char *symbuf);
 
-/* klayout_dev.c: the KLAYOUT and KADDR ioctls, and who sees addresses. */
-bool vmi_kaddrs_visible(bool privileged);
-bool vmi_session_kaddrs(const struct vmi_session *s);
+/* klayout_dev.c: the KLAYOUT and KADDR ioctls. */
 long vmi_ioctl_klayout(struct vmi_session *s, void __user *uarg);
 long vmi_ioctl_kaddr(struct vmi_session *s, void __user *uarg);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "vmainspect_abi_layout.h"
 #include "format.h"
 #include "main.h"
 

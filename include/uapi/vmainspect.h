@@ -4,11 +4,15 @@
  *
  * Shared by the kernel module (src/) and the tool (userspace/).
  *
- * Rules (see README.md, "The ioctl ABI"):
+ * Rules (Documentation/abi.md):
  *  - Every argument struct starts with __u32 size and __u32 flags.  The
  *    kernel reads it like copy_struct_from_user(): a smaller struct from older
  *    userspace is zero-extended, a larger one from newer userspace is accepted
  *    only if the bytes the kernel does not know are zero (else -E2BIG).
+ *    VMAINSPECT_<NAME>_SIZE_VER0, after each struct, is its first published
+ *    size and the smallest the kernel takes (-EINVAL below it); fields are
+ *    only ever appended, and a new field's zero means the old behaviour.
+ *    Output is written back up to the caller's size.
  *  - Unknown flag bits and non-zero reserved fields: -EINVAL.
  *  - Unknown command: -ENOTTY.
  *  - Fixed-width types only, natural alignment, no pointers: user buffers are
@@ -60,6 +64,8 @@ struct vmainspect_attach {
 	__u64 reserved[2];	/* in: must be zero */
 };
 
+#define VMAINSPECT_ATTACH_SIZE_VER0	40	/* first published size */
+
 /*
  * VMAINSPECT_IOC_LAYOUT: mm_struct layout fields and counters.
  * Addresses are user virtual addresses of the target.  Counters in pages
@@ -100,6 +106,8 @@ struct vmainspect_layout {
 	__u32 page_shift;	/* PAGE_SHIFT */
 	__u64 reserved[4];	/* out: zero */
 };
+
+#define VMAINSPECT_LAYOUT_SIZE_VER0	272	/* first published size */
 
 /* vmainspect_vma.kind: what /proc/PID/maps would print as the name. */
 enum vmainspect_vma_kind {
@@ -231,6 +239,8 @@ struct vmainspect_vma_list {
 	__u64 reserved[2];	/* in: must be zero */
 };
 
+#define VMAINSPECT_VMA_LIST_SIZE_VER0	88	/* first published size */
+
 /*
  * VMAINSPECT_IOC_FIND_VMA: the VMA containing addr, or the first one above it.
  */
@@ -248,6 +258,8 @@ struct vmainspect_find {
 	__u64 generation;	/* out */
 	__u64 reserved[2];	/* in: must be zero */
 };
+
+#define VMAINSPECT_FIND_SIZE_VER0	136	/* first published size */
 
 /*
  * Page tables (VMAINSPECT_IOC_PT_PATH, VMAINSPECT_IOC_PT_RUNS).
@@ -374,6 +386,8 @@ struct vmainspect_pt_path {
 	__u64 reserved[2];	/* in: must be zero */
 };
 
+#define VMAINSPECT_PT_PATH_SIZE_VER0	344	/* first published size */
+
 /*
  * A run of consecutive pages in the same state: same kind, level, bits and
  * swap type, with consecutive frames (or swap offsets).  Runs are reported
@@ -429,6 +443,8 @@ struct vmainspect_pt_runs {
 	__u64 tables[VMAINSPECT_LVL_NR]; /* out */
 	__u64 reserved[2];	/* in: must be zero */
 };
+
+#define VMAINSPECT_PT_RUNS_SIZE_VER0	120	/* first published size */
 
 /*
  * folio_shift (runs and PT_PATH leaves): the size of the folio holding a
@@ -516,6 +532,8 @@ struct vmainspect_page {
 	__u64 reserved[4];	/* in: must be zero */
 };
 
+#define VMAINSPECT_PAGE_SIZE_VER0	184	/* first published size */
+
 /*
  * VMAINSPECT_IOC_RMAP: the owners of a frame, found through the kernel's
  * reverse map (the VMAs on the anon_vma tree of an anonymous folio, on
@@ -566,6 +584,8 @@ struct vmainspect_rmap {
 	__u32 reserved0;	/* in: must be zero */
 	__u64 reserved[2];	/* in: must be zero */
 };
+
+#define VMAINSPECT_RMAP_SIZE_VER0	88	/* first published size */
 
 /*
  * Kernel-space regions (VMAINSPECT_IOC_KLAYOUT, VMAINSPECT_IOC_KADDR).
@@ -671,6 +691,8 @@ struct vmainspect_klayout {
 	__u64 reserved[4];	/* in: must be zero; out: zero */
 };
 
+#define VMAINSPECT_KLAYOUT_SIZE_VER0	152	/* first published size */
+
 /* vmainspect_kaddr.out_flags */
 #define VMAINSPECT_KA_MAPPED		(1U << 0) /* a kernel page table entry maps it */
 #define VMAINSPECT_KA_WRITE		(1U << 1) /* that entry is writable */
@@ -709,6 +731,8 @@ struct vmainspect_kaddr {
 	char module[56];	/* out: VMAINSPECT_KA_MODULE: its name */
 	__u64 reserved[4];	/* in: must be zero */
 };
+
+#define VMAINSPECT_KADDR_SIZE_VER0	296	/* first published size */
 
 #define VMAINSPECT_IOC_MAGIC	0xB9
 

@@ -3,7 +3,9 @@
  * vmi-abi-test: raw ioctls on /dev/vmainspect, one defect at a time, each
  * checked for the exact errno; plus the semantic checks of the ABI that only
  * raw ioctls can see (batch cursor, record tails, name de-duplication,
- * generation, exec/exit of an attached target).
+ * generation, exec/exit of an attached target), and every one of the ten
+ * ioctls at its published first size (VMAINSPECT_<NAME>_SIZE_VER0), below
+ * it, at this header's size and longer (size_sweep()).
  *
  * The errno each class of defect must give is in expected[] below, in one
  * place.  Output: "PASS name" / "FAIL name: reason", then "N passed,
@@ -495,6 +497,127 @@ static void run_table(void)
 		expect(e, c->c, c->name);
 		if (c->w == W_ATTACH)
 			close(use);
+	}
+	close(fd);
+}
+
+/* ---- every ioctl's argument size: VER0, current, longer ---- */
+
+static struct vmainspect_owner sweep_owners[8];
+static struct vmainspect_kregion sweep_regions[VMAINSPECT_KREGIONS_MAX];
+
+/* A valid argument of the frame and kernel-layout ioctls in big[]. */
+static void base_page(void)
+{
+	struct vmainspect_page *p = (void *)big;
+
+	memset(big, 0, sizeof(big));
+	p->size = sizeof(*p);
+	p->flags = VMAINSPECT_PAGE_BY_ADDR;
+	p->addr = (uintptr_t)big & ~(uint64_t)(pg - 1);
+}
+
+static void base_rmap(void)
+{
+	struct vmainspect_rmap *r = (void *)big;
+
+	memset(big, 0, sizeof(big));
+	r->size = sizeof(*r);
+	r->flags = VMAINSPECT_PAGE_BY_ADDR;
+	r->addr = (uintptr_t)big & ~(uint64_t)(pg - 1);
+	r->owners = (uintptr_t)sweep_owners;
+	r->owner_size = sizeof(sweep_owners[0]);
+	r->max_owners = sizeof(sweep_owners) / sizeof(sweep_owners[0]);
+}
+
+static void base_klayout(void)
+{
+	struct vmainspect_klayout *k = (void *)big;
+
+	memset(big, 0, sizeof(big));
+	k->size = sizeof(*k);
+	k->regions = (uintptr_t)sweep_regions;
+	k->region_size = sizeof(sweep_regions[0]);
+	k->max_regions = sizeof(sweep_regions) / sizeof(sweep_regions[0]);
+}
+
+static void base_kaddr(void)
+{
+	struct vmainspect_kaddr *k = (void *)big;
+
+	memset(big, 0, sizeof(big));
+	k->size = sizeof(*k);
+	k->addr = (uintptr_t)-1 & ~(uint64_t)(pg - 1);	/* the top page */
+}
+
+static void base_attach(void) { base(W_ATTACH); }
+static void base_layout(void) { base(W_LAYOUT); }
+static void base_list(void) { base(W_LIST); }
+static void base_find(void) { base(W_FIND); }
+static void base_path(void) { base(W_PATH); }
+static void base_runs(void) { base(W_RUNS); }
+
+/*
+ * Each ioctl with its argument struct at VMAINSPECT_<NAME>_SIZE_VER0 (the
+ * first published size: taken), 4 bytes short of it (-EINVAL), at this
+ * header's size, 16 bytes longer with a zero tail (taken) and with a
+ * non-zero byte at the end (-E2BIG): a tool built against an older or a
+ * newer header keeps working (Documentation/abi.md).
+ */
+static void size_sweep(void)
+{
+	static const struct {
+		const char *name;
+		unsigned long cmd;
+		uint32_t ver0, cur;
+		void (*fill)(void);
+	} io[] = {
+#define IO(n, cmd, NAME, st, fill)					\
+	{ n, VMAINSPECT_IOC_##cmd, VMAINSPECT_##NAME##_SIZE_VER0,		\
+	  sizeof(struct vmainspect_##st), fill }
+		IO("attach", ATTACH, ATTACH, attach, base_attach),
+		IO("layout", LAYOUT, LAYOUT, layout, base_layout),
+		IO("list", LIST_VMAS, VMA_LIST, vma_list, base_list),
+		IO("find", FIND_VMA, FIND, find, base_find),
+		IO("pt_path", PT_PATH, PT_PATH, pt_path, base_path),
+		IO("pt_runs", PT_RUNS, PT_RUNS, pt_runs, base_runs),
+		IO("page", PAGE, PAGE, page, base_page),
+		IO("rmap", RMAP, RMAP, rmap, base_rmap),
+		IO("klayout", KLAYOUT, KLAYOUT, klayout, base_klayout),
+		IO("kaddr", KADDR, KADDR, kaddr, base_kaddr),
+#undef IO
+	};
+	int fd = attached_fd(getpid());
+	char name[96];
+	size_t i;
+
+	for (i = 0; i < sizeof(io) / sizeof(io[0]); i++) {
+		io[i].fill();
+		*(uint32_t *)big = io[i].ver0;
+		snprintf(name, sizeof(name), "%s: size VER0 (%u)", io[i].name, io[i].ver0);
+		expect(xioctl(fd, io[i].cmd, big), OK, name);
+
+		io[i].fill();
+		*(uint32_t *)big = io[i].ver0 - 4;
+		snprintf(name, sizeof(name), "%s: size VER0 - 4", io[i].name);
+		expect(xioctl(fd, io[i].cmd, big), BAD_SIZE, name);
+
+		io[i].fill();
+		*(uint32_t *)big = io[i].cur;
+		snprintf(name, sizeof(name), "%s: size of this header (%u)", io[i].name,
+			 io[i].cur);
+		expect(xioctl(fd, io[i].cmd, big), OK, name);
+
+		io[i].fill();
+		*(uint32_t *)big = io[i].cur + 16;
+		snprintf(name, sizeof(name), "%s: header size + 16, zero tail", io[i].name);
+		expect(xioctl(fd, io[i].cmd, big), OK, name);
+
+		io[i].fill();
+		*(uint32_t *)big = io[i].cur + 16;
+		big[io[i].cur + 15] = 1;
+		snprintf(name, sizeof(name), "%s: header size + 16, non-zero tail", io[i].name);
+		expect(xioctl(fd, io[i].cmd, big), NONZERO_TAIL, name);
 	}
 	close(fd);
 }
@@ -1171,6 +1294,7 @@ int main(int argc, char **argv)
 
 	find_targets();
 	run_table();
+	size_sweep();
 	unknown_cmds();
 	attach_outputs();
 	batch_cursor();
