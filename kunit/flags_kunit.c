@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 #include <uapi/vmainspect_names.h>
+#include <uapi/vmainspect_rules.h>
 #include "vmainspect_kunit.h"
 
 struct vmi_kflag {
@@ -316,33 +317,40 @@ static void vmi_flags_format_perms(struct kunit *test)
 		want[4] = '\0';
 
 		memset(got, 'Z', sizeof(got));
-		vmi_format_perms(got, u);
+		vmainspect_vma_perms(u, got);
 		KUNIT_EXPECT_STREQ_MSG(test, got, want, "uflags 0x%llx", u);
 
 		/* VM_SHARED without VM_MAYSHARE is still 'p', as in maps. */
 		memset(got, 'Z', sizeof(got));
-		vmi_format_perms(got, u | others);
+		vmainspect_vma_perms(u | others, got);
 		KUNIT_EXPECT_STREQ_MSG(test, got, want, "uflags 0x%llx",
 				       u | others);
 	}
 }
 
 /* The offset column of maps: bytes into the file, 0 without a file. */
+
+/* The offset column as the module prints it (vmainspect_rules.h). */
+static u64 vmi_offset(const struct vmainspect_vma *rec)
+{
+	return vmainspect_vma_maps_offset(rec, PAGE_SHIFT);
+}
+
 static void vmi_flags_maps_offset(struct kunit *test)
 {
 	struct vmainspect_vma rec;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.pgoff = 3;
-	KUNIT_EXPECT_EQ(test, vmi_maps_offset(&rec), 0ULL);
+	KUNIT_EXPECT_EQ(test, vmi_offset(&rec), 0ULL);
 	rec.attrs = VMAINSPECT_ATTR_ANONYMOUS | VMAINSPECT_ATTR_ANON_VMA;
-	KUNIT_EXPECT_EQ(test, vmi_maps_offset(&rec), 0ULL);
+	KUNIT_EXPECT_EQ(test, vmi_offset(&rec), 0ULL);
 	rec.attrs = VMAINSPECT_ATTR_FILE;
-	KUNIT_EXPECT_EQ(test, vmi_maps_offset(&rec), 3ULL * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, vmi_offset(&rec), 3ULL * PAGE_SIZE);
 	rec.pgoff = 0;
-	KUNIT_EXPECT_EQ(test, vmi_maps_offset(&rec), 0ULL);
+	KUNIT_EXPECT_EQ(test, vmi_offset(&rec), 0ULL);
 	rec.pgoff = 1ULL << 40;
-	KUNIT_EXPECT_EQ(test, vmi_maps_offset(&rec), 1ULL << (40 + PAGE_SHIFT));
+	KUNIT_EXPECT_EQ(test, vmi_offset(&rec), 1ULL << (40 + PAGE_SHIFT));
 }
 
 static struct kunit_case vmi_flags_cases[] = {

@@ -234,6 +234,11 @@ static void vmi_pt_coalesce(struct kunit *test)
 	vmi_decode_pte(&b, pfn_pte(pfn + 1, PAGE_READONLY));
 	KUNIT_EXPECT_FALSE(test, vmi_pt_run_extends(&r, &b, addr + PAGE_SIZE,
 						    true));
+	/* A folio of another size (an mTHP after base pages) too. */
+	vmi_decode_pte(&b, pfn_pte(pfn + 1, PAGE_SHARED));
+	b.folio_shift = PAGE_SHIFT + 4;
+	KUNIT_EXPECT_FALSE(test, vmi_pt_run_extends(&r, &b, addr + PAGE_SIZE,
+						    true));
 	vmi_decode_pte(&b, __pte(0));
 	KUNIT_EXPECT_FALSE(test, vmi_pt_run_extends(&r, &b, addr + PAGE_SIZE,
 						    true));

@@ -13,6 +13,7 @@
 #include <linux/mman.h>
 #include <linux/mmap_lock.h>
 #include <linux/string.h>
+#include <uapi/vmainspect_rules.h>
 #include "vmainspect_kunit.h"
 
 struct vmi_vt {
@@ -276,7 +277,7 @@ static void vmi_vma_records(struct kunit *test)
 				    "region %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, rec->kind, fx->kind[i], "region %d", i);
 
-		vmi_format_perms(perms, rec->uflags);
+		vmainspect_vma_perms(rec->uflags, perms);
 		KUNIT_EXPECT_STREQ_MSG(test, perms, fx->perms[i], "region %d", i);
 
 		if (!fx->name[i]) {
@@ -294,7 +295,8 @@ static void vmi_vma_records(struct kunit *test)
 	}
 	/* The file regions: what the plan mapped. */
 	KUNIT_EXPECT_EQ(test, b.recs[VMI_FX_S1].pgoff, 1ULL);
-	KUNIT_EXPECT_EQ(test, vmi_maps_offset(&b.recs[VMI_FX_S1]),
+	KUNIT_EXPECT_EQ(test,
+			vmainspect_vma_maps_offset(&b.recs[VMI_FX_S1], PAGE_SHIFT),
 			(u64)PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, b.recs[VMI_FX_S2].pgoff, 2ULL);
 	KUNIT_EXPECT_EQ(test, b.recs[VMI_FX_S0].inode,

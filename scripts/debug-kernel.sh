@@ -18,7 +18,7 @@
 #   run       the VM suite on it: a splat there is a failed test
 #   selftest  the splat detector on this kernel: a clean boot is no splat,
 #             a WARN provoked through LKDTM is one
-#   adversarial [SECONDS]  the adversarial suites only (vm-tests.sh
+#   adversarial [SECONDS]  the adversarial suites only (in-vm.sh
 #             adversarial: regressions, frame sweep, fuzz, fail-nth fault
 #             injection, torture for SECONDS (default 120), lifecycle,
 #             kmemleak); every check must pass, nothing may splat
@@ -219,7 +219,7 @@ test_adds() {
 	local t
 	make -s -C "$top/userspace" >&2
 	make -s -C "$top/userspace/tests" >&2
-	for t in "$@" vm-tests.sh; do
+	for t in "$@" in-vm.sh; do
 		echo --add
 		echo "$top/userspace/tests/$t"
 	done
@@ -230,14 +230,16 @@ test_adds() {
 # splat check.
 run() {
 	local t adds=() rc=0
-	mapfile -t adds < <(test_adds vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test \
-		vmi-pt-zoo vmi-check-pages vmi-check-frames vmi-check-klayout vmi-regress \
-		vmi-frame-sweep vmi-fuzz vmi-torture vmi-lifecycle)
+	local progs=()
+
+	# every test program: userspace/tests/Makefile's PROGS
+	read -ra progs < <(make -s --no-print-directory -C "$top/userspace/tests" print-progs)
+	mapfile -t adds < <(test_adds "${progs[@]}")
 	for t in /bin/bash /usr/bin/tail; do
 		[[ -x $t ]] && adds+=(--add "$t")
 	done
 	"$here/vm-run.sh" --kernel debug --timeout 1800 \
-		"${adds[@]}" -- sh /root/vm-tests.sh || rc=$?
+		"${adds[@]}" -- sh /root/in-vm.sh || rc=$?
 	case $rc in
 	0 | 1) echo "PASS debug kernel: no splat (suite exit $rc)" ;;
 	125) echo "FAIL debug kernel: kernel splat (vm-run.sh exit 125)"; return 1 ;;
@@ -245,14 +247,14 @@ run() {
 	esac
 }
 
-# The adversarial suites on the debug kernel (vm-tests.sh adversarial),
+# The adversarial suites on the debug kernel (in-vm.sh adversarial),
 # torture for SECONDS: every check must pass and nothing may splat.
 adversarial() {
 	local secs=${1:-120} adds=() rc=0 out l
 	mapfile -t adds < <(test_adds vmi-regress vmi-frame-sweep vmi-fuzz vmi-torture vmi-lifecycle)
 	out=$(mktemp)
 	"$here/vm-run.sh" --kernel debug --timeout $((secs + 1500)) "${adds[@]}" \
-		-- sh /root/vm-tests.sh adversarial "$secs" >"$out" 2>"$out.err" || rc=$?
+		-- sh /root/in-vm.sh adversarial "$secs" >"$out" 2>"$out.err" || rc=$?
 	while IFS= read -r l; do
 		case $l in
 		"PASS "* | "FAIL "*) echo "${l%% *} [debug] ${l#* }" ;;

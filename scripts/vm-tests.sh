@@ -129,8 +129,10 @@ if ! blog=$("${build[@]}" 2>&1) ||
 	exit 1
 fi
 
+# every test program (userspace/tests/Makefile's PROGS), and the suite
 adds=()
-for f in vmi-zoo vmi-check-maps vmi-abi-test vmi-access-test vmi-pt-zoo vmi-check-pages vmi-check-frames vmi-check-klayout vmi-regress vmi-frame-sweep vmi-fuzz vmi-torture vmi-lifecycle vmi-access-matrix vm-tests.sh; do
+read -ra progs < <(make -s --no-print-directory -C "$top/userspace/tests" print-progs)
+for f in "${progs[@]}" in-vm.sh; do
 	adds+=(--add "$top/userspace/tests/$f")
 done
 adds+=(--add "$top/userspace/demo/vmi-demo")
@@ -139,8 +141,8 @@ for f in /bin/bash /usr/bin/tail; do
 done
 
 # the short runs need only the checker and the suite
-kadds=(--add "$top/userspace/tests/vmi-check-klayout" --add "$top/userspace/tests/vmi-check-frames" --add "$top/userspace/tests/vm-tests.sh")
-madds=(--add "$top/userspace/tests/vmi-access-matrix" --add "$top/userspace/tests/vm-tests.sh")
+kadds=(--add "$top/userspace/tests/vmi-check-klayout" --add "$top/userspace/tests/vmi-check-frames" --add "$top/userspace/tests/in-vm.sh")
+madds=(--add "$top/userspace/tests/vmi-access-matrix" --add "$top/userspace/tests/in-vm.sh")
 
 # run_vm LABEL SECTION VM-RUN-OPTIONS...: one VM, its PASS/FAIL lines
 # prefixed with [LABEL]; SECTION is passed to the suite ("" = all)
@@ -153,7 +155,7 @@ run_vm() {
 	out=$logdir/$label.out
 	err=$logdir/$label.err
 	t0=$EPOCHREALTIME
-	"$here/vm-run.sh" "$@" -- sh /root/vm-tests.sh "${section[@]}" >"$out" 2>"$err"
+	"$here/vm-run.sh" "$@" -- sh /root/in-vm.sh "${section[@]}" >"$out" 2>"$err"
 	rc=$?
 	t1=$EPOCHREALTIME
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')

@@ -196,27 +196,6 @@ static inline u64 vmi_direct_map_size(void)
 #endif
 }
 
-/*
- * PROT_NONE (and NUMA-hinting) entries: present to the kernel, not to the
- * MMU.  pte_protnone()/pmd_protnone() answer only with NUMA_BALANCING;
- * x86 marks every such entry with _PAGE_PROTNONE (and inverts its frame)
- * either way, so ask the bits there.
- */
-#if defined(CONFIG_X86) && !defined(CONFIG_UML)
-static inline bool vmi_pte_protnone(pte_t pte)
-{
-	return (pte_flags(pte) & (_PAGE_PROTNONE | _PAGE_PRESENT)) == _PAGE_PROTNONE;
-}
-
-static inline bool vmi_pmd_protnone(pmd_t pmd)
-{
-	return (pmd_flags(pmd) & (_PAGE_PROTNONE | _PAGE_PRESENT)) == _PAGE_PROTNONE;
-}
-#else
-#define vmi_pte_protnone(pte)	pte_protnone(pte)
-#define vmi_pmd_protnone(pmd)	pmd_protnone(pmd)
-#endif
-
 /* Page-table depth the running kernel uses (x86_64 picks 4 or 5 at boot). */
 static inline unsigned int vmi_pgtable_levels(void)
 {
@@ -226,26 +205,6 @@ static inline unsigned int vmi_pgtable_levels(void)
 	return CONFIG_PGTABLE_LEVELS;
 #endif
 }
-
-/*
- * Architecture facts the generic headers do not name.  x86_64 has 1 GiB
- * PUD leaves and PTE_PFN_MASK; UML (KUnit) folds the PUD, has no PUD
- * leaves (6.1 has no pud_pfn() for it) and keeps its flags below
- * PAGE_SHIFT.
- */
-#if defined(CONFIG_X86) && !defined(CONFIG_UML)
-#define VMI_PTE_PFN_MASK	PTE_PFN_MASK
-static inline unsigned long vmi_pud_pfn(pud_t pud)
-{
-	return pud_pfn(pud);
-}
-#else
-#define VMI_PTE_PFN_MASK	PAGE_MASK
-static inline unsigned long vmi_pud_pfn(pud_t pud)
-{
-	return 0;
-}
-#endif
 
 /*
  * Page-table entries are read once, into a local copy (pgdp_get() and

@@ -164,11 +164,9 @@ static int vmi_layout_show(struct seq_file *m, void *v)
 		ret = -ENOMEM;
 		goto out_mm;
 	}
-	ret = vmi_mm_lock(mm);
+	ret = vmi_mm_query(mm, vmi_layout_query, l);
 	if (ret)
 		goto out_free;
-	vmi_layout_fill(mm, l);
-	vmi_mm_unlock(mm);
 	vmi_seq_layout(m, l);
 out_free:
 	kfree(l);
@@ -180,6 +178,7 @@ out_mm:
 static int vmi_maps_show(struct seq_file *m, void *v)
 {
 	struct vmi_vma_batch b;
+	struct vmi_vma_query q = { .b = &b };
 	struct mm_struct *mm;
 	u64 addr = 0;
 	u32 i;
@@ -192,11 +191,8 @@ static int vmi_maps_show(struct seq_file *m, void *v)
 	if (ret)
 		goto out_mm;
 	do {
-		ret = vmi_mm_lock(mm);
-		if (ret)
-			break;
-		ret = vmi_vma_batch_fill(mm, addr, &b);
-		vmi_mm_unlock(mm);
+		q.start = addr;
+		ret = vmi_mm_query(mm, vmi_vma_query, &q);
 		if (ret)
 			break;
 		/* Render outside the lock: seq_file may allocate. */
@@ -241,33 +237,33 @@ static int vmi_pagetables_show(struct seq_file *m, void *v)
 	struct vmi_debugfs_ctx *ctx = m->private;
 	bool show_pfn = vmi_pt_show_pfn(ctx->privileged);
 	struct vmi_pt_runs_out out = { .max_runs = VMI_DEBUGFS_RUNS };
+	struct vmi_pt_runs_query q = {
+		.show_pfn = show_pfn,
+		.frame_bits = true,
+		.out = &out,
+	};
 	struct vmi_pt_tally *t;
 	struct mm_struct *mm;
-	u64 addr = 0, end;
-	struct vmi_pte_span *scratch;
+	u64 addr = 0;
 	unsigned int i;
 	int ret;
 
 	mm = vmi_debugfs_get_mm(m);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
-	end = mm->task_size;
+	q.end = mm->task_size;
 	out.runs = kvmalloc_array(out.max_runs, sizeof(*out.runs), GFP_KERNEL);
-	scratch = vmi_pt_scratch_alloc();
+	q.spans = vmi_pt_scratch_alloc();
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!out.runs || !scratch || !t) {
+	if (!out.runs || !q.spans || !t) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	seq_printf(m, "# %u-level paging; frames %s\n", vmi_pgtable_levels(),
 		   show_pfn ? "shown" : "hidden (needs CAP_SYS_ADMIN)");
 	do {
-		ret = vmi_mm_lock(mm);
-		if (ret)
-			break;
-		ret = vmi_pt_runs_fill(mm, addr, end, show_pfn, true,
-				       scratch, &out);
-		vmi_mm_unlock(mm);
+		q.start = addr;
+		ret = vmi_mm_query(mm, vmi_pt_runs_query, &q);
 		if (ret)
 			break;
 		/* Render outside the lock: seq_file may allocate. */
@@ -293,7 +289,7 @@ static int vmi_pagetables_show(struct seq_file *m, void *v)
 			   t->tables[VMAINSPECT_LVL_PTE]);
 out:
 	kfree(t);
-	kfree(scratch);
+	kfree(q.spans);
 	kvfree(out.runs);
 	mmput(mm);
 	return ret;

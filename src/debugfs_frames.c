@@ -21,6 +21,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <uapi/vmainspect_page_names.h>
+#include <uapi/vmainspect_rules.h>
 #include "vmainspect.h"
 
 #define VMI_FRAMES_MAX		64
@@ -113,7 +114,7 @@ static void vmi_seq_owner(struct seq_file *m, const struct vmainspect_owner *o)
 {
 	char perms[5];
 
-	vmi_format_perms(perms, o->vma_flags);
+	vmainspect_vma_perms(o->vma_flags, perms);
 	seq_printf(m, "%7u %-16.16s %016llx %016llx-%016llx %s %s",
 		   o->pid, o->pid ? o->comm : "-", o->address, o->vma_start,
 		   o->vma_end, perms, vmi_pt_level_name(o->level));

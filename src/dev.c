@@ -60,7 +60,6 @@ static long vmi_ioctl_attach(struct vmi_session *s, void __user *uarg)
 static long vmi_ioctl_layout(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_layout l;
-	struct mm_struct *mm;
 	int ret;
 
 	ret = vmi_copy_args(&l, sizeof(l), VMAINSPECT_LAYOUT_SIZE_VER0, uarg);
@@ -69,40 +68,17 @@ static long vmi_ioctl_layout(struct vmi_session *s, void __user *uarg)
 	ret = vmi_check_layout_args(&l);
 	if (ret)
 		return ret;
-	mm = vmi_session_get_mm(s);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	ret = vmi_mm_lock(mm);
-	if (!ret) {
-		vmi_layout_fill(mm, &l);
-		l.generation = vmi_session_generation(s, mm);
-		vmi_mm_unlock(mm);
-	}
-	mmput(mm);
+	ret = vmi_session_query(s, vmi_layout_query, &l, &l.generation);
 	if (ret)
 		return ret;
 	return vmi_copy_out(uarg, &l, sizeof(l), l.size);
-}
-
-/* Lock, fill one batch from @start, note the generation, unlock. */
-static int vmi_fill_locked(struct vmi_session *s, struct mm_struct *mm,
-			   u64 start, struct vmi_vma_batch *b, u64 *generation)
-{
-	int ret = vmi_mm_lock(mm);
-
-	if (ret)
-		return ret;
-	ret = vmi_vma_batch_fill(mm, start, b);
-	*generation = vmi_session_generation(s, mm);
-	vmi_mm_unlock(mm);
-	return ret;
 }
 
 static long vmi_ioctl_list_vmas(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_vma_list a;
 	struct vmi_vma_batch b;
-	struct mm_struct *mm;
+	struct vmi_vma_query q = { .b = &b };
 	u64 generation;
 	int ret;
 
@@ -112,13 +88,11 @@ static long vmi_ioctl_list_vmas(struct vmi_session *s, void __user *uarg)
 	ret = vmi_check_list_args(&a);
 	if (ret)
 		return ret;
-	mm = vmi_session_get_mm(s);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
 	ret = vmi_vma_batch_alloc(&b, a.max_vmas, a.strings_size);
-	if (!ret)
-		ret = vmi_fill_locked(s, mm, a.start_addr, &b, &generation);
-	mmput(mm);
+	if (ret)
+		return ret;
+	q.start = a.start_addr;
+	ret = vmi_session_query(s, vmi_vma_query, &q, &generation);
 	if (ret)
 		goto out;
 
@@ -145,7 +119,7 @@ static long vmi_ioctl_find_vma(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_find a;
 	struct vmi_vma_batch b;
-	struct mm_struct *mm;
+	struct vmi_vma_query q = { .b = &b };
 	int ret;
 
 	ret = vmi_copy_args(&a, sizeof(a), VMAINSPECT_FIND_SIZE_VER0, uarg);
@@ -154,13 +128,11 @@ static long vmi_ioctl_find_vma(struct vmi_session *s, void __user *uarg)
 	ret = vmi_check_find_args(&a);
 	if (ret)
 		return ret;
-	mm = vmi_session_get_mm(s);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
 	ret = vmi_vma_batch_alloc(&b, 1, a.strings_size);
-	if (!ret)
-		ret = vmi_fill_locked(s, mm, a.addr, &b, &a.generation);
-	mmput(mm);
+	if (ret)
+		return ret;
+	q.start = a.addr;
+	ret = vmi_session_query(s, vmi_vma_query, &q, &a.generation);
 	if (ret)
 		goto out;
 
@@ -184,10 +156,22 @@ out:
 	return ret;
 }
 
+struct vmi_path_query {
+	struct vmainspect_pt_path *p;
+	bool show_pfn;
+};
+
+static int vmi_fill_path(struct mm_struct *mm, void *arg)
+{
+	struct vmi_path_query *q = arg;
+
+	return vmi_pt_path_fill(mm, q->p, q->show_pfn);
+}
+
 static long vmi_ioctl_pt_path(struct vmi_session *s, void __user *uarg)
 {
+	struct vmi_path_query q = { .show_pfn = vmi_pt_show_pfn(s->privileged) };
 	struct vmainspect_pt_path *p;
-	struct mm_struct *mm;
 	int ret;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
@@ -198,17 +182,8 @@ static long vmi_ioctl_pt_path(struct vmi_session *s, void __user *uarg)
 		ret = vmi_check_pt_path_args(p);
 	if (ret)
 		goto out_free;
-	mm = vmi_session_get_mm(s);
-	if (IS_ERR(mm)) {
-		ret = PTR_ERR(mm);
-		goto out_free;
-	}
-	ret = vmi_mm_lock(mm);
-	if (!ret) {
-		ret = vmi_pt_path_fill(mm, p, vmi_pt_show_pfn(s->privileged));
-		vmi_mm_unlock(mm);
-	}
-	mmput(mm);
+	q.p = p;
+	ret = vmi_session_query(s, vmi_fill_path, &q, NULL);
 	if (!ret)
 		ret = vmi_copy_out(uarg, p, sizeof(*p), p->size);
 out_free:
@@ -220,9 +195,11 @@ static long vmi_ioctl_pt_runs(struct vmi_session *s, void __user *uarg)
 {
 	struct vmi_pt_runs_out out = {};
 	struct vmainspect_pt_runs a;
-	struct mm_struct *mm;
+	struct vmi_pt_runs_query q = {
+		.show_pfn = vmi_pt_show_pfn(s->privileged),
+		.out = &out,
+	};
 	u64 generation = 0;
-	struct vmi_pte_span *scratch;
 	int ret;
 
 	ret = vmi_copy_args(&a, sizeof(a), VMAINSPECT_PT_RUNS_SIZE_VER0, uarg);
@@ -231,9 +208,6 @@ static long vmi_ioctl_pt_runs(struct vmi_session *s, void __user *uarg)
 	ret = vmi_check_pt_runs_args(&a);
 	if (ret)
 		return ret;
-	mm = vmi_session_get_mm(s);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
 	/*
 	 * Not zeroed (only filled records are copied out) and capped: a
 	 * buffer sized for the ABI's 65536 runs costs more to allocate than
@@ -242,35 +216,28 @@ static long vmi_ioctl_pt_runs(struct vmi_session *s, void __user *uarg)
 	out.max_runs = min_t(u32, a.max_runs, VMI_PT_RUNS_PER_CALL);
 	out.runs = kvmalloc_array(out.max_runs, sizeof(*out.runs),
 				  GFP_KERNEL_ACCOUNT);
-	scratch = vmi_pt_scratch_alloc();
-	if (!out.runs || !scratch) {
+	q.spans = vmi_pt_scratch_alloc();
+	q.start = a.start;
+	q.end = a.end;
+	q.frame_bits = !(a.flags & VMAINSPECT_PT_RUNS_NO_FRAME_BITS);
+	if (!out.runs || !q.spans)
 		ret = -ENOMEM;
-	} else {
-		ret = vmi_mm_lock(mm);
-		if (!ret) {
-			ret = vmi_pt_runs_fill(mm, a.start, a.end,
-					       vmi_pt_show_pfn(s->privileged),
-					       !(a.flags & VMAINSPECT_PT_RUNS_NO_FRAME_BITS),
-					       scratch, &out);
-			generation = vmi_session_generation(s, mm);
-			vmi_mm_unlock(mm);
-		}
-	}
-	mmput(mm);
+	else
+		ret = vmi_session_query(s, vmi_pt_runs_query, &q, &generation);
 	if (!ret)
 		ret = vmi_copy_records(a.runs, out.runs, out.nr_runs,
 				       sizeof(*out.runs), a.run_size);
 	if (!ret) {
 		a.nr_runs = out.nr_runs;
 		a.out_flags = out.done ? VMAINSPECT_PT_DONE : 0;
-		if (!vmi_pt_show_pfn(s->privileged))
+		if (!q.show_pfn)
 			a.out_flags |= VMAINSPECT_PT_PFN_HIDDEN;
 		a.next_addr = out.next_addr;
 		a.generation = generation;
 		memcpy(a.tables, out.tables, sizeof(a.tables));
 		ret = vmi_copy_out(uarg, &a, sizeof(a), a.size);
 	}
-	kfree(scratch);
+	kfree(q.spans);
 	kvfree(out.runs);
 	return ret;
 }

@@ -14,22 +14,24 @@
 #include <linux/uaccess.h>
 #include "vmainspect.h"
 
+struct vmi_frame_query {
+	u64 addr;
+	u64 *pfn;
+};
+
+static int vmi_fill_frame(struct mm_struct *mm, void *arg)
+{
+	struct vmi_frame_query *q = arg;
+
+	return vmi_pt_addr_to_pfn(mm, q->addr, q->pfn);
+}
+
 /* The frame at @addr of the attached mm (a snapshot: it may change). */
 static int vmi_frame_at(struct vmi_session *s, u64 addr, u64 *pfn)
 {
-	struct mm_struct *mm;
-	int ret;
+	struct vmi_frame_query q = { .addr = addr, .pfn = pfn };
 
-	mm = vmi_session_get_mm(s);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	ret = vmi_mm_lock(mm);
-	if (!ret) {
-		ret = vmi_pt_addr_to_pfn(mm, addr, pfn);
-		vmi_mm_unlock(mm);
-	}
-	mmput(mm);
-	return ret;
+	return vmi_session_query(s, vmi_fill_frame, &q, NULL);
 }
 
 long vmi_ioctl_page(struct vmi_session *s, void __user *uarg)

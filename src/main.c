@@ -36,5 +36,5 @@ module_init(vmi_init);
 module_exit(vmi_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Inspect a live process's virtual memory: mm layout and VMAs");
+MODULE_DESCRIPTION("Inspect live process memory: VMAs, page tables, frames, kernel regions");
 MODULE_VERSION("0.1");

@@ -51,3 +51,10 @@ void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l)
 	l->page_shift = PAGE_SHIFT;
 	memset(l->reserved, 0, sizeof(l->reserved));
 }
+
+/* vmi_layout_fill() as a vmi_mm_query()/vmi_session_query() fill. */
+int vmi_layout_query(struct mm_struct *mm, void *l)
+{
+	vmi_layout_fill(mm, l);
+	return 0;
+}

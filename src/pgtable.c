@@ -25,6 +25,11 @@
  * have trivial pXd_none() helpers at the level above and real ones at the
  * folded level, so an entry is decoded at its lowest alias and reported
  * under the level that owns it.
+ *
+ * An entry is decoded with the generic helpers (pte_present(), pte_pfn(),
+ * pmd_leaf(), the swap-entry ones); what only the architecture can name,
+ * its hardware bits, protection key, frame and accessed/dirty masks, comes
+ * from its header behind pgtable_arch.h (pgtable_x86.h, pgtable_um.h).
  */
 #include <linux/fs.h>
 #include <linux/hugetlb.h>
@@ -36,6 +41,7 @@
 #include <linux/swapops.h>
 #include "vmainspect.h"
 #include "compat.h"
+#include "pgtable_arch.h"
 
 /* The bits vmi_pagemap_bits() adds: about the frame, not the entry. */
 #define VMI_PTE_FRAME_BITS	(VMAINSPECT_PTE_FILE | VMAINSPECT_PTE_EXCLUSIVE)
@@ -97,60 +103,13 @@ static u32 vmi_pt_index(unsigned int level, unsigned long addr)
 }
 
 /*
- * x86 6.6+ keeps a write-protected leaf's dirty bit in a software bit,
- * _PAGE_SAVED_DIRTY: Write=0,Dirty=1 would be a shadow-stack page, so
- * pte_wrprotect() (fork's COW, mprotect, clear_refs, uffd-wp) moves Dirty
- * there, and pte_dirty() is Dirty or SavedDirty.  Leaves only: in a PGD
- * entry the same bit is _PAGE_NOPTISHADOW.
+ * The hardware bits of a leaf or table entry (pgtable_arch.h); @large: a
+ * PMD or PUD entry.  One copy for the seven decoders, the architecture's
+ * part inlined into it (a dozen bit tests on x86).
  */
-static u64 vmi_pt_saved_dirty(u64 raw)
+static noinline u64 vmi_pt_hw_bits(u64 raw, bool large)
 {
-#ifdef _PAGE_SAVED_DIRTY
-	if (raw & _PAGE_SAVED_DIRTY)
-		return VMAINSPECT_PTE_SAVED_DIRTY;
-#endif
-	return 0;
-}
-
-/* Hardware bits of a present or table entry; @large: PMD/PUD level. */
-static u64 vmi_pt_hw_bits(u64 raw, bool large)
-{
-	u64 bits = 0;
-
-	if (raw & _PAGE_PRESENT)
-		bits |= VMAINSPECT_PTE_PRESENT;
-	if (raw & _PAGE_RW)
-		bits |= VMAINSPECT_PTE_RW;
-	if (raw & _PAGE_USER)
-		bits |= VMAINSPECT_PTE_USER;
-	if (raw & _PAGE_ACCESSED)
-		bits |= VMAINSPECT_PTE_ACCESSED;
-	if (raw & _PAGE_DIRTY)
-		bits |= VMAINSPECT_PTE_DIRTY;
-#if defined(CONFIG_X86) && !defined(CONFIG_UML)
-	if (raw & _PAGE_PWT)
-		bits |= VMAINSPECT_PTE_PWT;
-	if (raw & _PAGE_PCD)
-		bits |= VMAINSPECT_PTE_PCD;
-	if (raw & _PAGE_GLOBAL)
-		bits |= VMAINSPECT_PTE_GLOBAL;
-	if (raw & _PAGE_NX)
-		bits |= VMAINSPECT_PTE_NX;
-	if (large && (raw & _PAGE_PSE))
-		bits |= VMAINSPECT_PTE_HUGE;
-	if (raw & (large ? _PAGE_PAT_LARGE : _PAGE_PAT))
-		bits |= VMAINSPECT_PTE_PAT;
-#endif
-	return bits;
-}
-
-static u32 vmi_pt_pkey(u64 raw)
-{
-#ifdef _PAGE_BIT_PKEY_BIT0
-	return (raw >> _PAGE_BIT_PKEY_BIT0) & 0xf;
-#else
-	return 0;
-#endif
+	return vmi_arch_pte_hw_bits(raw, large);
 }
 
 /* A non-present, non-empty entry: swap, migration, device, poison, marker. */
@@ -188,8 +147,8 @@ static void vmi_pt_decode_pte(struct vmainspect_pt_entry *e, pte_t pte)
 		e->kind = VMAINSPECT_PT_PAGE;
 		e->pfn = pte_pfn(pte);
 		e->bits = vmi_pt_hw_bits(e->raw, false) |
-			  vmi_pt_saved_dirty(e->raw);
-		e->pkey = vmi_pt_pkey(e->raw);
+			  vmi_arch_pte_saved_dirty(e->raw);
+		e->pkey = vmi_arch_pte_pkey(e->raw);
 		if (pte_soft_dirty(pte))
 			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
 		if (vmi_pte_uffd(pte))
@@ -198,7 +157,7 @@ static void vmi_pt_decode_pte(struct vmainspect_pt_entry *e, pte_t pte)
 			e->bits |= VMAINSPECT_PTE_SPECIAL;
 		if (vmi_pte_devmap(pte))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
-		if (vmi_pte_protnone(pte))
+		if (vmi_arch_pte_protnone(pte))
 			e->bits |= VMAINSPECT_PTE_PROTNONE;
 		return;
 	}
@@ -226,8 +185,8 @@ static void vmi_pt_decode_pmd(struct vmainspect_pt_entry *e, pmd_t pmd)
 		e->kind = VMAINSPECT_PT_PAGE;
 		e->pfn = pmd_pfn(pmd);
 		e->bits = vmi_pt_hw_bits(e->raw, true) |
-			  vmi_pt_saved_dirty(e->raw);
-		e->pkey = vmi_pt_pkey(e->raw);
+			  vmi_arch_pte_saved_dirty(e->raw);
+		e->pkey = vmi_arch_pte_pkey(e->raw);
 		if (pmd_soft_dirty(pmd))
 			e->bits |= VMAINSPECT_PTE_SOFT_DIRTY;
 		if (vmi_pmd_uffd(pmd))
@@ -236,7 +195,7 @@ static void vmi_pt_decode_pmd(struct vmainspect_pt_entry *e, pmd_t pmd)
 			e->bits |= VMAINSPECT_PTE_SPECIAL;
 		if (vmi_pmd_devmap(pmd))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
-		if (vmi_pmd_protnone(pmd))
+		if (vmi_arch_pmd_protnone(pmd))
 			e->bits |= VMAINSPECT_PTE_PROTNONE;
 		return;
 	}
@@ -268,10 +227,10 @@ static void vmi_pt_decode_pud(struct vmainspect_pt_entry *e, pud_t pud)
 	}
 	if (pud_leaf(pud)) {
 		e->kind = VMAINSPECT_PT_PAGE;
-		e->pfn = vmi_pud_pfn(pud);
+		e->pfn = vmi_arch_pud_pfn(pud);
 		e->bits = vmi_pt_hw_bits(e->raw, true) |
-			  vmi_pt_saved_dirty(e->raw);
-		e->pkey = vmi_pt_pkey(e->raw);
+			  vmi_arch_pte_saved_dirty(e->raw);
+		e->pkey = vmi_arch_pte_pkey(e->raw);
 		if (vmi_pud_devmap(pud))
 			e->bits |= VMAINSPECT_PTE_DEVMAP;
 		return;
@@ -326,17 +285,6 @@ void vmi_pt_decode(struct vmainspect_pt_entry *e, unsigned int level, u64 raw)
 }
 
 /*
- * The hardware's accessed and dirty bits of a present entry: the dirty bit
- * also where x86 keeps it while the entry is write-protected (shadow-stack
- * kernels move it to _PAGE_SAVED_DIRTY).
- */
-#ifdef _PAGE_SAVED_DIRTY
-#define VMI_PTE_AD_MASK	((u64)(_PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SAVED_DIRTY))
-#else
-#define VMI_PTE_AD_MASK	((u64)(_PAGE_ACCESSED | _PAGE_DIRTY))
-#endif
-
-/*
  * What a caller without CAP_SYS_ADMIN may see, as /proc/PID/pagemap shows
  * it: no frames and no swap slots; and no accessed/dirty bits, which no
  * /proc file shows per page (pagemap does not; page_idle is root-only):
@@ -352,7 +300,7 @@ void vmi_pt_hide(struct vmainspect_pt_entry *e)
 	e->bits &= ~(u64)(VMAINSPECT_PTE_ACCESSED | VMAINSPECT_PTE_DIRTY |
 			  VMAINSPECT_PTE_SAVED_DIRTY);
 	if (e->kind == VMAINSPECT_PT_PAGE || e->kind == VMAINSPECT_PT_TABLE)
-		e->raw &= ~((u64)VMI_PTE_PFN_MASK | VMI_PTE_AD_MASK);
+		e->raw &= ~((u64)VMI_ARCH_PTE_PFN_MASK | VMI_ARCH_PTE_AD_MASK);
 	else
 		e->raw = 0;
 }
@@ -513,7 +461,7 @@ static unsigned int vmi_pt_span(const pte_t *ptep, unsigned int n,
 		return 1;
 	}
 	/* x86 stores the frame of a PROT_NONE entry inverted (L1TF) */
-	if (pte_pfn(__pte(raw)) != ((raw & VMI_PTE_PFN_MASK) >> PAGE_SHIFT))
+	if (pte_pfn(__pte(raw)) != ((raw & VMI_ARCH_PTE_PFN_MASK) >> PAGE_SHIFT))
 		step = -(u64)PAGE_SIZE;
 	for (k = 1; k < n; k++) {
 		want += step;

@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <uapi/vmainspect_rules.h>
 #include "vmainspect.h"
 #include "compat.h"
 
@@ -97,57 +98,20 @@ int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
 	return 0;
 }
 
-/*
- * Does @e at @addr continue @run?  Same state, and the next frame or swap
- * slot.  Without privilege frames are not compared: contiguity would tell
- * what pagemap hides.
- */
-bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
-			const struct vmainspect_pt_entry *e, unsigned long addr,
-			bool show_pfn)
+int vmi_pt_runs_query(struct mm_struct *mm, void *arg)
 {
-	u64 pages = (addr - run->start) >> PAGE_SHIFT;
+	struct vmi_pt_runs_query *q = arg;
 
-	if (run->end != addr || run->kind != e->kind ||
-	    run->level != e->level || run->bits != e->bits ||
-	    run->swap_type != e->swap_type ||
-	    run->folio_shift != e->folio_shift)
-		return false;
-	switch (e->kind) {
-	case VMAINSPECT_PT_PAGE:
-	case VMAINSPECT_PT_MIGRATION:
-	case VMAINSPECT_PT_DEVICE_PRIVATE:
-	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
-	case VMAINSPECT_PT_HWPOISON:
-		return !show_pfn || e->pfn == run->pfn + pages;
-	case VMAINSPECT_PT_SWAP:
-		return !show_pfn || e->offset == run->offset + pages;
-	case VMAINSPECT_PT_MARKER:
-		return e->offset == run->offset;
-	}
-	return true;
+	return vmi_pt_runs_fill(mm, q->start, q->end, q->show_pfn,
+				q->frame_bits, q->spans, q->out);
 }
 
-static int vmi_runs_entry(struct vmi_pt_walk *w,
-			  const struct vmainspect_pt_entry *e,
-			  unsigned long addr, unsigned long next)
+/* The one-entry run @e at [@addr, @next) would start. */
+static void vmi_pt_entry_run(struct vmainspect_pt_run *run,
+			     const struct vmainspect_pt_entry *e,
+			     unsigned long addr, unsigned long next)
 {
-	struct vmi_pt_runs_out *out = w->priv;
-	struct vmainspect_pt_run *run;
-
-	if (e->kind == VMAINSPECT_PT_TABLE)
-		return 0;
-	if (out->nr_runs) {
-		run = &out->runs[out->nr_runs - 1];
-		if (vmi_pt_run_extends(run, e, addr, w->show_pfn)) {
-			run->end = next;
-			return 0;
-		}
-	}
-	if (out->nr_runs == out->max_runs)
-		return 1;
-	run = &out->runs[out->nr_runs++];
-	/* the buffer is not zeroed: no byte of it may reach the user unset */
+	/* every byte set: the run may reach the user */
 	memset(run, 0, sizeof(*run));
 	run->start = addr;
 	run->end = next;
@@ -159,6 +123,41 @@ static int vmi_runs_entry(struct vmi_pt_walk *w,
 	run->page_shift = vmi_pt_level_shift(e->level);
 	run->swap_type = e->swap_type;
 	run->folio_shift = e->folio_shift;
+}
+
+/* Does @e at @addr continue @run?  vmainspect_pt_run_joins(), the tool's. */
+bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
+			const struct vmainspect_pt_entry *e, unsigned long addr,
+			bool show_pfn)
+{
+	struct vmainspect_pt_run cand;
+
+	vmi_pt_entry_run(&cand, e, addr, addr + PAGE_SIZE);
+	return vmainspect_pt_run_joins(run, &cand, PAGE_SHIFT, !show_pfn);
+}
+
+static int vmi_runs_entry(struct vmi_pt_walk *w,
+			  const struct vmainspect_pt_entry *e,
+			  unsigned long addr, unsigned long next)
+{
+	struct vmi_pt_runs_out *out = w->priv;
+	struct vmainspect_pt_run cand, *last;
+
+	if (e->kind == VMAINSPECT_PT_TABLE)
+		return 0;
+	vmi_pt_entry_run(&cand, e, addr, next);
+	if (out->nr_runs) {
+		last = &out->runs[out->nr_runs - 1];
+		if (vmainspect_pt_run_joins(last, &cand, PAGE_SHIFT,
+					    !w->show_pfn)) {
+			last->end = next;
+			return 0;
+		}
+	}
+	if (out->nr_runs == out->max_runs)
+		return 1;
+	/* the buffer is not zeroed: cand has every byte set */
+	out->runs[out->nr_runs++] = cand;
 	return 0;
 }
 

@@ -208,6 +208,49 @@ u64 vmi_session_generation(struct vmi_session *s, struct mm_struct *mm)
 	return gen;
 }
 
+/*
+ * @fill(@mm, @arg) under @mm's mmap lock, taken for read and killably.
+ * What @fill needs is allocated before (no sleeping allocation under the
+ * target's lock) and copied to the user after, by the caller.
+ */
+int vmi_mm_query(struct mm_struct *mm,
+		 int (*fill)(struct mm_struct *mm, void *arg), void *arg)
+{
+	int ret = vmi_mm_lock(mm);
+
+	if (ret)
+		return ret;
+	ret = fill(mm, arg);
+	vmi_mm_unlock(mm);
+	return ret;
+}
+
+/*
+ * One query of the attached mm, the sequence of every ioctl that reads it:
+ * a user reference for the call (-ENXIO unattached, -ESRCH exec'd or
+ * exited), vmi_mm_query(), and, if @generation, the VMA set's generation
+ * as @fill saw it, under the same lock.
+ */
+int vmi_session_query(struct vmi_session *s,
+		      int (*fill)(struct mm_struct *mm, void *arg), void *arg,
+		      u64 *generation)
+{
+	struct mm_struct *mm = vmi_session_get_mm(s);
+	int ret;
+
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	ret = vmi_mm_lock(mm);
+	if (!ret) {
+		ret = fill(mm, arg);
+		if (generation)
+			*generation = vmi_session_generation(s, mm);
+		vmi_mm_unlock(mm);
+	}
+	mmput(mm);
+	return ret;
+}
+
 int vmi_mm_lock(struct mm_struct *mm)
 {
 	return mmap_read_lock_killable(mm);

@@ -7,16 +7,8 @@
 #include <linux/mm.h>
 #include <uapi/vmainspect_names.h>
 #include <uapi/vmainspect_pt_names.h>
+#include <uapi/vmainspect_rules.h>
 #include "vmainspect.h"
-
-void vmi_format_perms(char buf[5], u64 uflags)
-{
-	buf[0] = uflags & VMAINSPECT_VM_READ ? 'r' : '-';
-	buf[1] = uflags & VMAINSPECT_VM_WRITE ? 'w' : '-';
-	buf[2] = uflags & VMAINSPECT_VM_EXEC ? 'x' : '-';
-	buf[3] = uflags & VMAINSPECT_VM_MAYSHARE ? 's' : 'p';
-	buf[4] = '\0';
-}
 
 static void vmi_seq_addr(struct seq_file *m, const char *name, u64 addr)
 {
@@ -66,10 +58,11 @@ void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
 	char perms[5];
 	const struct vmainspect_flag_name *f;
 
-	vmi_format_perms(perms, rec->uflags);
+	vmainspect_vma_perms(rec->uflags, perms);
 	seq_setwidth(m, 25 + sizeof(void *) * 6 - 1);
 	seq_printf(m, "%08llx-%08llx %s %08llx %02x:%02x %llu ",
-		   rec->start, rec->end, perms, vmi_maps_offset(rec),
+		   rec->start, rec->end, perms,
+		   vmainspect_vma_maps_offset(rec, PAGE_SHIFT),
 		   rec->dev_major, rec->dev_minor, rec->inode);
 	if (rec->name_off != VMAINSPECT_NO_NAME) {
 		seq_pad(m, ' ');
@@ -112,28 +105,17 @@ void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 		   (r->end - r->start) >> 10,
 		   r->level < VMAINSPECT_LVL_NR ?
 		   vmainspect_pt_level_names[r->level] : "?");
-	switch (r->kind) {
-	case VMAINSPECT_PT_PAGE:
-	case VMAINSPECT_PT_MIGRATION:
-	case VMAINSPECT_PT_DEVICE_PRIVATE:
-	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
-	case VMAINSPECT_PT_HWPOISON:
-		if (show_pfn)
-			seq_printf(m, "pfn %llx-%llx", r->pfn, r->pfn + pages - 1);
-		else
-			seq_puts(m, "pfn hidden");
-		break;
-	case VMAINSPECT_PT_SWAP:
-		if (show_pfn)
-			seq_printf(m, "swap%u:%llx-%llx", r->swap_type, r->offset,
-				   r->offset + pages - 1);
-		else
-			seq_puts(m, "swap hidden");
-		break;
-	default:
+	if (vmainspect_pt_kind_has_frame(r->kind) && show_pfn)
+		seq_printf(m, "pfn %llx-%llx", r->pfn, r->pfn + pages - 1);
+	else if (vmainspect_pt_kind_has_frame(r->kind))
+		seq_puts(m, "pfn hidden");
+	else if (r->kind == VMAINSPECT_PT_SWAP && show_pfn)
+		seq_printf(m, "swap%u:%llx-%llx", r->swap_type, r->offset,
+			   r->offset + pages - 1);
+	else if (r->kind == VMAINSPECT_PT_SWAP)
+		seq_puts(m, "swap hidden");
+	else
 		seq_puts(m, "-");
-		break;
-	}
 	seq_printf(m, " %s", r->kind < VMAINSPECT_PT_KIND_MAX ?
 		   vmainspect_pt_kind_names[r->kind] : "?");
 	vmi_seq_bits(m, vmainspect_pte_bit_names, r->bits);

@@ -104,14 +104,6 @@ u64 vmi_uflags(unsigned long vm_flags)
 	return uflags;
 }
 
-/* The offset column of /proc/PID/maps: bytes into the file, 0 if none. */
-u64 vmi_maps_offset(const struct vmainspect_vma *rec)
-{
-	if (!(rec->attrs & VMAINSPECT_ATTR_FILE))
-		return 0;
-	return rec->pgoff << PAGE_SHIFT;
-}
-
 int vmi_vma_batch_alloc(struct vmi_vma_batch *b, u32 max_recs,
 			u32 strings_size)
 {
@@ -303,6 +295,13 @@ int vmi_vma_batch_fill(struct mm_struct *mm, u64 start,
 	if (!vmi_iter_next(&it))
 		b->done = true;
 	return 0;
+}
+
+int vmi_vma_query(struct mm_struct *mm, void *arg)
+{
+	struct vmi_vma_query *q = arg;
+
+	return vmi_vma_batch_fill(mm, q->start, q->b);
 }
 
 static inline u64 vmi_hash_mix(u64 h, u64 v)

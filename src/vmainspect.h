@@ -22,7 +22,10 @@
 struct mm_struct;
 struct pid;
 
-/* access.c: who may see what (the whole policy). */
+/*
+ * access.c: who may see what.  The opener's CAP_SYS_ADMIN comes in as
+ * @privileged, read at open by dev.c and debugfs.c.
+ */
 struct task_struct;
 int vmi_may_inspect(struct task_struct *task, pid_t nr);
 bool vmi_pt_show_pfn(bool privileged);
@@ -69,6 +72,11 @@ struct mm_struct *vmi_session_get_mm(struct vmi_session *s);
 int vmi_mm_lock(struct mm_struct *mm);
 void vmi_mm_unlock(struct mm_struct *mm);
 u64 vmi_session_generation(struct vmi_session *s, struct mm_struct *mm);
+int vmi_mm_query(struct mm_struct *mm,
+		 int (*fill)(struct mm_struct *mm, void *arg), void *arg);
+int vmi_session_query(struct vmi_session *s,
+		      int (*fill)(struct mm_struct *mm, void *arg), void *arg,
+		      u64 *generation);
 bool vmi_session_kaddrs(const struct vmi_session *s);	/* access.c */
 
 /* vma.c: VMA records.  The batch is allocated before the mmap lock. */
@@ -92,9 +100,15 @@ void vmi_vma_batch_reset(struct vmi_vma_batch *b);
 void vmi_vma_batch_free(struct vmi_vma_batch *b);
 int vmi_vma_batch_fill(struct mm_struct *mm, u64 start,
 		       struct vmi_vma_batch *b);
+/* One batch from @start, as a vmi_mm_query()/vmi_session_query() fill. */
+struct vmi_vma_query {
+	u64 start;
+	struct vmi_vma_batch *b;
+};
+
+int vmi_vma_query(struct mm_struct *mm, void *arg);
 u64 vmi_uflags(unsigned long vm_flags);
 u64 vmi_mm_generation(struct mm_struct *mm);
-u64 vmi_maps_offset(const struct vmainspect_vma *rec);
 
 /* pgtable.c: the page-table walker, one engine for several consumers. */
 struct vmi_pt_walk;
@@ -187,6 +201,15 @@ int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
 int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 		     bool show_pfn, bool frame_bits,
 		     struct vmi_pte_span *spans, struct vmi_pt_runs_out *out);
+/* vmi_pt_runs_fill() as a vmi_mm_query()/vmi_session_query() fill. */
+struct vmi_pt_runs_query {
+	u64 start, end;
+	bool show_pfn, frame_bits;
+	struct vmi_pte_span *spans;
+	struct vmi_pt_runs_out *out;
+};
+
+int vmi_pt_runs_query(struct mm_struct *mm, void *arg);
 bool vmi_pt_run_extends(const struct vmainspect_pt_run *run,
 			const struct vmainspect_pt_entry *e, unsigned long addr,
 			bool show_pfn);
@@ -253,6 +276,7 @@ int vmi_copy_records(u64 uaddr, const void *recs, u32 nr, size_t ksize,
 
 /* mm_layout.c */
 void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l);
+int vmi_layout_query(struct mm_struct *mm, void *l);
 
 /*
  * klayout.c: the kernel-space region table, built from a parameter block
@@ -345,7 +369,6 @@ long vmi_ioctl_kaddr(struct vmi_session *s, void __user *uarg);
 void vmi_seq_layout(struct seq_file *m, const struct vmainspect_layout *l);
 void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
 		 const char *strings);
-void vmi_format_perms(char buf[5], u64 uflags);
 const char *vmi_pt_level_name(u32 level);
 void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 		    bool show_pfn);

@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "vmainspect_abi_layout.h"
+#include <uapi/vmainspect_rules.h>
 #include "format.h"
 #include "main.h"
 
@@ -418,37 +419,6 @@ void vmi_run_set_free(struct vmi_run_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-/*
- * Does run continue prev?  The module's own rule (vmi_pt_run_extends()):
- * adjacent, same state, and the next frame or swap slot; frames are not
- * compared when they are hidden.  Used only to join runs a call boundary
- * split.
- */
-static bool run_extends(const struct vmainspect_pt_run *prev,
-			const struct vmainspect_pt_run *run, bool hidden)
-{
-	__u64 pages = (run->start - prev->start) >> page_shift();
-
-	if (prev->end != run->start || prev->kind != run->kind ||
-	    prev->level != run->level || prev->bits != run->bits ||
-	    prev->swap_type != run->swap_type ||
-	    prev->page_shift != run->page_shift)
-		return false;
-	switch (run->kind) {
-	case VMAINSPECT_PT_PAGE:
-	case VMAINSPECT_PT_MIGRATION:
-	case VMAINSPECT_PT_DEVICE_PRIVATE:
-	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
-	case VMAINSPECT_PT_HWPOISON:
-		return hidden || run->pfn == prev->pfn + pages;
-	case VMAINSPECT_PT_SWAP:
-		return hidden || run->offset == prev->offset + pages;
-	case VMAINSPECT_PT_MARKER:
-		return run->offset == prev->offset;
-	}
-	return true;
-}
-
 static int run_set_append(struct vmi_run_set *set,
 			  const struct vmainspect_pt_run *run)
 {
@@ -486,7 +456,9 @@ static int run_set_add_batch(struct vmi_run_set *set, size_t first,
 		    run->level >= VMAINSPECT_LVL_NR ||
 		    run->page_shift < page_shift() || run->page_shift > 63)
 			return -EPROTO;
-		if (i == 0 && prev && run_extends(prev, run, hidden)) {
+		/* joined where a call boundary split them, by the module's rule */
+		if (i == 0 && prev &&
+		    vmainspect_pt_run_joins(prev, run, page_shift(), hidden)) {
 			prev->end = run->end;
 			continue;
 		}

@@ -11,17 +11,13 @@
 #include <uapi/vmainspect.h>
 #include <uapi/vmainspect_names.h>
 #include <uapi/vmainspect_pt_names.h>
+#include <uapi/vmainspect_rules.h>
 
 #include "format.h"
 
 void fmt_perms(__u64 uflags, char buf[5])
 {
-	buf[0] = uflags & VMAINSPECT_VM_READ ? 'r' : '-';
-	buf[1] = uflags & VMAINSPECT_VM_WRITE ? 'w' : '-';
-	buf[2] = uflags & VMAINSPECT_VM_EXEC ? 'x' : '-';
-	/* /proc/PID/maps tests VM_MAYSHARE, not VM_SHARED. */
-	buf[3] = uflags & VMAINSPECT_VM_MAYSHARE ? 's' : 'p';
-	buf[4] = '\0';
+	vmainspect_vma_perms(uflags, buf);
 }
 
 const char *fmt_size(__u64 bytes, char buf[FMT_SIZE_LEN])
@@ -137,15 +133,7 @@ const char *fmt_pt_level(__u32 level)
 
 bool pt_kind_has_pfn(__u32 kind)
 {
-	switch (kind) {
-	case VMAINSPECT_PT_PAGE:
-	case VMAINSPECT_PT_MIGRATION:
-	case VMAINSPECT_PT_DEVICE_PRIVATE:
-	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
-	case VMAINSPECT_PT_HWPOISON:
-		return true;
-	}
-	return false;
+	return vmainspect_pt_kind_has_frame(kind);
 }
 
 static void for_each_bit_name(const struct vmainspect_bit_name *table,
@@ -258,7 +246,7 @@ bool vma_has_file(const struct vmainspect_vma *v)
 
 __u64 vma_maps_offset(const struct vmainspect_vma *v)
 {
-	return vma_has_file(v) ? v->pgoff << page_shift() : 0;
+	return vmainspect_vma_maps_offset(v, page_shift());
 }
 
 unsigned int page_shift(void)

@@ -35,7 +35,7 @@
  * pid is read in the caller's pid namespace.  The caller may attach to its
  * own thread group always, to another process only if it may open
  * /proc/<pid>/maps (the kernel runs its own ptrace and LSM checks), see
- * README.md "Access rules".  The file then tracks that mm, not the task:
+ * Documentation/access.md.  The file then tracks that mm, not the task:
  * after an exec (or exit) of the target every query returns -ESRCH.
  * Attaching again replaces the previous target; a failed attach leaves
  * the file as it was.  Errors: -ESRCH (no such process, a kernel thread,

@@ -2,25 +2,25 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm-tests.sh: the integration suite, run inside the test VM (busybox sh) as
+# in-vm.sh: the integration suite, run inside the test VM (busybox sh) as
 # root, cwd /root, by scripts/vm-tests.sh on the host:
 #   scripts/vm-run.sh --add <test binaries> --add this --add /bin/bash
-#       --add /usr/bin/tail -- sh /root/vm-tests.sh
+#       --add /usr/bin/tail -- sh /root/in-vm.sh
 # Test binaries are in /root (also on PATH), the tool is vmainspect on PATH.
 #
 # Every check prints "PASS name" or "FAIL name: reason"; the suites' own
 # lines are passed through with a prefix.  Ends with "N passed, N failed";
 # exit status 1 on any failure.
 #
-#   sh /root/vm-tests.sh [all [SECONDS]]  every section; SECONDS of torture
+#   sh /root/in-vm.sh [all [SECONDS]]  every section; SECONDS of torture
 #                                  (default 20; 0: of the adversarial
 #                                  suites only the regression tests)
-#   sh /root/vm-tests.sh klayout   only the kernel-layout section, and, as
+#   sh /root/in-vm.sh klayout   only the kernel-layout section, and, as
 #                                  the last thing in the VM, lockdown
 #                                  (confidentiality cannot be undone)
-#   sh /root/vm-tests.sh matrix    only the access matrix (it also ends in
+#   sh /root/in-vm.sh matrix    only the access matrix (it also ends in
 #                                  lockdown, and Yama ptrace_scope 3)
-#   sh /root/vm-tests.sh adversarial [SECONDS]
+#   sh /root/in-vm.sh adversarial [SECONDS]
 #                                  only the adversarial suites (regressions,
 #                                  frame sweep, fuzz, fault injection,
 #                                  torture for SECONDS (default 20),
@@ -30,7 +30,7 @@ SECTION=${1:-all}
 TORTURE_SECONDS=${2:-20}
 case $SECTION in
 all | klayout | matrix | adversarial) ;;
-*) echo "usage: vm-tests.sh [klayout | matrix | adversarial [SECONDS]]" >&2; exit 2 ;;
+*) echo "usage: in-vm.sh [klayout | matrix | adversarial [SECONDS]]" >&2; exit 2 ;;
 esac
 cd /root || exit 1
 T=/root
