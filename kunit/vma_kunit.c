@@ -38,6 +38,7 @@ static int vmi_vma_init(struct kunit *test)
 		return -ENOMEM;
 	vt->fx = fx;
 	vmi_session_init(&vt->sess);
+	vt->sess.mm = fx->mm;		/* as attached; never released here */
 	vt->n = vmi_fx_oracle(test, fx->mm, vt->orc, VMI_FX_MAX_VMAS);
 	if (vt->n < 0)
 		return vt->n;

@@ -15,6 +15,7 @@
 #define VMAINSPECT_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/fs.h>
@@ -378,17 +379,51 @@ static inline bool vmi_vma_uffd_rwp(struct vm_area_struct *vma)
 /*
  * The count of mmap write-lock releases (mm_lock_seqcount_end(), called
  * by vma_end_write_all() from mmap_write_unlock() and _downgrade()): every
- * change to a VMA's bounds, flags, file or name happens under that lock,
- * so while we hold it for read an unchanged count means an unchanged VMA
- * set.  A seqcount_t since 6.12 with CONFIG_PER_VMA_LOCK (6.4-6.11 had
- * an int that could wrap): false where there is none.
+ * change to a VMA's bounds, flags, file or name happens under that lock
+ * (but the flags of vmi_vma_gen_flags()), so while we hold it for read an
+ * unchanged count means an unchanged VMA set.  A seqcount_t since 6.13,
+ * and in later 6.12 stable kernels, with CONFIG_PER_VMA_LOCK: src/Kbuild
+ * reads its type off the tree (VMI_MM_LOCK_SEQCOUNT); before, an int that
+ * could wrap.  The seqcount's 32 bits wrap after 2^31 write locks between
+ * two calls of one file: a stale generation then, never more.  false
+ * where there is none.
  */
 static inline bool vmi_mm_write_seq(struct mm_struct *mm, u64 *seq)
 {
-#if VMI_KERNEL_AT_LEAST(6, 12, 0) && defined(CONFIG_PER_VMA_LOCK)
+#if defined(VMI_MM_LOCK_SEQCOUNT) && defined(CONFIG_PER_VMA_LOCK)
 	mmap_assert_locked(mm);
 	*seq = raw_read_seqcount(&mm->mm_lock_seq);
 	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * The VMA flags the generation hashes: not those the kernel may set with
+ * the mmap lock held only for read (6.19: VM_ATOMIC_SET_ALLOWED, the
+ * maybe-guard hint MADV_GUARD_INSTALL sets), which would change the VMA
+ * set behind vmi_mm_write_seq()'s back.
+ */
+static inline unsigned long vmi_vma_gen_flags(struct vm_area_struct *vma)
+{
+#ifdef VM_ATOMIC_SET_ALLOWED
+	return vma->vm_flags & ~VM_ATOMIC_SET_ALLOWED;
+#else
+	return vma->vm_flags;
+#endif
+}
+
+/*
+ * pagemap's PM_MMAP_EXCLUSIVE of a hugetlb leaf also requires that the
+ * table holding @entryp is not shared (hugetlb_pmd_shared(), asked since
+ * 6.12 whatever the level: for a PUD leaf it reads the PUD table's
+ * pt_share_count, a field that table does not otherwise use).
+ */
+static inline bool vmi_hugetlb_table_shared(void *entryp)
+{
+#if VMI_KERNEL_AT_LEAST(6, 12, 0)
+	return entryp && hugetlb_pmd_shared(entryp);
 #else
 	return false;
 #endif

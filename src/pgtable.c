@@ -393,6 +393,14 @@ static int vmi_pt_emit(struct vmi_pt_walk *w, struct vmainspect_pt_entry *e,
 		if (!w->no_frame_bits)
 			e->bits |= vmi_pagemap_bits(e->kind, e->bits, e->pfn,
 						    head);
+		/*
+		 * pagemap_hugetlb_range() also asks hugetlb_pmd_shared() of
+		 * the table holding the entry, whatever its level.
+		 */
+		if ((e->bits & VMAINSPECT_PTE_EXCLUSIVE) && w->vma &&
+		    is_vm_hugetlb_page(w->vma) &&
+		    vmi_hugetlb_table_shared(w->upper_entryp))
+			e->bits &= ~VMAINSPECT_PTE_EXCLUSIVE;
 	}
 	/* the folio size rode in the frame bits: into its own field */
 	e->folio_shift = (e->bits & VMI_FOLIO_SHIFT_MASK) >> VMI_FOLIO_SHIFT_POS;
@@ -591,6 +599,7 @@ static int vmi_pt_walk_pmd(struct vmi_pt_walk *w, pmd_t *pmdp,
 
 	for (tries = 0; tries < VMI_PT_PMD_TRIES; tries++) {
 		pmdv = vmi_read_entry(pmdp);
+		w->upper_entryp = pmdp;
 		ret = vmi_pt_visit(w, VMAINSPECT_LVL_PMD, pmd_val(pmdv), addr,
 				   next, &descend);
 		if (ret || !descend)
@@ -636,6 +645,7 @@ static int vmi_pt_walk_puds(struct vmi_pt_walk *w, p4d_t *p4dv,
 			return vmi_pt_stop(w, addr);
 		next = pud_addr_end(addr, end);
 		pudv = vmi_read_entry(pudp);
+		w->upper_entryp = pudp;
 		ret = vmi_pt_visit(w, VMAINSPECT_LVL_PUD, pud_val(pudv), addr,
 				   next, &descend);
 		if (!ret && descend)

@@ -196,7 +196,8 @@ int vmi_pt_runs_fill(struct mm_struct *mm, u64 start, u64 end,
 		return 0;
 	}
 
-	ret = vmi_pt_walk_vmas(&w, start, end);
+	/* no VMA ends above task_size; nor is a 32-bit end of 4 GiB cut to 0 */
+	ret = vmi_pt_walk_vmas(&w, start, min_t(u64, end, mm->task_size));
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {

@@ -145,13 +145,17 @@ void vmi_session_set(struct vmi_session *s, struct mm_struct *mm, pid_t tgid)
 
 	mutex_lock(&s->lock);
 	old = s->mm;
-	s->mm = mm;
-	s->tgid = tgid;
-	mutex_unlock(&s->lock);
-	/* a new mm may sit where a freed one was: forget the last one's */
+	/*
+	 * A new mm may sit where a freed one was: forget the last one's
+	 * generation, in the same gen_lock section that a query's store
+	 * checks s->mm in (vmi_session_generation()).
+	 */
 	spin_lock(&s->gen_lock);
+	s->mm = mm;
 	s->gen_mm = NULL;
 	spin_unlock(&s->gen_lock);
+	s->tgid = tgid;
+	mutex_unlock(&s->lock);
 	if (old)
 		mmdrop(old);
 }
@@ -200,9 +204,12 @@ u64 vmi_session_generation(struct vmi_session *s, struct mm_struct *mm)
 	gen = vmi_mm_generation(mm);
 	if (counted) {
 		spin_lock(&s->gen_lock);
-		s->gen_mm = mm;
-		s->gen_seq = seq;
-		s->gen = gen;
+		/* not if an attach came since: @mm may be gone after our mmput */
+		if (s->mm == mm) {
+			s->gen_mm = mm;
+			s->gen_seq = seq;
+			s->gen = gen;
+		}
 		spin_unlock(&s->gen_lock);
 	}
 	return gen;

@@ -322,12 +322,11 @@ static u64 vmi_hash_name(u64 h, const char *name)
 }
 
 /*
- * A generation for the VMA set: changes when any VMA's bounds, flags,
- * offset, mapped file (device and inode) or anon name change, or VMAs come
- * and go.  No kernel pointer enters it.  Full walk under the caller's mmap
- * lock, bounded by max_map_count.  (6.4+ has mm->mm_lock_seq with
- * CONFIG_PER_VMA_LOCK, but its type changed within the 6.12 stable series,
- * and 5.10/6.1 have nothing of the kind.)
+ * A generation for the VMA set: changes when any VMA's bounds, flags
+ * (but 6.19's maybe-guard hint: vmi_vma_gen_flags()), offset, mapped file
+ * (device and inode) or anon name change, or VMAs come and go.  No kernel
+ * pointer enters it.  Full walk under the caller's mmap lock, bounded by
+ * max_map_count; vmi_session_generation() saves most of them.
  */
 u64 vmi_mm_generation(struct mm_struct *mm)
 {
@@ -340,7 +339,7 @@ u64 vmi_mm_generation(struct mm_struct *mm)
 	while ((vma = vmi_iter_next(&it))) {
 		h = vmi_hash_mix(h, vma->vm_start);
 		h = vmi_hash_mix(h, vma->vm_end);
-		h = vmi_hash_mix(h, vma->vm_flags);
+		h = vmi_hash_mix(h, vmi_vma_gen_flags(vma));
 		h = vmi_hash_mix(h, vma->vm_pgoff);
 		if (vma->vm_file) {
 			const struct inode *inode =

@@ -49,7 +49,7 @@ int vmi_check_kaddr_args(const struct vmainspect_kaddr *a);
 
 /* session.c: the target an open file is bound to. */
 struct vmi_session {
-	struct mutex lock;		/* protects mm and tgid */
+	struct mutex lock;		/* protects mm (with gen_lock) and tgid */
 	struct mm_struct *mm;		/* mmgrab()'ed, NULL until attached */
 	pid_t tgid;			/* in the attacher's pid namespace */
 	bool privileged;		/* opener had CAP_SYS_ADMIN (pagemap's rule) */
@@ -147,6 +147,7 @@ struct vmi_pt_walk {
 	void *priv;			/* the consumer's */
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;	/* the one being walked */
+	void *upper_entryp;		/* the PMD or PUD entry being visited */
 	bool show_pfn;			/* else frames and swap slots hidden */
 	bool rmap_locked;		/* an rmap lock, not the mmap lock */
 	bool no_frame_bits;		/* no file/exclusive: no struct page read */

@@ -217,6 +217,8 @@ struct vmainspect_vma {
  * left.  Each call takes the target's mmap lock once; generation changes when
  * the target's VMA set may have changed, so a caller that sees a different
  * generation between batches should restart for a consistent snapshot.
+ * (The kernel's maybe-guard hint, uflag VMAINSPECT_VM_MAYBE_GUARD, set
+ * without the mmap write lock since 6.19, does not change it.)
  */
 #define VMAINSPECT_LIST_DONE		(1U << 0)
 #define VMAINSPECT_LIST_MAX_VMAS	4096	/* records per call, at most */
