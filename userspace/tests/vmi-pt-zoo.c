@@ -264,16 +264,24 @@ static int uffd_open(void)
 	return fd;
 }
 
+/* UFFDIO_WRITEPROTECT's and UFFDIO_RWPROTECT's argument: the same shape. */
+struct uffd_range_mode {
+	struct uffdio_range range;
+	__u64 mode;
+};
+
 /*
- * Write-protect [p, p+len) through a new userfaultfd.  @want: features to
- * ask for (dropped if refused).  Returns 0 or an errno; *features_out gets
- * what the kernel granted.  The fd stays open (the protection lives on).
+ * Register [p, p+len) with a new userfaultfd in @reg_mode and protect it
+ * with @cmd/@mode.  @want: features to ask for; unless @must, dropped if
+ * refused.  Returns 0 or an errno; *features_out gets what the kernel
+ * granted.  The fd stays open (the protection lives on).
  */
-static int uffd_wp(char *p, size_t len, __u64 want, __u64 *features_out)
+static int uffd_protect(char *p, size_t len, __u64 want, int must, __u64 reg_mode,
+			unsigned long cmd, __u64 mode, __u64 *features_out)
 {
 	struct uffdio_api api;
 	struct uffdio_register reg;
-	struct uffdio_writeprotect wp;
+	struct uffd_range_mode prot;
 	int fd = uffd_open(), e;
 
 	if (fd < 0)
@@ -282,6 +290,8 @@ static int uffd_wp(char *p, size_t len, __u64 want, __u64 *features_out)
 	api.api = UFFD_API;
 	api.features = want;
 	if (ioctl(fd, UFFDIO_API, &api)) {
+		if (must)
+			goto fail;
 		/* An fd takes only one UFFDIO_API: retry on a fresh one. */
 		close(fd);
 		fd = uffd_open();
@@ -296,14 +306,14 @@ static int uffd_wp(char *p, size_t len, __u64 want, __u64 *features_out)
 	memset(&reg, 0, sizeof(reg));
 	reg.range.start = (unsigned long)p;
 	reg.range.len = len;
-	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	reg.mode = reg_mode;
 	if (ioctl(fd, UFFDIO_REGISTER, &reg))
 		goto fail;
-	memset(&wp, 0, sizeof(wp));
-	wp.range.start = (unsigned long)p;
-	wp.range.len = len;
-	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
-	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+	memset(&prot, 0, sizeof(prot));
+	prot.range.start = (unsigned long)p;
+	prot.range.len = len;
+	prot.mode = mode;
+	if (ioctl(fd, cmd, &prot))
 		goto fail;
 	return 0;
 fail:
@@ -312,42 +322,24 @@ fail:
 	return e;
 }
 
+/* Write-protect [p, p+len); @want: features asked for, dropped if refused. */
+static int uffd_wp(char *p, size_t len, __u64 want, __u64 *features_out)
+{
+	return uffd_protect(p, len, want, 0, UFFDIO_REGISTER_MODE_WP, UFFDIO_WRITEPROTECT,
+			    UFFDIO_WRITEPROTECT_MODE_WP, features_out);
+}
+
 /*
- * Register [p, p+len) for userfaultfd read-write protection in async mode
- * (an access clears the protection without a message) and protect it.
- * Returns 0 or an errno; the fd stays open.
+ * Read-write protect [p, p+len) in async mode (an access clears the
+ * protection without a message): 7.3+, CONFIG_USERFAULTFD_RWP.
  */
 static int uffd_rwp(char *p, size_t len)
 {
-	struct uffdio_api api;
-	struct uffdio_register reg;
-	struct uffdio_rwprotect rwp;
-	int fd = uffd_open(), e;
+	__u64 features;
 
-	if (fd < 0)
-		return errno;
-	memset(&api, 0, sizeof(api));
-	api.api = UFFD_API;
-	api.features = UFFD_FEATURE_RWP | UFFD_FEATURE_RWP_ASYNC;
-	if (ioctl(fd, UFFDIO_API, &api))
-		goto fail;
-	memset(&reg, 0, sizeof(reg));
-	reg.range.start = (unsigned long)p;
-	reg.range.len = len;
-	reg.mode = UFFDIO_REGISTER_MODE_RWP;
-	if (ioctl(fd, UFFDIO_REGISTER, &reg))
-		goto fail;
-	memset(&rwp, 0, sizeof(rwp));
-	rwp.range.start = (unsigned long)p;
-	rwp.range.len = len;
-	rwp.mode = UFFDIO_RWPROTECT_MODE_RWP;
-	if (ioctl(fd, UFFDIO_RWPROTECT, &rwp))
-		goto fail;
-	return 0;
-fail:
-	e = errno;
-	close(fd);
-	return e;
+	return uffd_protect(p, len, UFFD_FEATURE_RWP | UFFD_FEATURE_RWP_ASYNC, 1,
+			    UFFDIO_REGISTER_MODE_RWP, UFFDIO_RWPROTECT,
+			    UFFDIO_RWPROTECT_MODE_RWP, &features);
 }
 
 static int clear_refs(void)
