@@ -37,7 +37,8 @@
 # that does not boot, times out, splats or ends without the suite's summary
 # line is a FAIL line for that kernel.  Ends with the total "N passed, N
 # failed"; exit status 1 on any failure.
-# Logs: $VMI_CACHE/vm-tests/<label>.{out,err}.
+# Logs: $VMI_CACHE/vm-tests/<label>.{out,err} (vm-tests-$VMI_BUILD_TAG/ with
+# VMI_BUILD_TAG set, as for the module build).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(dirname "$here")
@@ -108,7 +109,7 @@ for k in "${kernels[@]}"; do
 done
 ((verbose)) && extra+=(-v)
 
-logdir=$VMI_CACHE/vm-tests
+logdir=$VMI_CACHE/vm-tests${VMI_BUILD_TAG:+-$VMI_BUILD_TAG}
 mkdir -p "$logdir" || { echo "vm-tests.sh: cannot create $logdir" >&2; exit 2; }
 
 passes=0
