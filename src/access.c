@@ -148,6 +148,25 @@ int vmi_may_inspect(struct task_struct *task, pid_t nr)
 	return ret;
 }
 
+/*
+ * The opener's privilege, read once at open with the opener's credentials
+ * (file->f_cred), as /proc/PID/pagemap and kallsyms decide: a descriptor
+ * passed to another process keeps what its opener was granted, no more.
+ */
+bool vmi_opener_privileged(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+/*
+ * Publishing a debugfs directory (ATTACH_DEBUGFS, PAGE_DEBUGFS) adds a
+ * system-wide file: the caller's own CAP_SYS_ADMIN, now.
+ */
+int vmi_may_publish(void)
+{
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
+
 /* pagemap's rule: CAP_SYS_ADMIN at open; never under lockdown. */
 bool vmi_pt_show_pfn(bool privileged)
 {
@@ -189,8 +208,16 @@ bool vmi_kaddrs_visible(bool privileged)
 	return ns_capable_noaudit(&init_user_ns, CAP_SYSLOG);
 }
 
-/* Decided at open (as kallsyms does); lockdown may have come since. */
+/*
+ * Kernel addresses for a reader granted them at open (@granted, from
+ * vmi_kaddrs_visible(), as kallsyms decides); lockdown may have come since.
+ */
+bool vmi_kaddrs_still_visible(bool granted)
+{
+	return granted && !vmi_locked_down_confidential();
+}
+
 bool vmi_session_kaddrs(const struct vmi_session *s)
 {
-	return s->kaddrs && !vmi_locked_down_confidential();
+	return vmi_kaddrs_still_visible(s->kaddrs);
 }

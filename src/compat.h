@@ -197,16 +197,6 @@ static inline u64 vmi_direct_map_size(void)
 #endif
 }
 
-/* Page-table depth the running kernel uses (x86_64 picks 4 or 5 at boot). */
-static inline unsigned int vmi_pgtable_levels(void)
-{
-#if defined(CONFIG_X86_64) && !defined(CONFIG_UML)
-	return pgtable_l5_enabled() ? 5 : 4;
-#else
-	return CONFIG_PGTABLE_LEVELS;
-#endif
-}
-
 /*
  * Page-table entries are read once, into a local copy (pgdp_get() and
  * friends only exist since 6.4; READ_ONCE is what they do).
@@ -494,27 +484,6 @@ static inline bool vmi_pte_swp_exclusive(pte_t pte)
 static inline bool vmi_locked_down_confidential(void)
 {
 	return security_locked_down(LOCKDOWN_KCORE) != 0;
-}
-
-/*
- * The first frame /proc/kpageflags does not answer for (fs/proc/page.c's
- * get_max_dump_pfn(), 5.8+): max_pfn rounded up to a whole section (the
- * memmap of early sections is fully present and online).  max_pfn is not
- * exported; x86_64 sets high_memory to __va(max_pfn << PAGE_SHIFT).
- * Elsewhere pfn_to_online_page() alone decides.
- */
-static inline u64 vmi_max_dump_pfn(void)
-{
-#ifdef CONFIG_X86_64
-	u64 max = PFN_DOWN(__pa(high_memory - 1)) + 1;
-
-#ifdef CONFIG_SPARSEMEM
-	max = round_up(max, PAGES_PER_SECTION);
-#endif
-	return max;
-#else
-	return ULONG_MAX;
-#endif
 }
 
 /*

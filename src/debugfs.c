@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmainspect: read-only text views in debugfs.
+ * vmainspect: the debugfs front end's core: its root, the directories
+ * published on request, and what an open file was granted.
  *
- *   /sys/kernel/debug/vmainspect/self/{layout,maps,pagetables}   the reader
- *   /sys/kernel/debug/vmainspect/<pid>/{layout,maps,pagetables}  published
- *   /sys/kernel/debug/vmainspect/frames/<pfn>/{page,rmap}  debugfs_frames.c
+ *   /sys/kernel/debug/vmainspect/self/        the reader       debugfs_mm.c
+ *   /sys/kernel/debug/vmainspect/<pid>/       published        debugfs_mm.c
+ *   /sys/kernel/debug/vmainspect/frames/<pfn>/ published   debugfs_frames.c
+ *   /sys/kernel/debug/vmainspect/kernel_layout            debugfs_klayout.c
  *
  * Every file is 0444 with no write, ioctl or mmap: lockdown refuses
- * debugfs files that have them.  So a pid cannot be chosen by writing a
- * file; instead an attach with VMAINSPECT_ATTACH_DEBUGFS (CAP_SYS_ADMIN,
- * `vmainspect debugfs PID`) publishes a directory for it, bound to that
- * process (its struct pid), never to a number a later process may reuse.
+ * debugfs files that have them.  So a pid or a frame cannot be chosen by
+ * writing a file; instead a CAP_SYS_ADMIN caller publishes a directory
+ * for it through the device: an attach with VMAINSPECT_ATTACH_DEBUGFS
+ * (`vmainspect debugfs PID`) or a PAGE call with VMAINSPECT_PAGE_DEBUGFS
+ * (`vmainspect debugfs page PFN`).  Both kinds live in one registry below.
+ * A <pid>/ directory is bound to the process (its struct pid), never to a
+ * number a later process may reuse.
  *
  * As /proc/PID/maps does, access is decided once, at open, with the
  * opener's credentials (the same rule as an attach), and the open file
@@ -19,7 +24,6 @@
  * of a passed fd is not a confused deputy), and once that process has
  * exec'd or exited, reads fail with ESRCH.
  */
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/list.h>
@@ -30,39 +34,50 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include "vmainspect.h"
-#include "compat.h"
 
-/* Published pids at most; dead ones are swept on each publish. */
+/*
+ * The registry of published directories.  Each kind has its own bound:
+ * live <pid>/ directories at most VMI_DEBUGFS_MAX_PIDS (dead ones are
+ * swept on each publish; then -ENOSPC), frames at most
+ * VMI_DEBUGFS_MAX_FRAMES (a frame has no life of its own to end it: the
+ * oldest goes first).
+ */
 #define VMI_DEBUGFS_MAX_PIDS	64
-/* One VMA batch per lock hold while rendering maps. */
-#define VMI_DEBUGFS_BATCH	256
-#define VMI_DEBUGFS_STRINGS	(64 * 1024)
-/* Page-table runs per lock hold while rendering pagetables. */
-#define VMI_DEBUGFS_RUNS	512
+#define VMI_DEBUGFS_MAX_FRAMES	64
+
+enum vmi_published_kind {
+	VMI_PUBLISHED_PID,
+	VMI_PUBLISHED_FRAME,
+	VMI_PUBLISHED_KINDS
+};
 
 struct vmi_published {
 	struct list_head node;
-	struct pid *pid;
+	enum vmi_published_kind kind;
+	struct pid *pid;		/* <pid>/: the process, referenced */
+	u64 pfn;			/* frames/<pfn>/ */
 	struct dentry *dir;
 };
 
 static struct dentry *vmi_debugfs_root;
-static DEFINE_MUTEX(vmi_published_lock);	/* protects vmi_published */
+static struct dentry *vmi_frames_root;
+static DEFINE_MUTEX(vmi_published_lock);	/* protects the three below */
 static LIST_HEAD(vmi_published);
-static unsigned int vmi_nr_published;
+static unsigned int vmi_nr_published[VMI_PUBLISHED_KINDS];
 
 /*
  * What an open file was granted, decided at open.  mm: mmgrab()'ed (only
- * the <pid>/ and self/ views); the rest for the frame and kernel views.
+ * the <pid>/ and self/ views); pfn: the frames/<pfn>/ views' frame, copied
+ * at open (the directory may go while the file is open).
  */
 struct vmi_debugfs_ctx {
 	struct mm_struct *mm;
 	bool privileged;		/* opener had CAP_SYS_ADMIN */
 	bool kaddrs;			/* opener may see kernel addresses */
-	u64 pfn;			/* frames/<pfn>/ */
+	u64 pfn;
 };
 
-/* The process a <pid>/ file is about (NULL for self/). */
+/* The directory an inode's file belongs to (NULL: self/ or kernel_layout). */
 static struct vmi_published *vmi_debugfs_published(struct inode *inode)
 {
 	return inode->i_private;
@@ -94,38 +109,37 @@ static struct vmi_debugfs_ctx *vmi_debugfs_ctx_new(struct file *file)
 
 	if (!ctx)
 		return NULL;
-	ctx->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+	ctx->privileged = vmi_opener_privileged(file);
 	ctx->kaddrs = vmi_kaddrs_visible(ctx->privileged);
 	return ctx;
 }
 
-static int vmi_debugfs_open(struct inode *inode, struct file *file,
-			    struct vmi_debugfs_ctx *ctx,
+static void vmi_debugfs_ctx_free(struct vmi_debugfs_ctx *ctx)
+{
+	if (ctx->mm)
+		mmdrop(ctx->mm);
+	kfree(ctx);
+}
+
+static int vmi_debugfs_open(struct file *file, struct vmi_debugfs_ctx *ctx,
 			    int (*show)(struct seq_file *, void *))
 {
 	int ret = single_open(file, show, ctx);
 
-	if (ret) {
-		if (ctx->mm)
-			mmdrop(ctx->mm);
-		kfree(ctx);
-	}
+	if (ret)
+		vmi_debugfs_ctx_free(ctx);
 	return ret;
 }
 
 int vmi_debugfs_release(struct inode *inode, struct file *file)
 {
-	struct vmi_debugfs_ctx *ctx = ((struct seq_file *)file->private_data)->private;
-
-	if (ctx->mm)
-		mmdrop(ctx->mm);
-	kfree(ctx);
+	vmi_debugfs_ctx_free(((struct seq_file *)file->private_data)->private);
 	return single_release(inode, file);
 }
 
 /* Open a process view: the opener's right to @inode's process, now. */
-static int vmi_debugfs_open_mm(struct inode *inode, struct file *file,
-			       int (*show)(struct seq_file *, void *))
+int vmi_debugfs_open_mm(struct inode *inode, struct file *file,
+			int (*show)(struct seq_file *, void *))
 {
 	struct vmi_debugfs_ctx *ctx = vmi_debugfs_ctx_new(file);
 	int ret;
@@ -137,11 +151,40 @@ static int vmi_debugfs_open_mm(struct inode *inode, struct file *file,
 		kfree(ctx);
 		return ret;
 	}
-	return vmi_debugfs_open(inode, file, ctx, show);
+	return vmi_debugfs_open(file, ctx, show);
+}
+
+/* Open a frames/<pfn>/ view: the PAGE rule, with the opener's credentials. */
+int vmi_debugfs_open_frame(struct inode *inode, struct file *file,
+			   int (*show)(struct seq_file *, void *))
+{
+	struct vmi_debugfs_ctx *ctx = vmi_debugfs_ctx_new(file);
+	int ret;
+
+	if (!ctx)
+		return -ENOMEM;
+	ret = vmi_frames_check(ctx->privileged);
+	if (ret) {
+		kfree(ctx);
+		return ret;
+	}
+	ctx->pfn = vmi_debugfs_published(inode)->pfn;
+	return vmi_debugfs_open(file, ctx, show);
+}
+
+/* Open a view that needs neither a process nor a frame (kernel_layout). */
+int vmi_debugfs_open_plain(struct inode *inode, struct file *file,
+			   int (*show)(struct seq_file *, void *))
+{
+	struct vmi_debugfs_ctx *ctx = vmi_debugfs_ctx_new(file);
+
+	if (!ctx)
+		return -ENOMEM;
+	return vmi_debugfs_open(file, ctx, show);
 }
 
 /* A user reference on the granted mm, or -ESRCH once it has gone. */
-static struct mm_struct *vmi_debugfs_get_mm(struct seq_file *m)
+struct mm_struct *vmi_debugfs_get_mm(struct seq_file *m)
 {
 	struct vmi_debugfs_ctx *ctx = m->private;
 
@@ -150,188 +193,7 @@ static struct mm_struct *vmi_debugfs_get_mm(struct seq_file *m)
 	return ctx->mm;
 }
 
-static int vmi_layout_show(struct seq_file *m, void *v)
-{
-	struct vmainspect_layout *l;
-	struct mm_struct *mm;
-	int ret;
-
-	mm = vmi_debugfs_get_mm(m);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	l = kzalloc(sizeof(*l), GFP_KERNEL);
-	if (!l) {
-		ret = -ENOMEM;
-		goto out_mm;
-	}
-	ret = vmi_mm_query(mm, vmi_layout_query, l);
-	if (ret)
-		goto out_free;
-	vmi_seq_layout(m, l);
-out_free:
-	kfree(l);
-out_mm:
-	mmput(mm);
-	return ret;
-}
-
-static int vmi_maps_show(struct seq_file *m, void *v)
-{
-	struct vmi_vma_batch b;
-	struct vmi_vma_query q = { .b = &b };
-	struct mm_struct *mm;
-	u64 addr = 0;
-	u32 i;
-	int ret;
-
-	mm = vmi_debugfs_get_mm(m);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	ret = vmi_vma_batch_alloc(&b, VMI_DEBUGFS_BATCH, VMI_DEBUGFS_STRINGS);
-	if (ret)
-		goto out_mm;
-	do {
-		q.start = addr;
-		ret = vmi_mm_query(mm, vmi_vma_query, &q);
-		if (ret)
-			break;
-		/* Render outside the lock: seq_file may allocate. */
-		for (i = 0; i < b.nr; i++)
-			vmi_seq_vma(m, &b.recs[i], b.strings);
-		addr = b.next_addr;
-	} while (!b.done && !fatal_signal_pending(current));
-	vmi_vma_batch_free(&b);
-out_mm:
-	mmput(mm);
-	return ret;
-}
-
-/* Pages of each kind, for the summary line of pagetables. */
-struct vmi_pt_tally {
-	u64 pages[VMAINSPECT_PT_KIND_MAX];
-	u64 tables[VMAINSPECT_LVL_NR];
-};
-
-static void vmi_pt_tally_runs(struct vmi_pt_tally *t,
-			      const struct vmi_pt_runs_out *out)
-{
-	unsigned int i;
-
-	for (i = 0; i < out->nr_runs; i++) {
-		const struct vmainspect_pt_run *r = &out->runs[i];
-
-		if (r->kind < VMAINSPECT_PT_KIND_MAX)
-			t->pages[r->kind] += (r->end - r->start) >> PAGE_SHIFT;
-	}
-	for (i = 0; i < VMAINSPECT_LVL_NR; i++)
-		t->tables[i] += out->tables[i];
-}
-
-/*
- * The runs of every VMA, ptdump-style, as `vmainspect pages` prints them
- * (empty runs left out).  Frames need CAP_SYS_ADMIN of the opener, as in
- * /proc/PID/pagemap, and are never shown under lockdown.
- */
-static int vmi_pagetables_show(struct seq_file *m, void *v)
-{
-	struct vmi_debugfs_ctx *ctx = m->private;
-	bool show_pfn = vmi_pt_show_pfn(ctx->privileged);
-	struct vmi_pt_runs_out out = { .max_runs = VMI_DEBUGFS_RUNS };
-	struct vmi_pt_runs_query q = {
-		.show_pfn = show_pfn,
-		.frame_bits = true,
-		.out = &out,
-	};
-	struct vmi_pt_tally *t;
-	struct mm_struct *mm;
-	u64 addr = 0;
-	unsigned int i;
-	int ret;
-
-	mm = vmi_debugfs_get_mm(m);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	q.end = mm->task_size;
-	out.runs = kvmalloc_array(out.max_runs, sizeof(*out.runs), GFP_KERNEL);
-	q.spans = vmi_pt_scratch_alloc();
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!out.runs || !q.spans || !t) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	seq_printf(m, "# %u-level paging; frames %s\n", vmi_pgtable_levels(),
-		   show_pfn ? "shown" : "hidden (needs CAP_SYS_ADMIN)");
-	do {
-		q.start = addr;
-		ret = vmi_mm_query(mm, vmi_pt_runs_query, &q);
-		if (ret)
-			break;
-		/* Render outside the lock: seq_file may allocate. */
-		for (i = 0; i < out.nr_runs; i++)
-			if (out.runs[i].kind != VMAINSPECT_PT_NONE)
-				vmi_seq_pt_run(m, &out.runs[i], show_pfn);
-		vmi_pt_tally_runs(t, &out);
-		addr = out.next_addr;
-	} while (!out.done && !fatal_signal_pending(current));
-	if (!ret)
-		seq_printf(m, "# pages: %llu present, %llu swapped, %llu none, %llu other; page-table pages read: PUD %llu, PMD %llu, PTE %llu\n",
-			   t->pages[VMAINSPECT_PT_PAGE],
-			   t->pages[VMAINSPECT_PT_SWAP],
-			   t->pages[VMAINSPECT_PT_NONE],
-			   t->pages[VMAINSPECT_PT_MIGRATION] +
-			   t->pages[VMAINSPECT_PT_DEVICE_PRIVATE] +
-			   t->pages[VMAINSPECT_PT_DEVICE_EXCLUSIVE] +
-			   t->pages[VMAINSPECT_PT_HWPOISON] +
-			   t->pages[VMAINSPECT_PT_MARKER] +
-			   t->pages[VMAINSPECT_PT_BAD],
-			   t->tables[VMAINSPECT_LVL_PUD],
-			   t->tables[VMAINSPECT_LVL_PMD],
-			   t->tables[VMAINSPECT_LVL_PTE]);
-out:
-	kfree(t);
-	kfree(q.spans);
-	kvfree(out.runs);
-	mmput(mm);
-	return ret;
-}
-
-/* DEFINE_SHOW_ATTRIBUTE(), with the check at open and the ctx released */
-#define VMI_DEBUGFS_MM_FOPS(name)					\
-static int name##_open(struct inode *inode, struct file *file)		\
-{									\
-	return vmi_debugfs_open_mm(inode, file, name##_show);		\
-}									\
-VMI_DEBUGFS_FOPS(name)
-
-VMI_DEBUGFS_MM_FOPS(vmi_layout);
-VMI_DEBUGFS_MM_FOPS(vmi_maps);
-VMI_DEBUGFS_MM_FOPS(vmi_pagetables);
-
-/*
- * Open a view that needs no process: frames/<pfn>/ files (@pfn; the PAGE
- * rule, checked here with the opener's credentials) and kernel_layout.
- */
-int vmi_debugfs_open_plain(struct inode *inode, struct file *file,
-			   int (*show)(struct seq_file *, void *),
-			   bool frames, u64 pfn)
-{
-	struct vmi_debugfs_ctx *ctx = vmi_debugfs_ctx_new(file);
-	int ret;
-
-	if (!ctx)
-		return -ENOMEM;
-	ctx->pfn = pfn;
-	if (frames) {
-		ret = vmi_frames_check(ctx->privileged);
-		if (ret) {
-			kfree(ctx);
-			return ret;
-		}
-	}
-	return vmi_debugfs_open(inode, file, ctx, show);
-}
-
-/* For the show functions of the other debugfs files. */
+/* For the show functions of the views. */
 bool vmi_debugfs_privileged(struct seq_file *m)
 {
 	return ((struct vmi_debugfs_ctx *)m->private)->privileged;
@@ -339,8 +201,7 @@ bool vmi_debugfs_privileged(struct seq_file *m)
 
 bool vmi_debugfs_kaddrs(struct seq_file *m)
 {
-	return ((struct vmi_debugfs_ctx *)m->private)->kaddrs &&
-	       !vmi_locked_down_confidential();
+	return vmi_kaddrs_still_visible(((struct vmi_debugfs_ctx *)m->private)->kaddrs);
 }
 
 u64 vmi_debugfs_pfn(struct seq_file *m)
@@ -348,80 +209,150 @@ u64 vmi_debugfs_pfn(struct seq_file *m)
 	return ((struct vmi_debugfs_ctx *)m->private)->pfn;
 }
 
-static struct dentry *vmi_debugfs_add_dir(const char *name, void *data)
+/* Directory @name in @parent with @files, all or none; @data: i_private. */
+static struct dentry *vmi_debugfs_add_dir(struct dentry *parent,
+					  const char *name,
+					  const struct vmi_debugfs_file *files,
+					  void *data)
 {
-	struct dentry *dir = debugfs_create_dir(name, vmi_debugfs_root);
+	struct dentry *dir = debugfs_create_dir(name, parent);
 
 	if (IS_ERR(dir))
 		return dir;
-	/* all three or none: a half directory would be "already there" */
-	if (IS_ERR(debugfs_create_file("layout", 0444, dir, data,
-				       &vmi_layout_fops)) ||
-	    IS_ERR(debugfs_create_file("maps", 0444, dir, data,
-				       &vmi_maps_fops)) ||
-	    IS_ERR(debugfs_create_file("pagetables", 0444, dir, data,
-				       &vmi_pagetables_fops))) {
-		debugfs_remove(dir);
-		return ERR_PTR(-ENOMEM);
+	/* a half directory would be "already there" */
+	for (; files->name; files++) {
+		if (IS_ERR(debugfs_create_file(files->name, 0444, dir, data,
+					       files->fops))) {
+			debugfs_remove(dir);
+			return ERR_PTR(-ENOMEM);
+		}
 	}
 	return dir;
 }
 
+/* Caller: vmi_published_lock. */
 static void vmi_published_remove(struct vmi_published *p)
 {
-	/* Waits for readers inside ->read; later reads get -EIO. */
+	/* Waits for readers inside ->open and ->read; later reads get -EIO. */
 	debugfs_remove(p->dir);
 	list_del(&p->node);
-	put_pid(p->pid);
+	vmi_nr_published[p->kind]--;
+	if (p->pid)
+		put_pid(p->pid);
 	kfree(p);
-	vmi_nr_published--;
+}
+
+/*
+ * The entry of @kind for @pid or @pfn, if published; on the way, sweeps
+ * the <pid>/ directories of processes that are gone.
+ * Caller: vmi_published_lock.
+ */
+static struct vmi_published *vmi_published_find(enum vmi_published_kind kind,
+						struct pid *pid, u64 pfn)
+{
+	struct vmi_published *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &vmi_published, node) {
+		if (p->kind != kind)
+			continue;
+		if (kind == VMI_PUBLISHED_PID ? p->pid == pid : p->pfn == pfn)
+			return p;
+		if (kind == VMI_PUBLISHED_PID &&
+		    !pid_has_task(p->pid, PIDTYPE_PID))
+			vmi_published_remove(p);
+	}
+	return NULL;
+}
+
+/* Make room for one more of @kind: -ENOSPC, or the oldest frame goes. */
+static int vmi_published_make_room(enum vmi_published_kind kind)
+{
+	struct vmi_published *p;
+
+	if (kind == VMI_PUBLISHED_PID) {
+		if (vmi_nr_published[kind] >= VMI_DEBUGFS_MAX_PIDS)
+			return -ENOSPC;
+		return 0;
+	}
+	if (vmi_nr_published[kind] < VMI_DEBUGFS_MAX_FRAMES)
+		return 0;
+	list_for_each_entry(p, &vmi_published, node) {
+		if (p->kind == kind) {
+			vmi_published_remove(p);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Publish a directory of @kind for @pid (referenced here) or @pfn, named
+ * @name in @parent with @files, unless it is there already.
+ */
+static int vmi_publish(enum vmi_published_kind kind, struct pid *pid, u64 pfn,
+		       struct dentry *parent, const char *name,
+		       const struct vmi_debugfs_file *files)
+{
+	struct vmi_published *p;
+	int ret = 0;
+
+	if (!parent)
+		return -ENODEV;
+	mutex_lock(&vmi_published_lock);
+	if (vmi_published_find(kind, pid, pfn))
+		goto out;
+	ret = vmi_published_make_room(kind);
+	if (ret)
+		goto out;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	p->kind = kind;
+	p->pfn = pfn;
+	p->dir = vmi_debugfs_add_dir(parent, name, files, p);
+	if (IS_ERR(p->dir)) {
+		ret = PTR_ERR(p->dir);
+		kfree(p);
+		goto out;
+	}
+	p->pid = pid ? get_pid(pid) : NULL;
+	list_add_tail(&p->node, &vmi_published);
+	vmi_nr_published[kind]++;
+out:
+	mutex_unlock(&vmi_published_lock);
+	return ret;
 }
 
 /* Publish <pid>/ for pid @nr (caller's namespace; already attached to). */
 int vmi_debugfs_publish(pid_t nr)
 {
-	struct vmi_published *p, *tmp;
 	struct pid *pid;
 	char name[16];
-	int ret = 0;
+	int ret;
 
 	if (!vmi_debugfs_root)
 		return -ENODEV;
 	pid = find_get_pid(nr);
 	if (!pid)
 		return -ESRCH;
-
-	mutex_lock(&vmi_published_lock);
-	list_for_each_entry_safe(p, tmp, &vmi_published, node) {
-		if (p->pid == pid)
-			goto out;	/* already there */
-		if (!pid_has_task(p->pid, PIDTYPE_PID))
-			vmi_published_remove(p);
-	}
-	if (vmi_nr_published >= VMI_DEBUGFS_MAX_PIDS) {
-		ret = -ENOSPC;
-		goto out;
-	}
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!p) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	/* Named by the global pid: debugfs is read from the init namespace. */
 	snprintf(name, sizeof(name), "%d", pid_nr(pid));
-	p->dir = vmi_debugfs_add_dir(name, p);
-	if (IS_ERR(p->dir)) {
-		ret = PTR_ERR(p->dir);
-		kfree(p);
-		goto out;
-	}
-	p->pid = get_pid(pid);
-	list_add_tail(&p->node, &vmi_published);
-	vmi_nr_published++;
-out:
-	mutex_unlock(&vmi_published_lock);
+	ret = vmi_publish(VMI_PUBLISHED_PID, pid, 0, vmi_debugfs_root, name,
+			  vmi_debugfs_mm_files);
 	put_pid(pid);
 	return ret;
+}
+
+/* Publish frames/<pfn>/ (the caller checked the frame and the privilege). */
+int vmi_debugfs_publish_frame(u64 pfn)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "0x%llx", pfn);
+	return vmi_publish(VMI_PUBLISHED_FRAME, NULL, pfn, vmi_frames_root,
+			   name, vmi_debugfs_frame_files);
 }
 
 int vmi_debugfs_init(void)
@@ -434,14 +365,16 @@ int vmi_debugfs_init(void)
 		vmi_debugfs_root = NULL;
 		return 0;
 	}
-	dir = vmi_debugfs_add_dir("self", NULL);
+	dir = vmi_debugfs_add_dir(vmi_debugfs_root, "self",
+				  vmi_debugfs_mm_files, NULL);
 	if (IS_ERR(dir)) {
 		/* and no file of ours outside the root: nothing would remove it */
 		debugfs_remove(vmi_debugfs_root);
 		vmi_debugfs_root = NULL;
 		return 0;
 	}
-	vmi_debugfs_frames_init(vmi_debugfs_root);
+	dir = debugfs_create_dir("frames", vmi_debugfs_root);
+	vmi_frames_root = IS_ERR(dir) ? NULL : dir;
 	vmi_debugfs_klayout_init(vmi_debugfs_root);
 	return 0;
 }
@@ -454,7 +387,7 @@ void vmi_debugfs_exit(void)
 	list_for_each_entry_safe(p, tmp, &vmi_published, node)
 		vmi_published_remove(p);
 	mutex_unlock(&vmi_published_lock);
-	vmi_debugfs_frames_exit();
-	debugfs_remove(vmi_debugfs_root);
+	debugfs_remove(vmi_debugfs_root);	/* and all below it */
 	vmi_debugfs_root = NULL;
+	vmi_frames_root = NULL;
 }

@@ -7,16 +7,13 @@
  *
  * A read-only file cannot be given a PFN, so, as for <pid>/ directories,
  * a PAGE ioctl with VMAINSPECT_PAGE_DEBUGFS (`vmainspect debugfs page PFN`)
- * publishes one; at most VMI_FRAMES_MAX exist, the oldest goes first.
+ * publishes one (debugfs.c keeps the registry; the oldest goes first).
  * Each open is checked with the opener's credentials (CAP_SYS_ADMIN, no
  * lockdown), and each read again for lockdown, which may have come since.
  */
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
-#include <linux/list.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -24,20 +21,8 @@
 #include <uapi/vmainspect_rules.h>
 #include "vmainspect.h"
 
-#define VMI_FRAMES_MAX		64
 /* Owners per rmap call while rendering. */
 #define VMI_FRAMES_OWNERS	128
-
-struct vmi_frame_dir {
-	struct list_head node;
-	u64 pfn;
-	struct dentry *dir;
-};
-
-static struct dentry *vmi_frames_root;
-static DEFINE_MUTEX(vmi_frames_lock);	/* protects vmi_frames */
-static LIST_HEAD(vmi_frames);
-static unsigned int vmi_nr_frames;
 
 static int vmi_frames_reader_check(struct seq_file *m)
 {
@@ -83,8 +68,7 @@ static int vmi_frame_page_show(struct seq_file *m, void *v)
 	ret = vmi_page_fill(pfn, p, path, PATH_MAX);
 	if (ret)
 		goto out;
-	if (!vmi_debugfs_kaddrs(m))
-		p->anon_vma = 0;
+	vmi_page_hide(p, vmi_debugfs_kaddrs(m));
 	seq_printf(m, "pfn 0x%llx node %u zone %s\n", p->pfn, p->nid,
 		   p->zone_name);
 	seq_puts(m, "flags");
@@ -160,90 +144,16 @@ out:
 #define VMI_FRAME_FOPS(name)						\
 static int name##_open(struct inode *inode, struct file *file)		\
 {									\
-	struct vmi_frame_dir *d = inode->i_private;			\
-									\
-	return vmi_debugfs_open_plain(inode, file, name##_show, true,	\
-				      d->pfn);				\
+	return vmi_debugfs_open_frame(inode, file, name##_show);	\
 }									\
 VMI_DEBUGFS_FOPS(name)
 
 VMI_FRAME_FOPS(vmi_frame_page);
 VMI_FRAME_FOPS(vmi_frame_rmap);
 
-static void vmi_frame_dir_remove(struct vmi_frame_dir *d)
-{
-	debugfs_remove(d->dir);
-	list_del(&d->node);
-	kfree(d);
-	vmi_nr_frames--;
-}
-
-/* Publish frames/<pfn>/ (the caller checked the frame and the privilege). */
-int vmi_debugfs_publish_frame(u64 pfn)
-{
-	struct vmi_frame_dir *d;
-	char name[24];
-	int ret = 0;
-
-	if (!vmi_frames_root)
-		return -ENODEV;
-	mutex_lock(&vmi_frames_lock);
-	list_for_each_entry(d, &vmi_frames, node)
-		if (d->pfn == pfn)
-			goto out;	/* already there */
-	if (vmi_nr_frames >= VMI_FRAMES_MAX)
-		vmi_frame_dir_remove(list_first_entry(&vmi_frames,
-						      struct vmi_frame_dir,
-						      node));
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	d->pfn = pfn;
-	snprintf(name, sizeof(name), "0x%llx", pfn);
-	d->dir = debugfs_create_dir(name, vmi_frames_root);
-	if (IS_ERR(d->dir)) {
-		ret = PTR_ERR(d->dir);
-		kfree(d);
-		goto out;
-	}
-	/* both or none: a half directory would be "already there" */
-	if (IS_ERR(debugfs_create_file("page", 0444, d->dir, d,
-				       &vmi_frame_page_fops)) ||
-	    IS_ERR(debugfs_create_file("rmap", 0444, d->dir, d,
-				       &vmi_frame_rmap_fops))) {
-		debugfs_remove(d->dir);
-		kfree(d);
-		ret = -ENOMEM;
-		goto out;
-	}
-	list_add_tail(&d->node, &vmi_frames);
-	vmi_nr_frames++;
-out:
-	mutex_unlock(&vmi_frames_lock);
-	return ret;
-}
-
-void vmi_debugfs_frames_init(struct dentry *root)
-{
-	struct dentry *dir;
-
-	if (!root)
-		return;
-	dir = debugfs_create_dir("frames", root);
-	vmi_frames_root = IS_ERR(dir) ? NULL : dir;
-}
-
-/* Before the root goes: remove our directories and forget them. */
-void vmi_debugfs_frames_exit(void)
-{
-	struct vmi_frame_dir *d, *tmp;
-
-	mutex_lock(&vmi_frames_lock);
-	list_for_each_entry_safe(d, tmp, &vmi_frames, node)
-		vmi_frame_dir_remove(d);
-	mutex_unlock(&vmi_frames_lock);
-	debugfs_remove(vmi_frames_root);
-	vmi_frames_root = NULL;
-}
+/* The files of a frames/<pfn>/ directory. */
+const struct vmi_debugfs_file vmi_debugfs_frame_files[] = {
+	{ "page", &vmi_frame_page_fops },
+	{ "rmap", &vmi_frame_rmap_fops },
+	{ }
+};

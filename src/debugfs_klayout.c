@@ -10,12 +10,9 @@
 #include <linux/fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string_helpers.h>
 #include <uapi/vmainspect_kregion_names.h>
 #include "vmainspect.h"
-
-static const char * const vmi_level_names[5] = {
-	"pgd", "p4d", "pud", "pmd", "pte"
-};
 
 /* "64 TB", "~128 TB", "4 kB": the units of mm.rst */
 static void vmi_seq_size(struct seq_file *m, u64 bytes)
@@ -44,11 +41,14 @@ static void vmi_klayout_header(struct seq_file *m, const struct vmi_klayout *kl)
 		   vmainspect_arch_names[h->arch] : "?",
 		   h->pgtable_levels, h->va_bits, 1UL << h->page_shift);
 	seq_puts(m, "entries per table:");
-	for (i = 0; i < ARRAY_SIZE(vmi_level_names); i++) {
+	for (i = 0; i < VMAINSPECT_LVL_NR; i++) {
+		char name[8];	/* debugfs names levels in lower case */
+
+		string_lower(name, vmi_pt_level_name(i));
 		if (h->ptrs_per[i] > 1)
-			seq_printf(m, " %s %u", vmi_level_names[i], h->ptrs_per[i]);
+			seq_printf(m, " %s %u", name, h->ptrs_per[i]);
 		else
-			seq_printf(m, " %s folded", vmi_level_names[i]);
+			seq_printf(m, " %s folded", name);
 	}
 	seq_printf(m, "\nphysical address bits %u, struct page %u bytes, RAM ends at %#llx (",
 		   h->phys_bits, h->struct_page_size, h->ram_end);
@@ -126,8 +126,7 @@ static int vmi_kernel_layout_show(struct seq_file *m, void *v)
 
 static int vmi_kernel_layout_open(struct inode *inode, struct file *file)
 {
-	return vmi_debugfs_open_plain(inode, file, vmi_kernel_layout_show,
-				      false, 0);
+	return vmi_debugfs_open_plain(inode, file, vmi_kernel_layout_show);
 }
 
 VMI_DEBUGFS_FOPS(vmi_kernel_layout);

@@ -7,7 +7,6 @@
  * kernel buffer, take the mmap lock killably, fill, unlock, drop the mm,
  * and only then copy to user space.
  */
-#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -37,9 +36,11 @@ static long vmi_ioctl_attach(struct vmi_session *s, void __user *uarg)
 	ret = vmi_check_attach_args(&a);
 	if (ret)
 		return ret;
-	/* Publishing adds a system-wide debugfs directory. */
-	if ((a.flags & VMAINSPECT_ATTACH_DEBUGFS) && !capable(CAP_SYS_ADMIN))
-		return -EPERM;
+	if (a.flags & VMAINSPECT_ATTACH_DEBUGFS) {
+		ret = vmi_may_publish();
+		if (ret)
+			return ret;
+	}
 	ret = vmi_attach_resolve(a.pid, &mm, &tgid);
 	if (ret)
 		return ret;
@@ -280,7 +281,7 @@ static int vmi_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	vmi_session_init(s);
 	/* Like /proc/PID/pagemap: frames only for an opener with the cap. */
-	s->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+	s->privileged = vmi_opener_privileged(file);
 	/* Like /proc/kallsyms: kernel addresses decided at open. */
 	s->kaddrs = vmi_kaddrs_visible(s->privileged);
 	file->private_data = s;

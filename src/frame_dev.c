@@ -7,7 +7,6 @@
  * the attached mm's mmap lock, which is dropped before the frame is looked
  * at (page.c and rmap.c take locks of their own, some of which sleep).
  */
-#include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -46,11 +45,10 @@ long vmi_ioctl_page(struct vmi_session *s, void __user *uarg)
 		ret = vmi_check_page_args(&p);
 	if (!ret)
 		ret = vmi_frames_check(s->privileged);
+	if (!ret && (p.flags & VMAINSPECT_PAGE_DEBUGFS))
+		ret = vmi_may_publish();
 	if (ret)
 		return ret;
-	/* Publishing adds a system-wide debugfs directory: as ATTACH_DEBUGFS. */
-	if ((p.flags & VMAINSPECT_PAGE_DEBUGFS) && !capable(CAP_SYS_ADMIN))
-		return -EPERM;
 	/* keep the inputs, zero every output */
 	in = p;
 	memset(&p, 0, sizeof(p));
@@ -71,9 +69,7 @@ long vmi_ioctl_page(struct vmi_session *s, void __user *uarg)
 			return -ENOMEM;
 	}
 	ret = vmi_page_fill(pfn, &p, path, p.path_size);
-	/* a kernel pointer: the kallsyms rule, not only the frames one */
-	if (!vmi_session_kaddrs(s))
-		p.anon_vma = 0;
+	vmi_page_hide(&p, vmi_session_kaddrs(s));
 	if (!ret && (p.flags & VMAINSPECT_PAGE_DEBUGFS))
 		ret = vmi_debugfs_publish_frame(pfn);
 	if (!ret && p.path_len &&

@@ -6,7 +6,8 @@
  * regions, the common code here (klayout.c builds the region table,
  * klayout_live.c and kaddr.c answer the ioctls) leaves everything that
  * reads an architecture's own constants and variables to the files of
- * that architecture, which src/Kbuild selects, one set per build:
+ * that architecture, which src/Kbuild selects, one set per build (and so
+ * do the page-table and memory-map facts the walker and PAGE ask for):
  *
  *   x86_64  klayout_x86_64.c + kaddr_x86.c
  *   i386    klayout_i386.c + kaddr_x86.c
@@ -48,6 +49,18 @@ void vmi_arch_klayout_live(struct vmi_klayout *kl);
  * found one already (VMAINSPECT_KA_PFN or VMAINSPECT_KA_STRUCT_PAGE set).
  */
 void vmi_arch_kaddr_mapping(struct vmainspect_kaddr *a);
+
+/* The page-table depth the running kernel uses (x86_64 picks 4 or 5 at boot). */
+unsigned int vmi_arch_pgtable_levels(void);
+
+/*
+ * The first frame /proc/kpageflags does not answer for (fs/proc/page.c's
+ * get_max_dump_pfn(), 5.8+: max_pfn rounded up to a whole section, the
+ * memmap of early sections being fully present and online), where the
+ * architecture can tell it without max_pfn (not exported); U64_MAX where
+ * pfn_to_online_page() alone decides.
+ */
+u64 vmi_arch_max_dump_pfn(void);
 
 /*
  * The fixmap slot of @addr, an address of the FIXMAP or VSYSCALL region:

@@ -20,6 +20,18 @@ void vmi_arch_klayout_init(void)
 {
 }
 
+/* 2 levels, or 3 with PAE: fixed when the kernel is built. */
+unsigned int vmi_arch_pgtable_levels(void)
+{
+	return CONFIG_PGTABLE_LEVELS;
+}
+
+/* high_memory ends lowmem, not memory: pfn_to_online_page() decides. */
+u64 vmi_arch_max_dump_pfn(void)
+{
+	return U64_MAX;
+}
+
 void vmi_arch_klayout_live(struct vmi_klayout *kl)
 {
 	struct vmi_kl_i386 p = {};

@@ -55,6 +55,16 @@ void vmi_arch_klayout_live(struct vmi_klayout *kl)
 	kl->hdr.ptrs_per[4] = PTRS_PER_PTE;
 }
 
+unsigned int vmi_arch_pgtable_levels(void)
+{
+	return CONFIG_PGTABLE_LEVELS;
+}
+
+u64 vmi_arch_max_dump_pfn(void)
+{
+	return U64_MAX;
+}
+
 void vmi_arch_kaddr_mapping(struct vmainspect_kaddr *a)
 {
 }

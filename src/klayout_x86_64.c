@@ -46,10 +46,26 @@ void vmi_arch_klayout_init(void)
 	}
 }
 
+unsigned int vmi_arch_pgtable_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
+
+/* x86_64 sets high_memory to __va(max_pfn << PAGE_SHIFT). */
+u64 vmi_arch_max_dump_pfn(void)
+{
+	u64 max = PFN_DOWN(__pa(high_memory - 1)) + 1;
+
+#ifdef CONFIG_SPARSEMEM
+	max = round_up(max, PAGES_PER_SECTION);
+#endif
+	return max;
+}
+
 void vmi_arch_klayout_live(struct vmi_klayout *kl)
 {
 	struct vmi_kl_x86_64 p = {};
-	unsigned int levels = vmi_pgtable_levels();
+	unsigned int levels = vmi_arch_pgtable_levels();
 	/* LDT_BASE_ADDR uses PGDIR_SHIFT, a variable 5.10 does not export */
 	unsigned int pgdir_shift = levels == 5 ? 48 : 39;
 

@@ -9,6 +9,7 @@
 #include <linux/spinlock.h>
 #include "vmainspect.h"
 #include "compat.h"
+#include "klayout_arch.h"
 
 /* Caller holds the mmap lock; fills every output field of @l. */
 void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l)
@@ -47,7 +48,7 @@ void vmi_layout_fill(struct mm_struct *mm, struct vmainspect_layout *l)
 	l->hiwater_rss = get_mm_hiwater_rss(mm);
 	l->hiwater_vm = get_mm_hiwater_vm(mm);
 	l->pgtables_bytes = mm_pgtables_bytes(mm);
-	l->pgtable_levels = vmi_pgtable_levels();
+	l->pgtable_levels = vmi_arch_pgtable_levels();
 	l->page_shift = PAGE_SHIFT;
 	memset(l->reserved, 0, sizeof(l->reserved));
 }

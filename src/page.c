@@ -34,17 +34,6 @@
 #define VMI_PAGE_LOCK_WAIT_US	100
 
 /*
- * The struct page of @pfn if /proc/kpageflags would look at it: below the
- * kernel's last dumpable frame (vmi_max_dump_pfn()) and online.
- */
-struct page *vmi_online_page(u64 pfn)
-{
-	if (pfn >= vmi_max_dump_pfn())
-		return NULL;
-	return vmi_pfn_to_online_page(pfn);
-}
-
-/*
  * The name of the zone page->flags names, or "" if that is no zone.  The
  * memmap past the end of RAM in RAM's last section is online, but not
  * always initialised for a zone: stock 5.10 to 6.12 guests with 1 GiB have
@@ -262,6 +251,16 @@ static void vmi_page_mapping(struct page *head, struct vmainspect_page *p,
 }
 
 /*
+ * What a reader who may not see kernel addresses (@kaddrs false: the
+ * kallsyms rule, not only the frames one) loses of a filled record.
+ */
+void vmi_page_hide(struct vmainspect_page *p, bool kaddrs)
+{
+	if (!kaddrs)
+		p->anon_vma = 0;
+}
+
+/*
  * Fill @p for frame @pfn.  No lock of ours may be held (the folio lock is
  * tried, dput() may sleep).  @path is a kernel buffer of @path_size bytes
  * or NULL.
@@ -303,48 +302,4 @@ int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 	vmi_page_mapping(head, p, path, path_size);
 	put_page(head);
 	return 0;
-}
-
-/*
- * The order of the folio holding @page, read without a reference: a split
- * or a free may be under way (compound_order() of a page that stopped
- * being a head is 0), so it may be stale, and it is capped at the largest
- * folio a page table maps, a 1 GiB PUD leaf.
- */
-static unsigned int vmi_folio_order(struct page *page)
-{
-	unsigned int order = compound_order(compound_head(page));
-
-	return min_t(unsigned int, order, PUD_SHIFT - PAGE_SHIFT);
-}
-
-/*
- * pagemap's PM_FILE and PM_MMAP_EXCLUSIVE for a page-table entry of @kind
- * that maps frame @pfn (@head_pfn: the first frame of a huge leaf), as
- * pte_to_pagemap_entry() and its PMD/hugetlb siblings decide.  They get
- * the page from vm_normal_page() (not exported): a special entry (the
- * zero page, VM_PFNMAP/MIXEDMAP inserts) has none; nor has memory that is
- * not online RAM (ZONE_DEVICE: DAX pages are not reported as file pages).
- * For a present entry also the folio's size (VMI_FOLIO_SHIFT()).
- */
-u64 vmi_pagemap_bits(u32 kind, u64 entry_bits, u64 pfn, u64 head_pfn)
-{
-	bool present = kind == VMAINSPECT_PT_PAGE;
-	struct page *page;
-	u64 bits = 0;
-
-	if (present ? (entry_bits & VMAINSPECT_PTE_SPECIAL) :
-	    !vmi_pagemap_pfn_swap_kind(kind))
-		return 0;
-	page = vmi_online_page(vmi_pagemap_page_pfn(pfn, head_pfn));
-	if (!page)
-		return 0;
-	if (!PageAnon(page))
-		bits |= VMAINSPECT_PTE_FILE;
-	if (vmi_pagemap_exclusive(page, present,
-				  kind == VMAINSPECT_PT_MIGRATION))
-		bits |= VMAINSPECT_PTE_EXCLUSIVE;
-	if (present)
-		bits |= VMI_FOLIO_SHIFT(PAGE_SHIFT + vmi_folio_order(page));
-	return bits;
 }

@@ -17,6 +17,7 @@
 #include <uapi/vmainspect_rules.h>
 #include "vmainspect.h"
 #include "compat.h"
+#include "klayout_arch.h"
 
 /* Page-table entries one call may read: bounds the mmap lock hold. */
 #define VMI_PT_BUDGET	(64 * PTRS_PER_PTE)
@@ -78,7 +79,7 @@ int vmi_pt_path_fill(struct mm_struct *mm, struct vmainspect_pt_path *p,
 	p->out_flags = show_pfn ? 0 : VMAINSPECT_PT_PFN_HIDDEN;
 	p->page_size = 0;
 	p->phys_addr = 0;
-	p->pgtable_levels = vmi_pgtable_levels();
+	p->pgtable_levels = vmi_arch_pgtable_levels();
 	memset(p->levels, 0, sizeof(p->levels));
 
 	if (p->addr > ULONG_MAX)

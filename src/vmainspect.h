@@ -23,14 +23,18 @@ struct mm_struct;
 struct pid;
 
 /*
- * access.c: who may see what.  The opener's CAP_SYS_ADMIN comes in as
- * @privileged, read at open by dev.c and debugfs.c.
+ * access.c: who may see what.  The opener's CAP_SYS_ADMIN
+ * (vmi_opener_privileged(), at open) comes in as @privileged.
  */
+struct file;
 struct task_struct;
 int vmi_may_inspect(struct task_struct *task, pid_t nr);
+bool vmi_opener_privileged(const struct file *file);
+int vmi_may_publish(void);
 bool vmi_pt_show_pfn(bool privileged);
 int vmi_frames_check(bool privileged);
 bool vmi_kaddrs_visible(bool privileged);
+bool vmi_kaddrs_still_visible(bool granted);
 
 /* abi.c: reading ioctl arguments; their checks are pure (KUnit-tested). */
 int vmi_copy_args(void *karg, size_t ksize, size_t min_size,
@@ -219,13 +223,15 @@ int vmi_pt_leaf(struct vm_area_struct *vma, unsigned long addr,
 		bool rmap_locked, struct vmainspect_pt_entry *leaf);
 int vmi_pt_addr_to_pfn(struct mm_struct *mm, u64 addr, u64 *pfn);
 
-/* page.c: one frame's state.  rmap.c: its owners. */
+/* frame.c: what a frame is, for the walker and the frame queries. */
 struct page;
 
 struct page *vmi_online_page(u64 pfn);
+u64 vmi_pagemap_bits(u32 kind, u64 entry_bits, u64 pfn, u64 head_pfn);
+
+/* page.c: one frame's state.  rmap.c: its owners. */
 struct page *vmi_page_get_head(struct page *page);
 u64 vmi_kpageflags(struct page *page);
-u64 vmi_pagemap_bits(u32 kind, u64 entry_bits, u64 pfn, u64 head_pfn);
 
 /*
  * The folio size of a present frame rides in vmi_pagemap_bits()' answer
@@ -237,6 +243,7 @@ u64 vmi_pagemap_bits(u32 kind, u64 entry_bits, u64 pfn, u64 head_pfn);
 #define VMI_FOLIO_SHIFT(s)	((u64)(s) << VMI_FOLIO_SHIFT_POS)
 int vmi_page_fill(u64 pfn, struct vmainspect_page *p, char *path,
 		  size_t path_size);
+void vmi_page_hide(struct vmainspect_page *p, bool kaddrs);
 
 struct vmi_rmap_out {
 	/*
@@ -374,13 +381,25 @@ const char *vmi_pt_level_name(u32 level);
 void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 		    bool show_pfn);
 
-/* debugfs.c */
+/* debugfs.c: the debugfs root, published directories, open contexts. */
+struct dentry;
+
+/* One file of a published directory; tables end with { }. */
+struct vmi_debugfs_file {
+	const char *name;
+	const struct file_operations *fops;
+};
+
 int vmi_debugfs_init(void);
 void vmi_debugfs_exit(void);
 int vmi_debugfs_publish(pid_t nr);
+int vmi_debugfs_publish_frame(u64 pfn);
+int vmi_debugfs_open_mm(struct inode *inode, struct file *file,
+			int (*show)(struct seq_file *, void *));
+int vmi_debugfs_open_frame(struct inode *inode, struct file *file,
+			   int (*show)(struct seq_file *, void *));
 int vmi_debugfs_open_plain(struct inode *inode, struct file *file,
-			   int (*show)(struct seq_file *, void *),
-			   bool frames, u64 pfn);
+			   int (*show)(struct seq_file *, void *));
 int vmi_debugfs_release(struct inode *inode, struct file *file);
 /* The file_operations of a debugfs view opened by name##_open(). */
 #define VMI_DEBUGFS_FOPS(name)						\
@@ -392,16 +411,16 @@ static const struct file_operations name##_fops = {			\
 	.release	= vmi_debugfs_release,				\
 }
 
+struct mm_struct *vmi_debugfs_get_mm(struct seq_file *m);
 bool vmi_debugfs_privileged(struct seq_file *m);
 bool vmi_debugfs_kaddrs(struct seq_file *m);
 u64 vmi_debugfs_pfn(struct seq_file *m);
 
-/* debugfs_frames.c */
-struct dentry;
+/* debugfs_mm.c: self/ and <pid>/ {layout,maps,pagetables}. */
+extern const struct vmi_debugfs_file vmi_debugfs_mm_files[];
 
-void vmi_debugfs_frames_init(struct dentry *root);
-void vmi_debugfs_frames_exit(void);
-int vmi_debugfs_publish_frame(u64 pfn);
+/* debugfs_frames.c: frames/<pfn>/{page,rmap}. */
+extern const struct vmi_debugfs_file vmi_debugfs_frame_files[];
 
 /* debugfs_klayout.c */
 void vmi_debugfs_klayout_init(struct dentry *root);

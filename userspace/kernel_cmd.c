@@ -17,8 +17,6 @@
 
 #define REASON_LEN	512
 
-static const char * const level_names[5] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
-
 /* Hex digits of an address: 8 on 32-bit kernels, else 16. */
 static int addr_digits(const struct vmi_klayout *k)
 {
@@ -41,11 +39,11 @@ static void print_header(const struct vmi_klayout *k)
 		       fmt_size_mm(kernel, s2));
 	printf("\npage size %s; entries per table:",
 	       fmt_size_mm(1ULL << h->page_shift, s1));
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < VMAINSPECT_LVL_NR; i++) {
 		if (h->ptrs_per[i] > 1)
-			printf(" %s %u", level_names[i], h->ptrs_per[i]);
+			printf(" %s %u", fmt_pt_level(i), h->ptrs_per[i]);
 		else
-			printf(" %s 1 (folded)", level_names[i]);
+			printf(" %s 1 (folded)", fmt_pt_level(i));
 	}
 	printf("\nMAX_PHYSMEM_BITS %u (%s of physical address space), struct page %u bytes\n",
 	       h->phys_bits,
