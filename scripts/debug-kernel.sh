@@ -35,6 +35,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
+# shellcheck source=userspace/tests/ktap.sh
+. "$top/userspace/tests/ktap.sh"
 
 SRC=$VMI_CACHE/src/linux-source-6.12
 OUT=$VMI_CACHE/debug-6.12
@@ -214,12 +216,12 @@ selftest() {
 	fi
 }
 
-# The test programs and the suite, as --add options.
+# The test programs and the suite (with its KTAP reader), as --add options.
 test_adds() {
 	local t
 	make -s -C "$top/userspace" >&2
 	make -s -C "$top/userspace/tests" >&2
-	for t in "$@" in-vm.sh; do
+	for t in "$@" in-vm.sh ktap.sh; do
 		echo --add
 		echo "$top/userspace/tests/$t"
 	done
@@ -250,26 +252,23 @@ run() {
 # The adversarial suites on the debug kernel (in-vm.sh adversarial),
 # torture for SECONDS: every check must pass and nothing may splat.
 adversarial() {
-	local secs=${1:-120} adds=() rc=0 out l
+	local secs=${1:-120} adds=() rc=0 out
 	mapfile -t adds < <(test_adds vmi-regress vmi-frame-sweep vmi-fuzz vmi-torture vmi-lifecycle)
 	out=$(mktemp)
 	"$here/vm-run.sh" --kernel debug --timeout $((secs + 1500)) "${adds[@]}" \
 		-- sh /root/in-vm.sh adversarial "$secs" >"$out" 2>"$out.err" || rc=$?
-	while IFS= read -r l; do
-		case $l in
-		"PASS "* | "FAIL "*) echo "${l%% *} [debug] ${l#* }" ;;
-		esac
-	done < <(tr -d '\r' <"$out")
+	# the suite's KTAP: one PASS/FAIL line per check (ktap.sh)
+	ktap_read "[debug] " flat <"$out"
 	case $rc in
 	0) ;;
-	1) grep -q '^FAIL' "$out" || echo "FAIL [debug] adversarial: suite exit 1 without a FAIL line" ;;
+	1) ((KTAP_FAIL)) || echo "FAIL [debug] adversarial: suite exit 1 without a failed check" ;;
 	125) echo "FAIL [debug] adversarial: kernel splat: $(grep -m5 -E 'BUG|WARNING|Oops|panic|leak' "$out.err" | tr '\n' ' ')" ;;
 	*) echo "FAIL [debug] adversarial: vm-run.sh exit $rc: $(tail -n 5 "$out.err" | tr '\n' ' ')" ;;
 	esac
 	if ((rc != 125)) && grep -q '^vm-run.sh: kernel splat on' "$out.err"; then
 		echo "FAIL [debug] adversarial: kernel splat: $(grep -m5 -E 'BUG|WARNING|Oops|panic|leak' "$out.err" | tr '\n' ' ')"
 	fi
-	# the whole output (INFO lines, a hang's kernel stacks) for the next
+	# the whole output (diagnostics, a hang's kernel stacks) for the next
 	# person; only PASS/FAIL lines were printed above
 	mkdir -p "$VMI_CACHE/logs"
 	tr -d '\r' <"$out" >"$VMI_CACHE/logs/debug-adversarial.log"

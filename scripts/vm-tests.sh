@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the VM integration suite (userspace/tests/vm-tests.sh) on stock kernels.
+# Run the VM integration suite (userspace/tests/in-vm.sh) on stock kernels.
 #
 # Usage: scripts/vm-tests.sh [--kernel SHORT]... [--la57] [--kvm] [--timeout SEC]
 #                            [--klayout-only | --no-klayout-runs]
@@ -22,27 +22,34 @@
 #   -v               also show the suite's info lines and vm-run.sh progress
 #
 # After the full runs comes one short VM run per kernel of the access
-# matrix (`sh /root/vm-tests.sh matrix`: vmi-access-matrix, 36 knob
+# matrix (`sh /root/in-vm.sh matrix`: vmi-access-matrix, 36 knob
 # settings x 301 cells, each against the kernel's own answer), then short
 # VM runs of the kernel-layout section only
-# (`sh /root/vm-tests.sh klayout`, which ends by checking lockdown) for the
+# (`sh /root/in-vm.sh klayout`, which ends by checking lockdown) for the
 # paging/KASLR combinations the full runs do not cover: 5.10-nokaslr,
 # 6.1-nokaslr, 6.12-nokaslr, 5.10-la57, 5.10-la57-nokaslr,
 # 6.1-la57-nokaslr, 6.12-la57-nokaslr, 7.3-nokaslr, 7.3-la57-nokaslr (with
 # --kernel: those of the given kernels).  5.10 has no 5-level paging (no CONFIG_X86_5LEVEL): on
 # a la57 CPU it runs 4-level, and the checks expect that.
 #
-# Every PASS/FAIL line of the suite is printed with the kernel in front
-# (`PASS [6.12] zoo: ...`, `PASS [6.1-la57-nokaslr] klayout: ...`).  A VM
-# that does not boot, times out, splats or ends without the suite's summary
-# line is a FAIL line for that kernel.  Ends with the total "N passed, N
-# failed"; exit status 1 on any failure.
+# The suite's output is KTAP (userspace/tests/ktap.sh reads it): each of
+# its checks is printed as a line with the kernel in front (`PASS [6.12]
+# zoo: ...`, `FAIL [6.1-la57-nokaslr] klayout: ...: reason`).  A VM that
+# does not boot, times out, splats or ends without the suite's totals line
+# is a FAIL line for that kernel.  Then the oracle of the reading: the same
+# output through the kernel's own KTAP parser (`kunit.py parse`, of the
+# newest linux-source tree under $VMI_CACHE/src that scripts/kunit.sh
+# unpacked) must give the same counts as ktap.sh and no error, one check
+# per VM run (`PASS [6.12] ktap: ...`; without a tree a SKIP line).  Ends
+# with the total "N passed, N failed"; exit status 1 on any failure.
 # Logs: $VMI_CACHE/vm-tests/<label>.{out,err} (vm-tests-$VMI_BUILD_TAG/ with
 # VMI_BUILD_TAG set, as for the module build).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(dirname "$here")
 VMI_CACHE=${VMI_CACHE:-/var/cache/vmainspect}
+# shellcheck source=userspace/tests/ktap.sh
+. "$top/userspace/tests/ktap.sh"
 
 kernels=()
 la57=0
@@ -131,9 +138,10 @@ if ! blog=$("${build[@]}" 2>&1) ||
 fi
 
 # every test program (userspace/tests/Makefile's PROGS), and the suite
+# with its KTAP reader
 adds=()
 read -ra progs < <(make -s --no-print-directory -C "$top/userspace/tests" print-progs)
-for f in "${progs[@]}" in-vm.sh; do
+for f in "${progs[@]}" in-vm.sh ktap.sh; do
 	adds+=(--add "$top/userspace/tests/$f")
 done
 adds+=(--add "$top/userspace/demo/vmi-demo")
@@ -142,34 +150,71 @@ for f in /bin/bash /usr/bin/tail; do
 done
 
 # the short runs need only the checker and the suite
-kadds=(--add "$top/userspace/tests/vmi-check-klayout" --add "$top/userspace/tests/vmi-check-frames" --add "$top/userspace/tests/in-vm.sh")
-madds=(--add "$top/userspace/tests/vmi-access-matrix" --add "$top/userspace/tests/in-vm.sh")
+suite_adds=(--add "$top/userspace/tests/in-vm.sh" --add "$top/userspace/tests/ktap.sh")
+kadds=(--add "$top/userspace/tests/vmi-check-klayout" --add "$top/userspace/tests/vmi-check-kaddr" --add "$top/userspace/tests/vmi-check-frames" "${suite_adds[@]}")
+madds=(--add "$top/userspace/tests/vmi-access-matrix" "${suite_adds[@]}")
 
-# run_vm LABEL SECTION VM-RUN-OPTIONS...: one VM, its PASS/FAIL lines
-# prefixed with [LABEL]; SECTION is passed to the suite ("" = all)
+# The oracle of ktap.sh: the kernel's KTAP parser, of the newest
+# linux-source tree scripts/kunit.sh unpacked ("" if none).
+kunit_py=
+while IFS= read -r d; do
+	[[ -f ${d%/}/tools/testing/kunit/kunit.py ]] && kunit_py=${d%/}/tools/testing/kunit/kunit.py
+done < <(printf '%s\n' "$VMI_CACHE"/src/linux-source-*/ | sort -V)
+
+# ktap_oracle LABEL FILE: FILE (a guest's output) through kunit.py parse:
+# its counts must be those ktap_read just left in KTAP_* (and the guest's
+# own totals line), with no parse error.  One check.
+ktap_oracle() {
+	local label=$1 file=$2 res sum n kp=0 kf=0 kc=0 ks=0 ke=0 want
+	if [[ -z $kunit_py ]]; then
+		echo "SKIP [$label] ktap: no $VMI_CACHE/src/linux-source-*/tools/testing/kunit/kunit.py (scripts/kunit.sh unpacks one): the guest output not checked with kunit.py"
+		return
+	fi
+	if [[ -z $KTAP_TOTALS ]]; then
+		echo "INFO [$label] ktap: not checked with kunit.py: the guest's output did not end"
+		return
+	fi
+	res=$(python3 "$kunit_py" parse <"$file" 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
+	sum=$(grep -o 'Testing complete\. .*' <<<"$res" | tail -n 1)
+	for n in passed failed crashed skipped errors; do
+		[[ $sum =~ $n:\ ([0-9]+) ]] || continue
+		case $n in
+		passed) kp=${BASH_REMATCH[1]} ;;
+		failed) kf=${BASH_REMATCH[1]} ;;
+		crashed) kc=${BASH_REMATCH[1]} ;;
+		skipped) ks=${BASH_REMATCH[1]} ;;
+		errors) ke=${BASH_REMATCH[1]} ;;
+		esac
+	done
+	want="# Totals: pass:$KTAP_PASS fail:$KTAP_FAIL skip:$KTAP_SKIP"
+	if [[ -n $sum ]] && ((kp == KTAP_PASS && kf == KTAP_FAIL && ks == KTAP_SKIP &&
+		kc == 0 && ke == 0 && KTAP_ERRORS == 0)) && [[ $KTAP_TOTALS == "$want" ]]; then
+		ok "[$label] ktap: kunit.py parses the guest output, $kp passed $kf failed, as ktap.sh counted"
+	else
+		ko "[$label] ktap: kunit.py: ${sum:-no summary} (errors: $(grep -m 3 -F '[ERROR]' <<<"$res" | sed 's/^\[[0-9:]*\] //' | tr '\n' ' ')); ktap.sh: $KTAP_PASS passed, $KTAP_FAIL failed, $KTAP_SKIP skipped, $KTAP_ERRORS numbering errors; the guest's totals: $KTAP_TOTALS"
+	fi
+}
+
+# run_vm LABEL SECTION VM-RUN-OPTIONS...: one VM, its checks as PASS/FAIL
+# lines prefixed with [LABEL]; SECTION is passed to the suite ("" = all)
 run_vm() {
-	local label=$1 out err t0 t1 secs rc nf summary l
-	local -a section=()
+	local label=$1 out err t0 t1 secs rc nf summary
+	local -a sect=()
 	# shellcheck disable=SC2206 # "all 0": the section and its argument
-	[[ -n $2 ]] && section=($2)
+	[[ -n $2 ]] && sect=($2)
 	shift 2
 	out=$logdir/$label.out
 	err=$logdir/$label.err
 	t0=$EPOCHREALTIME
-	"$here/vm-run.sh" "$@" -- sh /root/in-vm.sh "${section[@]}" >"$out" 2>"$err"
+	"$here/vm-run.sh" "$@" -- sh /root/in-vm.sh "${sect[@]}" >"$out" 2>"$err"
 	rc=$?
 	t1=$EPOCHREALTIME
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-	nf=0
-	summary=
-	while IFS= read -r l; do
-		case $l in
-		"PASS "*) echo "PASS [$label] ${l#PASS }"; passes=$((passes + 1)) ;;
-		"FAIL "*) echo "FAIL [$label] ${l#FAIL }"; fails=$((fails + 1)); nf=$((nf + 1)) ;;
-		*" passed, "*" failed") summary=$l ;;
-		*) ((verbose)) && echo "     [$label] $l" ;;
-		esac
-	done < <(tr -d '\r' <"$out")
+	KTAP_DIAG=$verbose ktap_read "[$label] " flat <"$out"
+	passes=$((passes + KTAP_PASS))
+	fails=$((fails + KTAP_FAIL))
+	nf=$KTAP_FAIL
+	summary=${KTAP_TOTALS#\# Totals: }
 	case $rc in
 	0|1) ;;
 	124) ko "[$label] vm: timed out after ${vm_timeout}s (logs: $out, $err)" ;;
@@ -182,11 +227,12 @@ run_vm() {
 		ko "[$label] vm: kernel splat (suite exit $rc): $(grep -m3 -E 'BUG|WARNING|Oops|panic' "$err" | tr '\n' ' ')"
 	fi
 	if [[ -z $summary ]] && ((rc != 124 && rc != 123)); then
-		ko "[$label] vm: the suite did not finish (no summary line; logs: $out, $err)"
+		ko "[$label] vm: the suite did not finish (no totals line; logs: $out, $err)"
 	elif ((rc == 1 && nf == 0)); then
-		ko "[$label] vm: suite exit status 1 without a FAIL line"
+		ko "[$label] vm: suite exit status 1 without a failed check"
 	fi
-	echo "     [$label] ${summary:-no summary}; VM run ${secs} s (vm-run.sh exit $rc)"
+	ktap_oracle "$label" "$out"
+	echo "     [$label] guest totals: ${summary:-none}; VM run ${secs} s (vm-run.sh exit $rc)"
 }
 
 for k in "${kernels[@]}"; do

@@ -4,13 +4,17 @@
 #
 # in-vm.sh: the integration suite, run inside the test VM (busybox sh) as
 # root, cwd /root, by scripts/vm-tests.sh on the host:
-#   scripts/vm-run.sh --add <test binaries> --add this --add /bin/bash
-#       --add /usr/bin/tail -- sh /root/in-vm.sh
+#   scripts/vm-run.sh --add <test binaries> --add this --add ktap.sh
+#       --add /bin/bash --add /usr/bin/tail -- sh /root/in-vm.sh
 # Test binaries are in /root (also on PATH), the tool is vmainspect on PATH.
 #
-# Every check prints "PASS name" or "FAIL name: reason"; the suites' own
-# lines are passed through with a prefix.  Ends with "N passed, N failed";
-# exit status 1 on any failure.
+# Output: KTAP version 1 (ktap.sh).  Its own checks are results at the top
+# level ("ok N cli: --help", "not ok N name # reason"); each program run
+# by `suite NAME CMD...` is a subtest ("# Subtest: NAME", the program's
+# KTAP indented 4 spaces, then "ok N NAME" or "not ok N NAME");
+# informational lines are "# " diagnostics.  The last line is "# Totals:
+# pass:N fail:N skip:N", counting the checks of the programs and its own
+# (what ktap.sh counts); exit status 1 on any failure.
 #
 #   sh /root/in-vm.sh [all [SECONDS]]  every section; SECONDS of torture
 #                                  (default 20; 0: of the adversarial
@@ -32,16 +36,42 @@ case $SECTION in
 all | klayout | matrix | adversarial) ;;
 *) echo "usage: in-vm.sh [klayout | matrix | adversarial [SECONDS]]" >&2; exit 2 ;;
 esac
+# shellcheck source=userspace/tests/ktap.sh
+. "${0%/*}/ktap.sh" || exit 1
 cd /root || exit 1
 T=/root
 PASSES=0
 FAILS=0
+SKIPS=0
+NR_TOP=0
 PIDS=
 OUT=/tmp/vmi-tests.$$
 mkdir -p "$OUT"
 
-ok() { echo "PASS $*"; PASSES=$((PASSES + 1)); }
-ko() { echo "FAIL $*"; FAILS=$((FAILS + 1)); }
+echo "KTAP version 1"
+# ok DESC: a check that passed; ko DESC [REASON]: one that failed
+ok() {
+	ktap_clean "$*"
+	NR_TOP=$((NR_TOP + 1))
+	echo "ok $NR_TOP $ktap_s"
+	PASSES=$((PASSES + 1))
+}
+ko() {
+	ktap_clean "$1"
+	NR_TOP=$((NR_TOP + 1))
+	if [ $# -gt 1 ]; then
+		d=$ktap_s
+		ktap_clean "$2"
+		echo "not ok $NR_TOP $d # $ktap_s"
+	else
+		echo "not ok $NR_TOP $ktap_s"
+	fi
+	FAILS=$((FAILS + 1))
+}
+# diag TEXT: not a check, only for the log
+diag() { echo "# $*"; }
+# the last line
+totals() { echo "# Totals: pass:$PASSES fail:$FAILS skip:$SKIPS"; }
 
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
@@ -50,9 +80,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# suite NAME CMD...: run a program that prints PASS/FAIL lines; prefix and
-# count them.  A non-zero exit without any FAIL line, or a missing
-# summary line, is a FAIL of its own.
+# suite NAME CMD...: run a program that reports in KTAP (vmi-report.h) as
+# the subtest NAME; count its checks.  A non-zero exit without a failed
+# check, or a missing totals line, is a failed check of its own in the
+# subtest ("exit status", "totals").  A program that reported no check
+# at all and ended well is a skipped result.  Its raw output stays in
+# $OUT/out.
 suite() {
 	name=$1
 	shift
@@ -60,23 +93,36 @@ suite() {
 	"$@" >"$OUT/out" 2>"$OUT/err"
 	rc=$?
 	end=$(cut -d' ' -f1 /proc/uptime)
-	nf=0
-	summary=
-	while IFS= read -r l; do
-		case $l in
-		"PASS "*) echo "PASS $name: ${l#PASS }"; PASSES=$((PASSES + 1)) ;;
-		"FAIL "*) echo "FAIL $name: ${l#FAIL }"; FAILS=$((FAILS + 1)); nf=$((nf + 1)) ;;
-		*" passed, "*" failed") summary=$l ;;
-		*) echo "  $name: $l" ;;
-		esac
-	done <"$OUT/out"
-	if [ "$rc" -ne 0 ] && [ "$nf" -eq 0 ]; then
-		ko "$name: exit status $rc without a FAIL line: $(head -c 400 "$OUT/err" | tr '\n' ' ')"
-	elif [ -z "$summary" ]; then
-		ko "$name: no summary line (crashed?): $(head -c 400 "$OUT/err" | tr '\n' ' ')"
+	ktap_read "" nest <"$OUT/out" >"$OUT/sub"
+	PASSES=$((PASSES + KTAP_PASS))
+	FAILS=$((FAILS + KTAP_FAIL))
+	SKIPS=$((SKIPS + KTAP_SKIP))
+	ktap_clean "$(head -c 400 "$OUT/err")"
+	extra=
+	if [ "$rc" -ne 0 ] && [ "$KTAP_FAIL" -eq 0 ]; then
+		extra="exit status # $rc without a failed check: $ktap_s"
+	elif [ -z "$KTAP_TOTALS" ]; then
+		extra="totals # no totals line (crashed?): $ktap_s"
 	fi
-	[ -s "$OUT/err" ] && [ "$rc" -eq 0 ] && sed "s/^/  $name stderr: /" "$OUT/err" | head -5
-	echo "  $name: $summary (exit $rc, $(awk "BEGIN{printf \"%.1f\", $end - $start}") s)"
+	NR_TOP=$((NR_TOP + 1))
+	if [ -z "$extra" ] && [ "$KTAP_N" -eq 0 ]; then
+		cat "$OUT/sub"
+		echo "ok $NR_TOP $name # SKIP no checks reported"
+		SKIPS=$((SKIPS + 1))
+	else
+		echo "    KTAP version 1"
+		echo "    # Subtest: $name"
+		cat "$OUT/sub"
+		[ -s "$OUT/err" ] && [ "$rc" -eq 0 ] && head -5 "$OUT/err" | sed 's/^/    # stderr: /'
+		if [ -n "$extra" ]; then
+			echo "    not ok $((KTAP_N + 1)) $extra"
+			FAILS=$((FAILS + 1))
+		fi
+		if [ "$KTAP_FAIL" -gt 0 ] || [ -n "$extra" ]; then echo "not ok $NR_TOP $name"
+		else echo "ok $NR_TOP $name"; fi
+	fi
+	t=${KTAP_TOTALS#\# Totals: }
+	diag "$name: ${t:-no totals line} (exit $rc, $(awk "BEGIN{printf \"%.1f\", $end - $start}") s)"
 }
 
 # wait_exec PID PATH: until PID has exec'd PATH (max ~10 s)
@@ -90,7 +136,7 @@ wait_exec() {
 	return 1
 }
 
-echo "  kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus," \
+diag "kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus," \
 	"la57 cpu flag: $(grep -qw la57 /proc/cpuinfo && echo yes || echo no)"
 
 # cli NAME EXPECTED_STATUS PATTERN CMD...: exit status and an extended
@@ -101,38 +147,43 @@ cli() {
 	"$@" >"$OUT/cli" 2>&1
 	rc=$?
 	if [ "$rc" -ne "$want" ]; then
-		ko "cli: $name: exit $rc, expected $want: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
+		ko "cli: $name" "exit $rc, expected $want: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
 	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$OUT/cli"; then
-		ko "cli: $name: output does not match /$pat/: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
+		ko "cli: $name" "output does not match /$pat/: $(head -c 300 "$OUT/cli" | tr '\n' ' ')"
 	else
 		ok "cli: $name"
 	fi
 }
 
 # mutate_selftest NAME CMD...: the checker's self-test: CMD corrupts the
-# module's answers (--mutate), so it must fail, with 10 FAIL lines at least
+# module's answers (--mutate), so it must fail, with 10 failed checks
+# ("not ok" results) at least
 mutate_selftest() {
 	name=$1
 	shift
 	"$@" >"$OUT/mut" 2>&1
 	rc=$?
-	nm=$(grep -c '^FAIL' "$OUT/mut")
+	nm=$(grep -c '^not ok ' "$OUT/mut")
 	if [ "$rc" -eq 1 ] && [ "$nm" -ge 10 ]; then ok "$name: $nm injected faults caught"
-	else ko "$name: --mutate gave exit $rc and only $nm FAIL lines"; fi
+	else ko "$name" "--mutate gave exit $rc and only $nm failed checks"; fi
 }
 
 # ---- kernel layout (KLAYOUT, KADDR) vs kcore, kallsyms, iomem, vmallocinfo ----
 # root with kptr_restrict=1, root with kptr_restrict=2 (and 0), uid 1000
 klayout_section() {
-	echo "  kernel layout: $(grep -qw la57 /proc/cpuinfo && echo 5-level || echo 4-level)" \
+	diag "kernel layout: $(grep -qw la57 /proc/cpuinfo && echo 5-level || echo 4-level)" \
 		"paging, cmdline: $(cat /proc/cmdline)"
 	suite klayout "$T/vmi-check-klayout"
+	suite kaddr "$T/vmi-check-kaddr"
 	mutate_selftest "klayout-check self-test" "$T/vmi-check-klayout" --mutate
+	mutate_selftest "kaddr-check self-test" "$T/vmi-check-kaddr" --mutate
 	suite klayout-kptr2 "$T/vmi-check-klayout" --kptr2
+	suite kaddr-kptr2 "$T/vmi-check-kaddr" --kptr2
 	if command -v runas >/dev/null; then
 		# uid 1000 must reach /root (the access section reports a 700 /)
 		[ "$(stat -c %a /)" = 700 ] && chmod 755 /
 		suite klayout-uid1000 runas 1000 "$T/vmi-check-klayout" --unpriv
+		suite kaddr-uid1000 runas 1000 "$T/vmi-check-kaddr" --unpriv
 		# the tool as uid 1000: the reason, and no kernel address
 		# (16 hex digits starting with ff, with or without 0x)
 		cli "kernel as uid 1000: says why addresses are hidden" 0 'hidden \(you lack CAP_SYS_ADMIN\)' \
@@ -220,7 +271,7 @@ finish() {
 	cleanup
 	trap - EXIT
 	rm -rf "$OUT"
-	echo "$PASSES passed, $FAILS failed"
+	totals
 	[ "$FAILS" -eq 0 ]
 	exit
 }
@@ -229,7 +280,7 @@ finish() {
 kmemleak_check() {
 	K=/sys/kernel/debug/kmemleak
 	if [ ! -w $K ]; then
-		echo "  kmemleak: not in this kernel"
+		diag "kmemleak: not in this kernel"
 		return
 	fi
 	echo scan >$K
@@ -253,7 +304,7 @@ adversarial_section() {
 	# SECONDS 0: the regressions only (the la57 runs: the rest is the
 	# same code as on the 4-level runs of the same kernel)
 	if [ "$TORTURE_SECONDS" -eq 0 ]; then
-		echo "  adversarial: regressions only (torture seconds 0)"
+		diag "adversarial: regressions only (torture seconds 0)"
 		return
 	fi
 	# PAGE and RMAP on every frame up to twice the end of RAM, against
@@ -290,6 +341,7 @@ if [ "$SECTION" = klayout ]; then
 	klayout_section
 	# irreversible: only here, as the last check of the VM
 	suite klayout-lockdown "$T/vmi-check-klayout" --lockdown
+	suite kaddr-lockdown "$T/vmi-check-kaddr" --lockdown
 	# the same lockdown refuses the frame ioctls and hides page-table
 	# frames, from root too (the stock kernels have the lockdown LSM)
 	if grep -q '\[confidentiality\]' /sys/kernel/security/lockdown 2>/dev/null; then
@@ -302,7 +354,7 @@ if [ "$SECTION" = klayout ]; then
 	fi
 	trap - EXIT
 	rm -rf "$OUT"
-	echo "$PASSES passed, $FAILS failed"
+	totals
 	[ "$FAILS" -eq 0 ]
 	exit
 fi
@@ -350,8 +402,9 @@ suite busybox-sleep "$T/vmi-check-maps" --find "$BBSLEEP"
 suite all "$T/vmi-check-maps" --all
 
 # ---- page tables (PT_RUNS, PT_PATH) vs /proc/PID/pagemap and smaps ----
-# cover NAME: the last suite's COVER line, field NAME (0 if absent)
-cover() { awk -v f="$1" '$1 == "COVER" { for (i = 4; i < NF; i++) if ($i == f) v = $(i + 1) } END { print v + 0 }' "$OUT/out"; }
+# cover NAME: the last suite's COVER line (a diagnostic or not), field NAME
+# (0 if absent)
+cover() { awk -v f="$1" '{ sub(/^# /, "") } $1 == "COVER" { for (i = 4; i < NF; i++) if ($i == f) v = $(i + 1) } END { print v + 0 }' "$OUT/out"; }
 # ptzoo_wait FILE: wait until the vmi-pt-zoo writing FILE is READY (15 s)
 ptzoo_wait() {
 	i=0
@@ -365,14 +418,14 @@ HP=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
 G1=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
 if [ -w "$G1" ]; then
 	echo 1 >"$G1" 2>/dev/null
-	echo "  1 GiB hugetlb pages reserved: $(cat "$G1")"
+	diag "1 GiB hugetlb pages reserved: $(cat "$G1")"
 else
-	echo "  no 1 GiB hugetlb page size (CPU without pdpe1gb): PUD leaves not exercised"
+	diag "no 1 GiB hugetlb page size (CPU without pdpe1gb): PUD leaves not exercised"
 fi
-[ "${HP:-0}" -gt 0 ] || echo "  nr_hugepages is 0: the hugetlb exhibit is skipped"
+[ "${HP:-0}" -gt 0 ] || diag "nr_hugepages is 0: the hugetlb exhibit is skipped"
 NSWAP=$(awk 'NR > 1' /proc/swaps | grep -c .)
-if [ "$NSWAP" -gt 0 ]; then echo "  swap: $NSWAP devices"
-else echo "  swap: no device: swap entries are not exercised"; fi
+if [ "$NSWAP" -gt 0 ]; then diag "swap: $NSWAP devices"
+else diag "swap: no device: swap entries are not exercised"; fi
 # anonymous 64 KiB folios (mTHP, 6.8+) for the zoo's mthp exhibit
 MTHP=/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled
 MTHP_WAS=
@@ -385,7 +438,7 @@ PTZOO=$!
 PIDS="$PIDS $PTZOO"
 if ptzoo_wait "$OUT/ptzoo"; then
 	ok "pt-zoo: started (pid $PTZOO)"
-	grep -E '^(SKIP|INFO)' "$OUT/ptzoo" | sed 's/^/  pt-zoo: /'
+	grep -E '^(SKIP|INFO)' "$OUT/ptzoo" | sed 's/^/# pt-zoo: /'
 	suite pt-zoo "$T/vmi-check-pages" "$PTZOO"
 	# the comparison saw the states the zoo made
 	ptregion() { grep -q "^REGION $1 " "$OUT/ptzoo"; }
@@ -554,7 +607,7 @@ if command -v runas >/dev/null; then
 		ko "pt-zoo-uid1000: did not become ready: $(head -c 300 "$OUT/ptzoo1000")"
 	fi
 else
-	echo "  no runas helper: the access test drops privileges itself"
+	diag "no runas helper: the access test drops privileges itself"
 	suite access-uid1000 "$T/vmi-access-test" --drop 1000 --other-uid 1001
 	suite access-uid1001 "$T/vmi-access-test" --drop 1001 --other-uid 1000
 fi
@@ -602,7 +655,7 @@ fi
 if [ -d /sys/kernel/debug/vmainspect ]; then
 	suite debugfs "$T/vmi-check-maps" --debugfs --debugfs-pid "$ZOO"
 else
-	echo "  /sys/kernel/debug/vmainspect absent: debugfs checks skipped"
+	diag "/sys/kernel/debug/vmainspect absent: debugfs checks skipped"
 fi
 
 # ---- trust: the adversarial suites of issue 10 ----
@@ -618,5 +671,5 @@ if kill -0 "$ZOO" 2>/dev/null; then ok "zoo: still alive"; else ko "zoo: died"; 
 cleanup
 trap - EXIT
 rm -rf "$OUT"
-echo "$PASSES passed, $FAILS failed"
+totals
 [ "$FAILS" -eq 0 ]

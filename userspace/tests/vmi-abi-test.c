@@ -8,8 +8,8 @@
  * it, at this header's size and longer (size_sweep()).
  *
  * The errno each class of defect must give is in expected[] below, in one
- * place.  Output: "PASS name" / "FAIL name: reason", then "N passed,
- * N failed"; exit status 1 if anything failed.
+ * place.  Output: KTAP, one result per check (vmi-report.h); exit status
+ * 1 if anything failed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -111,22 +111,9 @@ static int expect(int got, enum cls c, const char *name)
 	return 0;
 }
 
-static int open_dev(void)
-{
-	int fd = open(VMAINSPECT_DEVICE, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		fd = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fail_reason("open " VMAINSPECT_DEVICE, "%s", strerror(errno));
-		exit(summary());
-	}
-	return fd;
-}
-
 static int attached_fd(pid_t pid)
 {
-	int fd = open_dev(), e = vmi_attach(fd, pid, 0);
+	int fd = vmi_open_or_exit(), e = vmi_attach(fd, pid, 0);
 
 	if (e) {
 		fail("attach to %d: %s", (int)pid, errname(e));
@@ -492,7 +479,7 @@ static void run_table(void)
 			arg = NULL;
 		}
 		if (c->w == W_ATTACH)
-			use = open_dev();
+			use = vmi_open_or_exit();
 		e = xioctl(use, cmds[c->w].cmd, arg);
 		expect(e, c->c, c->name);
 		if (c->w == W_ATTACH)
@@ -644,7 +631,7 @@ static void unknown_cmds(void)
 	expect(xioctl(fd, FIONREAD, big), UNKNOWN_CMD, "cmd: FIONREAD");
 	close(fd);
 
-	fd = open_dev();
+	fd = vmi_open_or_exit();
 	base(W_LAYOUT);
 	expect(xioctl(fd, VMAINSPECT_IOC_LAYOUT, big), NOT_ATTACHED, "layout before attach");
 	base(W_LIST);
@@ -682,7 +669,7 @@ static void attach_outputs(void)
 	struct vmainspect_attach a;
 	volatile pid_t tid = 0;
 	pthread_t th;
-	int fd = open_dev(), e;
+	int fd = vmi_open_or_exit(), e;
 
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
@@ -1259,7 +1246,7 @@ static void exec_exit(void)
 	expect(xioctl(fd, VMAINSPECT_IOC_LAYOUT, &ly), MM_GONE, "exit: layout of a zombie");
 	expect(list_call(fd, 0, &l, recs, sizeof(recs[0]), 16, strs, sizeof(strs)), MM_GONE,
 	       "exit: list of a zombie");
-	expect(vmi_attach(open_dev(), c.pid, 0), MM_GONE, "exit: attach to a zombie");
+	expect(vmi_attach(vmi_open_or_exit(), c.pid, 0), MM_GONE, "exit: attach to a zombie");
 	waitpid(c.pid, &st, 0);
 	expect(xioctl(fd, VMAINSPECT_IOC_LAYOUT, &ly), MM_GONE, "exit: layout after reaping");
 	expect(vmi_attach(fd, c.pid, 0), NO_PROCESS, "exit: attach after reaping");

@@ -39,10 +39,11 @@
  *   combinations that can follow each other, or with --quick a subset.
  *
  * Output: per knob setting a table whose cells are the module's answer
- * followed by '=' (agrees with the oracle) or '!' (does not); then a PASS
- * line per (setting, caller, target) whose cells all agree and a FAIL line
- * per mismatch, with both sides' details; "matrix: N cells, M mismatches";
- * a summary of the mismatches; "N passed, N failed".  Exit 1 on a mismatch.
+ * followed by '=' (agrees with the oracle) or '!' (does not); then a passed
+ * check per (setting, caller, target) whose cells all agree and a failed
+ * one per mismatch, with both sides' details; "matrix: N cells, M
+ * mismatches"; a summary of the mismatches.  KTAP (vmi-report.h), the
+ * tables as diagnostics.  Exit 1 on a mismatch.
  * With --verbose also a CELL line with both sides' details for every cell.
  */
 #define _GNU_SOURCE
@@ -291,30 +292,12 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int write_int(const char *path, int v)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%d\n", v);
-	return -write_file(path, buf);
-}
-
-static int read_int(const char *path, int *v)
-{
-	char buf[32];
-	int e = -read_file(path, buf, sizeof(buf));
-
-	if (!e)
-		*v = atoi(buf);
-	return e;
-}
-
 /*
  * Read @path as `cat` would: 0, or the errno and in *at whether open() or
  * read() failed.  @buf gets at most @size - 1 bytes, NUL-terminated.
  */
-static int slurp(const char *path, char *buf, size_t size, size_t *len,
-		 const char **at)
+static int cat_file(const char *path, char *buf, size_t size, size_t *len,
+		    const char **at)
 {
 	size_t got = 0;
 	int fd, e = 0;
@@ -955,7 +938,7 @@ static void dfs_cell(struct cell *c, const char *path, text_class_fn cls)
 	const char *rel = path + strlen(VMI_DIR) + 1, *at;
 	char label[24];
 	size_t len;
-	int e = slurp(path, text, sizeof(text), &len, &at);
+	int e = cat_file(path, text, sizeof(text), &len, &at);
 
 	if (e && !strcmp(at, "open")) {
 		set_mod(c, errlabel(e), "open %s: %s", rel, errname(e));
@@ -1403,7 +1386,7 @@ static int spawn_all_targets(void)
 		u->zombie = spawn_target(u->uid, false, true);
 		if (u->peer < 0 || u->nodump < 0 || u->zombie < 0)
 			return -1;
-		printf("INFO targets of uid %u: peer %d, non-dumpable %d, zombie %d\n",
+		info("targets of uid %u: peer %d, non-dumpable %d, zombie %d",
 		       u->uid, (int)u->peer, (int)u->nodump, (int)u->zombie);
 	}
 	return 0;
@@ -1572,14 +1555,14 @@ static int apply_setting(const struct setting *s)
 {
 	int e;
 
-	e = write_int(KPTR_FILE, s->kptr);
+	e = -write_int_file(KPTR_FILE, s->kptr);
 	if (e)
 		return harness_fail("writing " KPTR_FILE, e);
 	now.kptr = s->kptr;
 	if (have_yama && s->yama != now.yama) {
 		if (now.yama == 3)
 			return harness_fail("ptrace_scope is 3 already", EINVAL);
-		e = write_int(YAMA_FILE, s->yama);
+		e = -write_int_file(YAMA_FILE, s->yama);
 		if (e)
 			return harness_fail("writing " YAMA_FILE, e);
 		now.yama = s->yama;
@@ -1745,7 +1728,7 @@ static void report(const char *sname, const struct caller_result *res)
 
 	for (k = 0; k < NR_CALLERS; k++) {
 		if (res[k].status == RES_SKIP) {
-			printf("INFO [%s] %s skipped: %s\n", sname,
+			info("[%s] %s skipped: %s", sname,
 			       callers[k].name, res[k].note);
 			continue;
 		}
@@ -1755,7 +1738,7 @@ static void report(const char *sname, const struct caller_result *res)
 			continue;
 		}
 		if (res[k].note[0])
-			printf("INFO [%s] %s: %s\n", sname, callers[k].name,
+			info("[%s] %s: %s", sname, callers[k].name,
 			       res[k].note);
 		for (t = 0; t < NR_TARGETS; t++)
 			report_row(sname, k, t, res[k].tpid[t], res[k].t[t],
@@ -1778,7 +1761,7 @@ static void print_diff_summary(int nsettings)
 
 				if (!diff_count[k][t][col])
 					continue;
-				printf("INFO mismatch %s -> %s %s: in %u of %d settings (last: module %s, oracle %s)\n",
+				info("mismatch %s -> %s %s: in %u of %d settings (last: module %s, oracle %s)",
 				       callers[k].name,
 				       t < NR_TARGETS ? target_names[t] : "(per caller)",
 				       t < NR_TARGETS ? tcol_names[col] : ccol_names[col],
@@ -1791,12 +1774,12 @@ static void print_diff_summary(int nsettings)
 
 static void print_legend(void)
 {
-	printf("INFO cell: the module's answer, then '=' when the oracle gives the same, '!' when not; '-': not asked\n");
-	printf("INFO   ok: shown; ok-hidden: answered with frames (pt), anon_vma (page) or addresses (klayout) withheld;\n");
-	printf("INFO   denied: EACCES/EPERM; hidden: ENOENT (agrees with an oracle hidden by hidepid, as denied and esrch do);\n");
-	printf("INFO   esrch: no mm (oracle: /proc/PID/maps opens but is empty); X@read: the debugfs open worked and the\n");
-	printf("INFO   read failed with X (the rule: refuse at open); pfn-leak, AD-leak, AD-raw, leak: marked hidden, yet\n");
-	printf("INFO   frames, decoded accessed/dirty bits, raw accessed/dirty bits, or kernel addresses came through\n");
+	info("cell: the module's answer, then '=' when the oracle gives the same, '!' when not; '-': not asked");
+	info("  ok: shown; ok-hidden: answered with frames (pt), anon_vma (page) or addresses (klayout) withheld;");
+	info("  denied: EACCES/EPERM; hidden: ENOENT (agrees with an oracle hidden by hidepid, as denied and esrch do);");
+	info("  esrch: no mm (oracle: /proc/PID/maps opens but is empty); X@read: the debugfs open worked and the");
+	info("  read failed with X (the rule: refuse at open); pfn-leak, AD-leak, AD-raw, leak: marked hidden, yet");
+	info("  frames, decoded accessed/dirty bits, raw accessed/dirty bits, or kernel addresses came through");
 }
 
 /* ---- setup ---- */
@@ -1807,8 +1790,8 @@ static void print_kernel_info(void)
 	int perf = -1;
 
 	uname(&u);
-	read_int(PERF_FILE, &perf);
-	printf("INFO kernel %s, page size %ld, perf_event_paranoid %d%s\n",
+	read_int_file(PERF_FILE, &perf);
+	info("kernel %s, page size %ld, perf_event_paranoid %d%s",
 	       u.release, page_size, perf,
 	       perf >= 0 && perf <= 1 ?
 	       " (/proc/kallsyms shows everyone addresses at kptr_restrict=0)" : "");
@@ -1820,36 +1803,36 @@ static int setup_fs(void)
 	int v;
 
 	if (stat(VMAINSPECT_DEVICE, &st)) {
-		printf("FAIL setup: %s: %s\n", VMAINSPECT_DEVICE, errname(errno));
+		fail("setup: %s: %s", VMAINSPECT_DEVICE, errname(errno));
 		return -1;
 	}
 	if (mount("debugfs", DEBUGFS_DIR, "debugfs", MS_REMOUNT, "mode=0755")) {
-		printf("FAIL setup: remounting %s with mode=0755: %s\n",
+		fail("setup: remounting %s with mode=0755: %s",
 		       DEBUGFS_DIR, errname(errno));
 		return -1;
 	}
-	printf("INFO debugfs remounted with mode=0755 (default 0700): the module's own checks are tested\n");
+	info("debugfs remounted with mode=0755 (default 0700): the module's own checks are tested");
 	if (stat(VMI_DIR, &st)) {
-		printf("FAIL setup: %s: %s\n", VMI_DIR, errname(errno));
+		fail("setup: %s: %s", VMI_DIR, errname(errno));
 		return -1;
 	}
 	if (access(LOCKDOWN_FILE, F_OK) &&
 	    mount("securityfs", SECURITYFS_DIR, "securityfs", 0, NULL) == 0)
-		printf("INFO mounted securityfs on %s\n", SECURITYFS_DIR);
+		info("mounted securityfs on %s", SECURITYFS_DIR);
 	now.lockdown = lockdown_level();
 	have_lockdown = now.lockdown >= 0;
 	if (!have_lockdown) {
-		printf("INFO no %s: lockdown settings skipped\n", LOCKDOWN_FILE);
+		info("no %s: lockdown settings skipped", LOCKDOWN_FILE);
 		now.lockdown = LD_NONE;
 	}
-	have_yama = !read_int(YAMA_FILE, &v);
+	have_yama = !read_int_file(YAMA_FILE, &v);
 	now.yama = have_yama ? v : -1;
 	if (!have_yama)
-		printf("INFO no %s: Yama settings skipped\n", YAMA_FILE);
-	if (read_int(KPTR_FILE, &now.kptr))
+		info("no %s: Yama settings skipped", YAMA_FILE);
+	if (read_int_file(KPTR_FILE, &now.kptr))
 		now.kptr = -1;
 	now.hidepid = proc_hidepid();
-	printf("INFO knobs at start: lockdown=%s ptrace_scope=%d hidepid=%d kptr_restrict=%d\n",
+	info("knobs at start: lockdown=%s ptrace_scope=%d hidepid=%d kptr_restrict=%d",
 	       lockdown_names[now.lockdown], now.yama, now.hidepid, now.kptr);
 	return 0;
 }
@@ -1860,7 +1843,7 @@ static int check_kthread(void)
 
 	if (read_file("/proc/2/comm", comm, sizeof(comm)) ||
 	    strncmp(comm, "kthreadd", 8)) {
-		printf("FAIL setup: pid %d is not kthreadd\n", KTHREAD_PID);
+		fail("setup: pid %d is not kthreadd", KTHREAD_PID);
 		return -1;
 	}
 	return 0;
@@ -1872,9 +1855,9 @@ static void restore(const struct setting *start)
 	if (now.hidepid != start->hidepid && start->hidepid >= 0)
 		set_hidepid(start->hidepid);
 	if (start->kptr >= 0)
-		write_int(KPTR_FILE, start->kptr);
+		write_int_file(KPTR_FILE, start->kptr);
 	if (have_yama && now.yama != 3 && start->yama >= 0)
-		write_int(YAMA_FILE, start->yama);
+		write_int_file(YAMA_FILE, start->yama);
 }
 
 static void run_setting(int i, int n, const struct setting *s)
@@ -1894,7 +1877,7 @@ static void run_setting(int i, int n, const struct setting *s)
 	print_target_table(res);
 	print_caller_table(res);
 	report(sname, res);
-	printf("INFO setting %d took %.1f s\n", i + 1, now_s() - t0);
+	info("setting %d took %.1f s", i + 1, now_s() - t0);
 }
 
 static void print_usage(void)
@@ -1938,7 +1921,7 @@ int main(int argc, char **argv)
 	tpage = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (tpage == MAP_FAILED || spawn_all_targets()) {
-		printf("FAIL setup: cannot make the targets: %s\n", errname(errno));
+		fail("setup: cannot make the targets: %s", errname(errno));
 		kill_all_targets();
 		return 1;
 	}
@@ -1950,8 +1933,8 @@ int main(int argc, char **argv)
 	kill_all_targets();
 	printf("\n");
 	print_diff_summary(n);
-	printf("INFO %d settings (%s) in %.1f s\n", n, quick ? "--quick" : "full",
+	info("%d settings (%s) in %.1f s", n, quick ? "--quick" : "full",
 	       now_s() - t0);
-	printf("INFO matrix: %lu cells, %lu mismatches\n", ncells, nmismatch);
+	info("matrix: %lu cells, %lu mismatches", ncells, nmismatch);
 	return summary();
 }

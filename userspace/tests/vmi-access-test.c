@@ -12,7 +12,7 @@
  *                                     is dumpable again) and runs the above
  *   vmi-access-test --sleeper         sleep until killed
  *
- * Output: "PASS name" / "FAIL name: reason", then "N passed, N failed".
+ * Output: KTAP, one result per check (vmi-report.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -23,7 +23,7 @@
  * the compound bits; anon agrees with KPF_ANON; a file page's inode with
  * stat() of the file, its kind (file/shmem) with statfs().
  *
- * Prints PASS/FAIL lines and "N passed, N failed".
+ * Output: KTAP, one result per check (vmi-report.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -852,7 +852,7 @@ static void scenario_libc(void)
 	}
 	if (f)
 		fclose(f);
-	printf("INFO libc: not dynamically linked, no libc mapping\n");
+	info("libc: not dynamically linked, no libc mapping");
 }
 
 static void scenario_thp(void)
@@ -868,11 +868,11 @@ static void scenario_thp(void)
 	}
 	p = (char *)(((uintptr_t)raw + (2UL << 20) - 1) & ~((2UL << 20) - 1));
 	if (madvise(p, 2UL << 20, MADV_HUGEPAGE))
-		printf("INFO thp: MADV_HUGEPAGE: %s\n", strerror(errno));
+		info("thp: MADV_HUGEPAGE: %s", strerror(errno));
 	memset(p, 1, 2UL << 20);
 	if (self_pfn(p + 5 * PAGE, &pfn) || kpage_read("/proc/kpageflags", pfn, &k) ||
 	    !(k & (1ULL << KPF_THP))) {
-		printf("INFO thp: no THP was allocated (kpageflags 0x%llx): THP case not run\n",
+		info("thp: no THP was allocated (kpageflags 0x%llx): THP case not run",
 		       (unsigned long long)k);
 		munmap(raw, len);
 		return;
@@ -1033,10 +1033,10 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	dev = open(VMAINSPECT_DEVICE, O_RDONLY);
-	if (dev < 0) {
-		fail("open %s: %s", VMAINSPECT_DEVICE, strerror(errno));
-	} else if (!strcmp(mode, "--unpriv")) {
+	dev = vmi_open_or_fail();
+	if (dev < 0)
+		return summary();	/* nothing to check: the FAIL line says why */
+	if (!strcmp(mode, "--unpriv")) {
 		check_refused("unprivileged");
 	} else if (!strcmp(mode, "--lockdown")) {
 		check_refused("lockdown");

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmi-check-klayout: VMAINSPECT_IOC_KLAYOUT and VMAINSPECT_IOC_KADDR (the
- * kernel-space regions, x86_64) against the kernel's own oracles, inside
- * the test VM.
+ * vmi-check-klayout: VMAINSPECT_IOC_KLAYOUT (the kernel-space regions,
+ * x86_64) and the views printed from it (debugfs kernel_layout, `vmainspect
+ * kernel`, `layout --full`) against the kernel's own oracles, inside the
+ * test VM.  The lookups of one address (KADDR) are vmi-check-kaddr's, with
+ * the same modes.
  *
  *   vmi-check-klayout            as root: everything below
  *   vmi-check-klayout --unpriv   as an unprivileged user (uid 1000):
- *                                KLAYOUT hides every address, KADDR EPERM
+ *                                KLAYOUT hides every address
  *   vmi-check-klayout --kptr2    as root: kptr_restrict 2 hides addresses
  *                                from root too, 0 and 1 do not (restored)
  *   vmi-check-klayout --lockdown as root, LAST thing in a VM: sets lockdown
@@ -19,11 +21,15 @@
  *                                as root: FILE holds `vmainspect --json
  *                                kernel`; its "regions" (name, start, end)
  *                                must be KLAYOUT's
+ *   vmi-check-klayout --text FILE | --drawing FILE
+ *                                FILE holds a table (debugfs kernel_layout,
+ *                                `vmainspect kernel`) or `vmainspect layout
+ *                                --full`: every region in it, no address
+ *                                when KLAYOUT hides them
  *
- * Oracles (never our own output):
- *  - paging mode: "la57" in the flags of /proc/cpuinfo (the kernel clears
- *    it when it does not use 5-level paging) -> 5 levels, 57 bits, else
- *    4/48; region sizes and fixed starts from
+ * Oracles (never our own output; read by vmi-kernel-oracle.h):
+ *  - paging mode: "la57" in the flags of /proc/cpuinfo -> 5 levels, 57
+ *    bits, else 4/48; region sizes and fixed starts from
  *    Documentation/arch/x86/x86_64/mm.rst and arch/x86/include/asm/
  *    (pgtable_64_types.h, page_64_types.h, fixmap.h);
  *  - the values of page_offset_base, vmalloc_base, vmemmap_base (and
@@ -32,563 +38,21 @@
  *    restored at the end); the PT_LOAD segments of /proc/kcore (RAM
  *    segments: virtual - physical = page_offset_base; the vmalloc and
  *    modules segments);
- *  - /proc/iomem (System RAM, Kernel code), /proc/vmallocinfo,
- *    /proc/modules, /proc/kallsyms (_text, _etext, _end, module symbols);
+ *  - /proc/iomem (System RAM), /proc/vmallocinfo, /proc/modules,
+ *    /proc/kallsyms (_text, _etext, _end, module symbols);
  *  - KASLR: the decompressor's KASLR_FLAG in /sys/kernel/boot_params/data
- *    (loadflags) and "nokaslr" on /proc/cmdline;
- *  - KADDR translations: the bytes at the address and at the direct-map
- *    address of the frame KADDR names, both read through /proc/kcore,
- *    are the same (for text, module text and vmalloc pages).
+ *    (loadflags) and "nokaslr" on /proc/cmdline.
  *
- * Prints PASS/FAIL lines (each mismatch with its address), INFO lines and
- * "N passed, N failed"; exit status 1 on any failure.
+ * Output: KTAP (vmi-report.h), one result per check (each mismatch with
+ * its address); exit status 1 on any failure.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
-#include <elf.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <json-c/json.h>
 
-#include <uapi/vmainspect.h>
-#include <uapi/vmainspect_kregion_names.h>
-#include "vmi-test.h"
-
-#define PAGE		4096ULL
-#define KB		(1ULL << 10)
-#define MB		(1ULL << 20)
-#define GB		(1ULL << 30)
-#define TB		(1ULL << 40)
-#define PB		(1ULL << 50)
-#define PMD_SZ		(2 * MB)
-
-/* arch/x86/include/asm/page_64_types.h, pgtable_64_types.h, fixmap.h */
-#define START_KERNEL_MAP	0xffffffff80000000ULL	/* __START_KERNEL_map */
-#define START_KERNEL		0xffffffff81000000ULL	/* __START_KERNEL (PHYSICAL_START 16M) */
-#define KERNEL_IMAGE_SIZE_KASLR	(1 * GB)		/* CONFIG_RANDOMIZE_BASE */
-#define MODULES_VADDR_		(START_KERNEL_MAP + KERNEL_IMAGE_SIZE_KASLR)
-#define MODULES_END_		0xffffffffff000000ULL
-#define VSYSCALL_ADDR_		0xffffffffff600000ULL
-#define FIXADDR_TOP_		0xffffffffff7ff000ULL	/* round_up(VSYSCALL+4K, 2M) - 4K */
-#define CEA_BASE		0xfffffe0000000000ULL	/* -4 << P4D_SHIFT */
-#define ESPFIX_BASE		0xffffff0000000000ULL	/* -2 << P4D_SHIFT */
-#define EFI_VA_END_		0xffffffef00000000ULL	/* -68 GB */
-#define EFI_VA_START_		0xffffffff00000000ULL	/* -4 GB */
-#define PAGE_OFFSET_L4		0xffff888000000000ULL
-#define VMALLOC_BASE_L4		0xffffc90000000000ULL
-#define VMEMMAP_BASE_L4		0xffffea0000000000ULL
-#define PAGE_OFFSET_L5		0xff11000000000000ULL
-#define VMALLOC_BASE_L5		0xffa0000000000000ULL
-#define VMEMMAP_BASE_L5		0xffd4000000000000ULL
-#define STRUCT_PAGE_SIZE	64
-#define PHYS_PADDING_TB		10	/* CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING */
-#define KASLR_FLAG		(1 << 1)	/* boot_params.hdr.loadflags */
-#define LOADFLAGS_OFF		0x211
+#include "vmi-kernel-oracle.h"
 
 static int dev = -1;
 static bool mutate;	/* --mutate: corrupt the module's answers */
-
-#define CHECK(cond, ...) do { if (cond) pass(__VA_ARGS__); else fail(__VA_ARGS__); } while (0)
-
-/*
- * An aggregated check: one PASS line for many items, or one FAIL line per
- * bad item (the first 10, then a count).
- */
-struct agg {
-	char name[192];
-	unsigned int n, bad;
-};
-
-static void agg_init(struct agg *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(a->name, sizeof(a->name), fmt, ap);
-	va_end(ap);
-	a->n = a->bad = 0;
-}
-
-static void agg_ok(struct agg *a)
-{
-	a->n++;
-}
-
-static void agg_bad(struct agg *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	a->n++;
-	if (++a->bad > 10)
-		return;
-	va_start(ap, fmt);
-	vfail_reason(a->name, fmt, ap);
-	va_end(ap);
-}
-
-/* need: at least one item must have been checked */
-static void agg_end(struct agg *a, bool need)
-{
-	if (a->bad > 10)
-		fail("%s: %u more failures not shown (%u checked)", a->name, a->bad - 10, a->n);
-	else if (!a->bad && !a->n && need)
-		fail("%s: nothing to check (oracle empty)", a->name);
-	else if (!a->bad)
-		pass("%s (%u checked)", a->name, a->n);
-}
-
-static const char *rname(uint32_t id)
-{
-	if (id < VMAINSPECT_KR_MAX && vmainspect_kregion_names[id].name)
-		return vmainspect_kregion_names[id].name;
-	return "?";
-}
-
-/* ---- small file helpers ---- */
-
-static char *slurp(const char *path, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1);
-	int fd = open(path, O_RDONLY);
-	ssize_t r;
-
-	if (!buf || fd < 0) {
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	for (;;) {
-		if (n == cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
-
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r <= 0)
-			break;
-		n += r;
-	}
-	close(fd);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
-}
-
-static int read_sysctl(const char *path, int *v)
-{
-	char *s = slurp(path, NULL);
-	int ok;
-
-	if (!s)
-		return -1;
-	ok = sscanf(s, "%d", v) == 1;
-	free(s);
-	return ok ? 0 : -1;
-}
-
-static int write_sysctl(const char *path, int v)
-{
-	FILE *f = fopen(path, "w");
-	int r;
-
-	if (!f)
-		return -1;
-	r = fprintf(f, "%d\n", v) > 0 ? 0 : -1;
-	if (fclose(f))
-		r = -1;
-	return r;
-}
-
-#define KPTR "/proc/sys/kernel/kptr_restrict"
-
-/* "la57" among the cpu flags: the kernel clears it unless it uses 5 levels */
-static bool cpu_la57(void)
-{
-	char *s = slurp("/proc/cpuinfo", NULL), *p;
-	bool r = false;
-
-	if (!s)
-		return false;
-	for (p = strstr(s, "\nflags"); p; p = strstr(p + 1, "\nflags")) {
-		char *e = strchr(p + 1, '\n'), *q;
-
-		if (e)
-			*e = 0;
-		for (q = strstr(p, " la57"); q; q = strstr(q + 1, " la57"))
-			if (q[5] == 0 || q[5] == ' ')
-				r = true;
-		if (e)
-			*e = '\n';
-		break;
-	}
-	free(s);
-	return r;
-}
-
-static bool cmdline_has(const char *word)
-{
-	char *s = slurp("/proc/cmdline", NULL), *tok, *save = NULL;
-	bool r = false;
-
-	if (!s)
-		return false;
-	for (tok = strtok_r(s, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
-		if (!strcmp(tok, word))
-			r = true;
-	free(s);
-	return r;
-}
-
-/* boot_params.hdr.loadflags has KASLR_FLAG: -1 unknown */
-static int boot_kaslr_flag(void)
-{
-	unsigned char b;
-	int fd = open("/sys/kernel/boot_params/data", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = pread(fd, &b, 1, LOADFLAGS_OFF);
-	close(fd);
-	if (n != 1)
-		return -1;
-	return !!(b & KASLR_FLAG);
-}
-
-/* ---- /proc/kallsyms ---- */
-
-struct ksym {
-	uint64_t addr;
-	char type;
-	char *name;
-	char *mod;	/* NULL for the core kernel */
-};
-
-static struct ksym *syms;
-static size_t nsyms;
-
-static int cmp_ksym(const void *a, const void *b)
-{
-	const struct ksym *x = a, *y = b;
-
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-static void load_kallsyms(void)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512];
-	size_t cap = 0;
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char name[256], *m;
-		unsigned long long a;
-		char t;
-
-		if (sscanf(line, "%llx %c %255s", &a, &t, name) != 3)
-			continue;
-		if (nsyms == cap) {
-			cap = cap ? cap * 2 : 65536;
-			syms = realloc(syms, cap * sizeof(*syms));
-			if (!syms) {
-				perror("realloc");
-				exit(1);
-			}
-		}
-		m = strchr(line, '[');
-		syms[nsyms].addr = a;
-		syms[nsyms].type = t;
-		syms[nsyms].name = strdup(name);
-		syms[nsyms].mod = NULL;
-		if (m) {
-			char *e = strchr(m, ']');
-
-			if (e) {
-				*e = 0;
-				syms[nsyms].mod = strdup(m + 1);
-			}
-		}
-		nsyms++;
-	}
-	fclose(f);
-	qsort(syms, nsyms, sizeof(*syms), cmp_ksym);
-}
-
-/* a core kernel symbol's address, 0 if none */
-static uint64_t ksym(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < nsyms; i++)
-		if (!syms[i].mod && !strcmp(syms[i].name, name))
-			return syms[i].addr;
-	return 0;
-}
-
-/* ---- /proc/kcore ---- */
-
-static int kcore = -1;
-static Elf64_Phdr *kph;
-static int nkph;
-
-static int kcore_open(void)
-{
-	Elf64_Ehdr eh;
-
-	kcore = open("/proc/kcore", O_RDONLY);
-	if (kcore < 0)
-		return -1;
-	if (pread(kcore, &eh, sizeof(eh), 0) != sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || !eh.e_phnum) {
-		errno = EINVAL;
-		return -1;
-	}
-	nkph = eh.e_phnum;
-	kph = calloc(nkph, sizeof(*kph));
-	if (!kph || pread(kcore, kph, nkph * sizeof(*kph), eh.e_phoff) !=
-	    (ssize_t)(nkph * sizeof(*kph))) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
-static int kcore_read(uint64_t va, void *buf, size_t n)
-{
-	int i;
-
-	if (kcore < 0)
-		return -1;
-	for (i = 0; i < nkph; i++) {
-		Elf64_Phdr *p = &kph[i];
-
-		if (p->p_type != PT_LOAD || va < p->p_vaddr || va - p->p_vaddr + n > p->p_memsz)
-			continue;
-		if (pread(kcore, buf, n, p->p_offset + (va - p->p_vaddr)) == (ssize_t)n)
-			return 0;
-	}
-	return -1;
-}
-
-static int kcore_u64(uint64_t va, uint64_t *v)
-{
-	return va ? kcore_read(va, v, 8) : -1;
-}
-
-/* ---- /proc/iomem ---- */
-
-struct range {
-	uint64_t start, end;	/* [start, end) */
-};
-
-static struct range ram[256];
-static int nram;
-static struct range kcode;
-
-static void load_iomem(void)
-{
-	FILE *f = fopen("/proc/iomem", "r");
-	char line[256];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long s, e;
-		char *colon = strstr(line, " : ");
-
-		if (!colon || sscanf(line, " %llx-%llx", &s, &e) != 2)
-			continue;
-		if (line[0] != ' ' && !strncmp(colon + 3, "System RAM", 10) && nram < 256)
-			ram[nram++] = (struct range){ s, e + 1 };
-		if (!strncmp(colon + 3, "Kernel code", 11) && !kcode.end)
-			kcode = (struct range){ s, e + 1 };
-	}
-	fclose(f);
-}
-
-static bool phys_is_ram(uint64_t phys)
-{
-	int i;
-
-	for (i = 0; i < nram; i++)
-		if (phys >= ram[i].start && phys < ram[i].end)
-			return true;
-	return false;
-}
-
-/* ---- /proc/vmallocinfo, /proc/modules ---- */
-
-struct vmi {
-	uint64_t start, end;
-	char caller[160];
-	uint64_t phys;
-	bool vmalloc, ioremap, pages;
-};
-
-static struct vmi *vmis;
-static size_t nvmis;
-
-/* is a range starting at START still in /proc/vmallocinfo (not freed)? */
-static bool vmi_still_there(uint64_t start)
-{
-	FILE *f = fopen("/proc/vmallocinfo", "r");
-	char line[512];
-	bool r = false;
-
-	if (!f)
-		return false;
-	while (!r && fgets(line, sizeof(line), f)) {
-		unsigned long long s;
-
-		r = sscanf(line, "0x%llx-", &s) == 1 && s == start;
-	}
-	fclose(f);
-	return r;
-}
-
-static void load_vmallocinfo(void)
-{
-	FILE *f = fopen("/proc/vmallocinfo", "r");
-	char line[512];
-	size_t cap = 0;
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long s, e, sz, ph;
-		char caller[160];
-		char *p;
-		struct vmi *v;
-
-		if (sscanf(line, "0x%llx-0x%llx %llu %159s", &s, &e, &sz, caller) != 4)
-			continue;
-		if (nvmis == cap) {
-			cap = cap ? cap * 2 : 1024;
-			vmis = realloc(vmis, cap * sizeof(*vmis));
-			if (!vmis) {
-				perror("realloc");
-				exit(1);
-			}
-		}
-		v = &vmis[nvmis++];
-		memset(v, 0, sizeof(*v));
-		v->start = s;
-		v->end = e;
-		snprintf(v->caller, sizeof(v->caller), "%s", caller);
-		p = strstr(line, " phys=");
-		if (p && sscanf(p, " phys=%llx", &ph) == 1)
-			v->phys = ph;
-		v->vmalloc = strstr(line, " vmalloc") != NULL;
-		v->ioremap = strstr(line, " ioremap") != NULL;
-		v->pages = strstr(line, " pages=") != NULL;
-	}
-	fclose(f);
-}
-
-struct kmod {
-	char name[64];
-	uint64_t base, size;
-};
-
-static struct kmod mods[256];
-static int nmods;
-
-static void load_modules(void)
-{
-	FILE *f = fopen("/proc/modules", "r");
-	char line[1024];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f) && nmods < 256) {
-		char name[64], deps[512], state[32];
-		unsigned long long size, base;
-		int refs;
-
-		if (sscanf(line, "%63s %llu %d %511s %31s %llx", name, &size, &refs, deps,
-			   state, &base) != 6)
-			continue;
-		snprintf(mods[nmods].name, sizeof(mods[nmods].name), "%s", name);
-		mods[nmods].base = base;
-		mods[nmods].size = size;
-		nmods++;
-	}
-	fclose(f);
-}
-
-/* ---- the ioctls ---- */
-
-static struct vmainspect_klayout L;
-static struct vmainspect_kregion R[VMAINSPECT_KREGIONS_MAX];
-static unsigned int nr;
-
-static int do_klayout(int fd, struct vmainspect_klayout *l, void *buf, uint32_t rsize,
-		      uint32_t max)
-{
-	memset(l, 0, sizeof(*l));
-	l->size = sizeof(*l);
-	l->regions = (uintptr_t)buf;
-	l->region_size = rsize;
-	l->max_regions = max;
-	return ioctl(fd, VMAINSPECT_IOC_KLAYOUT, l) ? errno : 0;
-}
-
-static int do_kaddr(int fd, uint64_t addr, struct vmainspect_kaddr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->size = sizeof(*a);
-	a->addr = addr;
-	if (ioctl(fd, VMAINSPECT_IOC_KADDR, a))
-		return errno;
-	if (mutate && a->region_id != VMAINSPECT_KR_USER) {
-		/* a frame one off, a symbol offset one off, a region one page short */
-		a->pfn++;
-		a->phys += PAGE;
-		a->region_end -= PAGE;
-		if (a->symbol[0] && strchr(a->symbol, '+'))
-			strchr(a->symbol, '+')[3] ^= 1;
-	}
-	return 0;
-}
-
-static const struct vmainspect_kregion *region(uint32_t id)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		if (R[i].id == id)
-			return &R[i];
-	return NULL;
-}
-
-static bool in_region(uint32_t id, uint64_t s, uint64_t e)
-{
-	const struct vmainspect_kregion *r = region(id);
-
-	return r && s >= r->start && e <= r->end && s < e;
-}
 
 /* ---- what the kernel's documentation and headers say ---- */
 
@@ -601,27 +65,9 @@ struct expect {
 
 static struct expect ex[VMAINSPECT_KR_MAX];
 
-static bool l5;			/* 5-level paging (la57 cpu flag) */
-static bool nokaslr;		/* on the command line */
-static int kaslr_on = -1;	/* boot_params KASLR_FLAG, -1 unknown */
-static bool kaslr_expected;	/* memory randomization should have happened */
-static uint64_t k_page_offset, k_vmalloc, k_vmemmap, k_physmem_end;	/* kcore */
-static bool have_physmem_end;
-
 static void ex_set(uint32_t id, uint64_t start, uint64_t size, bool sk, bool zk)
 {
 	ex[id] = (struct expect){ id, start, size, sk, zk, true };
-}
-
-static uint64_t ram_end_iomem(void)
-{
-	uint64_t e = 0;
-	int i;
-
-	for (i = 0; i < nram; i++)
-		if (ram[i].end > e)
-			e = ram[i].end;
-	return (e + PAGE - 1) & ~(PAGE - 1);
 }
 
 /* direct-map reserved size under KASLR: arch/x86/mm/kaslr.c */
@@ -689,20 +135,11 @@ static void fill_expect(bool visible)
 
 /* ---- KLAYOUT: structure and invariants ---- */
 
+/* KLAYOUT into L, R, nr; --mutate corrupts the answer here */
 static bool get_layout(int fd, const char *who)
 {
-	int e = do_klayout(fd, &L, R, sizeof(R[0]), VMAINSPECT_KREGIONS_MAX);
-
-	if (e) {
-		fail("%sKLAYOUT: %s", who, strerror(e));
-		nr = 0;
+	if (!klayout_read(fd, who))
 		return false;
-	}
-	nr = L.nr_regions;
-	if (nr > VMAINSPECT_KREGIONS_MAX) {
-		fail("%sKLAYOUT: nr_regions %u > max_regions %u", who, nr, VMAINSPECT_KREGIONS_MAX);
-		nr = VMAINSPECT_KREGIONS_MAX;
-	}
 	if (mutate && nr > 12) {
 		/* a moved base, a wrong size, a lost flag, an image off by 2 MiB */
 		R[6].start += GB;
@@ -716,22 +153,6 @@ static bool get_layout(int fd, const char *who)
 		L.va_bits--;
 	}
 	return true;
-}
-
-static void print_layout(void)
-{
-	unsigned int i;
-
-	info("arch %s, %u levels, va_bits %u, phys_bits %u, page_shift %u, out_flags 0x%x, "
-	     "page_offset 0x%llx, ram_end 0x%llx, lowmem_end 0x%llx, image 0x%llx-0x%llx",
-	     L.arch < 4 ? vmainspect_arch_names[L.arch] : "?", L.pgtable_levels, L.va_bits,
-	     L.phys_bits, L.page_shift, L.out_flags, (unsigned long long)L.page_offset,
-	     (unsigned long long)L.ram_end, (unsigned long long)L.lowmem_end,
-	     (unsigned long long)L.image_start, (unsigned long long)L.image_end);
-	for (i = 0; i < nr; i++)
-		info("region %-15s 0x%016llx-0x%016llx size 0x%llx used 0x%llx flags 0x%x",
-		     rname(R[i].id), (unsigned long long)R[i].start, (unsigned long long)R[i].end,
-		     (unsigned long long)R[i].size, (unsigned long long)R[i].used, R[i].flags);
 }
 
 /* ids, names, counts, reserved fields; hidden: the ids ascend instead */
@@ -957,7 +378,7 @@ static void check_args(void)
 		for (b = sizeof(R[i]); ok && b < rs; b++)
 			ok = big[i * rs + b] == 0;
 		if (!ok)
-			printf("INFO region_size 128: record %u differs or tail not zero\n", i);
+			info("region_size 128: record %u differs or tail not zero", i);
 	}
 	CHECK(ok, "KLAYOUT: region_size 128 -> same records at stride 128, tails zero-filled (%s, %u records)",
 	      e ? strerror(e) : "ok", l.nr_regions);
@@ -988,7 +409,8 @@ static void check_kcore_bases(void)
 		      "oracle: the expected direct map size 0x%llx fits below vmalloc_base (gap 0x%llx)",
 		      (unsigned long long)ex[VMAINSPECT_KR_DIRECT_MAP].size,
 		      (unsigned long long)(k_vmalloc - k_page_offset));
-		CHECK(!(k_page_offset & (GB - 1)) && !(k_vmalloc & (GB - 1)) && !(k_vmemmap & (GB - 1)),
+		CHECK(!(k_page_offset & (GB - 1)) && !(k_vmalloc & (GB - 1)) &&
+		      !(k_vmemmap & (GB - 1)),
 		      "randomized bases are PUD (1 GiB) aligned (kcore)");
 	}
 
@@ -1008,23 +430,27 @@ static void check_kcore_bases(void)
 		    p->p_vaddr < k_page_offset + (dm ? dm->size : 0)) {
 			if (p->p_vaddr - p->p_paddr != k_page_offset)
 				agg_bad(&a, "RAM segment 0x%llx (phys 0x%llx): virtual - physical != page_offset_base",
-					(unsigned long long)p->p_vaddr, (unsigned long long)p->p_paddr);
+					(unsigned long long)p->p_vaddr,
+					(unsigned long long)p->p_paddr);
 			else if (!dm || p->p_vaddr + p->p_memsz > dm->start + dm->size)
 				agg_bad(&a, "RAM segment 0x%llx+0x%llx beyond the direct map",
-					(unsigned long long)p->p_vaddr, (unsigned long long)p->p_memsz);
+					(unsigned long long)p->p_vaddr,
+					(unsigned long long)p->p_memsz);
 			else
 				agg_ok(&a);
 		} else if (p->p_vaddr == k_vmalloc) {
 			if (!vm || p->p_memsz + 1 != vm->size)
 				agg_bad(&a, "vmalloc segment 0x%llx+0x%llx: region size 0x%llx",
-					(unsigned long long)p->p_vaddr, (unsigned long long)p->p_memsz,
+					(unsigned long long)p->p_vaddr,
+					(unsigned long long)p->p_memsz,
 					vm ? (unsigned long long)vm->size : 0ULL);
 			else
 				agg_ok(&a);
 		} else if (mo && p->p_vaddr == mo->start) {
 			if (p->p_memsz != mo->size)
 				agg_bad(&a, "modules segment 0x%llx+0x%llx: region size 0x%llx",
-					(unsigned long long)p->p_vaddr, (unsigned long long)p->p_memsz,
+					(unsigned long long)p->p_vaddr,
+					(unsigned long long)p->p_memsz,
 					(unsigned long long)mo->size);
 			else
 				agg_ok(&a);
@@ -1032,7 +458,8 @@ static void check_kcore_bases(void)
 			/* struct pages of RAM */
 			if (p->p_vaddr + p->p_memsz > vmm->end)
 				agg_bad(&a, "vmemmap segment 0x%llx+0x%llx beyond the vmemmap",
-					(unsigned long long)p->p_vaddr, (unsigned long long)p->p_memsz);
+					(unsigned long long)p->p_vaddr,
+					(unsigned long long)p->p_memsz);
 			else
 				agg_ok(&a);
 		}
@@ -1232,519 +659,6 @@ static void check_image(void)
 	      (unsigned long long)L.image_end, (unsigned long long)end);
 }
 
-/* ---- KADDR ---- */
-
-static const char *kaflags(uint32_t f)
-{
-	static char b[128];
-	static const char *const n[] = { "MAPPED", "WRITE", "EXEC", "PFN", "RAM", "IN_IMAGE",
-					 "STRUCT_PAGE", "FIXMAP_INDEX", "MODULE" };
-	unsigned int i;
-
-	b[0] = 0;
-	for (i = 0; i < 9; i++)
-		if (f & (1U << i))
-			snprintf(b + strlen(b), sizeof(b) - strlen(b), "%s%s", *b ? "|" : "", n[i]);
-	if (!*b)
-		snprintf(b, sizeof(b), "-");
-	return b;
-}
-
-static void kaddr_info(const char *what, const struct vmainspect_kaddr *k)
-{
-	info("KADDR %s 0x%llx: %s [0x%llx-0x%llx) flags %s pfn 0x%llx phys 0x%llx page_size 0x%llx "
-	     "offset 0x%llx symbol '%s' module '%s'", what, (unsigned long long)k->addr,
-	     rname(k->region_id), (unsigned long long)k->region_start,
-	     (unsigned long long)k->region_end, kaflags(k->out_flags), (unsigned long long)k->pfn,
-	     (unsigned long long)k->phys, (unsigned long long)k->page_size,
-	     (unsigned long long)k->offset, k->symbol, k->module);
-}
-
-/*
- * The bytes at ADDR and at the direct-map address of the frame KADDR gave,
- * through kcore, are the same: KADDR's translation is right.  Reads each
- * side twice; data changing under us is "racing" (returns 1).
- * 0 same, -1 different, -2 unreadable.
- */
-static int same_bytes(uint64_t addr, uint64_t phys)
-{
-	unsigned char a[256], b[256], a2[256];
-	uint64_t off = addr & (PAGE - 1), n = sizeof(a);
-
-	if (off + n > PAGE)
-		off = PAGE - n;
-	addr = (addr & ~(PAGE - 1)) + off;
-	phys = (phys & ~(PAGE - 1)) + off;
-	if (kcore_read(addr, a, n) || kcore_read(k_page_offset + phys, b, n) ||
-	    kcore_read(addr, a2, n))
-		return -2;
-	if (memcmp(a, a2, n))
-		return 1;
-	return memcmp(a, b, n) ? -1 : 0;
-}
-
-/* KADDR of ADDR in region ID; fills *k; false (and FAIL) on error */
-static bool kaddr_in(const char *what, uint64_t addr, uint32_t id, struct vmainspect_kaddr *k)
-{
-	const struct vmainspect_kregion *r = region(id);
-	int e = do_kaddr(dev, addr, k);
-
-	if (e) {
-		fail("KADDR %s 0x%llx: %s", what, (unsigned long long)addr, strerror(e));
-		return false;
-	}
-	kaddr_info(what, k);
-	CHECK(k->region_id == id && r && k->region_start == r->start && k->region_end == r->end,
-	      "KADDR %s 0x%llx: region %s [0x%llx-0x%llx), expected %s", what,
-	      (unsigned long long)addr, rname(k->region_id), (unsigned long long)k->region_start,
-	      (unsigned long long)k->region_end, rname(id));
-	return true;
-}
-
-/*
- * What %pS prints for ADDR, from /proc/kallsyms: the nearest symbol at or
- * below ADDR (of module MOD, or of the core kernel for NULL); any of the
- * names at that address, "+0x<ADDR - it>/", and " [MOD]" for a module.
- */
-static bool symbol_is(const char *sym, uint64_t addr, const char *mod)
-{
-	const char *plus = strchr(sym, '+');
-	unsigned long long o;
-	uint64_t best = 0;
-	bool found = false;
-	char want[80];
-	size_t i, len;
-
-	for (i = 0; i < nsyms && syms[i].addr <= addr; i++) {
-		if (mod ? !syms[i].mod || strcmp(syms[i].mod, mod) : syms[i].mod != NULL)
-			continue;
-		if (syms[i].type == 'a' || syms[i].type == 'A')
-			continue;
-		best = syms[i].addr;
-		found = true;
-	}
-	if (!found || !plus)
-		return false;
-	len = plus - sym;
-	for (i = 0; i < nsyms; i++)
-		if (syms[i].addr == best && strlen(syms[i].name) == len &&
-		    !strncmp(syms[i].name, sym, len) &&
-		    (mod ? syms[i].mod && !strcmp(syms[i].mod, mod) : !syms[i].mod))
-			break;
-	if (i == nsyms)
-		return false;
-	if (sscanf(plus, "+0x%llx/", &o) != 1 || o != addr - best)
-		return false;
-	if (mod) {
-		size_t l = strlen(sym);
-
-		snprintf(want, sizeof(want), " [%s]", mod);
-		return l > strlen(want) && !strcmp(sym + l - strlen(want), want);
-	}
-	return !strchr(sym, '[');
-}
-
-static void check_kaddr_regions(void)
-{
-	struct agg a;
-	unsigned int i;
-
-	agg_init(&a, "KADDR: the first, middle and last byte of every region give that region");
-	for (i = 0; i < nr; i++) {
-		uint64_t pts[3] = { R[i].start, R[i].start + R[i].size / 2, R[i].start + R[i].size - 1 };
-		int j;
-
-		for (j = 0; j < 3; j++) {
-			struct vmainspect_kaddr k;
-			int e = do_kaddr(dev, pts[j], &k);
-
-			if (e)
-				agg_bad(&a, "0x%llx (%s): %s", (unsigned long long)pts[j], rname(R[i].id),
-					strerror(e));
-			else if (k.region_id != R[i].id || k.region_start != R[i].start ||
-				 k.region_end != R[i].end)
-				agg_bad(&a, "0x%llx: %s [0x%llx-0x%llx), expected %s",
-					(unsigned long long)pts[j], rname(k.region_id),
-					(unsigned long long)k.region_start,
-					(unsigned long long)k.region_end, rname(R[i].id));
-			else
-				agg_ok(&a);
-		}
-	}
-	agg_end(&a, true);
-
-	agg_init(&a, "KADDR: addresses in the gaps between regions are in no region, no lookup");
-	for (i = 0; i + 1 < nr; i++) {
-		uint64_t gs = R[i].end, ge = R[i + 1].start;
-		uint64_t pts[3] = { gs, gs + (ge - gs) / 2, ge - 1 };
-		int j;
-
-		if (ge <= gs)
-			continue;
-		for (j = 0; j < 3; j++) {
-			struct vmainspect_kaddr k;
-			int e = do_kaddr(dev, pts[j], &k);
-
-			if (e)
-				agg_bad(&a, "0x%llx: %s", (unsigned long long)pts[j], strerror(e));
-			else if (k.region_id != VMAINSPECT_KR_NONE || k.out_flags || k.symbol[0])
-				agg_bad(&a, "0x%llx (between %s and %s): region %s flags %s symbol '%s'",
-					(unsigned long long)pts[j], rname(R[i].id), rname(R[i + 1].id),
-					rname(k.region_id), kaflags(k.out_flags), k.symbol);
-			else
-				agg_ok(&a);
-		}
-	}
-	agg_end(&a, true);
-}
-
-static void check_kaddr_args(void)
-{
-	struct vmainspect_kaddr k;
-	struct {
-		struct vmainspect_kaddr k;
-		uint64_t tail[2];
-	} ext;
-	int e;
-
-	memset(&k, 0, sizeof(k));
-	k.size = sizeof(k);
-	k.addr = START_KERNEL_MAP;
-	k.flags = 1;
-	e = ioctl(dev, VMAINSPECT_IOC_KADDR, &k) ? errno : 0;
-	CHECK(e == EINVAL, "KADDR args: flags 1 -> EINVAL (got %s)", e ? strerror(e) : "success");
-	memset(&k, 0, sizeof(k));
-	k.size = sizeof(k);
-	k.addr = START_KERNEL_MAP;
-	k.reserved[3] = 1;
-	e = ioctl(dev, VMAINSPECT_IOC_KADDR, &k) ? errno : 0;
-	CHECK(e == EINVAL, "KADDR args: reserved[3] 1 -> EINVAL (got %s)", e ? strerror(e) : "success");
-	memset(&k, 0, sizeof(k));
-	k.size = 8;
-	e = ioctl(dev, VMAINSPECT_IOC_KADDR, &k) ? errno : 0;
-	CHECK(e == EINVAL, "KADDR args: size 8 -> EINVAL (got %s)", e ? strerror(e) : "success");
-	memset(&ext, 0, sizeof(ext));
-	ext.k.size = sizeof(ext);
-	ext.k.addr = START_KERNEL_MAP;
-	e = ioctl(dev, VMAINSPECT_IOC_KADDR, &ext) ? errno : 0;
-	CHECK(e == 0, "KADDR args: size +16, zero tail -> accepted (got %s)", e ? strerror(e) : "success");
-	ext.tail[0] = 1;
-	e = ioctl(dev, VMAINSPECT_IOC_KADDR, &ext) ? errno : 0;
-	CHECK(e == E2BIG, "KADDR args: size +16, non-zero tail -> E2BIG (got %s)",
-	      e ? strerror(e) : "success");
-}
-
-/* a vmalloc address (mapped, frame checked by content), an ioremap one */
-static void check_kaddr_vmalloc(void)
-{
-	struct agg a, c;
-	size_t i;
-	unsigned int tried = 0, nio = 0;
-
-	agg_init(&a, "KADDR of vmalloc'd pages (/proc/vmallocinfo): vmalloc, MAPPED, PFN, RAM as /proc/iomem says");
-	agg_init(&c, "KADDR of vmalloc'd pages: the bytes there (kcore) == the bytes at the direct map of its pfn");
-	for (i = 0; i < nvmis && tried < 12; i++) {
-		const struct vmi *v = &vmis[i];
-		struct vmainspect_kaddr k;
-		uint64_t addr = v->start + PAGE / 2 + 8;
-		int e, s;
-
-		if (!v->vmalloc || !v->pages || v->end - v->start < 2 * PAGE ||
-		    !in_region(VMAINSPECT_KR_VMALLOC, v->start, v->end))
-			continue;
-		tried++;
-		e = do_kaddr(dev, addr, &k);
-		if (tried == 1 && !e)
-			kaddr_info("vmalloc", &k);
-		if (e) {
-			agg_bad(&a, "0x%llx (%s): %s", (unsigned long long)addr, v->caller, strerror(e));
-			continue;
-		}
-		if (!(k.out_flags & VMAINSPECT_KA_MAPPED) && !vmi_still_there(v->start)) {
-			info("0x%llx (%s): freed meanwhile, skipped", (unsigned long long)addr, v->caller);
-			continue;
-		}
-		if (k.region_id != VMAINSPECT_KR_VMALLOC ||
-		    (k.out_flags & (VMAINSPECT_KA_MAPPED | VMAINSPECT_KA_PFN)) !=
-		    (VMAINSPECT_KA_MAPPED | VMAINSPECT_KA_PFN) ||
-		    (k.page_size != PAGE && k.page_size != PMD_SZ) || k.phys >> 12 != k.pfn ||
-		    (k.phys & (PAGE - 1)) != (addr & (PAGE - 1))) {
-			agg_bad(&a, "0x%llx (%s): %s flags %s page_size 0x%llx pfn 0x%llx phys 0x%llx",
-				(unsigned long long)addr, v->caller, rname(k.region_id),
-				kaflags(k.out_flags), (unsigned long long)k.page_size,
-				(unsigned long long)k.pfn, (unsigned long long)k.phys);
-			continue;
-		}
-		if (!!(k.out_flags & VMAINSPECT_KA_RAM) != phys_is_ram(k.phys)) {
-			agg_bad(&a, "0x%llx: phys 0x%llx RAM flag %d, /proc/iomem says %d",
-				(unsigned long long)addr, (unsigned long long)k.phys,
-				!!(k.out_flags & VMAINSPECT_KA_RAM), phys_is_ram(k.phys));
-			continue;
-		}
-		agg_ok(&a);
-		s = same_bytes(addr, k.phys);
-		if (s == 0)
-			agg_ok(&c);
-		else if (s == -1)
-			agg_bad(&c, "0x%llx (%s): bytes differ from the direct map at phys 0x%llx",
-				(unsigned long long)addr, v->caller, (unsigned long long)k.phys);
-		else if (s == -2)
-			agg_bad(&c, "0x%llx: kcore read failed (phys 0x%llx)", (unsigned long long)addr,
-				(unsigned long long)k.phys);
-	}
-	agg_end(&a, true);
-	agg_end(&c, true);
-
-	agg_init(&a, "KADDR of ioremap ranges (/proc/vmallocinfo phys=): pfn == phys >> 12, RAM as /proc/iomem says");
-	for (i = 0; i < nvmis && nio < 8; i++) {
-		const struct vmi *v = &vmis[i];
-		struct vmainspect_kaddr k;
-		int e;
-
-		if (!v->ioremap || !v->phys || !in_region(VMAINSPECT_KR_VMALLOC, v->start, v->end))
-			continue;
-		nio++;
-		e = do_kaddr(dev, v->start, &k);
-		if (e)
-			agg_bad(&a, "0x%llx (%s): %s", (unsigned long long)v->start, v->caller, strerror(e));
-		else if (k.region_id != VMAINSPECT_KR_VMALLOC || !(k.out_flags & VMAINSPECT_KA_PFN) ||
-			 !(k.out_flags & VMAINSPECT_KA_MAPPED) || k.pfn != v->phys >> 12)
-			agg_bad(&a, "0x%llx (%s, phys 0x%llx): %s flags %s pfn 0x%llx",
-				(unsigned long long)v->start, v->caller, (unsigned long long)v->phys,
-				rname(k.region_id), kaflags(k.out_flags), (unsigned long long)k.pfn);
-		else if (!!(k.out_flags & VMAINSPECT_KA_RAM) != phys_is_ram(v->phys))
-			agg_bad(&a, "0x%llx: phys 0x%llx RAM flag %d, /proc/iomem says %d",
-				(unsigned long long)v->start, (unsigned long long)v->phys,
-				!!(k.out_flags & VMAINSPECT_KA_RAM), phys_is_ram(v->phys));
-		else
-			agg_ok(&a);
-	}
-	agg_end(&a, false);
-}
-
-static void check_kaddr_modules(void)
-{
-	struct agg a, s, c;
-	int i;
-	size_t j;
-
-	agg_init(&a, "KADDR of every /proc/modules address: modules region, MODULE, its name");
-	for (i = 0; i < nmods; i++) {
-		struct vmainspect_kaddr k;
-		int e = do_kaddr(dev, mods[i].base, &k);
-
-		if (i == 0 && !e)
-			kaddr_info(mods[i].name, &k);
-		if (e)
-			agg_bad(&a, "%s at 0x%llx: %s", mods[i].name, (unsigned long long)mods[i].base,
-				strerror(e));
-		else if (k.region_id != VMAINSPECT_KR_MODULES || !(k.out_flags & VMAINSPECT_KA_MODULE) ||
-			 strcmp(k.module, mods[i].name))
-			agg_bad(&a, "%s at 0x%llx: %s flags %s module '%s'", mods[i].name,
-				(unsigned long long)mods[i].base, rname(k.region_id),
-				kaflags(k.out_flags), k.module);
-		else
-			agg_ok(&a);
-	}
-	agg_end(&a, true);
-
-	/*
-	 * One text symbol per module, at an address no other symbol has:
-	 * "name+0x0/..  [mod]", name+1 "+0x1", the module's name, and the
-	 * frame behind it (content through kcore).
-	 */
-	agg_init(&s, "KADDR of module text symbols (/proc/kallsyms): symbol 'name+0x0/.. [mod]', module name");
-	agg_init(&c, "KADDR of module text: the bytes there == the bytes at the direct map of its pfn");
-	for (i = 0; i < nmods; i++) {
-		for (j = 0; j < nsyms; j++) {
-			const struct ksym *y = &syms[j];
-			struct vmainspect_kaddr k;
-			int e, r;
-
-			if (!y->mod || strcmp(y->mod, mods[i].name) || (y->type != 't' && y->type != 'T') ||
-			    (j && syms[j - 1].addr == y->addr) ||
-			    (j + 1 < nsyms && syms[j + 1].addr <= y->addr + 1))
-				continue;
-			e = do_kaddr(dev, y->addr, &k);
-			if (e) {
-				agg_bad(&s, "%s [%s] 0x%llx: %s", y->name, y->mod,
-					(unsigned long long)y->addr, strerror(e));
-				break;
-			}
-			if (k.region_id != VMAINSPECT_KR_MODULES || strcmp(k.module, y->mod) ||
-			    !(k.out_flags & VMAINSPECT_KA_MODULE) || !symbol_is(k.symbol, y->addr, y->mod))
-				agg_bad(&s, "%s [%s] 0x%llx: %s module '%s' flags %s symbol '%s'", y->name,
-					y->mod, (unsigned long long)y->addr, rname(k.region_id), k.module,
-					kaflags(k.out_flags), k.symbol);
-			else
-				agg_ok(&s);
-			if (!(k.out_flags & VMAINSPECT_KA_MAPPED) || !(k.out_flags & VMAINSPECT_KA_PFN) ||
-			    !(k.out_flags & VMAINSPECT_KA_EXEC)) {
-				agg_bad(&c, "%s [%s] 0x%llx: flags %s (text must be MAPPED, PFN, EXEC)",
-					y->name, y->mod, (unsigned long long)y->addr, kaflags(k.out_flags));
-			} else {
-				r = same_bytes(y->addr, k.phys);
-				if (r == 0)
-					agg_ok(&c);
-				else if (r < 0)
-					agg_bad(&c, "%s [%s] 0x%llx: phys 0x%llx: %s", y->name, y->mod,
-						(unsigned long long)y->addr, (unsigned long long)k.phys,
-						r == -1 ? "bytes differ" : "kcore read failed");
-			}
-			e = do_kaddr(dev, y->addr + 1, &k);
-			if (e || !symbol_is(k.symbol, y->addr + 1, y->mod))
-				agg_bad(&s, "%s [%s] 0x%llx + 1: symbol '%s' %s", y->name, y->mod,
-					(unsigned long long)y->addr, k.symbol, e ? strerror(e) : "");
-			else
-				agg_ok(&s);
-			break;
-		}
-	}
-	agg_end(&s, true);
-	agg_end(&c, true);
-}
-
-static void check_kaddr_direct_vmemmap(void)
-{
-	const struct vmainspect_kregion *dm = region(VMAINSPECT_KR_DIRECT_MAP);
-	struct vmainspect_kaddr k;
-	uint64_t phys = 0, addr, pfn, best = 2 * PAGE;
-	int i;
-
-	/* a RAM page in the middle of the biggest System RAM range */
-	for (i = 0; i < nram; i++)
-		if (ram[i].end - ram[i].start > best) {
-			best = ram[i].end - ram[i].start;
-			phys = ((ram[i].start + best / 2) & ~(PAGE - 1)) + 0x123;
-		}
-	if (!phys || !dm) {
-		fail("KADDR direct map: no System RAM in /proc/iomem or no direct map region");
-		return;
-	}
-	pfn = phys >> 12;
-	addr = k_page_offset + phys;
-	if (kaddr_in("direct map (page_offset_base + System RAM phys)", addr,
-		     VMAINSPECT_KR_DIRECT_MAP, &k))
-		CHECK((k.out_flags & VMAINSPECT_KA_PFN) && (k.out_flags & VMAINSPECT_KA_RAM) &&
-		      (k.out_flags & VMAINSPECT_KA_MAPPED) && k.pfn == pfn && k.phys == phys,
-		      "KADDR direct map 0x%llx: pfn 0x%llx phys 0x%llx flags %s, expected pfn 0x%llx phys 0x%llx PFN|RAM|MAPPED",
-		      (unsigned long long)addr, (unsigned long long)k.pfn, (unsigned long long)k.phys,
-		      kaflags(k.out_flags), (unsigned long long)pfn, (unsigned long long)phys);
-
-	/*
-	 * A page below ram_end that no System RAM range touches (the
-	 * legacy hole below 1 MiB on a PC): KA_RAM clear.
-	 */
-	{
-		uint64_t hp = 0, p;
-
-		for (p = 0x1000; p < L.ram_end && p < (1ULL << 32) && !hp; p += PAGE)
-			if (!phys_is_ram(p) && !phys_is_ram(p + PAGE - 1))
-				hp = p;
-		if (hp) {
-			addr = k_page_offset + hp;
-			if (kaddr_in("direct map, hole between System RAM ranges", addr,
-				     VMAINSPECT_KR_DIRECT_MAP, &k))
-				CHECK(!(k.out_flags & VMAINSPECT_KA_RAM) &&
-				      (!(k.out_flags & VMAINSPECT_KA_PFN) || k.pfn == hp >> 12),
-				      "KADDR direct map 0x%llx (phys 0x%llx, not System RAM in /proc/iomem): flags %s, RAM must be clear",
-				      (unsigned long long)addr, (unsigned long long)hp, kaflags(k.out_flags));
-		} else {
-			info("no hole between System RAM ranges below 4 GiB");
-		}
-	}
-
-	/* beyond RAM, inside the reserved direct map: not RAM, not mapped */
-	if (dm->size > L.ram_end + 2 * GB) {
-		addr = k_page_offset + ((ram_end_iomem() + GB) & ~(GB - 1)) + GB;
-		if (kaddr_in("direct map beyond RAM", addr, VMAINSPECT_KR_DIRECT_MAP, &k))
-			CHECK(!(k.out_flags & (VMAINSPECT_KA_RAM | VMAINSPECT_KA_MAPPED)) &&
-			      (!(k.out_flags & VMAINSPECT_KA_PFN) || k.pfn == (addr - k_page_offset) >> 12),
-			      "KADDR direct map beyond RAM 0x%llx: flags %s pfn 0x%llx (not RAM, not mapped)",
-			      (unsigned long long)addr, kaflags(k.out_flags), (unsigned long long)k.pfn);
-	}
-
-	addr = k_vmemmap + pfn * STRUCT_PAGE_SIZE + 8;
-	if (kaddr_in("vmemmap (vmemmap_base + pfn * 64 + 8)", addr, VMAINSPECT_KR_VMEMMAP, &k))
-		CHECK((k.out_flags & VMAINSPECT_KA_STRUCT_PAGE) && k.pfn == pfn && k.offset == 8,
-		      "KADDR vmemmap 0x%llx: struct page of pfn 0x%llx offset %llu flags %s, expected pfn 0x%llx offset 8",
-		      (unsigned long long)addr, (unsigned long long)k.pfn, (unsigned long long)k.offset,
-		      kaflags(k.out_flags), (unsigned long long)pfn);
-}
-
-static void check_kaddr_text(void)
-{
-	uint64_t text = ksym("_text"), pob = ksym("page_offset_base");
-	struct vmainspect_kaddr k;
-	int s;
-
-	if (!text) {
-		fail("KADDR _text: not in /proc/kallsyms");
-		return;
-	}
-	if (kaddr_in("_text", text, VMAINSPECT_KR_KERNEL_TEXT, &k)) {
-		/* _text, or another name kallsyms has at _text (_stext on 6.12) */
-		CHECK((k.out_flags & VMAINSPECT_KA_IN_IMAGE) && symbol_is(k.symbol, text, NULL),
-		      "KADDR _text 0x%llx: IN_IMAGE, symbol '%s' (a kallsyms name at _text, +0x0)",
-		      (unsigned long long)text, k.symbol);
-		CHECK(k.offset == text - L.image_start, "KADDR _text: offset %llu == _text - image_start",
-		      (unsigned long long)k.offset);
-		CHECK((k.out_flags & VMAINSPECT_KA_MAPPED) && (k.out_flags & VMAINSPECT_KA_EXEC) &&
-		      !(k.out_flags & VMAINSPECT_KA_WRITE),
-		      "KADDR _text: MAPPED, EXEC, not WRITE (flags %s)", kaflags(k.out_flags));
-		CHECK((k.out_flags & VMAINSPECT_KA_PFN) && kcode.end && k.phys == kcode.start &&
-		      k.pfn == kcode.start >> 12,
-		      "KADDR _text: phys 0x%llx == 'Kernel code' start 0x%llx (/proc/iomem)",
-		      (unsigned long long)k.phys, (unsigned long long)kcode.start);
-		s = same_bytes(text, k.phys);
-		CHECK(s == 0, "KADDR _text: the bytes at _text == the bytes at the direct map of phys 0x%llx (kcore: %d)",
-		      (unsigned long long)k.phys, s);
-	}
-	if (kaddr_in("_text + 0x18", text + 0x18, VMAINSPECT_KR_KERNEL_TEXT, &k))
-		CHECK(symbol_is(k.symbol, text + 0x18, NULL),
-		      "KADDR _text + 0x18: symbol '%s' is the nearest kallsyms symbol at or below", k.symbol);
-	if (kaddr_in("startup_64 + 5", ksym("startup_64") + 5, VMAINSPECT_KR_KERNEL_TEXT, &k))
-		CHECK(symbol_is(k.symbol, ksym("startup_64") + 5, NULL),
-		      "KADDR startup_64 + 5: symbol '%s' is the nearest kallsyms symbol at or below", k.symbol);
-	if (pob && kaddr_in("page_offset_base", pob, VMAINSPECT_KR_KERNEL_TEXT, &k))
-		CHECK((k.out_flags & VMAINSPECT_KA_IN_IMAGE) && symbol_is(k.symbol, pob, NULL) &&
-		      !(k.out_flags & VMAINSPECT_KA_EXEC) && k.offset == pob - L.image_start,
-		      "KADDR &page_offset_base 0x%llx: IN_IMAGE, not EXEC, symbol '%s'",
-		      (unsigned long long)pob, k.symbol);
-}
-
-static void check_kaddr_user_misc(void)
-{
-	struct vmainspect_kaddr k;
-	int local = 0, e;
-	uint64_t a = (uintptr_t)&local;
-	const struct vmainspect_kregion *fx = region(VMAINSPECT_KR_FIXMAP);
-
-	if (kaddr_in("user (a stack variable)", a, VMAINSPECT_KR_USER, &k))
-		CHECK(!k.out_flags && !k.symbol[0] && !k.module[0] && !k.pfn && !k.phys,
-		      "KADDR user 0x%llx: no kernel lookup (flags %s, symbol '%s')",
-		      (unsigned long long)a, kaflags(k.out_flags), k.symbol);
-	if (kaddr_in("user 0", 0, VMAINSPECT_KR_USER, &k))
-		CHECK(!k.out_flags && !k.symbol[0], "KADDR 0: no kernel lookup (flags %s)",
-		      kaflags(k.out_flags));
-	a = l5 ? 0x0100000000001000ULL : 0x0000800000001000ULL;
-	if (kaddr_in("non-canonical", a, VMAINSPECT_KR_NONCANONICAL, &k))
-		CHECK(!k.out_flags && !k.symbol[0], "KADDR non-canonical 0x%llx: no lookup (flags %s)",
-		      (unsigned long long)a, kaflags(k.out_flags));
-	e = do_kaddr(dev, VSYSCALL_ADDR_, &k);
-	CHECK(!e && k.region_id == VMAINSPECT_KR_VSYSCALL,
-	      "KADDR 0x%llx: vsyscall (%s)", VSYSCALL_ADDR_, e ? strerror(e) : rname(k.region_id));
-	if (fx) {
-		a = fx->end - PAGE;
-		if (kaddr_in("fixmap top page", a, VMAINSPECT_KR_FIXMAP, &k) &&
-		    (k.out_flags & VMAINSPECT_KA_FIXMAP_INDEX))
-			CHECK(k.index == (FIXADDR_TOP_ - a) >> 12,
-			      "KADDR fixmap 0x%llx: index %llu == (FIXADDR_TOP - addr) >> 12 = %llu",
-			      (unsigned long long)a, (unsigned long long)k.index,
-			      (FIXADDR_TOP_ - a) >> 12);
-	}
-}
-
 /* ---- hidden ---- */
 
 struct snap {
@@ -1753,11 +667,10 @@ struct snap {
 	struct vmainspect_klayout l;
 };
 
+/* KLAYOUT answers, without a single address; the same regions as @vis */
 static void check_hidden(int fd, const char *who, const struct snap *vis)
 {
 	unsigned int i;
-	struct vmainspect_kaddr k;
-	int local = 0, e;
 	bool same = true;
 
 	if (!get_layout(fd, who))
@@ -1778,21 +691,6 @@ static void check_hidden(int fd, const char *who, const struct snap *vis)
 		CHECK(same, "%sthe same %u regions with the same sizes as visible (%u)", who, nr,
 		      vis->nr);
 	}
-	e = do_kaddr(fd, START_KERNEL_MAP + 16 * MB, &k);
-	CHECK(e == EPERM, "%sKADDR of a kernel address -> EPERM (got %s)", who,
-	      e ? strerror(e) : "an answer");
-	e = do_kaddr(fd, (uintptr_t)&local, &k);
-	CHECK(e == EPERM, "%sKADDR of a user address -> EPERM (got %s)", who,
-	      e ? strerror(e) : "an answer");
-}
-
-static int open_dev(void)
-{
-	int fd = open(VMAINSPECT_DEVICE, O_RDONLY);
-
-	if (fd < 0)
-		fail("open %s: %s", VMAINSPECT_DEVICE, strerror(errno));
-	return fd;
 }
 
 static void take_snap(struct snap *s)
@@ -1807,14 +705,10 @@ static void mode_kptr2(void)
 {
 	static struct snap vis;
 	int old = -1, fd;
-	struct vmainspect_kaddr k;
-	int e;
 
-	if (read_sysctl(KPTR, &old) || write_sysctl(KPTR, 1)) {
-		fail("kptr_restrict: cannot set it to 1: %s", strerror(errno));
+	if (kptr_set(1, &old, ""))
 		return;
-	}
-	fd = open_dev();
+	fd = vmi_open_or_fail();
 	if (fd < 0)
 		goto out;
 	if (get_layout(fd, "kptr_restrict=1: ")) {
@@ -1823,98 +717,54 @@ static void mode_kptr2(void)
 		take_snap(&vis);
 	}
 	close(fd);
-	if (write_sysctl(KPTR, 2)) {
-		fail("kptr_restrict: cannot set it to 2: %s", strerror(errno));
+	if (kptr_set(2, NULL, ""))
 		goto out;
-	}
-	fd = open_dev();
+	fd = vmi_open_or_fail();
 	if (fd >= 0) {
 		check_hidden(fd, "kptr_restrict=2, root: ", &vis);
 		close(fd);
 	}
 	/* an fd opened before: the rule is applied per call or at open */
-	if (write_sysctl(KPTR, 0)) {
-		fail("kptr_restrict: cannot set it to 0: %s", strerror(errno));
+	if (kptr_set(0, NULL, ""))
 		goto out;
-	}
-	fd = open_dev();
+	fd = vmi_open_or_fail();
 	if (fd >= 0) {
 		if (get_layout(fd, "kptr_restrict=0: "))
-			CHECK(!(L.out_flags & VMAINSPECT_KL_HIDDEN) && L.page_offset == vis.l.page_offset,
+			CHECK(!(L.out_flags & VMAINSPECT_KL_HIDDEN) &&
+			      L.page_offset == vis.l.page_offset,
 			      "kptr_restrict=0, root (CAP_SYSLOG): addresses shown (out_flags 0x%x, page_offset 0x%llx)",
 			      L.out_flags, (unsigned long long)L.page_offset);
-		e = do_kaddr(fd, START_KERNEL_MAP + 16 * MB, &k);
-		CHECK(e == 0, "kptr_restrict=0, root: KADDR answers (%s)", e ? strerror(e) : "ok");
 		close(fd);
 	}
 out:
-	if (old >= 0 && write_sysctl(KPTR, old))
-		fail("kptr_restrict: cannot restore %d", old);
+	kptr_restore(old);
 }
 
 static void mode_lockdown(void)
 {
-	const char *p = "/sys/kernel/security/lockdown";
-	FILE *f;
 	int fd;
-	char *s;
 
-	if (access(p, F_OK))
-		mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
-	s = slurp(p, NULL);
-	if (!s) {
-		info("no %s (lockdown LSM not active): lockdown not checked", p);
-		pass("lockdown: skipped, the lockdown LSM is not active");
+	if (lockdown_confidentiality() <= 0)
 		return;
-	}
-	info("lockdown before: %s", strtok(s, "\n"));
-	free(s);
-	f = fopen(p, "w");
-	if (!f || fputs("confidentiality\n", f) < 0 || fclose(f)) {
-		fail("lockdown: cannot set confidentiality: %s", strerror(errno));
-		return;
-	}
-	s = slurp(p, NULL);
-	info("lockdown now: %s", s ? strtok(s, "\n") : "?");
-	free(s);
-	fd = open_dev();
+	fd = vmi_open_or_fail();
 	if (fd >= 0) {
 		check_hidden(fd, "lockdown=confidentiality, root: ", NULL);
 		close(fd);
 	}
 }
 
+/* every KLAYOUT check that needs the addresses, against every oracle */
 static void mode_root(void)
 {
 	int old = -1;
 
-	if (read_sysctl(KPTR, &old) || write_sysctl(KPTR, 1)) {
-		fail("kptr_restrict: cannot set it to 1 (raw %%pK and kallsyms for root): %s",
-		     strerror(errno));
+	if (kptr_set(1, &old, " (raw %pK and kallsyms for root)"))
 		return;
-	}
 	/* opened after kptr_restrict is 1, should the module decide at open */
-	dev = open_dev();
+	dev = vmi_open_or_fail();
 	if (dev < 0)
 		goto out;
-	load_kallsyms();
-	load_iomem();
-	load_vmallocinfo();
-	load_modules();
-	if (kcore_open())
-		fail("/proc/kcore: %s", strerror(errno));
-	info("oracles: %zu kallsyms, %d System RAM ranges, %zu vmallocinfo ranges, %d modules, %d kcore segments",
-	     nsyms, nram, nvmis, nmods, nkph);
-	CHECK(nsyms > 1000 && ksym("_text"), "kallsyms readable with real addresses (%zu symbols)", nsyms);
-	CHECK(kcore_u64(ksym("page_offset_base"), &k_page_offset) == 0 &&
-	      kcore_u64(ksym("vmalloc_base"), &k_vmalloc) == 0 &&
-	      kcore_u64(ksym("vmemmap_base"), &k_vmemmap) == 0,
-	      "kcore: page_offset_base, vmalloc_base, vmemmap_base read at their kallsyms addresses");
-	/* 6.13 renamed it direct_map_physmem_end */
-	have_physmem_end = kcore_u64(ksym("physmem_end"), &k_physmem_end) == 0 ||
-			   kcore_u64(ksym("direct_map_physmem_end"), &k_physmem_end) == 0;
-	info("physmem_end %s 0x%llx", have_physmem_end ? "(kcore)" : "not in this kernel",
-	     (unsigned long long)k_physmem_end);
+	oracle_load();
 	fill_expect(true);
 
 	if (get_layout(dev, "")) {
@@ -1932,18 +782,11 @@ static void mode_root(void)
 		check_vmallocinfo();
 		check_modules();
 		check_image();
-		check_kaddr_args();
-		check_kaddr_regions();
-		check_kaddr_vmalloc();
-		check_kaddr_modules();
-		check_kaddr_direct_vmemmap();
-		check_kaddr_text();
-		check_kaddr_user_misc();
 	}
 out:
-	if (write_sysctl(KPTR, old))
-		fail("kptr_restrict: cannot restore %d", old);
+	kptr_restore(old);
 }
+
 
 /* a JSON integer, or a string holding a number ("0xffff..."), as u64 */
 static bool json_u64(json_object *o, const char *key, uint64_t *v)
@@ -1972,7 +815,7 @@ static void mode_cli_json(const char *file)
 	size_t i, n;
 	struct agg a;
 
-	text = slurp(file, NULL);
+	text = slurp_file(file, NULL);
 	j = text ? json_tokener_parse(text) : NULL;
 	free(text);
 	if (!j) {
@@ -1986,7 +829,7 @@ static void mode_cli_json(const char *file)
 		return;
 	}
 	/* run right after the tool, with the same kptr_restrict */
-	dev = open_dev();
+	dev = vmi_open_or_fail();
 	if (dev < 0 || !get_layout(dev, "")) {
 		json_object_put(j);
 		return;
@@ -2059,7 +902,7 @@ static void mode_text(const char *file, bool drawing)
 	struct agg a;
 	uint32_t i;
 
-	text = slurp(file, NULL);
+	text = slurp_file(file, NULL);
 	/* strtok_r() below cuts text into lines; the drawing check wants it whole */
 	whole = text ? strdup(text) : NULL;
 	if (!whole) {
@@ -2067,7 +910,7 @@ static void mode_text(const char *file, bool drawing)
 		free(text);
 		return;
 	}
-	dev = open_dev();
+	dev = vmi_open_or_fail();
 	if (dev < 0 || !get_layout(dev, "")) {
 		free(text);
 		free(whole);
@@ -2115,7 +958,8 @@ static void mode_text(const char *file, bool drawing)
 	free(whole);
 	for (i = 0; i < nr; i++) {
 		/* the drawing's kernel half: the regions above the user half */
-		if (drawing && (R[i].id == VMAINSPECT_KR_USER || R[i].id == VMAINSPECT_KR_USER_GUARD ||
+		if (drawing && (R[i].id == VMAINSPECT_KR_USER ||
+				R[i].id == VMAINSPECT_KR_USER_GUARD ||
 				R[i].id == VMAINSPECT_KR_NONCANONICAL))
 			continue;
 		if (seen[i])
@@ -2133,16 +977,10 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	l5 = cpu_la57();
-	nokaslr = cmdline_has("nokaslr");
-	kaslr_on = boot_kaslr_flag();
-	/* the decompressor's flag when readable, else the command line */
-	kaslr_expected = kaslr_on >= 0 ? kaslr_on == 1 : !nokaslr;
-	info("paging: %d-level (la57 cpu flag %s); nokaslr %s; KASLR expected %s", l5 ? 5 : 4,
-	     l5 ? "yes" : "no", nokaslr ? "yes" : "no", kaslr_expected ? "yes" : "no");
+	oracle_paging();
 	if (!strcmp(mode, "--unpriv")) {
 		fill_expect(false);
-		dev = open_dev();
+		dev = vmi_open_or_fail();
 		if (dev >= 0)
 			check_hidden(dev, "unprivileged: ", NULL);
 	} else if (!strcmp(mode, "--kptr2")) {

@@ -29,8 +29,8 @@
  * (an attach with VMAINSPECT_ATTACH_DEBUGFS) and compares <PID>/maps with /proc/PID/maps
  * (skipped when /sys/kernel/debug/vmainspect does not exist).
  *
- * Output: "PASS name" / "FAIL name: reason" lines, then "N passed, N failed";
- * exit status 1 if anything failed.  The tool is `vmainspect` on PATH, or
+ * Output: KTAP, one result per check (vmi-report.h); exit status 1 if
+ * anything failed.  The tool is `vmainspect` on PATH, or
  * $VMAINSPECT.
  */
 #define _GNU_SOURCE
@@ -84,34 +84,6 @@ static void sb_add(struct strbuf *b, const char *p, size_t n)
 	b->s[b->len] = 0;
 }
 
-/* Whole file, NUL-terminated; NULL with errno set on failure. */
-static char *slurp(const char *path)
-{
-	struct strbuf b = { 0 };
-	char buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	sb_add(&b, "", 0);
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-
-			close(fd);
-			free(b.s);
-			errno = e;
-			return NULL;
-		}
-		sb_add(&b, buf, n);
-	}
-	close(fd);
-	return b.s;
-}
-
 static char *pid_file(int pid, const char *what)
 {
 	char path[64];
@@ -120,7 +92,7 @@ static char *pid_file(int pid, const char *what)
 		snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
 	else
 		snprintf(path, sizeof(path), "/proc/self/%s", what);
-	return slurp(path);
+	return slurp_file(path, NULL);
 }
 
 static int pid_alive(int pid)
@@ -1291,16 +1263,12 @@ static void check_debugfs(int pid)
 	}
 	if (pid) {
 		/* publish <pid>/ with an ATTACH_DEBUGFS, kept open during the check */
-		struct vmainspect_attach a;
+		int e;
 
-		memset(&a, 0, sizeof(a));
-		a.size = sizeof(a);
-		a.flags = VMAINSPECT_ATTACH_DEBUGFS;
-		a.pid = pid;
-		dfd = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
+		dfd = vmi_open_attached(pid, VMAINSPECT_ATTACH_DEBUGFS, &e);
 		snprintf(name, sizeof(name), "debugfs: ATTACH_DEBUGFS publishes %d/", pid);
-		if (dfd < 0 || ioctl(dfd, VMAINSPECT_IOC_ATTACH, &a)) {
-			fail_reason(name, "%s", strerror(errno));
+		if (dfd < 0) {
+			fail_reason(name, "%s", strerror(e));
 		} else {
 			snprintf(path, sizeof(path), "/sys/kernel/debug/vmainspect/%d", pid);
 			if (access(path, F_OK))
@@ -1317,7 +1285,8 @@ static void check_debugfs(int pid)
 		snprintf(name, sizeof(name), "debugfs: self/maps matches /proc/self/maps");
 	}
 	for (attempt = 0; attempt < tries; attempt++) {
-		char *p1 = slurp(proc), *dbg = slurp(path), *p2 = slurp(proc);
+		char *p1 = slurp_file(proc, NULL), *dbg = slurp_file(path, NULL);
+		char *p2 = slurp_file(proc, NULL);
 		struct maps md = { 0 }, mp = { 0 };
 		int k;
 
@@ -1373,7 +1342,7 @@ static void check_debugfs(int pid)
 	if (dfd >= 0)
 		close(dfd);
 	if (!pid) {
-		char *l = slurp("/sys/kernel/debug/vmainspect/self/layout");
+		char *l = slurp_file("/sys/kernel/debug/vmainspect/self/layout", NULL);
 
 		if (l && strstr(l, "map_count"))
 			pass("debugfs: self/layout readable");

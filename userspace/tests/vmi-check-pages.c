@@ -37,10 +37,10 @@
  * runs (--big-max-runs, default 100) and calls.
  *
  * A mismatching VMA is re-read up to 3 times (a live target may have
- * faulted meanwhile).  Output: "PASS ..."/"FAIL ..." per VMA (per process
- * with --per-process or --all-pids), up to 20 detail lines per VMA, a
- * "COVER" line per process (pages per kind and bit: which states the
- * comparison actually saw), then "N passed, N failed".
+ * faulted meanwhile).  Output (KTAP, vmi-report.h): a result per VMA (per
+ * process with --per-process or --all-pids), up to 20 detail lines per
+ * VMA, a "COVER" diagnostic per process (pages per kind and bit: which
+ * states the comparison actually saw).
  *
  * --mutate flips the soft-dirty bit (and, as root, the frame) of one run
  * per VMA before comparing: the checker's own self-test, every VMA must FAIL.
@@ -187,29 +187,6 @@ static void flush_detail(const struct result *r, const char *prefix)
 		printf("  %s%s\n", prefix, r->lines[i]);
 	if (r->bad > r->shown)
 		printf("  %s... %d more mismatches\n", prefix, r->bad - r->shown);
-}
-
-/* ---- the device ---- */
-
-static int attach_pid(int pid, int *err)
-{
-	struct vmainspect_attach a;
-	int fd = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
-
-	*err = 0;
-	if (fd < 0) {
-		*err = errno;
-		return -1;
-	}
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.pid = pid;
-	if (ioctl(fd, VMAINSPECT_IOC_ATTACH, &a)) {
-		*err = errno;
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 struct vma {
@@ -597,42 +574,52 @@ static int is_swapish(unsigned int k)
 	       k == VMAINSPECT_PT_HWPOISON;
 }
 
-/* Compare page @addr (index @i in run @x) with pagemap entry @e. */
-static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uint64_t addr,
-		     uint64_t e, struct result *r, struct cover *c)
-{
-#define ADDR0 (unsigned long long)addr
-	int hugetlb = !!(v->v.uflags & VMAINSPECT_VM_HUGETLB);
-	int vsd = !!(v->v.uflags & VMAINSPECT_VM_SOFTDIRTY);
-	uint64_t i = (addr - x->start) >> PG_SHIFT;
-	int present = x->kind == VMAINSPECT_PT_PAGE;
-	int swapped = is_swapish(x->kind) || (x->kind == VMAINSPECT_PT_MARKER && !hugetlb);
-	int sd = !!(x->bits & VMAINSPECT_PTE_SOFT_DIRTY) || vsd;
-	/* 7.3's PM_UFFD_WP: "tracked by userfaultfd (uffd-wp or RWP)" */
-	int uffd = !!(x->bits & (VMAINSPECT_PTE_UFFD_WP | VMAINSPECT_PTE_UFFD_RWP)) ||
-		   (x->kind == VMAINSPECT_PT_MARKER && (x->offset & VMAINSPECT_MARKER_UFFD_WP));
-	int guard = x->kind == VMAINSPECT_PT_MARKER && (x->offset & VMAINSPECT_MARKER_GUARD);
-	uint64_t frame = e & PM_PFRAME_MASK, want = 0;
-	int want_cmp = 1;
+/* What pagemap must show for one page of run @x in VMA @v. */
+struct page_want {
+	int hugetlb;	/* a hugetlb VMA */
+	int vsd;	/* VM_SOFTDIRTY on the VMA */
+	int present, swapped, sd, uffd, guard;
+};
 
-	if (hugetlb)
-		sd = vsd;	/* pagemap_hugetlb_range() reports the VMA flag only */
+static void page_want(const struct vma *v, const struct vmainspect_pt_run *x,
+		      struct page_want *w)
+{
+	w->hugetlb = !!(v->v.uflags & VMAINSPECT_VM_HUGETLB);
+	w->vsd = !!(v->v.uflags & VMAINSPECT_VM_SOFTDIRTY);
+	w->present = x->kind == VMAINSPECT_PT_PAGE;
+	w->swapped = is_swapish(x->kind) || (x->kind == VMAINSPECT_PT_MARKER && !w->hugetlb);
+	w->sd = !!(x->bits & VMAINSPECT_PTE_SOFT_DIRTY) || w->vsd;
+	/* 7.3's PM_UFFD_WP: "tracked by userfaultfd (uffd-wp or RWP)" */
+	w->uffd = !!(x->bits & (VMAINSPECT_PTE_UFFD_WP | VMAINSPECT_PTE_UFFD_RWP)) ||
+		  (x->kind == VMAINSPECT_PT_MARKER && (x->offset & VMAINSPECT_MARKER_UFFD_WP));
+	w->guard = x->kind == VMAINSPECT_PT_MARKER && (x->offset & VMAINSPECT_MARKER_GUARD);
+	if (w->hugetlb)
+		w->sd = w->vsd;	/* pagemap_hugetlb_range() reports the VMA flag only */
+}
+
+/*
+ * Count page @addr of run @x in the coverage; the rules that need no
+ * pagemap (where guard markers and uffd-rwp bits may be) are checked here.
+ */
+static void cover_page(const struct vma *v, const struct vmainspect_pt_run *x, uint64_t addr,
+		       const struct page_want *w, struct result *r, struct cover *c)
+{
 	c->kind[x->kind < VMAINSPECT_PT_KIND_MAX ? x->kind : 0]++;
-	if (x->level == VMAINSPECT_LVL_PMD && present)
+	if (x->level == VMAINSPECT_LVL_PMD && w->present)
 		c->pmd_pages++;
-	if (x->level == VMAINSPECT_LVL_PUD && present)
+	if (x->level == VMAINSPECT_LVL_PUD && w->present)
 		c->pud_pages++;
 	if (x->bits & VMAINSPECT_PTE_SOFT_DIRTY)
 		c->soft_dirty++;
-	if (uffd)
+	if (w->uffd)
 		c->uffd_wp++;
 	if (x->bits & VMAINSPECT_PTE_PROTNONE)
 		c->protnone++;
 	if (x->bits & VMAINSPECT_PTE_SPECIAL)
 		c->special++;
-	if (vsd)
+	if (w->vsd)
 		c->sd_vma++;
-	if (guard) {
+	if (w->guard) {
 		c->guard++;
 		if (x->level != VMAINSPECT_LVL_PTE)
 			mism(r, "%#llx: a guard marker at level %u, not in a PTE",
@@ -648,33 +635,38 @@ static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uin
 	if (x->bits & VMAINSPECT_PTE_UFFD_RWP) {
 		c->uffd_rwp++;
 		if (!(v->v.uflags & VMAINSPECT_VM_UFFD_RWP))
-			mism(r, "%#llx: uffd-rwp outside a VM_UFFD_RWP VMA", ADDR0);
+			mism(r, "%#llx: uffd-rwp outside a VM_UFFD_RWP VMA", (unsigned long long)addr);
 	}
 	if (v->v.uflags & VMAINSPECT_VM_UFFD_RWP) {
 		if (x->bits & VMAINSPECT_PTE_UFFD_WP)
 			mism(r, "%#llx: uffd-wp in a VM_UFFD_RWP VMA (the bit means RWP there)",
-			     ADDR0);
-		else if (x->kind != VMAINSPECT_PT_NONE && !uffd)
+			     (unsigned long long)addr);
+		else if (x->kind != VMAINSPECT_PT_NONE && !w->uffd)
 			c->rwp_accessed++;
 	}
+}
 
+/* pagemap entry @e's flag bits against run @x (and @w) */
+static void cmp_page_flags(const struct vmainspect_pt_run *x, uint64_t addr, uint64_t e,
+			   const struct page_want *w, struct result *r)
+{
 #define ADDR (unsigned long long)addr
-	if (!!(e & PM_PRESENT) != present)
+	if (!!(e & PM_PRESENT) != w->present)
 		mism(r, "%#llx: pagemap present=%d, module kind %s (run %#llx-%#llx)", ADDR,
 		     !!(e & PM_PRESENT), kname(x->kind), (unsigned long long)x->start,
 		     (unsigned long long)x->end);
-	if (!!(e & PM_SWAP) != swapped)
+	if (!!(e & PM_SWAP) != w->swapped)
 		mism(r, "%#llx: pagemap swap=%d, module kind %s", ADDR, !!(e & PM_SWAP),
 		     kname(x->kind));
-	if (!!(e & PM_SOFT_DIRTY) != sd)
+	if (!!(e & PM_SOFT_DIRTY) != w->sd)
 		mism(r, "%#llx: pagemap soft-dirty=%d, module bits %#llx%s (kind %s)", ADDR,
 		     !!(e & PM_SOFT_DIRTY), (unsigned long long)x->bits,
-		     vsd ? " + VM_SOFTDIRTY" : "", kname(x->kind));
-	if (pagemap_uffd && !!(e & PM_UFFD_WP) != uffd)
+		     w->vsd ? " + VM_SOFTDIRTY" : "", kname(x->kind));
+	if (pagemap_uffd && !!(e & PM_UFFD_WP) != w->uffd)
 		mism(r, "%#llx: pagemap uffd-wp=%d, module bits %#llx kind %s offset %#llx", ADDR,
 		     !!(e & PM_UFFD_WP), (unsigned long long)x->bits, kname(x->kind),
 		     (unsigned long long)x->offset);
-	if (pagemap_guard && !!(e & PM_GUARD_REGION) != guard)
+	if (pagemap_guard && !!(e & PM_GUARD_REGION) != w->guard)
 		mism(r, "%#llx: pagemap guard=%d, module kind %s offset %#llx", ADDR,
 		     !!(e & PM_GUARD_REGION), kname(x->kind), (unsigned long long)x->offset);
 	if (no_frame_bits) {
@@ -690,12 +682,20 @@ static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uin
 			     !!(e & PM_MMAP_EXCLUSIVE), (unsigned long long)x->bits,
 			     kname(x->kind));
 	}
-	if (unpriv) {
-		if (frame)
-			mism(r, "%#llx: pagemap shows frame %#llx to an unprivileged reader?", ADDR,
-			     (unsigned long long)frame);
-		return;
-	}
+#undef ADDR
+}
+
+/*
+ * pagemap entry @e's frame field against run @x: the pfn of a page, the
+ * swap type and offset, the pfn in a migration/device/hwpoison entry, a
+ * marker's bits (not for hugetlb, whose markers pagemap does not decode).
+ */
+static void cmp_page_frame(const struct vmainspect_pt_run *x, uint64_t addr, uint64_t e,
+			   int hugetlb, struct result *r)
+{
+	uint64_t i = (addr - x->start) >> PG_SHIFT;
+	uint64_t frame = e & PM_PFRAME_MASK, want = 0;
+
 	switch (x->kind) {
 	case VMAINSPECT_PT_PAGE:
 		want = x->pfn + i;
@@ -711,22 +711,37 @@ static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uin
 		want = x->pfn + i;
 		break;
 	case VMAINSPECT_PT_MARKER:
-		if (hugetlb) {
-			want_cmp = 0;
-			break;
-		}
+		if (hugetlb)
+			return;
 		frame >>= SWP_TYPE_SHIFT;
 		want = x->offset;
 		break;
 	default:
 		want = 0;
 	}
-	if (want_cmp && frame != want)
+	if (frame != want)
 		mism(r, "%#llx: pagemap frame %#llx, module %#llx (kind %s, run %#llx pfn %#llx)",
-		     ADDR, (unsigned long long)frame, (unsigned long long)want, kname(x->kind),
-		     (unsigned long long)x->start, (unsigned long long)x->pfn);
-#undef ADDR
-#undef ADDR0
+		     (unsigned long long)addr, (unsigned long long)frame, (unsigned long long)want,
+		     kname(x->kind), (unsigned long long)x->start, (unsigned long long)x->pfn);
+}
+
+/* Compare page @addr of run @x with pagemap entry @e. */
+static void cmp_page(const struct vma *v, const struct vmainspect_pt_run *x, uint64_t addr,
+		     uint64_t e, struct result *r, struct cover *c)
+{
+	uint64_t frame = e & PM_PFRAME_MASK;
+	struct page_want w;
+
+	page_want(v, x, &w);
+	cover_page(v, x, addr, &w, r, c);
+	cmp_page_flags(x, addr, e, &w, r);
+	if (unpriv) {
+		if (frame)
+			mism(r, "%#llx: pagemap shows frame %#llx to an unprivileged reader?",
+			     (unsigned long long)addr, (unsigned long long)frame);
+		return;
+	}
+	cmp_page_frame(x, addr, e, w.hugetlb, r);
 }
 
 /* Compare every page of the VMA, or a sample inside long empty runs. */
@@ -1121,12 +1136,144 @@ static void check_smaps(int pid, const struct vma *v, struct result *r, int samp
 		     (unsigned long long)swapents, (unsigned long long)s.swap_kb);
 }
 
+/*
+ * PT_PATH @p of address @a: the header and every level above the leaf (a
+ * table entry with a frame, P4D folded exactly on a 4-level kernel, no
+ * frame shown without CAP_SYS_ADMIN).  0 if nr_levels is unusable.
+ */
+static int path_levels_ok(const struct vmainspect_pt_path *p, unsigned long long a,
+			  struct result *r)
+{
+	unsigned int j;
+
+	if (!(p->out_flags & VMAINSPECT_PT_IN_VMA))
+		mism(r, "PT_PATH %#llx: IN_VMA not set (out_flags %#x)", a, p->out_flags);
+	if (!!(p->out_flags & VMAINSPECT_PT_PFN_HIDDEN) != unpriv)
+		mism(r, "PT_PATH %#llx: out_flags %#x, PFN_HIDDEN expected %d", a,
+		     p->out_flags, unpriv);
+	if (p->pgtable_levels != (unsigned int)levels_expected)
+		mism(r, "PT_PATH %#llx: pgtable_levels %u, expected %d", a,
+		     p->pgtable_levels, levels_expected);
+	if (p->nr_levels < 1 || p->nr_levels > VMAINSPECT_LVL_NR) {
+		mism(r, "PT_PATH %#llx: nr_levels %u", a, p->nr_levels);
+		return 0;
+	}
+	for (j = 0; j < p->nr_levels; j++) {
+		const struct vmainspect_pt_entry *l = &p->levels[j];
+
+		if (l->level != j)
+			mism(r, "PT_PATH %#llx: levels[%u].level = %u", a, j, l->level);
+		if (unpriv && ((l->raw & X86_PFN_MASK) || l->pfn))
+			mism(r, "PT_PATH %#llx: level %u raw %#llx pfn %#llx visible "
+			     "without CAP_SYS_ADMIN", a, j, (unsigned long long)l->raw,
+			     (unsigned long long)l->pfn);
+		if (j + 1 == p->nr_levels)
+			break;
+		if (levels_expected == 4 && j == VMAINSPECT_LVL_P4D) {
+			if (l->kind != VMAINSPECT_PT_FOLDED)
+				mism(r, "PT_PATH %#llx: P4D kind %s on a 4-level kernel, "
+				     "expected folded", a, kname(l->kind));
+		} else if (l->kind != VMAINSPECT_PT_TABLE) {
+			mism(r, "PT_PATH %#llx: level %u kind %s above the leaf", a, j,
+			     kname(l->kind));
+		} else if (!unpriv && !(l->raw & X86_PFN_MASK)) {
+			mism(r, "PT_PATH %#llx: table entry at level %u raw %#llx has no "
+			     "frame", a, j, (unsigned long long)l->raw);
+		}
+	}
+	if (levels_expected == 5 && p->nr_levels > 1 &&
+	    p->levels[VMAINSPECT_LVL_P4D].kind == VMAINSPECT_PT_FOLDED)
+		mism(r, "PT_PATH %#llx: P4D folded on a 5-level kernel", a);
+	return 1;
+}
+
+/*
+ * The leaf of PT_PATH @p against run @x, which starts at @a: level, kind,
+ * pfn; for a page its size, bits, folio, physical address and the frame
+ * in the raw entry.
+ */
+static void path_leaf_vs_run(const struct vmainspect_pt_path *p,
+			     const struct vmainspect_pt_run *x, unsigned long long a,
+			     struct result *r)
+{
+	const struct vmainspect_pt_entry *leaf = &p->levels[p->nr_levels - 1];
+	/* the path always has the frame bits; the walk may not */
+	uint64_t no_bits = no_frame_bits ? (uint64_t)(VMAINSPECT_PTE_FILE |
+						      VMAINSPECT_PTE_EXCLUSIVE) : 0;
+	uint64_t rawpfn;
+
+	if (leaf->kind != x->kind || p->nr_levels - 1 != x->level)
+		mism(r, "PT_PATH %#llx: leaf level %u kind %s, run level %u kind %s", a,
+		     p->nr_levels - 1, kname(leaf->kind), x->level, kname(x->kind));
+	if (leaf->pfn != x->pfn)
+		mism(r, "PT_PATH %#llx: leaf pfn %#llx, run pfn %#llx", a,
+		     (unsigned long long)leaf->pfn, (unsigned long long)x->pfn);
+	if (x->kind != VMAINSPECT_PT_PAGE) {
+		if (p->page_size || p->phys_addr)
+			mism(r, "PT_PATH %#llx: kind %s with page_size %#llx phys %#llx", a,
+			     kname(x->kind), (unsigned long long)p->page_size,
+			     (unsigned long long)p->phys_addr);
+		return;
+	}
+	if (p->page_size != 1ULL << x->page_shift)
+		mism(r, "PT_PATH %#llx: page_size %#llx, run page_shift %u", a,
+		     (unsigned long long)p->page_size, x->page_shift);
+	if ((leaf->bits & ~no_bits) != x->bits)
+		mism(r, "PT_PATH %#llx: leaf bits %#llx, run bits %#llx", a,
+		     (unsigned long long)leaf->bits, (unsigned long long)x->bits);
+	if (!no_frame_bits && leaf->folio_shift != x->folio_shift)
+		mism(r, "PT_PATH %#llx: leaf folio_shift %u, run %u", a,
+		     leaf->folio_shift, x->folio_shift);
+	if (p->phys_addr != (unpriv ? 0 : x->pfn << PG_SHIFT))
+		mism(r, "PT_PATH %#llx: phys_addr %#llx, run pfn %#llx", a,
+		     (unsigned long long)p->phys_addr, (unsigned long long)x->pfn);
+	if (unpriv)
+		return;
+	rawpfn = leaf->raw & X86_PFN_MASK;
+	if (x->level != VMAINSPECT_LVL_PTE)
+		rawpfn &= ~PAT_LARGE;
+	rawpfn >>= PG_SHIFT;
+	rawpfn += (x->start & ((1ULL << x->page_shift) - 1)) >> PG_SHIFT;
+	/* PROT_NONE entries are inverted (L1TF): skip those */
+	if (!(x->bits & VMAINSPECT_PTE_PROTNONE) && rawpfn != x->pfn)
+		mism(r, "PT_PATH %#llx: raw %#llx frame %#llx, pfn %#llx", a,
+		     (unsigned long long)leaf->raw, (unsigned long long)rawpfn,
+		     (unsigned long long)x->pfn);
+}
+
+/*
+ * PT_PATH of an unaligned address inside the second page of page run @x
+ * (@p: the path of its first page): the next frame, the same depth.
+ * 0 or -errno.
+ */
+static int path_unaligned(int fd, const struct vmainspect_pt_path *p,
+			  const struct vmainspect_pt_run *x, struct result *r)
+{
+	struct vmainspect_pt_path q;
+	uint64_t qa = x->start + PG_SIZE + 0x123;
+	uint64_t want_phys = unpriv ? 0 : ((x->pfn + 1) << PG_SHIFT) + 0x123;
+	uint64_t want_pfn = unpriv ? 0 : x->pfn + 1, leaf_pfn;
+
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.addr = qa;
+	if (ioctl(fd, VMAINSPECT_IOC_PT_PATH, &q))
+		return -errno;
+	leaf_pfn = q.levels[q.nr_levels ? q.nr_levels - 1 : 0].pfn;
+	if (q.nr_levels != p->nr_levels || q.phys_addr != want_phys || leaf_pfn != want_pfn)
+		mism(r, "PT_PATH %#llx: nr_levels %u phys_addr %#llx leaf pfn %#llx, "
+		     "expected %u, %#llx, %#llx", (unsigned long long)qa, q.nr_levels,
+		     (unsigned long long)q.phys_addr, (unsigned long long)leaf_pfn,
+		     p->nr_levels, (unsigned long long)want_phys, (unsigned long long)want_pfn);
+	return 0;
+}
+
 /* VMAINSPECT_IOC_PT_PATH at the first page of a sample of the runs. */
 static int check_paths(int fd, const struct vma *v, struct result *r)
 {
 	size_t step = nruns > PATH_SAMPLES ? (nruns + PATH_SAMPLES - 1) / PATH_SAMPLES : 1, i;
 	struct vmainspect_pt_path p;
-	unsigned int j;
+	int e;
 
 	for (i = 0; i < nruns; i += step) {
 		const struct vmainspect_pt_run *x = &runs[i];
@@ -1138,105 +1285,15 @@ static int check_paths(int fd, const struct vma *v, struct result *r)
 		p.addr = x->start;
 		if (ioctl(fd, VMAINSPECT_IOC_PT_PATH, &p))
 			return -errno;
-		if (!(p.out_flags & VMAINSPECT_PT_IN_VMA))
-			mism(r, "PT_PATH %#llx: IN_VMA not set (out_flags %#x)", a, p.out_flags);
-		if (!!(p.out_flags & VMAINSPECT_PT_PFN_HIDDEN) != unpriv)
-			mism(r, "PT_PATH %#llx: out_flags %#x, PFN_HIDDEN expected %d", a,
-			     p.out_flags, unpriv);
-		if (p.pgtable_levels != (unsigned int)levels_expected)
-			mism(r, "PT_PATH %#llx: pgtable_levels %u, expected %d", a,
-			     p.pgtable_levels, levels_expected);
-		if (p.nr_levels < 1 || p.nr_levels > VMAINSPECT_LVL_NR) {
-			mism(r, "PT_PATH %#llx: nr_levels %u", a, p.nr_levels);
+		if (!path_levels_ok(&p, a, r))
 			continue;
-		}
-		for (j = 0; j < p.nr_levels; j++) {
-			const struct vmainspect_pt_entry *l = &p.levels[j];
-
-			if (l->level != j)
-				mism(r, "PT_PATH %#llx: levels[%u].level = %u", a, j, l->level);
-			if (unpriv && ((l->raw & X86_PFN_MASK) || l->pfn))
-				mism(r, "PT_PATH %#llx: level %u raw %#llx pfn %#llx visible "
-				     "without CAP_SYS_ADMIN", a, j, (unsigned long long)l->raw,
-				     (unsigned long long)l->pfn);
-			if (j + 1 == p.nr_levels)
-				break;
-			if (levels_expected == 4 && j == VMAINSPECT_LVL_P4D) {
-				if (l->kind != VMAINSPECT_PT_FOLDED)
-					mism(r, "PT_PATH %#llx: P4D kind %s on a 4-level kernel, "
-					     "expected folded", a, kname(l->kind));
-			} else if (l->kind != VMAINSPECT_PT_TABLE) {
-				mism(r, "PT_PATH %#llx: level %u kind %s above the leaf", a, j,
-				     kname(l->kind));
-			} else if (!unpriv && !(l->raw & X86_PFN_MASK)) {
-				mism(r, "PT_PATH %#llx: table entry at level %u raw %#llx has no "
-				     "frame", a, j, (unsigned long long)l->raw);
-			}
-		}
-		if (levels_expected == 5 && p.nr_levels > 1 &&
-		    p.levels[VMAINSPECT_LVL_P4D].kind == VMAINSPECT_PT_FOLDED)
-			mism(r, "PT_PATH %#llx: P4D folded on a 5-level kernel", a);
-		leaf = &p.levels[p.nr_levels - 1];
-		if (leaf->kind != x->kind || p.nr_levels - 1 != x->level)
-			mism(r, "PT_PATH %#llx: leaf level %u kind %s, run level %u kind %s", a,
-			     p.nr_levels - 1, kname(leaf->kind), x->level, kname(x->kind));
-		if (leaf->pfn != x->pfn)
-			mism(r, "PT_PATH %#llx: leaf pfn %#llx, run pfn %#llx", a,
-			     (unsigned long long)leaf->pfn, (unsigned long long)x->pfn);
-		if (x->kind == VMAINSPECT_PT_PAGE) {
-			if (p.page_size != 1ULL << x->page_shift)
-				mism(r, "PT_PATH %#llx: page_size %#llx, run page_shift %u", a,
-				     (unsigned long long)p.page_size, x->page_shift);
-			/* the path always has the frame bits; the walk may not */
-			if ((leaf->bits & ~(no_frame_bits ? (uint64_t)(VMAINSPECT_PTE_FILE |
-						VMAINSPECT_PTE_EXCLUSIVE) : 0)) != x->bits)
-				mism(r, "PT_PATH %#llx: leaf bits %#llx, run bits %#llx", a,
-				     (unsigned long long)leaf->bits, (unsigned long long)x->bits);
-			if (!no_frame_bits && leaf->folio_shift != x->folio_shift)
-				mism(r, "PT_PATH %#llx: leaf folio_shift %u, run %u", a,
-				     leaf->folio_shift, x->folio_shift);
-			if (p.phys_addr != (unpriv ? 0 : x->pfn << PG_SHIFT))
-				mism(r, "PT_PATH %#llx: phys_addr %#llx, run pfn %#llx", a,
-				     (unsigned long long)p.phys_addr, (unsigned long long)x->pfn);
-			if (!unpriv) {
-				uint64_t rawpfn = leaf->raw & X86_PFN_MASK;
-
-				if (x->level != VMAINSPECT_LVL_PTE)
-					rawpfn &= ~PAT_LARGE;
-				rawpfn >>= PG_SHIFT;
-				rawpfn += (x->start & ((1ULL << x->page_shift) - 1)) >> PG_SHIFT;
-				/* PROT_NONE entries are inverted (L1TF): skip those */
-				if (!(x->bits & VMAINSPECT_PTE_PROTNONE) && rawpfn != x->pfn)
-					mism(r, "PT_PATH %#llx: raw %#llx frame %#llx, pfn %#llx", a,
-					     (unsigned long long)leaf->raw,
-					     (unsigned long long)rawpfn, (unsigned long long)x->pfn);
-			}
-		} else if (p.page_size || p.phys_addr) {
-			mism(r, "PT_PATH %#llx: kind %s with page_size %#llx phys %#llx", a,
-			     kname(x->kind), (unsigned long long)p.page_size,
-			     (unsigned long long)p.phys_addr);
-		}
-		/* an unaligned address inside the run's second page, if any */
+		path_leaf_vs_run(&p, x, a, r);
 		if (x->kind == VMAINSPECT_PT_PAGE && x->end - x->start > PG_SIZE) {
-			struct vmainspect_pt_path q;
-			uint64_t qa = x->start + PG_SIZE + 0x123;
-
-			memset(&q, 0, sizeof(q));
-			q.size = sizeof(q);
-			q.addr = qa;
-			if (ioctl(fd, VMAINSPECT_IOC_PT_PATH, &q))
-				return -errno;
-			if (q.nr_levels != p.nr_levels ||
-			    q.phys_addr != (unpriv ? 0 : ((x->pfn + 1) << PG_SHIFT) + 0x123) ||
-			    q.levels[q.nr_levels ? q.nr_levels - 1 : 0].pfn != (unpriv ? 0 : x->pfn + 1))
-				mism(r, "PT_PATH %#llx: nr_levels %u phys_addr %#llx leaf pfn %#llx, "
-				     "expected %u, %#llx, %#llx", (unsigned long long)qa, q.nr_levels,
-				     (unsigned long long)q.phys_addr,
-				     (unsigned long long)q.levels[q.nr_levels ? q.nr_levels - 1 : 0].pfn,
-				     p.nr_levels,
-				     (unsigned long long)(unpriv ? 0 : ((x->pfn + 1) << PG_SHIFT) + 0x123),
-				     (unsigned long long)(unpriv ? 0 : x->pfn + 1));
+			e = path_unaligned(fd, &p, x, r);
+			if (e)
+				return e;
 		}
+		leaf = &p.levels[p.nr_levels - 1];
 		if (x->kind == VMAINSPECT_PT_SWAP &&
 		    (leaf->swap_type != x->swap_type || leaf->offset != x->offset))
 			mism(r, "PT_PATH %#llx: swap %u/%#llx, run %u/%#llx", a, leaf->swap_type,
@@ -1403,7 +1460,7 @@ static int stress(int pid, int secs)
 	int fd, err;
 
 	memset(&r, 0, sizeof(r));
-	fd = attach_pid(pid, &err);
+	fd = vmi_open_attached(pid, 0, &err);
 	if (fd < 0) {
 		fail("stress pid %d: attach: %s", pid, strerror(err));
 		return 1;
@@ -1495,245 +1552,315 @@ static void fmt_size(char *b, size_t n, uint64_t bytes)
 		snprintf(b, n, "%llu KiB", (unsigned long long)(bytes >> 10));
 }
 
-/* One process: 0 = checked (pass or fail counted), 1 = skipped. */
-static int check_pid(int pid, int must_exist)
+/*
+ * Attach to @pid, list its VMAs, check its paging depth, open its pagemap
+ * (*@fd, *@pmfd): 0, or 1 (skip: gone or not ours, unless @must_exist) or
+ * -1 (a FAIL line printed), with nothing left open.
+ */
+static int open_target(int pid, int must_exist, int *fd, int *pmfd)
 {
-	int fd, pmfd, err, pfail = 0, lv;
-	unsigned int calls = 0;
-	char path[64], label[256], sz[32];
-	struct cover cov;
-	struct runvec per_vma = { 0 }, whole = { 0 };
-	struct result wr;
-	uint64_t total_pages = 0, total_runs = 0, total_calls = 0;
-	size_t k;
+	char path[64];
+	int err, lv;
 
 	smaps_pid = -1;
-	fd = attach_pid(pid, &err);
-	if (fd < 0) {
+	*fd = vmi_open_attached(pid, 0, &err);
+	if (*fd < 0) {
 		if (!must_exist && (err == ESRCH || err == ENOENT || err == EACCES || err == EPERM))
 			return 1;
 		fail("pid %d: attach: %s", pid, strerror(err));
-		return 0;
+		return -1;
 	}
-	err = list_vmas(fd);
+	err = list_vmas(*fd);
 	if (err) {
-		close(fd);
+		close(*fd);
 		if (!must_exist && err == -ESRCH)
 			return 1;
 		fail("pid %d: LIST_VMAS: %s", pid, strerror(-err));
-		return 0;
+		return -1;
 	}
 	if (!nvmas) {
-		close(fd);
+		close(*fd);
 		if (!must_exist)
 			return 1;
 		fail("pid %d: no VMAs", pid);
-		return 0;
+		return -1;
 	}
-	lv = get_levels(fd);
+	lv = get_levels(*fd);
 	if (lv != levels_expected) {
 		fail("pid %d: LAYOUT pgtable_levels %d, expected %d (la57 cpu flag)",
 		     pid, lv, levels_expected);
 	}
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
-	pmfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (pmfd < 0) {
+	*pmfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*pmfd < 0) {
 		err = errno;
-		close(fd);
+		close(*fd);
 		if (!must_exist && (err == ENOENT || err == ESRCH || err == EACCES))
 			return 1;
 		fail("pid %d: open %s: %s", pid, path, strerror(err));
-		return 0;
+		return -1;
 	}
-	memset(&cov, 0, sizeof(cov));
+	return 0;
+}
 
-	/* addresses outside every VMA (0, a kernel address, the top): no walk */
-	{
-		static const uint64_t outside[] = { 0, 0xffff888000000000ULL, ~0ULL };
-		struct vmainspect_pt_path p;
-		unsigned int o;
+/* addresses outside every VMA (0, a kernel address, the top): no walk; failures */
+static int check_outside(int fd, int pid)
+{
+	static const uint64_t outside[] = { 0, 0xffff888000000000ULL, ~0ULL };
+	struct vmainspect_pt_path p;
+	unsigned int o;
+	int nfail = 0;
 
-		for (o = 0; o < 3; o++) {
-			if (o == 0 && vmas[0].v.start == 0)
-				continue;
-			errno = 0;
-			memset(&p, 0, sizeof(p));
-			p.size = sizeof(p);
-			p.addr = outside[o];
-			if (ioctl(fd, VMAINSPECT_IOC_PT_PATH, &p) ||
-			    p.nr_levels || (p.out_flags & VMAINSPECT_PT_IN_VMA) || p.page_size) {
-				fail("pid %d: PT_PATH at %#llx (outside VMAs): %s, nr_levels %u "
-				     "out_flags %#x", pid, (unsigned long long)outside[o],
-				     errno ? strerror(errno) : "ok", p.nr_levels, p.out_flags);
-				pfail++;
-			}
+	for (o = 0; o < 3; o++) {
+		if (o == 0 && vmas[0].v.start == 0)
+			continue;
+		errno = 0;
+		memset(&p, 0, sizeof(p));
+		p.size = sizeof(p);
+		p.addr = outside[o];
+		if (ioctl(fd, VMAINSPECT_IOC_PT_PATH, &p) ||
+		    p.nr_levels || (p.out_flags & VMAINSPECT_PT_IN_VMA) || p.page_size) {
+			fail("pid %d: PT_PATH at %#llx (outside VMAs): %s, nr_levels %u "
+			     "out_flags %#x", pid, (unsigned long long)outside[o],
+			     errno ? strerror(errno) : "ok", p.nr_levels, p.out_flags);
+			nfail++;
 		}
 	}
+	return nfail;
+}
+
+/*
+ * PT_RUNS of VMA @v of @pid and every check of them, tried up to TRIES
+ * times while the target changes under us: *@r, *@c of the last try, and
+ * its error (-ESRCH: the process is gone).
+ */
+static int check_vma_runs(int fd, int pmfd, int pid, const struct vma *v, int sampled,
+			  unsigned int *calls, uint64_t *compared, struct result *r,
+			  struct cover *c)
+{
+	char path[64];
+	int t, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	for (t = 0; t < TRIES; t++) {
+		memset(r, 0, sizeof(*r));
+		memset(c, 0, sizeof(*c));
+		err = get_runs(fd, v->v.start, v->v.end, calls, r);
+		if (err == -EAGAIN)
+			continue;
+		if (err) {
+			mism(r, "PT_RUNS: %s", strerror(-err));
+			if (err == -ESRCH)
+				break;
+			continue;
+		}
+		if (v->v.uflags & VMAINSPECT_VM_PFNMAP) {
+			/* not walked, like pagemap: no runs at all */
+			if (nruns)
+				mism(r, "VM_PFNMAP VMA: %zu runs, expected none", nruns);
+			if (!r->bad)
+				break;
+			continue;
+		}
+		if (mutate && nruns) {
+			/* the checker's self-test: it must notice these */
+			struct vmainspect_pt_run *m = &runs[nruns / 2];
+
+			m->bits ^= VMAINSPECT_PTE_SOFT_DIRTY;
+			if (m->kind == VMAINSPECT_PT_PAGE && !unpriv)
+				m->pfn++;
+		}
+		check_tiling(pid, v, r);
+		if (!r->bad) {
+			err = check_pagemap(pmfd, v, r, c, compared);
+			if (err)
+				mism(r, "read %s: %s", path, strerror(-err));
+			check_smaps(pid, v, r, sampled, t > 0);
+			if (scan_mask && !(v->v.uflags & VMAINSPECT_VM_HUGETLB))
+				check_scan(pmfd, v, r);
+			if (!unpriv && !no_frame_bits)
+				check_folios(r, c);
+			err = check_paths(fd, v, r);
+			if (err)
+				mism(r, "PT_PATH: %s", strerror(-err));
+		}
+		if (!r->bad)
+			break;
+	}
+	return err;
+}
+
+static void cover_add(struct cover *sum, const struct cover *c)
+{
+	int t;
+
+	for (t = 0; t < VMAINSPECT_PT_KIND_MAX; t++)
+		sum->kind[t] += c->kind[t];
+	sum->pmd_pages += c->pmd_pages;
+	sum->pud_pages += c->pud_pages;
+	sum->soft_dirty += c->soft_dirty;
+	sum->uffd_wp += c->uffd_wp;
+	sum->protnone += c->protnone;
+	sum->special += c->special;
+	sum->sd_vma += c->sd_vma;
+	sum->guard += c->guard;
+	sum->saved_dirty += c->saved_dirty;
+	sum->mthp += c->mthp;
+	sum->zero_page += c->zero_page;
+	sum->huge_zero += c->huge_zero;
+	sum->uffd_rwp += c->uffd_rwp;
+	sum->rwp_accessed += c->rwp_accessed;
+	sum->sampled += c->sampled;
+}
+
+/*
+ * The lines of one VMA of @bytes bytes, checked into @r: PASS or FAIL
+ * (per VMA unless --per-process), and whether a big VMA was walked in few
+ * runs and calls.  Returns its failures.
+ */
+static int report_vma(const char *label, uint64_t bytes, const struct result *r,
+		      unsigned int calls, uint64_t compared, int sampled)
+{
+	int nfail = 0;
+
+	if (r->bad) {
+		nfail++;
+		if (!per_process)
+			fail("%s: %d mismatches (after %d tries)", label, r->bad, TRIES);
+		else
+			printf("  %s: %d mismatches\n", label, r->bad);
+		flush_detail(r, "");
+	} else if (!per_process) {
+		pass("%s: %zu runs in %u calls, %llu pages compared%s", label,
+		     nruns, calls, (unsigned long long)compared,
+		     sampled ? " (long empty runs sampled)" : "");
+	}
+	/* a huge VMA must be walked in few runs and calls */
+	if (bytes >= BIG_VMA && !r->bad) {
+		if (nruns < big_max_runs && (calls <= 16 || batch < big_max_runs)) {
+			pass("%s: big VMA walked in %zu runs, %u calls (< %u runs)",
+			     label, nruns, calls, big_max_runs);
+		} else {
+			fail("%s: big VMA walked in %zu runs, %u calls "
+			     "(expected < %u runs, <= 16 calls with max_runs >= that)", label, nruns,
+			     calls, big_max_runs);
+			nfail++;
+		}
+	}
+	return nfail;
+}
+
+/*
+ * One walk of the whole address space must tell the same story as the
+ * per-VMA walks (@per_vma); @whole: its runs.  Returns its failures.
+ */
+static int check_whole(int fd, int pid, const struct runvec *per_vma, struct runvec *whole)
+{
+	uint64_t ts = get_task_size(fd);
+	unsigned int calls = 0;
+	struct result wr;
+	int t, err;
+
+	for (t = 0; t < TRIES; t++) {
+		memset(&wr, 0, sizeof(wr));
+		whole->n = 0;
+		nruns = 0;
+		calls = 0;
+		err = ts ? get_runs_range(fd, 0, ts & ~(PG_SIZE - 1), &calls, &wr) : -EINVAL;
+		if (err) {
+			mism(&wr, "PT_RUNS [0, %#llx): %s", (unsigned long long)ts, strerror(-err));
+			continue;
+		}
+		normalize(whole, &wr);
+		if (!wr.bad)
+			cmp_runvecs(per_vma, whole, &wr);
+		if (!wr.bad)
+			break;
+	}
+	if (wr.bad) {
+		fail("pid %d: whole-range walk [0, %#llx) disagrees with the per-VMA "
+		     "walks", pid, (unsigned long long)ts);
+		flush_detail(&wr, "");
+		return 1;
+	}
+	pass("pid %d: whole-range walk [0, %#llx): %zu runs in %u calls, "
+	     "same as per VMA", pid, (unsigned long long)ts, nruns, calls);
+	return 0;
+}
+
+/* What the pages of @pid covered: which kinds and bits the checks met. */
+static void print_cover(int pid, const struct cover *cov)
+{
+	printf("COVER pid %d: none %llu page %llu swap %llu migration %llu marker %llu hwpoison %llu "
+	       "pmd_pages %llu pud_pages %llu soft_dirty %llu uffd_wp %llu protnone %llu special %llu "
+	       "vm_softdirty %llu sampled_empty %llu guard %llu saved_dirty %llu mthp %llu "
+	       "zero_page %llu huge_zero %llu uffd_rwp %llu rwp_accessed %llu\n", pid,
+	       (unsigned long long)cov->kind[VMAINSPECT_PT_NONE],
+	       (unsigned long long)cov->kind[VMAINSPECT_PT_PAGE],
+	       (unsigned long long)cov->kind[VMAINSPECT_PT_SWAP],
+	       (unsigned long long)cov->kind[VMAINSPECT_PT_MIGRATION],
+	       (unsigned long long)cov->kind[VMAINSPECT_PT_MARKER],
+	       (unsigned long long)cov->kind[VMAINSPECT_PT_HWPOISON],
+	       (unsigned long long)cov->pmd_pages, (unsigned long long)cov->pud_pages,
+	       (unsigned long long)cov->soft_dirty,
+	       (unsigned long long)cov->uffd_wp, (unsigned long long)cov->protnone,
+	       (unsigned long long)cov->special, (unsigned long long)cov->sd_vma,
+	       (unsigned long long)cov->sampled, (unsigned long long)cov->guard,
+	       (unsigned long long)cov->saved_dirty, (unsigned long long)cov->mthp,
+	       (unsigned long long)cov->zero_page, (unsigned long long)cov->huge_zero,
+	       (unsigned long long)cov->uffd_rwp, (unsigned long long)cov->rwp_accessed);
+}
+
+/* One process: 0 = checked (pass or fail counted), 1 = skipped. */
+static int check_pid(int pid, int must_exist)
+{
+	int fd, pmfd, err, pfail = 0;
+	unsigned int calls = 0;
+	char label[256], sz[32];
+	struct cover cov;
+	struct runvec per_vma = { 0 }, whole = { 0 };
+	uint64_t total_pages = 0, total_runs = 0, total_calls = 0;
+	size_t k;
+
+	err = open_target(pid, must_exist, &fd, &pmfd);
+	if (err)
+		return err > 0 ? 1 : 0;
+	memset(&cov, 0, sizeof(cov));
+	pfail += check_outside(fd, pid);
 
 	for (k = 0; k < nvmas; k++) {
 		const struct vma *v = &vmas[k];
 		uint64_t bytes = v->v.end - v->v.start, compared = 0;
 		struct result r;
 		struct cover c;
-		int t, sampled = (bytes >> PG_SHIFT) > full_limit;
+		int sampled = (bytes >> PG_SHIFT) > full_limit;
 
 		fmt_size(sz, sizeof(sz), bytes);
 		snprintf(label, sizeof(label), "pid %d vma %#llx-%#llx %s (%s)", pid,
 			 (unsigned long long)v->v.start, (unsigned long long)v->v.end,
 			 v->name[0] ? v->name : "anon", sz);
-		for (t = 0; t < TRIES; t++) {
-			memset(&r, 0, sizeof(r));
-			memset(&c, 0, sizeof(c));
-			err = get_runs(fd, v->v.start, v->v.end, &calls, &r);
-			if (err == -EAGAIN)
-				continue;
-			if (err) {
-				mism(&r, "PT_RUNS: %s", strerror(-err));
-				if (err == -ESRCH)
-					break;
-				continue;
-			}
-			if (v->v.uflags & VMAINSPECT_VM_PFNMAP) {
-				/* not walked, like pagemap: no runs at all */
-				if (nruns)
-					mism(&r, "VM_PFNMAP VMA: %zu runs, expected none", nruns);
-				if (!r.bad)
-					break;
-				continue;
-			}
-			if (mutate && nruns) {
-				/* the checker's self-test: it must notice these */
-				struct vmainspect_pt_run *m = &runs[nruns / 2];
-
-				m->bits ^= VMAINSPECT_PTE_SOFT_DIRTY;
-				if (m->kind == VMAINSPECT_PT_PAGE && !unpriv)
-					m->pfn++;
-			}
-			check_tiling(pid, v, &r);
-			if (!r.bad) {
-				err = check_pagemap(pmfd, v, &r, &c, &compared);
-				if (err)
-					mism(&r, "read %s: %s", path, strerror(-err));
-				check_smaps(pid, v, &r, sampled, t > 0);
-				if (scan_mask && !(v->v.uflags & VMAINSPECT_VM_HUGETLB))
-					check_scan(pmfd, v, &r);
-				if (!unpriv && !no_frame_bits)
-					check_folios(&r, &c);
-				err = check_paths(fd, v, &r);
-				if (err)
-					mism(&r, "PT_PATH: %s", strerror(-err));
-			}
-			if (!r.bad)
-				break;
-		}
+		err = check_vma_runs(fd, pmfd, pid, v, sampled, &calls, &compared, &r, &c);
 		if (r.bad && err == -ESRCH && !must_exist) {
 			close(pmfd);
 			close(fd);
 			return 1;	/* exited meanwhile */
 		}
 		normalize(&per_vma, &r);
-		for (t = 0; t < VMAINSPECT_PT_KIND_MAX; t++)
-			cov.kind[t] += c.kind[t];
-		cov.pmd_pages += c.pmd_pages;
-		cov.pud_pages += c.pud_pages;
-		cov.soft_dirty += c.soft_dirty;
-		cov.uffd_wp += c.uffd_wp;
-		cov.protnone += c.protnone;
-		cov.special += c.special;
-		cov.sd_vma += c.sd_vma;
-		cov.guard += c.guard;
-		cov.saved_dirty += c.saved_dirty;
-		cov.mthp += c.mthp;
-		cov.zero_page += c.zero_page;
-		cov.huge_zero += c.huge_zero;
-		cov.uffd_rwp += c.uffd_rwp;
-		cov.rwp_accessed += c.rwp_accessed;
-		cov.sampled += c.sampled;
+		cover_add(&cov, &c);
 		total_pages += compared;
 		total_runs += nruns;
 		total_calls += calls;
-		if (r.bad) {
-			pfail++;
-			if (!per_process) {
-				fail("%s: %d mismatches (after %d tries)", label, r.bad, TRIES);
-			} else {
-				printf("  %s: %d mismatches\n", label, r.bad);
-			}
-			flush_detail(&r, "");
-		} else if (!per_process) {
-			pass("%s: %zu runs in %u calls, %llu pages compared%s", label,
-			     nruns, calls, (unsigned long long)compared,
-			     sampled ? " (long empty runs sampled)" : "");
-		}
-		/* a huge VMA must be walked in few runs and calls */
-		if (bytes >= BIG_VMA && !r.bad) {
-			if (nruns < big_max_runs && (calls <= 16 || batch < big_max_runs)) {
-				pass("%s: big VMA walked in %zu runs, %u calls (< %u runs)",
-				     label, nruns, calls, big_max_runs);
-			} else {
-				fail("%s: big VMA walked in %zu runs, %u calls "
-				     "(expected < %u runs, <= 16 calls with max_runs >= that)", label, nruns, calls,
-				     big_max_runs);
-				pfail++;
-			}
-		}
+		pfail += report_vma(label, bytes, &r, calls, compared, sampled);
 	}
-	/* one walk of the whole address space must tell the same story */
-	if (!mutate) {
-		uint64_t ts = get_task_size(fd);
-		int t;
-
-		for (t = 0; t < TRIES; t++) {
-			memset(&wr, 0, sizeof(wr));
-			whole.n = 0;
-			nruns = 0;
-			calls = 0;
-			err = ts ? get_runs_range(fd, 0, ts & ~(PG_SIZE - 1), &calls, &wr) : -EINVAL;
-			if (err) {
-				mism(&wr, "PT_RUNS [0, %#llx): %s", (unsigned long long)ts,
-				     strerror(-err));
-				continue;
-			}
-			normalize(&whole, &wr);
-			if (!wr.bad)
-				cmp_runvecs(&per_vma, &whole, &wr);
-			if (!wr.bad)
-				break;
-		}
-		if (wr.bad) {
-			fail("pid %d: whole-range walk [0, %#llx) disagrees with the per-VMA "
-			     "walks", pid, (unsigned long long)ts);
-			flush_detail(&wr, "");
-			pfail++;
-		} else {
-			pass("pid %d: whole-range walk [0, %#llx): %zu runs in %u calls, "
-			     "same as per VMA", pid, (unsigned long long)ts, nruns, calls);
-		}
-	}
+	if (!mutate)
+		pfail += check_whole(fd, pid, &per_vma, &whole);
 	free(per_vma.r);
 	free(per_vma.vma);
 	free(whole.r);
 	free(whole.vma);
 	close(pmfd);
 	close(fd);
-	printf("COVER pid %d: none %llu page %llu swap %llu migration %llu marker %llu hwpoison %llu "
-	       "pmd_pages %llu pud_pages %llu soft_dirty %llu uffd_wp %llu protnone %llu special %llu "
-	       "vm_softdirty %llu sampled_empty %llu guard %llu saved_dirty %llu mthp %llu "
-	       "zero_page %llu huge_zero %llu uffd_rwp %llu rwp_accessed %llu\n", pid,
-	       (unsigned long long)cov.kind[VMAINSPECT_PT_NONE],
-	       (unsigned long long)cov.kind[VMAINSPECT_PT_PAGE],
-	       (unsigned long long)cov.kind[VMAINSPECT_PT_SWAP],
-	       (unsigned long long)cov.kind[VMAINSPECT_PT_MIGRATION],
-	       (unsigned long long)cov.kind[VMAINSPECT_PT_MARKER],
-	       (unsigned long long)cov.kind[VMAINSPECT_PT_HWPOISON],
-	       (unsigned long long)cov.pmd_pages, (unsigned long long)cov.pud_pages,
-	       (unsigned long long)cov.soft_dirty,
-	       (unsigned long long)cov.uffd_wp, (unsigned long long)cov.protnone,
-	       (unsigned long long)cov.special, (unsigned long long)cov.sd_vma,
-	       (unsigned long long)cov.sampled, (unsigned long long)cov.guard,
-	       (unsigned long long)cov.saved_dirty, (unsigned long long)cov.mthp,
-	       (unsigned long long)cov.zero_page, (unsigned long long)cov.huge_zero,
-	       (unsigned long long)cov.uffd_rwp, (unsigned long long)cov.rwp_accessed);
+	print_cover(pid, &cov);
 	if (per_process) {
 		if (pfail) {
 			fail("pid %d: %d of %zu VMAs mismatch", pid, pfail, nvmas);
@@ -1811,18 +1938,11 @@ static void check_debugfs_pt(int pid)
 	unsigned long long start, end, f0, f1, kb;
 	uint64_t dbg_present = 0, pm_present = 0, bad = 0, lines = 0, folios = 0, zeros = 0;
 	int fd, pmfd, err, hidden_seen = 0, pm_err = 0;
-	struct vmainspect_attach a;
 	FILE *f;
 
-	fd = open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = VMAINSPECT_ATTACH_DEBUGFS;
-	a.pid = pid;
-	if (fd < 0 || ioctl(fd, VMAINSPECT_IOC_ATTACH, &a)) {
-		fail("debugfs pagetables: publishing pid %d: %s", pid, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	fd = vmi_open_attached(pid, VMAINSPECT_ATTACH_DEBUGFS, &err);
+	if (fd < 0) {
+		fail("debugfs pagetables: publishing pid %d: %s", pid, strerror(err));
 		return;
 	}
 	close(fd);

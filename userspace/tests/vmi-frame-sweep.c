@@ -37,8 +37,9 @@
  * /sys/kernel/debug/vmainspect/frames/0x<pfn>/{page,rmap} read: page must
  * agree with the oracles, rmap must be complete (or EAGAIN).
  *
- * Output: INFO lines (progress every 10%, "sweep: N pfns, M ok, K enxio"),
- * PASS/FAIL lines, then "N passed, N failed"; exit status 1 on a failure.
+ * Output: KTAP (vmi-report.h): diagnostics (progress every 10%, "sweep:
+ * N pfns, M ok, K enxio") and the checks' results; exit status 1 on a
+ * failure.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -39,8 +39,8 @@
  *    fault-injection knobs are restored at the end.  Without fail-nth in
  *    the kernel: an info line, neither pass nor fail.
  *
- * Output: "PASS name", "FAIL name: reason", "INFO ..." lines, and last
- * "N passed, N failed"; exit status 1 if anything failed.
+ * Output: KTAP, one result per check and diagnostics (vmi-report.h); exit
+ * status 1 if anything failed.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -536,15 +536,6 @@ static bool frames_ok = true;	/* PAGE/RMAP allowed to a privileged opener */
 static uint64_t kimage = 0xffffffff81000000ULL;	/* an address in the kernel image */
 static bool kaddr_visible = true;
 
-static int open_dev(void)
-{
-	int fd = open(VMAINSPECT_DEVICE, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		die("open " VMAINSPECT_DEVICE);
-	return fd;
-}
-
 /* Open with CAP_SYS_ADMIN out of the effective set, then take it back. */
 static int open_dev_unprivileged(void)
 {
@@ -558,7 +549,7 @@ static int open_dev_unprivileged(void)
 	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
 	if (syscall(SYS_capset, &h, d))
 		die("capset");
-	fd = open_dev();
+	fd = vmi_open_or_exit();
 	if (syscall(SYS_capset, &h, saved))
 		die("capset");
 	return fd;
@@ -576,7 +567,7 @@ static int open_dev_nokptr(void)
 
 	if (read_file(knob, old, sizeof(old)) || write_file(knob, "2"))
 		die(knob);
-	fd = open_dev();
+	fd = vmi_open_or_exit();
 	if (write_file(knob, old))
 		die(knob);
 	return fd;
@@ -598,16 +589,16 @@ static void sessions_init(void)
 	int p[2];
 	pid_t dead;
 
-	sess[S_SELF].fd = open_dev();
+	sess[S_SELF].fd = vmi_open_or_exit();
 	attach_or_die(sess[S_SELF].fd, getpid());
-	sess[S_CHILD].fd = open_dev();
+	sess[S_CHILD].fd = vmi_open_or_exit();
 	attach_or_die(sess[S_CHILD].fd, tgt.pid);
 	sess[S_UNPRIV].fd = open_dev_unprivileged();
 	attach_or_die(sess[S_UNPRIV].fd, tgt.pid);
 	sess[S_NOKPTR].fd = open_dev_nokptr();
 	attach_or_die(sess[S_NOKPTR].fd, getpid());
-	sess[S_NONE].fd = open_dev();
-	sess[S_SCRATCH].fd = open_dev();
+	sess[S_NONE].fd = vmi_open_or_exit();
+	sess[S_SCRATCH].fd = vmi_open_or_exit();
 	sess[S_SCRATCH_UNPRIV].fd = open_dev_unprivileged();
 
 	/* attached to a child that then exits and is reaped */
@@ -624,7 +615,7 @@ static void sessions_init(void)
 		_exit(0);
 	}
 	close(p[0]);
-	sess[S_DEAD].fd = open_dev();
+	sess[S_DEAD].fd = vmi_open_or_exit();
 	attach_or_die(sess[S_DEAD].fd, dead);
 	close(p[1]);
 	kill_wait(dead);
@@ -2863,7 +2854,7 @@ static void published_complete(pid_t pid)
 static void fi_debugfs(void)
 {
 	static struct fi_case fc;
-	int fd = open_dev(), e, i;
+	int fd = vmi_open_or_exit(), e, i;
 
 	attach_or_die(fd, fi_tgt.pid);
 	e = vmi_attach(fd, fi_tgt.pid, VMAINSPECT_ATTACH_DEBUGFS);

@@ -20,6 +20,9 @@
  *     after close, rmmod and insmod work and the files reopen (published
  *     ones after publishing again).  A file whose directory was removed
  *     while open (frames evicted, a dead pid swept) reads an error.
+ *  2b. The registry of published directories, on a fresh module: 64 live
+ *     <pid>/ directories, the 65th ENOSPC, 70 frames keep the newest 64
+ *     and no <pid>/ goes with them, a dead process's room is reused.
  *  3. A query blocked on the target's mmap lock: a child holds its own
  *     mmap lock for write for as long as we like (see below), then
  *      - LIST_VMAS of a querier process blocks; SIGKILL reaps it within
@@ -49,8 +52,8 @@
  * hold the lock for hours, and a SIGKILL ends it.  Without KSM the check
  * is skipped with an INFO line, and nothing claims a PASS.
  *
- * Output: "PASS name" / "FAIL name: reason" and INFO lines, then "N passed,
- * N failed"; exit status 1 on a failure.  The module is loaded at the end.
+ * Output: KTAP, one result per check and diagnostics (vmi-report.h); exit
+ * status 1 on a failure.  The module is loaded at the end.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -700,6 +703,114 @@ out:
 	check_kmsg("debugfs: no kernel splat");
 }
 
+/* ---- 2b: the registry of published directories ---- */
+
+#define REG_PIDS	64	/* debugfs.c: VMI_DEBUGFS_MAX_PIDS */
+#define REG_FRAMES	64	/* debugfs.c: VMI_DEBUGFS_MAX_FRAMES */
+
+/* Entries of @dir whose name starts with a digit (or "0x" for frames/). */
+static int count_dirs(const char *dir, bool frames)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (frames ? !strncmp(e->d_name, "0x", 2) :
+			     (e->d_name[0] >= '0' && e->d_name[0] <= '9'))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static bool dir_there(const char *fmt, uint64_t v)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), fmt, v);
+	return !access(path, F_OK);
+}
+
+/*
+ * Both kinds of published directories share one registry with a bound per
+ * kind: REG_PIDS live <pid>/ directories, then ENOSPC, dead ones swept by
+ * the next publish; REG_FRAMES frames/<pfn>/, the oldest evicted.  One
+ * kind full never takes room from the other.  Oracle: debugfs itself
+ * (readdir, access).  Starts from a fresh module: nothing published.
+ */
+static void check_debugfs_registry(void)
+{
+	struct child kids[REG_PIDS + 1] = { { 0 } };
+	uint64_t first_pfn = 0, last_pfn = 0, p;
+	int fd = -1, err = 0, i, n, frames = 0, e;
+
+	err = mod_remove();
+	if (err && err != ENOENT) {
+		fail("debugfs registry: rmmod for a fresh registry: %s", errname(err));
+		return;
+	}
+	err = 0;
+	if (!ensure_loaded("debugfs registry") || access(DBG, F_OK))
+		return;
+	fd = vmi_open();
+	if (fd < 0) {
+		fail("debugfs registry: open: %s", errname(errno));
+		return;
+	}
+	for (i = 0; i <= REG_PIDS && !err; i++)
+		err = child_start(&kids[i], sleeper, NULL, 5000);
+	for (i = 0; i < REG_PIDS && !err; i++)
+		err = vmi_attach(fd, kids[i].pid, VMAINSPECT_ATTACH_DEBUGFS);
+	n = count_dirs(DBG, false);
+	check(!err && n == REG_PIDS, "debugfs registry: 64 live processes publish <pid>/",
+	      "%s; %d <pid>/ directories", errname(err), n);
+	if (err)
+		goto out;
+	e = vmi_attach(fd, kids[0].pid, VMAINSPECT_ATTACH_DEBUGFS);
+	check(!e && count_dirs(DBG, false) == REG_PIDS,
+	      "debugfs registry: publishing a published process again is a no-op",
+	      "%s, %d directories", errname(e), count_dirs(DBG, false));
+	e = vmi_attach(fd, kids[REG_PIDS].pid, VMAINSPECT_ATTACH_DEBUGFS);
+	check(e == ENOSPC && !dir_there(DBG "/%" PRIu64, kids[REG_PIDS].pid),
+	      "debugfs registry: the 65th live process gets ENOSPC", "%s", errname(e));
+
+	/* frames while the <pid>/ kind is full: their own room, oldest out */
+	for (p = 0x1000; frames < REG_FRAMES + 6 && p < 0x100000; p++) {
+		if (do_publish_frame(fd, p))
+			continue;
+		if (!frames++)
+			first_pfn = p;
+		last_pfn = p;
+	}
+	n = count_dirs(DBG "/frames", true);
+	check(frames == REG_FRAMES + 6 && n == REG_FRAMES &&
+	      !dir_there(DBG "/frames/0x%" PRIx64, first_pfn) &&
+	      dir_there(DBG "/frames/0x%" PRIx64, last_pfn),
+	      "debugfs registry: 70 frames keep the newest 64, with 64 <pid>/ published",
+	      "%d published, %d directories, oldest %s, newest %s", frames, n,
+	      dir_there(DBG "/frames/0x%" PRIx64, first_pfn) ? "there" : "gone",
+	      dir_there(DBG "/frames/0x%" PRIx64, last_pfn) ? "there" : "gone");
+	n = count_dirs(DBG, false);
+	check(n == REG_PIDS, "debugfs registry: evicting frames leaves every <pid>/",
+	      "%d <pid>/ directories", n);
+
+	/* a dead process's directory is swept, and its room is free again */
+	child_stop(&kids[0]);
+	e = vmi_attach(fd, kids[REG_PIDS].pid, VMAINSPECT_ATTACH_DEBUGFS);
+	check(!e && !dir_there(DBG "/%" PRIu64, kids[0].pid) &&
+	      dir_there(DBG "/%" PRIu64, kids[REG_PIDS].pid) &&
+	      count_dirs(DBG, false) == REG_PIDS,
+	      "debugfs registry: a dead process's <pid>/ is swept and its room reused",
+	      "%s; %d directories", errname(e), count_dirs(DBG, false));
+out:
+	for (i = 0; i <= REG_PIDS; i++)
+		child_stop(&kids[i]);
+	close(fd);
+	check_kmsg("debugfs registry: no kernel splat");
+}
+
 /* ---- 3: a query blocked on the mmap lock ---- */
 
 /* A thread that faults on a userfaultfd page nobody serves. */
@@ -1188,6 +1299,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	check_fd_open();
 	check_debugfs_open();
+	check_debugfs_registry();
 	check_blocked();
 	check_cycles(cycles);
 	check_kmemleak();

@@ -354,46 +354,23 @@ static int clear_refs(void)
 	return ok ? 0 : errno;
 }
 
-int main(int argc, char **argv)
+/*
+ * Each exhibit below maps its memory, brings it to its state and prints
+ * its REGION line (or SKIP with the reason).  main() makes them in a fixed
+ * order: cow_dirty first, clear_refs after softdirty and before uffd.
+ */
+
+/*
+ * Written pages shared with a child (COW): write-protected, dirty.
+ * First, before any other exhibit exists: a fork later would
+ * write-protect and share every private page of the zoo.
+ */
+static void make_cow_dirty(void)
 {
-	int do_clear = 1, do_hugetlb = 1, do_uffd = 1, do_hwpoison = 0, fd, i, e;
-	char *p, *q, *soft = NULL;
-	struct sigaction sa;
+	size_t n = 16;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE);
 	pid_t parent;
-	size_t n;
-	__u64 feat;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--no-clear-refs"))
-			do_clear = 0;
-		else if (!strcmp(argv[i], "--no-hugetlb"))
-			do_hugetlb = 0;
-		else if (!strcmp(argv[i], "--no-uffd"))
-			do_uffd = 0;
-		else if (!strcmp(argv[i], "--hwpoison"))
-			do_hwpoison = 1;
-		else if (!strcmp(argv[i], "--sigwait"))
-			; /* always: accepted for symmetry with vmi-zoo */
-		else {
-			fprintf(stderr, "usage: vmi-pt-zoo [--no-clear-refs] [--no-hugetlb] [--no-uffd] [--hwpoison]\n");
-			return 2;
-		}
-	}
-	pg = sysconf(_SC_PAGESIZE);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	/*
-	 * Written pages shared with a child (COW): write-protected, dirty.
-	 * First, before any other exhibit exists: a fork later would
-	 * write-protect and share every private page of the zoo.
-	 */
-	n = 16;
-	p = anon(n * pg, MADV_NOHUGEPAGE);
 	write_pages(p, n, 1);
 	parent = getpid();
 	cow_child = fork();
@@ -407,125 +384,167 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	region("cow_dirty", p, n * pg);
+}
 
-	/* anonymous 4K pages, written */
-	n = 64;
-	p = anon(n * pg, MADV_NOHUGEPAGE);
+/* anonymous 4K pages, written */
+static void make_anon4k(void)
+{
+	size_t n = 64;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE);
+
 	write_pages(p, n, 1);
 	region("anon4k", p, n * pg);
+}
 
-	/* THP candidate: 4 MiB at a 2 MiB boundary */
-	p = aligned_anon(4 * MIB, 2 * MIB);
+/* THP candidate: 4 MiB at a 2 MiB boundary */
+static void make_thp(void)
+{
+	char *p = aligned_anon(4 * MIB, 2 * MIB);
+
 	if (madvise(p, 4 * MIB, MADV_HUGEPAGE))
 		skip("thp", "madvise(MADV_HUGEPAGE): %s", strerror(errno));
 	write_pages(p, 4 * MIB / pg, 1);
 	region("thp", p, 4 * MIB);
+}
 
-	/* hugetlb: needs reserved pages (the runner writes nr_hugepages) */
-	if (do_hugetlb) {
-		p = mmap(NULL, 8 * MIB, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (21 << MAP_HUGE_SHIFT),
-			 -1, 0);
-		if (p == MAP_FAILED) {
-			skip("hugetlb", "mmap(MAP_HUGETLB 2M): %s (nr_hugepages 0?)",
-			     strerror(errno));
-		} else {
-			p[0] = 1;
-			p[2 * MIB + 5 * pg] = 2;
-			p[6 * MIB + 511 * pg] = 3;	/* third one; 4 MiB-6 MiB stays empty */
-			region("hugetlb", p, 8 * MIB);
-		}
-	} else {
-		skip("hugetlb", "--no-hugetlb");
+/* hugetlb: needs reserved pages (the runner writes nr_hugepages) */
+static void make_hugetlb(void)
+{
+	char *p = mmap(NULL, 8 * MIB, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (21 << MAP_HUGE_SHIFT), -1, 0);
+
+	if (p == MAP_FAILED) {
+		skip("hugetlb", "mmap(MAP_HUGETLB 2M): %s (nr_hugepages 0?)", strerror(errno));
+		return;
 	}
+	p[0] = 1;
+	p[2 * MIB + 5 * pg] = 2;
+	p[6 * MIB + 511 * pg] = 3;	/* third one; 4 MiB-6 MiB stays empty */
+	region("hugetlb", p, 8 * MIB);
+}
 
-	/* hugetlb 1 GiB (a PUD leaf): needs a reserved gigantic page */
-	if (do_hugetlb) {
-		p = mmap(NULL, GIB, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << MAP_HUGE_SHIFT),
-			 -1, 0);
-		if (p == MAP_FAILED) {
-			skip("hugetlb_1g", "mmap(MAP_HUGETLB 1G): %s (no 1 GiB page reserved?)",
-			     strerror(errno));
-		} else {
-			p[0] = 1;
-			p[GIB - pg] = 2;
-			region("hugetlb_1g", p, GIB);
-		}
+/* hugetlb 1 GiB (a PUD leaf): needs a reserved gigantic page */
+static void make_hugetlb_1g(void)
+{
+	char *p = mmap(NULL, GIB, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << MAP_HUGE_SHIFT), -1, 0);
+
+	if (p == MAP_FAILED) {
+		skip("hugetlb_1g", "mmap(MAP_HUGETLB 1G): %s (no 1 GiB page reserved?)",
+		     strerror(errno));
+		return;
 	}
+	p[0] = 1;
+	p[GIB - pg] = 2;
+	region("hugetlb_1g", p, GIB);
+}
 
-	/* MAP_SHARED of a tmpfs file, most pages written */
-	n = 32;
-	fd = make_file(file_s, n * pg, "shared");
-	p = xmmap(NULL, n * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+/*
+ * MAP_SHARED of a tmpfs file, most pages written; MAP_PRIVATE of another:
+ * read everything, write every 4th (COW)
+ */
+static void make_files(void)
+{
+	size_t n = 32;
+	int fd = make_file(file_s, n * pg, "shared");
+	char *p = xmmap(NULL, n * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
 	close(fd);
 	write_pages(p, n - 4, 1);
 	region("shared_file", p, n * pg);
 
-	/* MAP_PRIVATE of a tmpfs file: read everything, write every 4th (COW) */
 	fd = make_file(file_p, n * pg, "private");
 	p = xmmap(NULL, n * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	close(fd);
 	read_pages(p, n);
 	write_pages(p, n, 4);
 	region("private_file", p, n * pg);
+}
 
-	/* the zero page: read faults on anonymous memory */
-	n = 16;
-	p = anon(n * pg, MADV_NOHUGEPAGE);
+/* the zero page: read faults on anonymous memory */
+static void make_zero(void)
+{
+	size_t n = 16;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE);
+
 	read_pages(p, n);
 	region("zero", p, n * pg);
+}
 
-	/* mlock */
-	n = 8;
-	p = anon(n * pg, MADV_NOHUGEPAGE);
+static void make_mlock(void)
+{
+	size_t n = 8;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE);
+
 	if (mlock(p, n * pg))
 		skip("mlock", "mlock: %s", strerror(errno));
 	else
 		region("mlock", p, n * pg);
+}
 
-	/* MADV_DONTNEED holes */
-	n = 32;
-	p = anon(n * pg, MADV_NOHUGEPAGE);
+/* MADV_DONTNEED holes */
+static void make_holes(void)
+{
+	size_t n = 32;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE);
+	int i;
+
 	write_pages(p, n, 1);
 	for (i = 0; i < (int)n; i += 8)
 		if (madvise(p + (i + 4) * pg, 4 * pg, MADV_DONTNEED))
 			die("madvise(MADV_DONTNEED)");
 	region("holes", p, n * pg);
+}
 
-	/* PROT_NONE over touched pages */
-	n = 16;
-	p = anon(n * pg, MADV_NOHUGEPAGE);
+/* PROT_NONE over touched pages */
+static void make_protnone(void)
+{
+	size_t n = 16;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE);
+
 	write_pages(p, n, 1);
 	if (mprotect(p + 4 * pg, 8 * pg, PROT_NONE))
 		die("mprotect");
 	region("protnone", p, n * pg);
+}
 
-	/* soft-dirty: written now, a quarter again after clear_refs */
-	n = 32;
-	soft = anon(n * pg, MADV_NOHUGEPAGE);
+/* soft-dirty: written now, a quarter again after clear_refs (make_after_clear) */
+static char *make_softdirty(void)
+{
+	size_t n = 32;
+	char *soft = anon(n * pg, MADV_NOHUGEPAGE);
+
 	write_pages(soft, n, 1);
 	region("softdirty", soft, n * pg);
+	return soft;
+}
 
-	/* 1 TiB, MAP_NORESERVE, a handful of pages touched */
-	p = mmap(NULL, TIB, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+/* 1 TiB, MAP_NORESERVE, a handful of pages touched */
+static void make_huge_noreserve(void)
+{
+	static const unsigned long offs[] = {
+		0, 4096, 1 * GIB + 8192, 300 * GIB, 512 * GIB - 4096,
+		512 * GIB, 777 * GIB + 12345 * 4096UL, TIB - 4096,
+	};
+	char *p = mmap(NULL, TIB, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	int i;
+
 	if (p == MAP_FAILED) {
 		skip("huge_noreserve", "mmap 1 TiB MAP_NORESERVE: %s", strerror(errno));
-	} else {
-		static const unsigned long offs[] = {
-			0, 4096, 1 * GIB + 8192, 300 * GIB, 512 * GIB - 4096,
-			512 * GIB, 777 * GIB + 12345 * 4096UL, TIB - 4096,
-		};
-
-		for (i = 0; i < (int)(sizeof(offs) / sizeof(offs[0])); i++)
-			p[offs[i]] = 1;
-		region("huge_noreserve", p, TIB);
+		return;
 	}
+	for (i = 0; i < (int)(sizeof(offs) / sizeof(offs[0])); i++)
+		p[offs[i]] = 1;
+	region("huge_noreserve", p, TIB);
+}
 
-	/* above 128 TiB: only a 5-level kernel gives it (a hint asks for it) */
-	p = mmap((void *)(1UL << 52), 4 * MIB, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+/* above 128 TiB: only a 5-level kernel gives it (a hint asks for it) */
+static void make_high(void)
+{
+	char *p = mmap((void *)(1UL << 52), 4 * MIB, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
 	if (p == MAP_FAILED) {
 		skip("high", "mmap at 4 PiB: %s", strerror(errno));
 	} else if ((uintptr_t)p < (1UL << 47)) {
@@ -536,96 +555,122 @@ int main(int argc, char **argv)
 		p[3 * MIB + 5 * pg] = 1;
 		region("high", p, 4 * MIB);
 	}
+}
 
-	/* sparse: one page per 2 MiB */
-	p = anon(64 * MIB, MADV_NOHUGEPAGE);
+/* sparse: one page per 2 MiB */
+static void make_sparse(void)
+{
+	char *p = anon(64 * MIB, MADV_NOHUGEPAGE);
+	size_t n;
+
 	for (n = 0; n < 64 * MIB; n += 2 * MIB)
 		p[n + ((n / (2 * MIB)) % 512) * pg] = 1;
 	region("sparse", p, 64 * MIB);
+}
 
-	/* clear the soft-dirty bits, then dirty some pages again */
-	if (do_clear) {
-		e = clear_refs();
-		if (e) {
-			skip("softdirty", "clear_refs: %s", strerror(e));
-		} else {
-			for (i = 0; i < 32; i += 4)
-				soft[i * pg] = 2;
-			/* a VMA born after clear_refs: VM_SOFTDIRTY */
-			p = anon(8 * pg, MADV_NOHUGEPAGE);
-			write_pages(p, 8, 2);
-			region("after_clear", p, 8 * pg);
-		}
+/* clear the soft-dirty bits, then dirty some pages of @soft again */
+static void make_after_clear(char *soft)
+{
+	int e = clear_refs(), i;
+	char *p;
+
+	if (e) {
+		skip("softdirty", "clear_refs: %s", strerror(e));
+		return;
 	}
+	for (i = 0; i < 32; i += 4)
+		soft[i * pg] = 2;
+	/* a VMA born after clear_refs: VM_SOFTDIRTY */
+	p = anon(8 * pg, MADV_NOHUGEPAGE);
+	write_pages(p, 8, 2);
+	region("after_clear", p, 8 * pg);
+}
 
-	/* userfaultfd write-protect (after clear_refs: it would not matter) */
-	if (do_uffd) {
-		n = 32;
-		p = anon(n * pg, MADV_NOHUGEPAGE);
-		write_pages(p, n / 2, 1);
-		e = uffd_wp(p, n * pg, UFFD_FEATURE_WP_UNPOPULATED, &feat);
-		if (e) {
-			skip("uffd_wp_anon", "userfaultfd write-protect: %s", strerror(e));
-			munmap(p, n * pg);
-		} else {
-			region("uffd_wp_anon", p, n * pg);
-			printf("INFO uffd_wp_anon features %#llx%s\n", (unsigned long long)feat,
-			       feat & UFFD_FEATURE_WP_UNPOPULATED ? " (wp_unpopulated)" : "");
-		}
+/* userfaultfd write-protect (after clear_refs: it would not matter) */
+static void make_uffd_wp(void)
+{
+	size_t n = 32;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE), *q;
+	__u64 feat;
+	int e, fd;
 
-		n = 16;
-		fd = syscall(SYS_memfd_create, "vmi-pt-zoo-uffd", MFD_CLOEXEC);
-		if (fd < 0 || ftruncate(fd, n * pg)) {
-			skip("uffd_wp_shmem", "memfd: %s", strerror(errno));
-		} else {
-			q = xmmap(NULL, n * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-			close(fd);
-			write_pages(q, n / 2, 1);
-			e = uffd_wp(q, n * pg, UFFD_FEATURE_WP_HUGETLBFS_SHMEM, &feat);
-			if (e) {
-				skip("uffd_wp_shmem", "userfaultfd write-protect on shmem: %s",
-				     strerror(e));
-				munmap(q, n * pg);
-			} else {
-				region("uffd_wp_shmem", q, n * pg);
-			}
-		}
+	write_pages(p, n / 2, 1);
+	e = uffd_wp(p, n * pg, UFFD_FEATURE_WP_UNPOPULATED, &feat);
+	if (e) {
+		skip("uffd_wp_anon", "userfaultfd write-protect: %s", strerror(e));
+		munmap(p, n * pg);
 	} else {
-		skip("uffd_wp_anon", "--no-uffd");
+		region("uffd_wp_anon", p, n * pg);
+		printf("INFO uffd_wp_anon features %#llx%s\n", (unsigned long long)feat,
+		       feat & UFFD_FEATURE_WP_UNPOPULATED ? " (wp_unpopulated)" : "");
 	}
-	if (do_hwpoison) {
-		n = 4;
-		p = anon(n * pg, MADV_NOHUGEPAGE);
-		write_pages(p, n, 1);
-		sa.sa_handler = on_sigbus;
-		sigaction(SIGBUS, &sa, NULL);
-		if (madvise(p + pg, pg, MADV_HWPOISON)) {
-			skip("hwpoison", "madvise(MADV_HWPOISON): %s", strerror(errno));
-			munmap(p, n * pg);
-		} else {
-			region("hwpoison", p, n * pg);
-			if (got_sigbus)
-				printf("INFO hwpoison: SIGBUS received and ignored\n");
-		}
+
+	n = 16;
+	fd = syscall(SYS_memfd_create, "vmi-pt-zoo-uffd", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, n * pg)) {
+		skip("uffd_wp_shmem", "memfd: %s", strerror(errno));
+		return;
 	}
-	if (have_swap()) {
-		/* Written, then reclaimed at once: swap entries in the PTEs. */
-		n = 16;
-		p = anon(n * pg, MADV_NOHUGEPAGE);
-		write_pages(p, n, 1);
-		if (madvise(p, n * pg, MADV_PAGEOUT)) {
-			skip("swap", "madvise(MADV_PAGEOUT): %s", strerror(errno));
-			munmap(p, n * pg);
-		} else {
-			region("swap", p, n * pg);
-		}
+	q = xmmap(NULL, n * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	write_pages(q, n / 2, 1);
+	e = uffd_wp(q, n * pg, UFFD_FEATURE_WP_HUGETLBFS_SHMEM, &feat);
+	if (e) {
+		skip("uffd_wp_shmem", "userfaultfd write-protect on shmem: %s", strerror(e));
+		munmap(q, n * pg);
 	} else {
+		region("uffd_wp_shmem", q, n * pg);
+	}
+}
+
+/* one poisoned page (--hwpoison): the SIGBUS it sends us is ignored */
+static void make_hwpoison(void)
+{
+	size_t n = 4;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE);
+	struct sigaction sa;
+
+	write_pages(p, n, 1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigaction(SIGBUS, &sa, NULL);
+	if (madvise(p + pg, pg, MADV_HWPOISON)) {
+		skip("hwpoison", "madvise(MADV_HWPOISON): %s", strerror(errno));
+		munmap(p, n * pg);
+	} else {
+		region("hwpoison", p, n * pg);
+		if (got_sigbus)
+			printf("INFO hwpoison: SIGBUS received and ignored\n");
+	}
+}
+
+/* Written, then reclaimed at once: swap entries in the PTEs. */
+static void make_swap(void)
+{
+	size_t n = 16;
+	char *p;
+
+	if (!have_swap()) {
 		skip("swap", "not made: no swap device (vm-run.sh --swap MB gives one)");
+		return;
 	}
-
-	/* guard regions: PTE markers that fault with SIGSEGV */
-	n = 32;
 	p = anon(n * pg, MADV_NOHUGEPAGE);
+	write_pages(p, n, 1);
+	if (madvise(p, n * pg, MADV_PAGEOUT)) {
+		skip("swap", "madvise(MADV_PAGEOUT): %s", strerror(errno));
+		munmap(p, n * pg);
+	} else {
+		region("swap", p, n * pg);
+	}
+}
+
+/* guard regions: PTE markers that fault with SIGSEGV, anonymous and file */
+static void make_guards(void)
+{
+	size_t n = 32;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE), *q;
+	int fd;
+
 	write_pages(p, n, 1);
 	if (madvise(p + 4 * pg, 4 * pg, MADV_GUARD_INSTALL)) {
 		skip("guard", "madvise(MADV_GUARD_INSTALL): %s (6.13+)", strerror(errno));
@@ -648,48 +693,133 @@ int main(int argc, char **argv)
 	} else {
 		region("guard_file", q, n * pg);
 	}
+}
 
-	/* multi-size THP: too small and misaligned for a PMD, fine for 64 KiB */
+/* multi-size THP: too small and misaligned for a PMD, fine for 64 KiB */
+static void make_mthp(void)
+{
+	char *p, *q;
+
 	if (access("/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled", F_OK)) {
 		skip("mthp", "no hugepages-64kB in sysfs (anonymous mTHP is 6.8+)");
-	} else {
-		/* inside PROT_NONE margins: merged with no neighbour */
-		q = xmmap(NULL, MIB + 128 * 1024, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		p = (char *)(((uintptr_t)q + 64 * 1024 + 64 * 1024 - 1) & ~(uintptr_t)(64 * 1024 - 1));
-		if (mprotect(p, MIB, PROT_READ | PROT_WRITE))
-			die("mprotect");
-		write_pages(p, MIB / pg, 1);
-		region("mthp", p, MIB);
+		return;
 	}
+	/* inside PROT_NONE margins: merged with no neighbour */
+	q = xmmap(NULL, MIB + 128 * 1024, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = (char *)(((uintptr_t)q + 64 * 1024 + 64 * 1024 - 1) & ~(uintptr_t)(64 * 1024 - 1));
+	if (mprotect(p, MIB, PROT_READ | PROT_WRITE))
+		die("mprotect");
+	write_pages(p, MIB / pg, 1);
+	region("mthp", p, MIB);
+}
 
-	/* the huge zero folio: a read fault on a THP-eligible PMD range */
-	p = aligned_anon(2 * MIB, 2 * MIB);
+/* the huge zero folio: a read fault on a THP-eligible PMD range */
+static void make_huge_zero(void)
+{
+	char *p = aligned_anon(2 * MIB, 2 * MIB);
+
 	if (madvise(p, 2 * MIB, MADV_HUGEPAGE)) {
 		skip("huge_zero", "madvise(MADV_HUGEPAGE): %s", strerror(errno));
 		munmap(p, 2 * MIB);
-	} else {
-		read_pages(p, 1);
-		read_pages(p + MIB, 1);
-		region("huge_zero", p, 2 * MIB);
+		return;
 	}
+	read_pages(p, 1);
+	read_pages(p + MIB, 1);
+	region("huge_zero", p, 2 * MIB);
+}
 
-	/* userfaultfd read-write protection: 12 pages protected, 4 accessed */
-	if (do_uffd) {
-		n = 16;
-		p = anon(n * pg, MADV_NOHUGEPAGE);
-		write_pages(p, n, 1);
-		e = uffd_rwp(p, n * pg);
-		if (e) {
-			skip("uffd_rwp", "userfaultfd RWP: %s (7.3+, CONFIG_USERFAULTFD_RWP)",
-			     strerror(e));
-			munmap(p, n * pg);
-		} else {
-			for (i = 0; i < (int)n; i += 4)
-				sink += p[i * pg];
-			region("uffd_rwp", p, n * pg);
+/* userfaultfd read-write protection: 12 pages protected, 4 accessed */
+static void make_uffd_rwp(void)
+{
+	size_t n = 16;
+	char *p = anon(n * pg, MADV_NOHUGEPAGE);
+	int e, i;
+
+	write_pages(p, n, 1);
+	e = uffd_rwp(p, n * pg);
+	if (e) {
+		skip("uffd_rwp", "userfaultfd RWP: %s (7.3+, CONFIG_USERFAULTFD_RWP)", strerror(e));
+		munmap(p, n * pg);
+		return;
+	}
+	for (i = 0; i < (int)n; i += 4)
+		sink += p[i * pg];
+	region("uffd_rwp", p, n * pg);
+}
+
+static int do_clear = 1, do_hugetlb = 1, do_uffd = 1, do_hwpoison;
+
+/* the options; 0, or 2 after the usage */
+static int parse_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-clear-refs"))
+			do_clear = 0;
+		else if (!strcmp(argv[i], "--no-hugetlb"))
+			do_hugetlb = 0;
+		else if (!strcmp(argv[i], "--no-uffd"))
+			do_uffd = 0;
+		else if (!strcmp(argv[i], "--hwpoison"))
+			do_hwpoison = 1;
+		else if (!strcmp(argv[i], "--sigwait"))
+			; /* always: accepted for symmetry with vmi-zoo */
+		else {
+			fprintf(stderr, "usage: vmi-pt-zoo [--no-clear-refs] [--no-hugetlb] [--no-uffd] [--hwpoison]\n");
+			return 2;
 		}
 	}
+	return 0;
+}
 
+int main(int argc, char **argv)
+{
+	struct sigaction sa;
+	char *soft;
+
+	if (parse_args(argc, argv))
+		return 2;
+	pg = sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	make_cow_dirty();
+	make_anon4k();
+	make_thp();
+	if (do_hugetlb) {
+		make_hugetlb();
+		make_hugetlb_1g();
+	} else {
+		skip("hugetlb", "--no-hugetlb");
+	}
+	make_files();
+	make_zero();
+	make_mlock();
+	make_holes();
+	make_protnone();
+	soft = make_softdirty();
+	make_huge_noreserve();
+	make_high();
+	make_sparse();
+	if (do_clear)
+		make_after_clear(soft);
+	if (do_uffd)
+		make_uffd_wp();
+	else
+		skip("uffd_wp_anon", "--no-uffd");
+	if (do_hwpoison)
+		make_hwpoison();
+	make_swap();
+	make_guards();
+	make_mthp();
+	make_huge_zero();
+	if (do_uffd)
+		make_uffd_rwp();
 
 	printf("READY %d\n", (int)getpid());
 	fflush(stdout);

@@ -17,8 +17,9 @@
  *   --user-ad PID                accessed/dirty bits of another process
  *   --user-debugfs PATH          open a debugfs file, print its errno
  *
- * Output: "PASS name" / "FAIL name: reason" and info lines, then
- * "N passed, N failed"; exit 1 on any failure.
+ * Output: KTAP (vmi-report.h): one result per check, diagnostics, the
+ * totals; exit 1 on any failure.  The uid-1000 modes' checks are relayed
+ * into this stream (ktap_relay()).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -158,10 +159,9 @@ static pid_t spawn_as_user(char *const args[], int *out)
 	return pid;
 }
 
-/* Run @args as uid 1000; its PASS/FAIL lines count here.  Its status. */
+/* Run @args as uid 1000; its checks count here (ktap_relay()).  Its status. */
 static int run_as_user(char *const args[])
 {
-	char line[512];
 	FILE *f;
 	int fd, st;
 	pid_t pid = spawn_as_user(args, &fd);
@@ -169,15 +169,10 @@ static int run_as_user(char *const args[])
 	if (pid < 0)
 		return -1;
 	f = fdopen(fd, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "PASS ", 5))
-			npass++;
-		else if (!strncmp(line, "FAIL ", 5))
-			nfail++;
-		fputs(line, stdout);
-	}
-	if (f)
+	if (f) {
+		ktap_relay(f);
 		fclose(f);
+	}
 	waitpid(pid, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }

@@ -3,7 +3,10 @@
  * vmi-test.h: the harness the test programs share.
  *
  * Results are reported through vmi-report.h; below are the helpers the
- * programs share (files, privileges, the device).
+ * programs share: files (read_file, slurp_file, write_file, read_int_file,
+ * write_int_file), processes and privileges (kill_wait, drop_to), the
+ * device (vmi_open, vmi_open_or_fail, vmi_open_or_exit, vmi_attach,
+ * vmi_open_attached), the kernel's version (kernel_at_least).
  */
 #ifndef VMI_TEST_H
 #define VMI_TEST_H
@@ -14,6 +17,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/types.h>
@@ -44,6 +48,54 @@ static inline int read_file(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/*
+ * A whole file of any size (a /proc file, whose size stat() does not
+ * tell) into a malloc'd buffer, NUL-terminated; its length in *@len if
+ * @len.  NULL with errno set if it cannot be opened or read.
+ */
+static inline char *slurp_file(const char *path, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf, *nb;
+	ssize_t r;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(cap + 1);
+	if (!buf)
+		goto err;
+	for (;;) {
+		if (n == cap) {
+			nb = realloc(buf, cap * 2 + 1);
+			if (!nb)
+				goto err;
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto err;
+		if (!r)
+			break;
+		n += r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+err:
+	e = errno;
+	free(buf);
+	close(fd);
+	errno = e;
+	return NULL;
+}
+
 /* Write @s to @path (a sysctl, a /proc file): 0 or -errno, errno set. */
 static inline int write_file(const char *path, const char *s)
 {
@@ -62,6 +114,28 @@ static inline int write_file(const char *path, const char *s)
 	if (ret)
 		errno = -ret;
 	return ret;
+}
+
+/* The number in @path (a sysctl) into *@v: 0 or -errno, errno set. */
+static inline int read_int_file(const char *path, int *v)
+{
+	char buf[32];
+	int ret = read_file(path, buf, sizeof(buf));
+
+	if (!ret && sscanf(buf, "%d", v) != 1)
+		ret = -EINVAL;
+	if (ret)
+		errno = -ret;
+	return ret;
+}
+
+/* Write @v and a newline to @path (a sysctl): 0 or -errno, errno set. */
+static inline int write_int_file(const char *path, int v)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d\n", v);
+	return write_file(path, buf);
 }
 
 /* SIGKILL @pid, a child of ours, and reap it; nothing if @pid <= 0. */
@@ -90,6 +164,33 @@ static inline int vmi_open(void)
 	return open(VMAINSPECT_DEVICE, O_RDONLY | O_CLOEXEC);
 }
 
+/* vmi_open(), with a FAIL line if it fails: the fd, or -1 with errno set. */
+static inline int vmi_open_or_fail(void)
+{
+	int fd = vmi_open();
+
+	if (fd < 0) {
+		int e = errno;
+
+		fail("open %s: %s", VMAINSPECT_DEVICE, strerror(e));
+		errno = e;
+	}
+	return fd;
+}
+
+/*
+ * vmi_open_or_fail() for a program that can check nothing without the
+ * device: if it fails, the program ends there with its summary.
+ */
+static inline int vmi_open_or_exit(void)
+{
+	int fd = vmi_open_or_fail();
+
+	if (fd < 0)
+		exit(summary());
+	return fd;
+}
+
 /* ATTACH @fd to @pid with @flags: 0 or errno. */
 static inline int vmi_attach(int fd, pid_t pid, unsigned int flags)
 {
@@ -100,6 +201,24 @@ static inline int vmi_attach(int fd, pid_t pid, unsigned int flags)
 	a.flags = flags;
 	a.pid = pid;
 	return ioctl(fd, VMAINSPECT_IOC_ATTACH, &a) ? errno : 0;
+}
+
+/*
+ * A new fd ATTACHed to @pid with @flags: the fd, or -1 with the errno of
+ * the open or of the ATTACH in *@err (and errno); nothing is left open.
+ */
+static inline int vmi_open_attached(pid_t pid, unsigned int flags, int *err)
+{
+	int fd = vmi_open();
+
+	*err = fd < 0 ? errno : vmi_attach(fd, pid, flags);
+	if (*err) {
+		if (fd >= 0)
+			close(fd);
+		errno = *err;
+		return -1;
+	}
+	return fd;
 }
 
 /* Is the running kernel MAJ.MIN or newer?  (Unknown: yes.) */

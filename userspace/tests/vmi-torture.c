@@ -76,9 +76,9 @@
  * New "Bad rss-counter", "BUG:", "WARNING:" (and other splat) lines in
  * dmesg are a FAIL.
  *
- * Output: INFO lines, "FAIL class: detail" lines as problems are found
- * (the first few of each class), then PASS/FAIL per check class and
- * "N passed, N failed"; exit status 1 if anything failed.
+ * Output (KTAP, vmi-report.h): diagnostics, a failed check "class:
+ * detail" per problem as it is found (the first few of each class), then
+ * one check per class and the totals; exit status 1 if anything failed.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -109,6 +109,7 @@
 #include <unistd.h>
 
 #include "uapi/vmainspect.h"
+#include "vmi-report.h"
 
 /* Newer than some build hosts' headers. */
 #ifndef MADV_COLD
@@ -194,49 +195,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
-static int npass, nfail;
-
-static void vline(const char *tag, int *counter, const char *fmt, va_list ap)
-{
-	char buf[3200];
-
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	pthread_mutex_lock(&out_lock);
-	printf("%s%s\n", tag, buf);
-	fflush(stdout);
-	if (counter)
-		(*counter)++;
-	pthread_mutex_unlock(&out_lock);
-}
-
-static void __attribute__((format(printf, 1, 2))) info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vline("INFO ", NULL, fmt, ap);
-	va_end(ap);
-}
-
-static void __attribute__((format(printf, 1, 2))) pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vline("PASS ", &npass, fmt, ap);
-	va_end(ap);
-}
-
-static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vline("FAIL ", &nfail, fmt, ap);
-	va_end(ap);
 }
 
 static const char *errname(int e)
@@ -4220,8 +4178,9 @@ static int q_init(struct qctx *q, int id)
 /*
  * The watchdog is a process of its own: a querier stuck in the kernel
  * with our mmap lock held would stall any thread of ours that faults or
- * allocates, the main thread included.  It prints its own FAIL lines and
- * counts them in sh->wd_fails.
+ * allocates, the main thread included.  Its failed checks go through
+ * vmi-report.h (numbered and counted with the parent's) and are counted in
+ * sh->wd_fails too.
  */
 static void __attribute__((format(printf, 1, 2))) wd_fail(const char *fmt, ...)
 {
@@ -4231,8 +4190,7 @@ static void __attribute__((format(printf, 1, 2))) wd_fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	printf("FAIL %s: %s\n", cls_names[CL_HANG], buf);
-	fflush(stdout);
+	fail("%s: %s", cls_names[CL_HANG], buf);
 	__atomic_fetch_add(&sh->wd_fails, 1, __ATOMIC_RELAXED);
 }
 
@@ -4907,11 +4865,9 @@ static void summary_and_exit(struct qctx *qs, double mark, pid_t wd)
 	check_dmesg(mark);
 	umount2(FILE_DIR, MNT_DETACH);
 	stop_watchdog(wd);
-	nfail += sh->wd_fails;		/* its FAIL lines */
-	printf("%d passed, %d failed\n", npass, nfail);
-	fflush(stdout);
+	/* the watchdog's failed checks count in summary() (vmi-report.h) */
 	/* a querier stuck in the kernel would block exit(): do not wait */
-	_exit(nfail ? 1 : 0);
+	_exit(summary());
 }
 
 int main(int argc, char **argv)
@@ -4929,8 +4885,7 @@ int main(int argc, char **argv)
 	     opt_threads, opt_seed);
 	if (geteuid()) {
 		fail("setup: must run as root");
-		printf("%d passed, %d failed\n", npass, nfail);
-		return 1;
+		return summary();
 	}
 	sh = mmap(NULL, sizeof(*sh) + opt_threads * sizeof(struct qwatch), RW,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -4941,10 +4896,8 @@ int main(int argc, char **argv)
 	mark = dmesg_last();
 	setup_system();
 	for (i = 0; i < opt_threads; i++)
-		if (q_init(&qs[i], i)) {
-			printf("%d passed, %d failed\n", npass, nfail);
-			return 1;
-		}
+		if (q_init(&qs[i], i))
+			return summary();
 	/* what later answers must repeat */
 	for (i = 0; i < 16 && !kl.known; i++)
 		q_klayout(&qs[0]);
