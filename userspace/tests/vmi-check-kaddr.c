@@ -641,31 +641,13 @@ out:
 	kptr_restore(old);
 }
 
-static void mode_lockdown(void)
-{
-	int fd;
-
-	if (lockdown_confidentiality() <= 0)
-		return;
-	fd = vmi_open_or_fail();
-	if (fd >= 0) {
-		check_kaddr_hidden(fd, "lockdown=confidentiality, root: ");
-		close(fd);
-	}
-}
-
 /* every KADDR check that needs the addresses, against every oracle */
 static void mode_root(void)
 {
 	int old = -1;
 
-	if (kptr_set(1, &old, " (raw %pK and kallsyms for root)"))
-		return;
-	/* opened after kptr_restrict is 1, should the module decide at open */
-	dev = vmi_open_or_fail();
-	if (dev < 0)
+	if (!oracle_root_open(&dev, &old))
 		goto out;
-	oracle_load();
 	/* the regions to probe: KLAYOUT's, as it answers (not mutated) */
 	if (klayout_read(dev, "")) {
 		print_layout();
@@ -696,7 +678,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "--kptr2")) {
 		mode_kptr2();
 	} else if (!strcmp(mode, "--lockdown")) {
-		mode_lockdown();
+		oracle_mode_lockdown(check_kaddr_hidden);
 	} else if (!strcmp(mode, "--mutate")) {
 		mutate = true;
 		mode_root();

@@ -740,17 +740,10 @@ out:
 	kptr_restore(old);
 }
 
-static void mode_lockdown(void)
+/* check_hidden() where nothing was seen before (lockdown) */
+static void check_hidden_fresh(int fd, const char *who)
 {
-	int fd;
-
-	if (lockdown_confidentiality() <= 0)
-		return;
-	fd = vmi_open_or_fail();
-	if (fd >= 0) {
-		check_hidden(fd, "lockdown=confidentiality, root: ", NULL);
-		close(fd);
-	}
+	check_hidden(fd, who, NULL);
 }
 
 /* every KLAYOUT check that needs the addresses, against every oracle */
@@ -758,13 +751,8 @@ static void mode_root(void)
 {
 	int old = -1;
 
-	if (kptr_set(1, &old, " (raw %pK and kallsyms for root)"))
-		return;
-	/* opened after kptr_restrict is 1, should the module decide at open */
-	dev = vmi_open_or_fail();
-	if (dev < 0)
+	if (!oracle_root_open(&dev, &old))
 		goto out;
-	oracle_load();
 	fill_expect(true);
 
 	if (get_layout(dev, "")) {
@@ -988,7 +976,7 @@ int main(int argc, char **argv)
 		mode_kptr2();
 	} else if (!strcmp(mode, "--lockdown")) {
 		fill_expect(false);
-		mode_lockdown();
+		oracle_mode_lockdown(check_hidden_fresh);
 	} else if (!strcmp(mode, "--cli-json") && argc > 2) {
 		mode_cli_json(argv[2]);
 	} else if (!strcmp(mode, "--text") && argc > 2) {

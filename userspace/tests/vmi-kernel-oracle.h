@@ -641,4 +641,38 @@ static inline bool in_region(uint32_t id, uint64_t s, uint64_t e)
 	return r && s >= r->start && e <= r->end && s < e;
 }
 
+/*
+ * The --lockdown mode of both checkers: lockdown=confidentiality, then
+ * @hidden(fd, who) on a device file opened under it.
+ */
+static inline void oracle_mode_lockdown(void (*hidden)(int fd, const char *who))
+{
+	int fd;
+
+	if (lockdown_confidentiality() <= 0)
+		return;
+	fd = vmi_open_or_fail();
+	if (fd >= 0) {
+		hidden(fd, "lockdown=confidentiality, root: ");
+		close(fd);
+	}
+}
+
+/*
+ * The start of both checkers' root mode: kptr_restrict 1 (its old value
+ * in *@old, for kptr_restore()), then the device opened in *@dev (after
+ * the setting, should the module decide at open) and the oracles read.
+ * false (a FAIL line said why) if the checks cannot run.
+ */
+static inline bool oracle_root_open(int *dev, int *old)
+{
+	if (kptr_set(1, old, " (raw %pK and kallsyms for root)"))
+		return false;
+	*dev = vmi_open_or_fail();
+	if (*dev < 0)
+		return false;
+	oracle_load();
+	return true;
+}
+
 #endif /* VMI_KERNEL_ORACLE_H */
