@@ -141,15 +141,8 @@ out:
 }
 
 /* The frame's number is copied at open: the directory may go meanwhile. */
-#define VMI_FRAME_FOPS(name)						\
-static int name##_open(struct inode *inode, struct file *file)		\
-{									\
-	return vmi_debugfs_open_frame(inode, file, name##_show);	\
-}									\
-VMI_DEBUGFS_FOPS(name)
-
-VMI_FRAME_FOPS(vmi_frame_page);
-VMI_FRAME_FOPS(vmi_frame_rmap);
+VMI_DEBUGFS_VIEW(vmi_frame_page, vmi_debugfs_open_frame);
+VMI_DEBUGFS_VIEW(vmi_frame_rmap, vmi_debugfs_open_frame);
 
 /* The files of a frames/<pfn>/ directory. */
 const struct vmi_debugfs_file vmi_debugfs_frame_files[] = {

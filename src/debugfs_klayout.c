@@ -124,12 +124,7 @@ static int vmi_kernel_layout_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int vmi_kernel_layout_open(struct inode *inode, struct file *file)
-{
-	return vmi_debugfs_open_plain(inode, file, vmi_kernel_layout_show);
-}
-
-VMI_DEBUGFS_FOPS(vmi_kernel_layout);
+VMI_DEBUGFS_VIEW(vmi_kernel_layout, vmi_debugfs_open_plain);
 
 void vmi_debugfs_klayout_init(struct dentry *root)
 {

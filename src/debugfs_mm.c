@@ -171,17 +171,9 @@ out:
 	return ret;
 }
 
-/* DEFINE_SHOW_ATTRIBUTE(), with the check at open and the ctx released */
-#define VMI_DEBUGFS_MM_FOPS(name)					\
-static int name##_open(struct inode *inode, struct file *file)		\
-{									\
-	return vmi_debugfs_open_mm(inode, file, name##_show);		\
-}									\
-VMI_DEBUGFS_FOPS(name)
-
-VMI_DEBUGFS_MM_FOPS(vmi_layout);
-VMI_DEBUGFS_MM_FOPS(vmi_maps);
-VMI_DEBUGFS_MM_FOPS(vmi_pagetables);
+VMI_DEBUGFS_VIEW(vmi_layout, vmi_debugfs_open_mm);
+VMI_DEBUGFS_VIEW(vmi_maps, vmi_debugfs_open_mm);
+VMI_DEBUGFS_VIEW(vmi_pagetables, vmi_debugfs_open_mm);
 
 /* The files of a self/ or <pid>/ directory. */
 const struct vmi_debugfs_file vmi_debugfs_mm_files[] = {

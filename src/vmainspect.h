@@ -401,8 +401,16 @@ int vmi_debugfs_open_frame(struct inode *inode, struct file *file,
 int vmi_debugfs_open_plain(struct inode *inode, struct file *file,
 			   int (*show)(struct seq_file *, void *));
 int vmi_debugfs_release(struct inode *inode, struct file *file);
-/* The file_operations of a debugfs view opened by name##_open(). */
-#define VMI_DEBUGFS_FOPS(name)						\
+/*
+ * name##_fops for a view rendered by name##_show(), opened by @opener
+ * (vmi_debugfs_open_mm/_frame/_plain): DEFINE_SHOW_ATTRIBUTE(), with the
+ * check at open and the context released.
+ */
+#define VMI_DEBUGFS_VIEW(name, opener)					\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return opener(inode, file, name##_show);			\
+}									\
 static const struct file_operations name##_fops = {			\
 	.owner		= THIS_MODULE,					\
 	.open		= name##_open,					\
