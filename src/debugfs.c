@@ -230,42 +230,75 @@ static struct dentry *vmi_debugfs_add_dir(struct dentry *parent,
 	return dir;
 }
 
-/* Caller: vmi_published_lock. */
-static void vmi_published_remove(struct vmi_published *p)
-{
-	/* Waits for readers inside ->open and ->read; later reads get -EIO. */
-	debugfs_remove(p->dir);
-	list_del(&p->node);
-	vmi_nr_published[p->kind]--;
-	if (p->pid)
-		put_pid(p->pid);
-	kfree(p);
-}
-
 /*
- * The entry of @kind for @pid or @pfn, if published; on the way, sweeps
- * the <pid>/ directories of processes that are gone.
+ * Take @p out of the registry onto @gone.  Its directory goes in
+ * vmi_published_free(), after the lock is dropped: debugfs_remove() waits
+ * for the readers inside ->open and ->read, which a reader can stall (a
+ * lookup on a FUSE mount, a user buffer that faults on one), and no other
+ * publisher may wait for that behind this lock.
  * Caller: vmi_published_lock.
  */
-static struct vmi_published *vmi_published_find(enum vmi_published_kind kind,
-						struct pid *pid, u64 pfn)
+static void vmi_published_unlink(struct vmi_published *p,
+				 struct list_head *gone)
+{
+	list_move_tail(&p->node, gone);
+	vmi_nr_published[p->kind]--;
+}
+
+/* Remove the directories on @gone and free their entries; no lock held. */
+static void vmi_published_free(struct list_head *gone)
 {
 	struct vmi_published *p, *tmp;
 
-	list_for_each_entry_safe(p, tmp, &vmi_published, node) {
-		if (p->kind != kind)
-			continue;
-		if (kind == VMI_PUBLISHED_PID ? p->pid == pid : p->pfn == pfn)
-			return p;
-		if (kind == VMI_PUBLISHED_PID &&
-		    !pid_has_task(p->pid, PIDTYPE_PID))
-			vmi_published_remove(p);
+	list_for_each_entry_safe(p, tmp, gone, node) {
+		/* Waits for readers inside ->open and ->read; later reads get -EIO. */
+		debugfs_remove(p->dir);
+		if (p->pid)
+			put_pid(p->pid);
+		kfree(p);
 	}
+	INIT_LIST_HEAD(gone);
+}
+
+/*
+ * Remove the <pid>/ directories of processes that are gone, before a
+ * publish: their names may be wanted again (a reused pid number), and a
+ * directory of the same name still there would refuse the new one.
+ */
+static int vmi_published_sweep(void)
+{
+	struct vmi_published *p, *tmp;
+	LIST_HEAD(gone);
+	int ret;
+
+	ret = mutex_lock_killable(&vmi_published_lock);
+	if (ret)
+		return ret;
+	list_for_each_entry_safe(p, tmp, &vmi_published, node)
+		if (p->kind == VMI_PUBLISHED_PID &&
+		    !pid_has_task(p->pid, PIDTYPE_PID))
+			vmi_published_unlink(p, &gone);
+	mutex_unlock(&vmi_published_lock);
+	vmi_published_free(&gone);
+	return 0;
+}
+
+/* The entry of @kind for @pid or @pfn, if published.  Caller: the lock. */
+static struct vmi_published *vmi_published_find(enum vmi_published_kind kind,
+						struct pid *pid, u64 pfn)
+{
+	struct vmi_published *p;
+
+	list_for_each_entry(p, &vmi_published, node)
+		if (p->kind == kind &&
+		    (kind == VMI_PUBLISHED_PID ? p->pid == pid : p->pfn == pfn))
+			return p;
 	return NULL;
 }
 
 /* Make room for one more of @kind: -ENOSPC, or the oldest frame goes. */
-static int vmi_published_make_room(enum vmi_published_kind kind)
+static int vmi_published_make_room(enum vmi_published_kind kind,
+				   struct list_head *gone)
 {
 	struct vmi_published *p;
 
@@ -278,7 +311,7 @@ static int vmi_published_make_room(enum vmi_published_kind kind)
 		return 0;
 	list_for_each_entry(p, &vmi_published, node) {
 		if (p->kind == kind) {
-			vmi_published_remove(p);
+			vmi_published_unlink(p, gone);
 			return 0;
 		}
 	}
@@ -287,21 +320,30 @@ static int vmi_published_make_room(enum vmi_published_kind kind)
 
 /*
  * Publish a directory of @kind for @pid (referenced here) or @pfn, named
- * @name in @parent with @files, unless it is there already.
+ * @name in @parent with @files, unless it is there already.  -EAGAIN if a
+ * directory of that name is still being removed by another caller (an
+ * evicted frame published again, a dead process's <pid>/ whose number a
+ * new process has).
  */
 static int vmi_publish(enum vmi_published_kind kind, struct pid *pid, u64 pfn,
 		       struct dentry *parent, const char *name,
 		       const struct vmi_debugfs_file *files)
 {
 	struct vmi_published *p;
-	int ret = 0;
+	LIST_HEAD(gone);
+	int ret;
 
 	if (!parent)
 		return -ENODEV;
-	mutex_lock(&vmi_published_lock);
+	ret = vmi_published_sweep();
+	if (ret)
+		return ret;
+	ret = mutex_lock_killable(&vmi_published_lock);
+	if (ret)
+		return ret;
 	if (vmi_published_find(kind, pid, pfn))
 		goto out;
-	ret = vmi_published_make_room(kind);
+	ret = vmi_published_make_room(kind, &gone);
 	if (ret)
 		goto out;
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
@@ -311,17 +353,21 @@ static int vmi_publish(enum vmi_published_kind kind, struct pid *pid, u64 pfn,
 	}
 	p->kind = kind;
 	p->pfn = pfn;
+	/* before the files exist: an open may look at it at once */
+	p->pid = pid ? get_pid(pid) : NULL;
 	p->dir = vmi_debugfs_add_dir(parent, name, files, p);
 	if (IS_ERR(p->dir)) {
-		ret = PTR_ERR(p->dir);
+		ret = PTR_ERR(p->dir) == -EEXIST ? -EAGAIN : PTR_ERR(p->dir);
+		if (p->pid)
+			put_pid(p->pid);
 		kfree(p);
 		goto out;
 	}
-	p->pid = pid ? get_pid(pid) : NULL;
 	list_add_tail(&p->node, &vmi_published);
 	vmi_nr_published[kind]++;
 out:
 	mutex_unlock(&vmi_published_lock);
+	vmi_published_free(&gone);
 	return ret;
 }
 
@@ -382,11 +428,13 @@ int vmi_debugfs_init(void)
 void vmi_debugfs_exit(void)
 {
 	struct vmi_published *p, *tmp;
+	LIST_HEAD(gone);
 
 	mutex_lock(&vmi_published_lock);
 	list_for_each_entry_safe(p, tmp, &vmi_published, node)
-		vmi_published_remove(p);
+		vmi_published_unlink(p, &gone);
 	mutex_unlock(&vmi_published_lock);
+	vmi_published_free(&gone);
 	debugfs_remove(vmi_debugfs_root);	/* and all below it */
 	vmi_debugfs_root = NULL;
 	vmi_frames_root = NULL;

@@ -19,7 +19,8 @@
  */
 struct page *vmi_online_page(u64 pfn)
 {
-	if (pfn >= vmi_arch_max_dump_pfn())
+	/* pfn_to_online_page() takes an unsigned long: 32 bits on i386 */
+	if (pfn > ULONG_MAX || pfn >= vmi_arch_max_dump_pfn())
 		return NULL;
 	return vmi_pfn_to_online_page(pfn);
 }

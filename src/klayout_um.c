@@ -60,9 +60,15 @@ unsigned int vmi_arch_pgtable_levels(void)
 	return CONFIG_PGTABLE_LEVELS;
 }
 
+/* As on x86_64: high_memory ends memory, there being no highmem. */
 u64 vmi_arch_max_dump_pfn(void)
 {
-	return U64_MAX;
+	u64 max = PFN_DOWN(__pa(high_memory - 1)) + 1;
+
+#ifdef CONFIG_SPARSEMEM
+	max = round_up(max, PAGES_PER_SECTION);
+#endif
+	return max;
 }
 
 void vmi_arch_kaddr_mapping(struct vmainspect_kaddr *a)

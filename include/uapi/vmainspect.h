@@ -45,7 +45,9 @@
  * VMAINSPECT_ATTACH_DEBUGFS also publishes the read-only text views
  * /sys/kernel/debug/vmainspect/<pid>/{layout,maps,pagetables} (needs
  * CAP_SYS_ADMIN; each open is checked again with the opener's
- * credentials; -ENOSPC when 64 live processes are published already).
+ * credentials; -ENOSPC when 64 live processes are published already;
+ * -EAGAIN, rarely, while a directory of the same name is still being
+ * removed: try again).
  *
  * A pidfd race-free attach is done in userspace: read the pid from
  * /proc/self/fdinfo/<pidfd>, attach, then check the pidfd still refers to
@@ -477,8 +479,9 @@ struct vmainspect_pt_runs {
 #define VMAINSPECT_PAGE_BY_ADDR		(1U << 0)
 /*
  * PAGE only: also publish the read-only text views
- * /sys/kernel/debug/vmainspect/frames/<pfn>/{page,rmap} (0x-hex pfn; the
- * 64 most recent are kept).
+ * /sys/kernel/debug/vmainspect/frames/<pfn>/{page,rmap} (0x-hex pfn; at
+ * most 64, the first published goes first; -EAGAIN, rarely, while a
+ * directory of the same name is still being removed: try again).
  */
 #define VMAINSPECT_PAGE_DEBUGFS		(1U << 1)
 #define VMAINSPECT_PAGE_FLAGS		(VMAINSPECT_PAGE_BY_ADDR | \
