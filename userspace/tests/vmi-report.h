@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -287,11 +288,13 @@ static inline int summary(void)
  * Re-report the KTAP stream of another program (one that exec()s, so
  * its numbering is its own) read from @f as checks of this one: its
  * results with new numbers, its diagnostics as info(), its header and
- * totals dropped, other lines copied.
+ * totals dropped, other lines copied.  Whether the stream ended with its
+ * totals line (if not, it stopped early: the caller fails).
  */
-static inline void ktap_relay(FILE *f)
+static inline bool ktap_relay(FILE *f)
 {
 	char line[VMI_REPORT_LINE_MAX], *p, *hash;
+	bool totals = false;
 	int ok;
 
 	while (fgets(line, sizeof(line), f)) {
@@ -308,9 +311,10 @@ static inline void ktap_relay(FILE *f)
 			} else {
 				vmi_report_result(ok, p, NULL);
 			}
-		} else if (!strncmp(line, "KTAP version ", 13) ||
-			   !strncmp(line, "# Totals:", 9)) {
+		} else if (!strncmp(line, "KTAP version ", 13)) {
 			continue;
+		} else if (!strncmp(line, "# Totals:", 9)) {
+			totals = true;
 		} else if (!strncmp(line, "# ", 2)) {
 			info("%s", line + 2);
 		} else {
@@ -321,6 +325,7 @@ static inline void ktap_relay(FILE *f)
 			vmi_report_unlock(locked);
 		}
 	}
+	return totals;
 }
 
 #endif /* VMI_REPORT_H */
