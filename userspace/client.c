@@ -46,19 +46,19 @@ static void query_err(const struct vmi_client *c, const char *what, int err)
 {
 	switch (err) {
 	case ESRCH:
-		p_err("%s of pid %d: process has exited or exec'd", what, c->pid);
+		p_err_errno(err, "%s of pid %d: process has exited or exec'd", what, c->pid);
 		break;
 	case ENOTTY:
 	case E2BIG:
-		p_err("%s of pid %d: %s (does the loaded module match this tool?)",
-		      what, c->pid, strerror(err));
+		p_err_errno(err, "%s of pid %d: %s (does the loaded module match this tool?)",
+			    what, c->pid, strerror(err));
 		break;
 	case EPROTO:
-		p_err("%s of pid %d: the module returned malformed data",
-		      what, c->pid);
+		p_err_errno(err, "%s of pid %d: the module returned malformed data",
+			    what, c->pid);
 		break;
 	default:
-		p_err("%s of pid %d: %s", what, c->pid, strerror(err));
+		p_err_errno(err, "%s of pid %d: %s", what, c->pid, strerror(err));
 		break;
 	}
 }
@@ -81,10 +81,10 @@ int vmi_open_device(struct vmi_client *c)
 	if (c->fd < 0) {
 		err = errno;
 		if (err == ENOENT || err == ENODEV || err == ENXIO)
-			p_err("cannot open %s: %s (is the module loaded? sudo insmod src/vmainspect.ko)",
+			p_err_errno(err, "cannot open %s: %s (is the module loaded? sudo insmod src/vmainspect.ko)",
 			      VMAINSPECT_DEVICE, strerror(err));
 		else
-			p_err("cannot open %s: %s", VMAINSPECT_DEVICE,
+			p_err_errno(err, "cannot open %s: %s", VMAINSPECT_DEVICE,
 			      strerror(err));
 		return -1;
 	}
@@ -106,7 +106,7 @@ int vmi_open_flags(struct vmi_client *c, pid_t pid, __u32 attach_flags)
 	attach.flags = attach_flags;
 	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_ATTACH, &attach)) {
 		err = errno;
-		p_err("attach to pid %d: %s", pid, strerror(err));
+		p_err_errno(err, "attach to pid %d: %s", pid, strerror(err));
 		if (err == EPERM && (attach_flags & VMAINSPECT_ATTACH_DEBUGFS))
 			p_err("publishing in debugfs needs CAP_SYS_ADMIN");
 		else if (err == EACCES || err == EPERM)

@@ -78,10 +78,10 @@ static int kernel_layout(int argc, char **argv)
 		int err = errno;
 
 		if (err == EACCES)
-			p_err("cannot see %s: %s (reading debugfs usually needs root)",
+			p_err_errno(err, "cannot see %s: %s (reading debugfs usually needs root)",
 			      path, strerror(err));
 		else
-			p_err("cannot find %s: %s (is debugfs mounted on /sys/kernel/debug, and the module loaded and new enough?)",
+			p_err_errno(err, "cannot find %s: %s (is debugfs mounted on /sys/kernel/debug, and the module loaded and new enough?)",
 			      path, strerror(err));
 		return EXIT_ERROR;
 	}

@@ -17,8 +17,8 @@ static int print_find_json(const struct vmi_client *c, __u64 addr,
 	if (!obj)
 		return json_print_put(NULL);
 	json_add_u64(obj, "pid", c->pid);
-	json_add_u64(obj, "addr", addr);
-	json_add_bool(obj, "contains", r->contains);
+	json_add_hex(obj, "addr", addr);
+	json_add_bool(obj, "in_vma", r->contains);
 	json_object_object_add(obj, "vma",
 			       r->found ? json_vma_new(&r->vma) : NULL);
 	return json_print_put(obj);

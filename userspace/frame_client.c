@@ -56,10 +56,10 @@ static void frame_err(const char *what, bool by_addr, __u64 pfn, __u64 addr,
 		      int err)
 {
 	if (by_addr)
-		p_err("%s at 0x%llx: %s", what, (unsigned long long)addr,
+		p_err_errno(err, "%s at 0x%llx: %s", what, (unsigned long long)addr,
 		      vmi_frame_errstr(err));
 	else
-		p_err("%s of PFN 0x%llx: %s", what, (unsigned long long)pfn,
+		p_err_errno(err, "%s of PFN 0x%llx: %s", what, (unsigned long long)pfn,
 		      vmi_frame_errstr(err));
 }
 
@@ -79,7 +79,7 @@ int vmi_page(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 	}
 	if (p->path_len >= path_size && p->path_len) {
 		errno = EPROTO;
-		p_err("page: the module returned malformed data");
+		p_err_errno(EPROTO, "page: the module returned malformed data");
 		return -1;
 	}
 	return 0;
@@ -94,7 +94,7 @@ int vmi_page_publish(struct vmi_client *c, __u64 pfn,
 	p->pfn = pfn;
 	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_PAGE, p)) {
 		if (errno == ENODEV)
-			p_err("debugfs page of PFN 0x%llx: debugfs is not available (not mounted, or locked down)",
+			p_err_errno(ENODEV, "debugfs page of PFN 0x%llx: debugfs is not available (not mounted, or locked down)",
 			      (unsigned long long)pfn);
 		else
 			frame_err("debugfs page", false, pfn, 0, errno);
@@ -170,7 +170,7 @@ int vmi_rmap(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 		int err = errno;
 
 		if (err == EPROTO)
-			p_err("rmap: the module returned malformed data");
+			p_err_errno(EPROTO, "rmap: the module returned malformed data");
 		else
 			frame_err("rmap", by_addr, pfn, addr, err);
 		errno = err;

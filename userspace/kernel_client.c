@@ -152,10 +152,10 @@ int vmi_get_klayout(struct vmi_client *c, struct vmi_klayout *k)
 	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_KLAYOUT, &k->hdr)) {
 		err = errno;
 		if (err == ENOTTY || err == E2BIG || err == EINVAL)
-			p_err("kernel layout: %s (does the loaded module know VMAINSPECT_IOC_KLAYOUT? it needs the module of this tool's version)",
+			p_err_errno(err, "kernel layout: %s (does the loaded module know VMAINSPECT_IOC_KLAYOUT? it needs the module of this tool's version)",
 			      strerror(err));
 		else
-			p_err("kernel layout: %s", strerror(err));
+			p_err_errno(err, "kernel layout: %s", strerror(err));
 		return -1;
 	}
 	k->nr = k->hdr.nr_regions;
@@ -254,9 +254,9 @@ static json_object *json_kregion_new(const struct vmi_klayout *k,
 	json_object_object_add(obj, "description",
 			       json_object_new_string(kregion_desc(r->id)));
 	json_add_u64(obj, "id", r->id);
-	json_add_u64_or_null(obj, "start", !hidden, r->start);
-	json_add_u64_or_null(obj, "end", !hidden, r->end);
-	json_add_u64(obj, "size", r->size);
+	json_add_hex_or_null(obj, "start", !hidden, r->start);
+	json_add_hex_or_null(obj, "end", !hidden, r->end);
+	json_add_hex(obj, "size", r->size);
 	json_add_u64_or_null(obj, "used", r->flags & VMAINSPECT_KRF_USED,
 			     r->used);
 	json_add_bool(obj, "hole", r->flags & VMAINSPECT_KRF_HOLE);
@@ -267,7 +267,6 @@ static json_object *json_kregion_new(const struct vmi_klayout *k,
 
 json_object *json_klayout_new(const struct vmi_klayout *k)
 {
-	static const char * const levels[5] = { "pgd", "p4d", "pud", "pmd", "pte" };
 	const struct vmainspect_klayout *h = &k->hdr;
 	bool hidden = klayout_hidden(k);
 	json_object *obj, *kaslr, *ptrs, *image = NULL, *regions;
@@ -292,13 +291,13 @@ json_object *json_klayout_new(const struct vmi_klayout *k)
 	json_add_u64(obj, "va_bits", h->va_bits);
 	json_add_u64(obj, "page_size", 1ULL << h->page_shift);
 	for (i = 0; i < 5; i++)
-		json_add_u64(ptrs, levels[i], h->ptrs_per[i]);
+		json_add_u64(ptrs, json_pt_level_name(i), h->ptrs_per[i]);
 	json_object_object_add(obj, "ptrs_per", ptrs);
 	json_add_u64(obj, "phys_bits", h->phys_bits);
 	json_add_u64(obj, "struct_page_size", h->struct_page_size);
 	if (klayout_halves(k, &user, &kernel)) {
-		json_add_u64(obj, "user_half", user);
-		json_add_u64(obj, "kernel_half", kernel);
+		json_add_hex(obj, "user_half", user);
+		json_add_hex(obj, "kernel_half", kernel);
 	} else {
 		json_object_object_add(obj, "user_half", NULL);
 		json_object_object_add(obj, "kernel_half", NULL);
@@ -310,18 +309,18 @@ json_object *json_klayout_new(const struct vmi_klayout *k)
 	json_add_bool(kaslr, "memory", h->out_flags & VMAINSPECT_KL_KASLR_MEMORY);
 	json_add_bool(kaslr, "text", h->out_flags & VMAINSPECT_KL_KASLR_TEXT);
 	json_object_object_add(obj, "kaslr", kaslr);
-	json_add_u64_or_null(obj, "page_offset", !hidden, h->page_offset);
-	json_add_u64(obj, "ram_end", h->ram_end);
-	json_add_u64(obj, "lowmem_end", h->lowmem_end);
+	json_add_hex_or_null(obj, "page_offset", !hidden, h->page_offset);
+	json_add_hex(obj, "ram_end", h->ram_end);
+	json_add_hex(obj, "lowmem_end", h->lowmem_end);
 	json_add_u64(obj, "highmem",
 		     (h->out_flags & VMAINSPECT_KL_HIGHMEM) &&
 		     h->ram_end > h->lowmem_end ? h->ram_end - h->lowmem_end : 0);
 	if ((h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN) && !hidden) {
 		image = json_object_new_object();
 		if (image) {
-			json_add_u64(image, "start", h->image_start);
-			json_add_u64(image, "end", h->image_end);
-			json_add_u64(image, "size", h->image_end - h->image_start);
+			json_add_hex(image, "start", h->image_start);
+			json_add_hex(image, "end", h->image_end);
+			json_add_hex(image, "size", h->image_end - h->image_start);
 		}
 	}
 	json_object_object_add(obj, "image", image);

@@ -254,14 +254,14 @@ static int print_kaddr_json(const struct kaddr_info *ki)
 
 	if (!obj)
 		return json_print_put(NULL);
-	json_add_u64(obj, "addr", ki->addr);
+	json_add_hex(obj, "addr", ki->addr);
 	json_add_bool(obj, "user_address", ki->user);
 	json_object_object_add(obj, "region",
 			       json_object_new_string(kregion_name(id)));
 	json_object_object_add(obj, "description",
 			       json_object_new_string(kregion_desc(id)));
-	json_add_u64_or_null(obj, "region_start", ki->have, ki->lo);
-	json_add_u64_or_null(obj, "region_end", ki->have, ki->hi);
+	json_add_hex_or_null(obj, "region_start", ki->have, ki->lo);
+	json_add_hex_or_null(obj, "region_end", ki->have, ki->hi);
 	json_add_bool(obj, "hole", ki->r && (ki->r->flags & VMAINSPECT_KRF_HOLE));
 	json_add_bool(obj, "mapped", f & VMAINSPECT_KA_MAPPED);
 	json_add_u64_or_null(obj, "page_size", f & VMAINSPECT_KA_MAPPED,
@@ -269,7 +269,7 @@ static int print_kaddr_json(const struct kaddr_info *ki)
 	json_add_bool(obj, "writable", f & VMAINSPECT_KA_WRITE);
 	json_add_bool(obj, "executable", f & VMAINSPECT_KA_EXEC);
 	json_add_u64_or_null(obj, "pfn", f & VMAINSPECT_KA_PFN, a->pfn);
-	json_add_u64_or_null(obj, "phys_addr", f & VMAINSPECT_KA_PFN, a->phys);
+	json_add_hex_or_null(obj, "phys_addr", f & VMAINSPECT_KA_PFN, a->phys);
 	json_add_bool(obj, "ram", f & VMAINSPECT_KA_RAM);
 	json_add_bool(obj, "in_image", f & VMAINSPECT_KA_IN_IMAGE);
 	json_add_u64_or_null(obj, "image_offset", f & VMAINSPECT_KA_IN_IMAGE,
@@ -284,13 +284,12 @@ static int print_kaddr_json(const struct kaddr_info *ki)
 	json_object_object_add(obj, "struct_page", sp);
 	json_add_u64_or_null(obj, "fixmap_index", f & VMAINSPECT_KA_FIXMAP_INDEX,
 			     a->index);
-	json_object_object_add(obj, "symbol", ki->have && a->symbol[0] ?
-			       json_object_new_string(a->symbol) : NULL);
-	json_object_object_add(obj, "module", f & VMAINSPECT_KA_MODULE ?
-			       json_object_new_string(a->module) : NULL);
+	json_add_name(obj, "symbol", ki->have && a->symbol[0] ? a->symbol : NULL,
+		      strnlen(a->symbol, sizeof(a->symbol)));
+	json_add_name(obj, "module", f & VMAINSPECT_KA_MODULE ? a->module : NULL,
+		      strnlen(a->module, sizeof(a->module)));
 	sec = id == VMAINSPECT_KR_MODULES ? module_section(a, secbuf, &sysfs) : NULL;
-	json_object_object_add(obj, "module_section",
-			       sec ? json_object_new_string(sec) : NULL);
+	json_add_name(obj, "module_section", sec, sec ? strlen(sec) : 0);
 	json_object_object_add(obj, "module_section_from",
 			       sec ? json_object_new_string(sysfs ? "sysfs" : "protections") :
 			       NULL);
@@ -298,10 +297,10 @@ static int print_kaddr_json(const struct kaddr_info *ki)
 	    vmalloc_area_of(a->addr, &vm)) {
 		vma = json_object_new_object();
 		if (vma) {
-			json_add_u64(vma, "start", vm.start);
-			json_add_u64(vma, "end", vm.end);
-			json_add_u64(vma, "size", vm.size);
-			json_object_object_add(vma, "info", json_object_new_string(vm.info));
+			json_add_hex(vma, "start", vm.start);
+			json_add_hex(vma, "end", vm.end);
+			json_add_hex(vma, "size", vm.size);
+			json_add_name(vma, "info", vm.info, strlen(vm.info));
 		}
 	}
 	json_object_object_add(obj, "vm_area", vma);
@@ -428,13 +427,13 @@ static int do_kaddr(const char *cmd, const char *arg)
 		if (err == EPERM && ki.user)
 			goto print;
 		if (err == EPERM)
-			p_err("kernel address 0x%llx: %s", (unsigned long long)ki.addr,
+			p_err_errno(err, "kernel address 0x%llx: %s", (unsigned long long)ki.addr,
 			      kaddr_hidden_reason(reason, sizeof(reason)));
 		else if (err == ENOTTY || err == E2BIG || err == EINVAL)
 			p_err("kernel address 0x%llx: %s (does the loaded module match this tool?)",
 			      (unsigned long long)ki.addr, strerror(err));
 		else
-			p_err("kernel address 0x%llx: %s",
+			p_err_errno(err, "kernel address 0x%llx: %s",
 			      (unsigned long long)ki.addr, strerror(err));
 		return EXIT_ERROR;
 	}

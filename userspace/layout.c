@@ -27,20 +27,21 @@ static int print_layout_json(const struct vmi_client *c,
 		return json_print_put(NULL);
 
 #define ADD(field) json_add_u64(obj, #field, l->field)
+#define ADDX(field) json_add_hex(obj, #field, l->field)
 	json_add_u64(obj, "pid", c->pid);
-	ADD(task_size);
-	ADD(mmap_base);
-	ADD(start_code);
-	ADD(end_code);
-	ADD(start_data);
-	ADD(end_data);
-	ADD(start_brk);
-	ADD(brk);
-	ADD(start_stack);
-	ADD(arg_start);
-	ADD(arg_end);
-	ADD(env_start);
-	ADD(env_end);
+	ADDX(task_size);
+	ADDX(mmap_base);
+	ADDX(start_code);
+	ADDX(end_code);
+	ADDX(start_data);
+	ADDX(end_data);
+	ADDX(start_brk);
+	ADDX(brk);
+	ADDX(start_stack);
+	ADDX(arg_start);
+	ADDX(arg_end);
+	ADDX(env_start);
+	ADDX(env_end);
 	ADD(map_count);
 	ADD(total_vm);
 	ADD(locked_vm);
@@ -57,8 +58,9 @@ static int print_layout_json(const struct vmi_client *c,
 	ADD(pgtables_bytes);
 	ADD(pgtable_levels);
 	json_add_u64(obj, "page_size", layout_page_size(l));
-	ADD(generation);
+	ADDX(generation);
 #undef ADD
+#undef ADDX
 	if (k) {
 		json_object *kobj = json_klayout_new(k);
 

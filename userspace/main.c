@@ -17,6 +17,10 @@
 #include "main.h"
 
 bool json_output;
+bool json_pretty;
+bool json_printed;
+char *err_message;
+int err_errno;
 bool show_all;
 bool full_output;
 bool tables_only;
@@ -55,9 +59,10 @@ static const struct cmd cmds[] = {
 "addresses (see `vmainspect help kernel`) the regions are drawn with\n"
 "their names and sizes but no addresses, and a line says why.\n"
 "\n"
-"With --json: one object with every field as an integer (counters in\n"
-"pages, pgtables_bytes in bytes), plus pgtable_levels and page_size;\n"
-"with --full also \"kernel\", the object of `vmainspect --json kernel`.\n",
+"With --json: one object with every mm_struct field: addresses and the\n"
+"generation as \"0x...\" strings, counters as integers (in pages,\n"
+"pgtables_bytes in bytes), plus pgtable_levels and page_size; with\n"
+"--full also \"kernel\", the object of `vmainspect --json kernel`.\n",
 		.opts = CMD_OPT_FULL,
 		.fn = do_layout,
 	},
@@ -87,7 +92,7 @@ static const struct cmd cmds[] = {
 "PID: print the VMA that contains it, or, when ADDR is not mapped, the\n"
 "first VMA above it if there is one.  Not being mapped is not an error.\n"
 "\n"
-"With --json: {\"pid\", \"addr\", \"contains\", \"vma\": VMA or null}.\n",
+"With --json: {\"pid\", \"addr\", \"in_vma\", \"vma\": VMA or null}.\n",
 		.fn = do_find,
 	},
 	{
@@ -111,7 +116,7 @@ static const struct cmd cmds[] = {
 "under lockdown=confidentiality; without them they read as hidden.\n"
 "\n"
 "With --json: {\"pid\", \"addr\", \"in_vma\", \"pgtable_levels\",\n"
-"\"page_size\" (0 if not mapped), \"pfn\" and \"phys_addr\" (null when not\n"
+"\"page_size\" (null if not mapped), \"pfn\" and \"phys_addr\" (null when not\n"
 "mapped or hidden), \"pfn_hidden\", \"levels\": [{\"level\", \"index\",\n"
 "\"raw\", \"kind\", \"flags\", \"pfn\", \"swap\": null or {\"type\",\n"
 "\"offset\"}, \"marker\", \"pkey\", \"folio_size\"}...]}; \"folio_size\": bytes\n"
@@ -209,8 +214,8 @@ static const struct cmd cmds[] = {
 "\n"
 "With --json: {\"pfn\", \"mapping_kind\", \"mapcount\", \"nr_owners\",\n"
 "\"nr_processes\", \"ksm_not_walked\", \"note\", \"owners\": [{\"pid\",\n"
-"\"comm\", \"nr_processes\", \"address\", \"vma_start\", \"vma_end\",\n"
-"\"perms\", \"vma_flags\", \"vm_pgoff\", \"level\"}...]}; with --all\n"
+"\"comm\", \"nr_processes\", \"addr\", \"vma_start\", \"vma_end\",\n"
+"\"perms\", \"uflags\", \"vm_pgoff\", \"level\"}...]}; with --all\n"
 "{\"pid\", \"resident_pages\", \"frames\", \"groups\": [{\"processes\",\n"
 "\"pages\", \"bytes\", \"anon_pages\", \"file_pages\"}...],\n"
 "\"no_rmap_pages\", \"unresolved_pages\"}.\n",
@@ -325,12 +330,36 @@ static void vp_msg(const char *prefix, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* Keep the first error message for the JSON error object. */
+static void note_err(const char *fmt, va_list ap)
+{
+	if (!err_message && vasprintf(&err_message, fmt, ap) < 0)
+		err_message = NULL;
+}
+
 void p_err(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vp_msg("", fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	note_err(fmt, ap);
+	va_end(ap);
+}
+
+void p_err_errno(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err_message)
+		err_errno = err;
+	va_start(ap, fmt);
+	vp_msg("", fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	note_err(fmt, ap);
 	va_end(ap);
 }
 
@@ -349,6 +378,9 @@ int usage_err(const char *cmd, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vp_msg("", fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	note_err(fmt, ap);
 	va_end(ap);
 	if (cmd)
 		fprintf(stderr, "Usage: vmainspect [--json] %s %s\n"
@@ -462,7 +494,9 @@ static void print_usage(FILE *f)
 "ADDR, START and END are hexadecimal with a 0x prefix, or decimal.\n"
 "\n"
 "Options (anywhere on the command line):\n"
-"  -j, --json       print one JSON document on standard output\n"
+"  -j, --json       print one JSON document on standard output, on one line\n"
+"                   (an error too: {\"error\": MESSAGE, \"errno\": N or null})\n"
+"  -p, --pretty     print the JSON document indented (implies --json)\n"
 "      --all        pages: also the runs without page-table entries\n"
 "      --full       layout: the kernel half region by region\n"
 "      --tables-only  pages: page tables only, no file/exclusive flags\n"
@@ -471,6 +505,10 @@ static void print_usage(FILE *f)
 "\n"
 "Inspecting another process needs the same access as reading\n"
 "/proc/PID/maps.\n"
+"\n"
+"JSON names are valid UTF-8: a name that is not has its exact bytes in\n"
+"NAME_hex too.  Addresses, raw entries, flags words, generations and\n"
+"sizes of address ranges are \"0x...\" strings; counts are integers.\n"
 "\n"
 "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n",
 		"help [COMMAND]", "this help, or the help of COMMAND");
@@ -519,10 +557,31 @@ static int do_version(void)
 	return json_print_put(obj);
 }
 
-int main(int argc, char **argv)
+/*
+ * Is --json or --pretty among the options?  Looked for before getopt, so
+ * that an invalid option before them is reported in JSON too.
+ */
+static bool wants_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--json") || !strcmp(a, "--pretty"))
+			return true;
+		if (a[0] == '-' && a[1] && a[1] != '-' &&
+		    strspn(a + 1, "hjpV") == strlen(a + 1) && strpbrk(a + 1, "jp"))
+			return true;
+	}
+	return false;
+}
+
+static int run(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "json",	no_argument,	NULL,	'j' },
+		{ "pretty",	no_argument,	NULL,	'p' },
 		{ "help",	no_argument,	NULL,	'h' },
 		{ "version",	no_argument,	NULL,	'V' },
 		{ "all",	no_argument,	NULL,	'a' },
@@ -539,10 +598,16 @@ int main(int argc, char **argv)
 	 * may appear anywhere; "--" ends the options.
 	 */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "hjV", options, NULL)) >= 0) {
+	json_output = wants_json(argc, argv);
+	while ((opt = getopt_long(argc, argv, "hjpV", options, NULL)) >= 0) {
 		switch (opt) {
 		case 'j':
 			json_output = true;
+			break;
+		case 'p':
+			/* As bpftool's -p: pretty JSON is JSON. */
+			json_output = true;
+			json_pretty = true;
 			break;
 		case 'h':
 			help = true;
@@ -580,6 +645,7 @@ int main(int argc, char **argv)
 
 	if (!argc) {
 		print_usage(stderr);
+		err_message = strdup("no command given");
 		return EXIT_USAGE;
 	}
 
@@ -602,4 +668,13 @@ int main(int argc, char **argv)
 		return usage_err(cmd->name, "option '--tables-only' is not valid for %s",
 				 cmd->name);
 	return cmd->fn(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+
+	if (rc != EXIT_OK)
+		json_print_error();
+	return rc;
 }

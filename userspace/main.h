@@ -15,6 +15,13 @@
 #define EXIT_USAGE	2
 
 extern bool json_output;
+/* --pretty: indent the JSON document (else it is one line). */
+extern bool json_pretty;
+/* The JSON document has been printed: an error after it adds nothing. */
+extern bool json_printed;
+/* The first error message and its errno (0: none), for --json errors. */
+extern char *err_message;
+extern int err_errno;
 /* --all: also the runs of kind none (pages). */
 extern bool show_all;
 /* --full: layout draws the kernel half region by region. */
@@ -24,6 +31,8 @@ extern bool full_output;
 extern bool tables_only;
 
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* p_err() of a failure with errno err, which --json reports as "errno". */
+void p_err_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Report a usage error of cmd (NULL: the tool) and return EXIT_USAGE. */

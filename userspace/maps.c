@@ -20,7 +20,7 @@ static int print_maps_json(const struct vmi_client *c,
 	vmas = json_object_new_array();
 
 	json_add_u64(obj, "pid", c->pid);
-	json_add_u64(obj, "generation", set->generation);
+	json_add_hex(obj, "generation", set->generation);
 	for (i = 0; i < set->nr; i++)
 		json_object_array_add(vmas, json_vma_new(&set->vmas[i]));
 	json_object_object_add(obj, "vmas", vmas);

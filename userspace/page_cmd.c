@@ -90,16 +90,15 @@ static int print_page_json(const struct vmainspect_page *p, const char *path)
 		snprintf(dev, sizeof(dev), "%02x:%02x", p->dev >> 20,
 			 p->dev & 0xfffff);
 		json_object_object_add(f, "dev", json_object_new_string(dev));
-		json_add_u64(f, "inode", p->ino);
-		json_object_object_add(f, "path", p->path_len ?
-				       json_bytes_new(path, p->path_len) : NULL);
+		json_add_hex(f, "inode", p->ino);
+		json_add_name(f, "path", p->path_len ? path : NULL, p->path_len);
 	}
 	json_add_u64(obj, "pfn", p->pfn);
-	json_add_u64(obj, "phys_addr", p->pfn << 12);
+	json_add_hex(obj, "phys_addr", p->pfn << 12);
 	json_object_object_add(obj, "flags", json_kpf_names_new(p->kpageflags));
-	json_add_u64(obj, "kpageflags", p->kpageflags);
-	json_add_u64(obj, "raw_flags", p->raw_flags);
-	json_add_u64(obj, "head_raw_flags", p->head_raw_flags);
+	json_add_hex(obj, "kpageflags", p->kpageflags);
+	json_add_hex(obj, "raw_flags", p->raw_flags);
+	json_add_hex(obj, "head_raw_flags", p->head_raw_flags);
 	json_add_u64(obj, "head_pfn", p->head_pfn);
 	json_object_object_add(obj, "refcount", json_object_new_int(p->refcount));
 	json_object_object_add(obj, "mapcount", json_object_new_int(p->mapcount));
@@ -109,13 +108,13 @@ static int print_page_json(const struct vmainspect_page *p, const char *path)
 	json_add_u64(obj, "folio_size", 4096ULL << p->order);
 	json_object_object_add(obj, "mapping_kind",
 			       json_object_new_string(fmt_mapping_kind(p->mapping_kind)));
-	json_add_u64_or_null(obj, "anon_vma",
+	json_add_hex_or_null(obj, "anon_vma",
 			     p->mapping_kind == VMAINSPECT_MAP_ANON, p->anon_vma);
 	json_object_object_add(obj, "file", f);
 	json_add_u64(obj, "index", p->index);
 	json_add_u64(obj, "nid", p->nid);
 	json_object_object_add(obj, "zone", json_object_new_string(p->zone_name));
-	json_add_u64_or_null(obj, "memcg_ino", p->memcg_ino, p->memcg_ino);
+	json_add_hex_or_null(obj, "memcg_ino", p->memcg_ino, p->memcg_ino);
 	return json_print_put(obj);
 }
 

@@ -257,14 +257,14 @@ static json_object *json_run_new(const struct vmainspect_pt_run *run,
 			json_add_u64(swap, "offset", run->offset);
 		}
 	}
-	json_add_u64(obj, "start", run->start);
-	json_add_u64(obj, "end", run->end);
+	json_add_hex(obj, "start", run->start);
+	json_add_hex(obj, "end", run->end);
 	json_add_bool(obj, "present", run->kind == VMAINSPECT_PT_PAGE);
 	json_add_u64_or_null(obj, "pfn", pt_kind_has_pfn(run->kind) && !hidden,
 			     run->pfn);
 	json_add_u64(obj, "page_size", 1ULL << run->page_shift);
 	json_object_object_add(obj, "level",
-			       json_object_new_string(fmt_pt_level(run->level)));
+			       json_pt_level_new(run->level));
 	json_object_object_add(obj, "kind",
 			       json_object_new_string(fmt_pt_kind(run->kind)));
 	json_object_object_add(obj, "swap", swap);
@@ -289,10 +289,10 @@ static json_object *json_summary_new(const struct pages_walk *w,
 		return NULL;
 	tables = json_object_new_object();
 	for (l = 0; tables && l < VMAINSPECT_LVL_NR; l++)
-		json_add_u64(tables, fmt_pt_level(l), w->set.tables[l]);
+		json_add_u64(tables, json_pt_level_name(l), w->set.tables[l]);
 
-	json_add_u64(obj, "runs", s->runs);
-	json_add_u64(obj, "runs_shown", s->shown);
+	json_add_u64(obj, "nr_runs", s->runs);
+	json_add_u64(obj, "nr_runs_shown", s->shown);
 	json_add_u64(obj, "pages_present", s->present);
 	json_add_u64(obj, "pages_swapped", s->swapped);
 	json_add_u64(obj, "pages_none", s->none);
@@ -318,10 +318,10 @@ static int print_pages_json(const struct pages_walk *w)
 
 	summarize(set, &s);
 	json_add_u64(obj, "pid", w->c.pid);
-	json_add_u64(obj, "start", w->start);
-	json_add_u64(obj, "end", w->end);
+	json_add_hex(obj, "start", w->start);
+	json_add_hex(obj, "end", w->end);
 	json_add_u64(obj, "pgtable_levels", w->layout.pgtable_levels);
-	json_add_u64(obj, "generation", set->generation);
+	json_add_hex(obj, "generation", set->generation);
 	json_add_bool(obj, "consistent", w->consistent);
 	json_add_bool(obj, "pfn_hidden", set->pfn_hidden);
 	json_add_bool(obj, "tables_only",

@@ -44,9 +44,9 @@ static json_object *json_pt_entry_new(const struct vmainspect_pt_entry *e,
 		}
 	}
 	json_object_object_add(obj, "level",
-			       json_object_new_string(fmt_pt_level(e->level)));
+			       json_pt_level_new(e->level));
 	json_add_u64(obj, "index", e->index);
-	json_add_u64(obj, "raw", e->raw);
+	json_add_hex(obj, "raw", e->raw);
 	json_object_object_add(obj, "kind",
 			       json_object_new_string(fmt_pt_kind(e->kind)));
 	json_object_object_add(obj, "flags", json_pte_bits_new(e->bits));
@@ -77,12 +77,12 @@ static int print_pt_json(const struct vmi_client *c,
 	levels = json_object_new_array();
 
 	json_add_u64(obj, "pid", c->pid);
-	json_add_u64(obj, "addr", p->addr);
+	json_add_hex(obj, "addr", p->addr);
 	json_add_bool(obj, "in_vma", p->out_flags & VMAINSPECT_PT_IN_VMA);
 	json_add_u64(obj, "pgtable_levels", p->pgtable_levels);
-	json_add_u64(obj, "page_size", p->page_size);
+	json_add_u64_or_null(obj, "page_size", p->page_size, p->page_size);
 	json_add_u64_or_null(obj, "pfn", shown, shown ? leaf->pfn : 0);
-	json_add_u64_or_null(obj, "phys_addr", shown, p->phys_addr);
+	json_add_hex_or_null(obj, "phys_addr", shown, p->phys_addr);
 	json_add_bool(obj, "pfn_hidden", path_hidden(p));
 	for (i = 0; i < p->nr_levels; i++)
 		json_object_array_add(levels,

@@ -65,17 +65,16 @@ static int print_rmap_json(const struct vmi_owner_set *set)
 
 		fmt_perms(o->vma_flags, perms);
 		json_add_u64(ob, "pid", o->pid);
-		json_object_object_add(ob, "comm",
-				       json_bytes_new(o->comm, strnlen(o->comm, sizeof(o->comm))));
+		json_add_name(ob, "comm", o->comm, strnlen(o->comm, sizeof(o->comm)));
 		json_add_u64(ob, "nr_processes", o->nr_processes);
-		json_add_u64(ob, "address", o->address);
-		json_add_u64(ob, "vma_start", o->vma_start);
-		json_add_u64(ob, "vma_end", o->vma_end);
+		json_add_hex(ob, "addr", o->address);
+		json_add_hex(ob, "vma_start", o->vma_start);
+		json_add_hex(ob, "vma_end", o->vma_end);
 		json_object_object_add(ob, "perms", json_object_new_string(perms));
-		json_add_u64(ob, "vma_flags", o->vma_flags);
+		json_add_hex(ob, "uflags", o->vma_flags);
 		json_add_u64(ob, "vm_pgoff", o->pgoff);
 		json_object_object_add(ob, "level",
-				       json_object_new_string(fmt_pt_level(o->level)));
+				       json_pt_level_new(o->level));
 		json_object_array_add(owners, ob);
 	}
 	json_object_object_add(obj, "owners", owners);
@@ -270,7 +269,7 @@ static int do_rmap_all(int argc, char **argv)
 				&runs, false))
 			goto out;
 		if (runs.pfn_hidden) {
-			p_err("rmap --all of pid %d: %s", pid,
+			p_err_errno(EPERM, "rmap --all of pid %d: %s", pid,
 			      vmi_frame_errstr(EPERM));
 			goto out;
 		}

@@ -22,7 +22,13 @@
 #     registers a function for vmainspect, which offers every command for
 #     "vmainspect <TAB>" and "vmainspect help <TAB>", every long option
 #     for "vmainspect maps --<TAB>", and "self" and running pids for
-#     "vmainspect maps <TAB>".
+#     "vmainspect maps <TAB>";
+#   - JSON without the module (README, "JSON"): a usage error under
+#     --json or -p is an error object {error, errno: null} on stdout with
+#     exit status 2, one line with --json and indented with -p (which
+#     implies --json), even when the bad option comes before --json;
+#     "--json --version" and "-p --version" are the same value, on one
+#     line and on several.  Parsed by python3's json (strict UTF-8).
 #
 # Every check prints "PASS name" or "FAIL name: reason"; the last line is
 # "N passed, N failed"; exit status 1 on any failure.
@@ -277,5 +283,47 @@ offers "completion: long options" "$long_options" vmainspect maps --
 offers "completion: PID" "self" vmainspect maps ''
 # This script is a running process: its pid is in /proc.
 offers "completion: running pids" "$$" vmainspect maps ''
+
+# --- JSON errors and layout, without the module ------------------------
+
+# jcheck NAME WANT_RC LINES ARGS...: run TOOL ARGS; exit WANT_RC, stdout of
+# LINES lines ("1", or "many"), one JSON value, kept in $tmp/NAME.json
+# (python3's repr of it, for comparisons).
+jcheck() {
+	local name=$1 want=$2 lines=$3 rc=0 n
+	shift 3
+	"$tool" "$@" >"$tmp/j.out" 2>/dev/null || rc=$?
+	n=$(wc -l <"$tmp/j.out")
+	if [[ $rc -ne $want ]]; then
+		ko "json: $name: exit $rc, expected $want: $(text "$tmp/j.out")"
+	elif [[ $lines == 1 && $n -ne 1 ]] || [[ $lines == many && $n -lt 2 ]]; then
+		ko "json: $name: $n lines, expected $lines: $(text "$tmp/j.out")"
+	elif ! python3 -c 'import json, sys
+v = json.loads(open(sys.argv[1], "rb").read().decode("utf-8", "strict"))
+if "error" in v and (set(v) != {"error", "errno"} or not isinstance(v["error"], str)
+                     or v["errno"] is not None):
+    sys.exit("not {error, errno: null}: %r" % v)
+print(repr(v))' "$tmp/j.out" >"$tmp/$name.json" 2>"$tmp/j.err"; then
+		ko "json: $name: $(text "$tmp/j.err") in: $(text "$tmp/j.out")"
+	else
+		ok "json: $name: exit $want, $lines line(s): $(text "$tmp/j.out" | head -c 100)"
+	fi
+}
+jcheck usage-missing-pid 2 1 --json maps
+jcheck usage-unknown-command 2 1 --json frobnicate
+jcheck usage-unknown-command-pretty 2 many -p frobnicate
+jcheck usage-option-before-json 2 1 --bogus --json maps 1
+jcheck usage-no-command 2 1 -j
+jcheck version 0 1 --json --version
+jcheck version-pretty 0 many --pretty --version
+for pair in usage-unknown-command version; do
+	if [[ -s $tmp/$pair.json ]] && cmp -s "$tmp/$pair.json" "$tmp/$pair-pretty.json"; then
+		ok "json: $pair: --pretty is the same value as --json"
+	else
+		ko "json: $pair: --pretty differs from --json:" \
+			"$(cat "$tmp/$pair.json" 2>/dev/null) vs" \
+			"$(cat "$tmp/$pair-pretty.json" 2>/dev/null)"
+	fi
+done
 
 finish

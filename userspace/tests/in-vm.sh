@@ -616,7 +616,7 @@ klayout_section
 
 # ---- the CLI ----
 A=$(region anon_private)
-[ -n "$A" ] && cli "find anon region" 0 '"contains": ?true' vmainspect --json find "$ZOO" "$A"
+[ -n "$A" ] && cli "find anon region" 0 '"in_vma": ?true' vmainspect --json find "$ZOO" "$A"
 A=$(region guard)
 [ -n "$A" ] && cli "find PROT_NONE guard" 0 '"perms": ?"---p"' vmainspect find "$ZOO" "$A" --json
 A=$(region file_newline)
@@ -630,14 +630,82 @@ A=$(region growsdown)
 [ -n "$A" ] && cli "find MAP_GROWSDOWN region" 0 '"gd"' vmainspect --json find "$ZOO" "$A"
 A=$(region memfd)
 [ -n "$A" ] && cli "find memfd region" 0 'memfd:vmi-zoo-memfd' vmainspect --json find "$ZOO" "$A"
-cli "find decimal address" 0 '"contains"' vmainspect --json find "$ZOO" 4096
-cli "find above all VMAs" 0 '"contains": ?false' vmainspect --json find "$ZOO" 0x7ffffffff000
+cli "find decimal address" 0 '"in_vma"' vmainspect --json find "$ZOO" 4096
+cli "find above all VMAs" 0 '"in_vma": ?false' vmainspect --json find "$ZOO" 0x7ffffffff000
 cli "maps self" 0 '' vmainspect maps self
 cli "layout self (json)" 0 '"pgtable_levels"' vmainspect --json layout self
 cli "find missing pid" 1 'vmainspect' vmainspect find 999999 0x1000
 cli "layout missing pid" 1 'vmainspect' vmainspect layout 999999
 cli "usage: no command" 2 '' vmainspect
 cli "usage: find without address" 2 '' vmainspect find "$ZOO"
+
+# ---- the JSON contract (issue 13, README "JSON") ----
+# names of arbitrary bytes: strict UTF-8, decoded back to the kernel's names
+suite json-names "$T/vmi-check-maps" --names 64
+# every subcommand's document (and error objects): strict UTF-8, one line,
+# no integer beyond 2^53 - 1, the hex rule; --pretty indented and equal
+J="$OUT/json"
+rm -rf "$J"
+mkdir -p "$J"
+jdoc() { n=$1; shift; vmainspect --json "$@" >"$J/$n" 2>/dev/null; }
+jdoc2() { jdoc "$@"; n=$1; shift; vmainspect --pretty "$@" >"$J/$n.pretty" 2>/dev/null; }
+AP=$(region anon_private)
+FS=$(region file_shared)
+KT=$(awk '$3 == "_text" { print "0x" $1; exit }' /proc/kallsyms)
+jdoc2 version --version
+jdoc2 maps maps "$ZOO"
+jdoc2 find find "$ZOO" "$AP"
+jdoc2 pt pt "$ZOO" "$AP"
+jdoc2 kernel kernel
+jdoc layout layout "$ZOO"
+jdoc layout-full layout --full "$ZOO"
+jdoc pages pages "$ZOO"
+jdoc pages-all pages --all "$ZOO" "$AP"
+jdoc pages-tables pages --tables-only "$ZOO"
+jdoc page page "$ZOO" "$AP"
+jdoc page-file page "$ZOO" "$FS"
+jdoc rmap rmap "$ZOO" "$AP"
+jdoc rmap-file rmap "$ZOO" "$FS"
+jdoc rmap-all rmap --all "$ZOO"
+jdoc kernel-text kernel "$KT"
+jdoc kernel-user kernel "$AP"
+jdoc debugfs-kernel debugfs kernel
+jdoc2 err-nopid maps 999999
+jdoc2 err-usage maps
+jdoc err-addr find "$ZOO" 0xzz
+jdoc err-option maps --bogus "$ZOO"
+jdoc err-pfn page 0xfffffffffff
+suite json "$T/vmi-check-json" "$J"/*
+# compact by default, indented with -p (which implies --json)
+nl1=$(vmainspect --json maps "$ZOO" | wc -l)
+nlp=$(vmainspect -p maps "$ZOO" | wc -l)
+if [ "$nl1" -eq 1 ] && [ "$nlp" -gt 1 ]; then ok "cli: --json is one line, -p indents ($nlp lines)"
+else ko "cli: --json is one line, -p indents" "--json $nl1 lines, -p $nlp lines"; fi
+# jerr NAME WANT ARGS...: exit WANT with and without --json; with it, an
+# error object on stdout
+jerr() {
+	name=$1 want=$2
+	shift 2
+	vmainspect "$@" >/dev/null 2>&1
+	trc=$?
+	vmainspect --json "$@" >"$OUT/jerr" 2>/dev/null
+	jrc=$?
+	if [ "$trc" -ne "$want" ] || [ "$jrc" -ne "$trc" ]; then
+		ko "cli: json error: $name" "exit $jrc with --json, $trc without, expected $want"
+	elif ! grep -Eq '^\{"error":".+","errno":(null|[0-9]+)\}$' "$OUT/jerr"; then
+		ko "cli: json error: $name" "stdout: $(head -c 300 "$OUT/jerr" | tr '\n' ' ')"
+	else
+		ok "cli: json error: $name"
+	fi
+}
+jerr "no such process" 1 maps 999999
+jerr "bad address" 2 find "$ZOO" 0xzz
+jerr "usage: missing PID" 2 maps
+jerr "usage: unknown command" 2 frobnicate
+jerr "usage: invalid option" 2 maps --bogus "$ZOO"
+jerr "PFN beyond RAM" 1 page 0xfffffffffff
+cli "json error: errno of a missing process is ESRCH" 1 '"errno":3\}' vmainspect --json maps 999999
+cli "json error: a usage error has errno null" 2 '"errno":null\}' vmainspect --json maps
 cli "usage: bad address" 2 '' vmainspect find "$ZOO" 0xzz
 cli "usage: unknown command" 2 '' vmainspect frobnicate 1
 cli "--help" 0 'layout' vmainspect --help

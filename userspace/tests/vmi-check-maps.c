@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -330,11 +331,52 @@ static const char *show(const char *s, char *buf, size_t n)
 
 /* ---- JSON helpers ---- */
 
+/*
+ * The tool's number rule (README, "JSON"): these keys can exceed 2^53 - 1
+ * and are "0x..." lower-case hex strings; every other number is a JSON
+ * integer.  jget_u64() insists on the type the rule gives the key.
+ */
+static const char *const hex_keys[] = {
+	"start", "end", "size", "pgoff", "inode", "addr", "generation",
+	"vm_flags", "uflags", "page_prot", "task_size", "mmap_base",
+	"start_code", "end_code", "start_data", "end_data", "start_brk", "brk",
+	"start_stack", "arg_start", "arg_end", "env_start", "env_end", NULL
+};
+
+static int is_hex_key(const char *key)
+{
+	int i;
+
+	for (i = 0; hex_keys[i]; i++)
+		if (!strcmp(hex_keys[i], key))
+			return 1;
+	return 0;
+}
+
+/* "0x" and 1-16 lower-case hex digits, no leading zero: the tool's form. */
+static int parse_hex_str(const char *s, uint64_t *v)
+{
+	size_t n;
+
+	if (strncmp(s, "0x", 2))
+		return -1;
+	n = strspn(s + 2, "0123456789abcdef");
+	if (!n || n > 16 || s[2 + n] || (n > 1 && s[2] == '0'))
+		return -1;
+	*v = strtoull(s + 2, NULL, 16);
+	return 0;
+}
+
 static int jget_u64(json_object *o, const char *key, uint64_t *v)
 {
 	json_object *f;
 
-	if (!json_object_object_get_ex(o, key, &f) || !json_object_is_type(f, json_type_int))
+	if (!json_object_object_get_ex(o, key, &f))
+		return -1;
+	if (is_hex_key(key))
+		return json_object_is_type(f, json_type_string) ?
+		       parse_hex_str(json_object_get_string(f), v) : -1;
+	if (!json_object_is_type(f, json_type_int))
 		return -1;
 	*v = json_object_get_uint64(f);
 	return 0;
@@ -354,6 +396,44 @@ static int jget_str(json_object *o, const char *key, const char **v)
 	if (!json_object_is_type(f, json_type_string))
 		return -1;
 	*v = json_object_get_string(f);
+	return 0;
+}
+
+/*
+ * A name by the tool's rule (README, "JSON"): KEY_hex, when present, holds
+ * the exact bytes in hex (KEY is then the lossy U+FFFD form); else KEY is
+ * the bytes.  *v = the name in buf (or KEY's string), NULL for null.
+ * -1 if missing, of another type, or a malformed KEY_hex.
+ */
+static int jget_name(json_object *o, const char *key, char *buf, size_t size,
+		     const char **v)
+{
+	json_object *h;
+	char hkey[64];
+	const char *hs;
+	size_t i, n;
+
+	if (jget_str(o, key, v))
+		return -1;
+	snprintf(hkey, sizeof(hkey), "%s_hex", key);
+	if (!json_object_object_get_ex(o, hkey, &h))
+		return 0;
+	if (!*v || !json_object_is_type(h, json_type_string))
+		return -1;
+	hs = json_object_get_string(h);
+	n = strlen(hs);
+	if (n % 2 || n / 2 >= size || strspn(hs, "0123456789abcdef") != n)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		unsigned int byte;
+
+		sscanf(hs + 2 * i, "%2x", &byte);
+		buf[i] = (char)byte;
+	}
+	buf[n / 2] = 0;
+	if (memchr(buf, 0, n / 2))
+		return -1;	/* a name has no NUL */
+	*v = buf;
 	return 0;
 }
 
@@ -423,13 +503,14 @@ static void cmp_vma(json_object *jv, const struct mline *ml, const char *vmflags
 {
 	uint64_t start, end, size, pgoff, inode;
 	const char *perms, *dev, *name, *kind;
-	char b1[512], b2[512];
+	char b1[512], b2[512], nbuf[4096];
 	json_object *sf;
 
 	if (jget_u64(jv, "start", &start) || jget_u64(jv, "end", &end) ||
 	    jget_u64(jv, "size", &size) || jget_u64(jv, "pgoff", &pgoff) ||
 	    jget_u64(jv, "inode", &inode) || jget_str(jv, "perms", &perms) || !perms ||
-	    jget_str(jv, "dev", &dev) || !dev || jget_str(jv, "name", &name) ||
+	    jget_str(jv, "dev", &dev) || !dev ||
+	    jget_name(jv, "name", nbuf, sizeof(nbuf), &name) ||
 	    jget_str(jv, "kind", &kind) || !kind) {
 		reason(fr, "%#" PRIx64 ": VMA object lacks a field: %s", ml->start,
 		       json_object_to_json_string(jv));
@@ -660,7 +741,7 @@ struct vmi_procmap_query {
  */
 static int cmp_procmap(int pid, json_object *vmas, struct reasons *fr)
 {
-	char path[64], name[4096], perms[5], dev[16];
+	char path[64], name[4096], perms[5], dev[16], nbuf[4096];
 	struct vmi_procmap_query q;
 	int fd, i = 0, n = (int)json_object_array_length(vmas);
 	uint64_t addr = 0;
@@ -699,7 +780,7 @@ static int cmp_procmap(int pid, json_object *vmas, struct reasons *fr)
 		if (jget_u64(jv, "start", &start) || jget_u64(jv, "end", &end) ||
 		    jget_u64(jv, "pgoff", &pgoff) || jget_u64(jv, "inode", &inode) ||
 		    jget_str(jv, "perms", &jperms) || !jperms || jget_str(jv, "dev", &jdev) ||
-		    !jdev || jget_str(jv, "name", &jname))
+		    !jdev || jget_name(jv, "name", nbuf, sizeof(nbuf), &jname))
 			break;	/* cmp_vma() says what is missing */
 		snprintf(perms, sizeof(perms), "%c%c%c%c", q.vma_flags & PMQ_READ ? 'r' : '-',
 			 q.vma_flags & PMQ_WRITE ? 'w' : '-', q.vma_flags & PMQ_EXEC ? 'x' : '-',
@@ -963,10 +1044,10 @@ static void find_one(int pid, uint64_t addr, int contains, uint64_t es, uint64_t
 		return;
 	if (jget_u64(j, "addr", &a) || a != addr)
 		reason(r, "find %s: \"addr\" missing or wrong", abuf);
-	if (!json_object_object_get_ex(j, "contains", &c) ||
+	if (!json_object_object_get_ex(j, "in_vma", &c) ||
 	    !json_object_is_type(c, json_type_boolean) ||
 	    !json_object_object_get_ex(j, "vma", &vma)) {
-		reason(r, "find %s: no \"contains\"/\"vma\"", abuf);
+		reason(r, "find %s: no \"in_vma\"/\"vma\"", abuf);
 	} else if (json_object_get_boolean(c) != contains) {
 		reason(r, "find %s: contains=%d, expected %d", abuf,
 		       json_object_get_boolean(c), contains);
@@ -1411,19 +1492,223 @@ static void check_consistency(int pid, int rounds)
 	reasons_reset(&r);
 }
 
+/*
+ * --names N: names of arbitrary bytes.  This process maps N files whose
+ * names are random bytes 0x01-0xff (no '/'), plus fixed hard cases (a
+ * newline, '"', '\\', a lone 0xff, overlong forms, a surrogate, a code
+ * point above U+10FFFF, valid multi-byte UTF-8, a name ending in
+ * " (deleted)", an unlinked file), then checks `vmainspect --json maps`
+ * of itself: json-c in strict mode with UTF-8 validation accepts the
+ * whole document, and each mapping's "path", decoded by the documented
+ * rule, plus " (deleted)" when "deleted" is true, is byte for byte the
+ * kernel's own name of that mapping, the link /proc/self/map_files/
+ * START-END (d_path(), which appends " (deleted)" to an unlinked file).
+ */
+#define NAMES_FIXED	11
+#define NAMES_CHECK	"names: --json maps is strict UTF-8 and every path decodes to the kernel's name"
+
+static size_t names_fixed(int i, char *name)
+{
+	static const char *const fixed[NAMES_FIXED] = {
+		"nl-\n-x", "quote-\"-x", "bs-\\-x", "ff-\xff-x", "overlong-\xc0\xaf-x",
+		"overlong3-\xe0\x80\xaf-x", "surrogate-\xed\xa0\x80-x",
+		"above-\xf4\x90\x80\x80-x", "utf8-\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80-x",
+		"trunc-\xe2\x82", "live (deleted)",
+	};
+
+	strcpy(name, fixed[i]);
+	return strlen(name);
+}
+
+static size_t names_random(char *name)
+{
+	size_t len = 1 + (size_t)(rand() % 60), i;
+
+	for (i = 0; i < len; i++) {
+		do
+			name[i] = (char)(1 + rand() % 255);
+		while (name[i] == '/');
+	}
+	name[len] = 0;
+	/* "." and ".." are not file names */
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		name[0] = 'n';
+	return len;
+}
+
+struct named_map {
+	char path[256];
+	uint64_t start, end;
+	int unlinked;
+};
+
+/* Parse the whole text strictly, rejecting invalid UTF-8; NULL + why. */
+static json_object *parse_strict(const char *text, char *why, size_t whysz)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *j;
+	size_t len = strlen(text);
+
+	if (!tok) {
+		snprintf(why, whysz, "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	j = json_tokener_parse_ex(tok, text, (int)len);
+	if (!j || json_tokener_get_error(tok) != json_tokener_success) {
+		snprintf(why, whysz, "json-c strict+UTF-8: %s at byte %zu",
+			 json_tokener_error_desc(json_tokener_get_error(tok)),
+			 json_tokener_get_parse_end(tok));
+		json_object_put(j);
+		j = NULL;
+	} else if (strspn(text + json_tokener_get_parse_end(tok), " \n") !=
+		   len - json_tokener_get_parse_end(tok)) {
+		snprintf(why, whysz, "text after the document at byte %zu",
+			 json_tokener_get_parse_end(tok));
+		json_object_put(j);
+		j = NULL;
+	}
+	json_tokener_free(tok);
+	return j;
+}
+
+static void check_one_name(json_object *vmas, const struct named_map *m, struct reasons *r)
+{
+	char link[64], kname[4096], nbuf[4096], b1[512], b2[512], full[4200];
+	json_object *jv, *del;
+	const char *path;
+	uint64_t s, e;
+	ssize_t kl;
+	size_t i, n = json_object_array_length(vmas);
+
+	snprintf(link, sizeof(link), "/proc/self/map_files/%" PRIx64 "-%" PRIx64, m->start,
+		 m->end);
+	kl = readlink(link, kname, sizeof(kname) - 1);
+	if (kl < 0) {
+		reason(r, "readlink %s: %s", link, strerror(errno));
+		return;
+	}
+	kname[kl] = 0;
+	for (i = 0; i < n; i++) {
+		jv = json_object_array_get_idx(vmas, i);
+		if (!jget_u64(jv, "start", &s) && !jget_u64(jv, "end", &e) && s == m->start)
+			break;
+	}
+	if (i == n || e != m->end) {
+		reason(r, "no VMA %#" PRIx64 "-%#" PRIx64 " in the tool's list", m->start, m->end);
+		return;
+	}
+	if (jget_name(jv, "path", nbuf, sizeof(nbuf), &path) || !path ||
+	    !json_object_object_get_ex(jv, "deleted", &del) ||
+	    !json_object_is_type(del, json_type_boolean)) {
+		reason(r, "%#" PRIx64 ": no path, bad path_hex or no deleted: %s", m->start,
+		       json_object_to_json_string(jv));
+		return;
+	}
+	snprintf(full, sizeof(full), "%s%s", path,
+		 json_object_get_boolean(del) ? " (deleted)" : "");
+	if (strcmp(full, kname))
+		reason(r, "%#" PRIx64 ": path \"%s\" vs map_files \"%s\"", m->start,
+		       show(full, b1, sizeof(b1)), show(kname, b2, sizeof(b2)));
+	if (json_object_get_boolean(del) != m->unlinked)
+		reason(r, "%#" PRIx64 ": deleted %d, the file is %s", m->start,
+		       json_object_get_boolean(del), m->unlinked ? "unlinked" : "linked");
+	if (!m->unlinked && strcmp(path, m->path))
+		reason(r, "%#" PRIx64 ": path \"%s\" vs created \"%s\"", m->start,
+		       show(path, b1, sizeof(b1)), show(m->path, b2, sizeof(b2)));
+}
+
+static void check_names(int count)
+{
+	char dir[] = "/tmp/vmi-names-XXXXXX", why[256], pidbuf[16], name[256];
+	const char *args[] = { "--json", "maps", pidbuf, NULL };
+	struct named_map *maps = calloc((size_t)count + NAMES_FIXED, sizeof(*maps));
+	struct reasons r = { 0 };
+	json_object *j, *vmas;
+	char *out = NULL, *err = NULL;
+	int i, n = 0, rc, fd;
+
+	srand((unsigned int)getpid());
+	if (!maps || !mkdtemp(dir)) {
+		fail_reason("names: setup", "%s", strerror(errno));
+		free(maps);
+		return;
+	}
+	for (i = 0; i < count + NAMES_FIXED; i++) {
+		struct named_map *m = &maps[n];
+		void *p;
+
+		if (i < NAMES_FIXED)
+			names_fixed(i, name);
+		else
+			names_random(name);
+		snprintf(m->path, sizeof(m->path), "%s/%03d-%s", dir, i, name);
+		fd = open(m->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || ftruncate(fd, 4096)) {
+			reason(&r, "create file %d: %s", i, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+		close(fd);
+		if (p == MAP_FAILED) {
+			reason(&r, "mmap file %d: %s", i, strerror(errno));
+			continue;
+		}
+		m->start = (uintptr_t)p;
+		m->end = m->start + 4096;
+		n++;
+	}
+	/* one file unlinked while mapped: "deleted" */
+	if (n && !unlink(maps[0].path))
+		maps[0].unlinked = 1;
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", getpid());
+	rc = run_tool(args, &out, &err);
+	if (rc) {
+		reason(&r, "`vmainspect --json maps` exit %d: %s", rc, err);
+	} else if (!(j = parse_strict(out, why, sizeof(why)))) {
+		reason(&r, "%s", why);
+	} else {
+		if (!json_object_object_get_ex(j, "vmas", &vmas) ||
+		    !json_object_is_type(vmas, json_type_array))
+			reason(&r, "no \"vmas\" array");
+		else
+			for (i = 0; i < n && r.n < MAX_REASONS; i++)
+				check_one_name(vmas, &maps[i], &r);
+		json_object_put(j);
+	}
+	if (r.n)
+		fail_reason(NAMES_CHECK, "%s", reasons_text(&r));
+	else
+		pass(NAMES_CHECK " (%d files, names of random bytes)", n);
+	for (i = 0; i < n; i++) {
+		munmap((void *)(uintptr_t)maps[i].start, 4096);
+		if (!maps[i].unlinked)
+			unlink(maps[i].path);
+	}
+	rmdir(dir);
+	free(out);
+	free(err);
+	free(maps);
+	reasons_reset(&r);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: vmi-check-maps [--brk HEX] [--find] [--tries N] PID...\n"
 		"       vmi-check-maps [--find] --all\n"
 		"       vmi-check-maps --debugfs [--debugfs-pid PID]\n"
-		"       vmi-check-maps --consistency ROUNDS PID\n");
+		"       vmi-check-maps --consistency ROUNDS PID\n"
+		"       vmi-check-maps --names N\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int i, all = 0, dbg = 0, npids = 0, have_brk = 0, dbg_pid = 0, rounds = 0;
+	int i, all = 0, dbg = 0, npids = 0, have_brk = 0, dbg_pid = 0, rounds = 0, names = 0;
 	uint64_t brk = 0;
 	int pids[64];
 
@@ -1437,6 +1722,8 @@ int main(int argc, char **argv)
 			do_find = 1;
 		} else if (!strcmp(argv[i], "--debugfs")) {
 			dbg = 1;
+		} else if (!strcmp(argv[i], "--names") && i + 1 < argc) {
+			names = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--consistency") && i + 1 < argc) {
 			rounds = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--debugfs-pid") && i + 1 < argc) {
@@ -1460,8 +1747,10 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (!all && !dbg && !npids)
+	if (!all && !dbg && !npids && !names)
 		usage();
+	if (names > 0)
+		check_names(names);
 	if (have_brk && npids != 1)
 		usage();
 	for (i = 0; i < npids; i++) {
