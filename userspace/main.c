@@ -337,15 +337,23 @@ static void note_err(const char *fmt, va_list ap)
 		err_message = NULL;
 }
 
+/* The message on stderr, and kept for the --json error object. */
+static void vp_err(const char *fmt, va_list ap)
+{
+	va_list ap2;
+
+	va_copy(ap2, ap);
+	vp_msg("", fmt, ap);
+	note_err(fmt, ap2);
+	va_end(ap2);
+}
+
 void p_err(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vp_msg("", fmt, ap);
-	va_end(ap);
-	va_start(ap, fmt);
-	note_err(fmt, ap);
+	vp_err(fmt, ap);
 	va_end(ap);
 }
 
@@ -356,10 +364,7 @@ void p_err_errno(int err, const char *fmt, ...)
 	if (!err_message)
 		err_errno = err;
 	va_start(ap, fmt);
-	vp_msg("", fmt, ap);
-	va_end(ap);
-	va_start(ap, fmt);
-	note_err(fmt, ap);
+	vp_err(fmt, ap);
 	va_end(ap);
 }
 
