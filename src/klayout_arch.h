@@ -22,6 +22,7 @@
 #ifndef VMAINSPECT_KLAYOUT_ARCH_H
 #define VMAINSPECT_KLAYOUT_ARCH_H
 
+#include <linux/mm.h>
 #include <linux/types.h>
 
 struct vmi_klayout;
@@ -61,6 +62,20 @@ unsigned int vmi_arch_pgtable_levels(void);
  * pfn_to_online_page() alone decides.
  */
 u64 vmi_arch_max_dump_pfn(void);
+
+/*
+ * vmi_arch_max_dump_pfn() where high_memory ends all memory (no highmem):
+ * the last frame below it, rounded up to a whole section.
+ */
+static inline u64 vmi_high_memory_dump_pfn(void)
+{
+	u64 max = PFN_DOWN(__pa(high_memory - 1)) + 1;
+
+#ifdef CONFIG_SPARSEMEM
+	max = round_up(max, PAGES_PER_SECTION);
+#endif
+	return max;
+}
 
 /*
  * The fixmap slot of @addr, an address of the FIXMAP or VSYSCALL region:

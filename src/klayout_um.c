@@ -63,12 +63,7 @@ unsigned int vmi_arch_pgtable_levels(void)
 /* As on x86_64: high_memory ends memory, there being no highmem. */
 u64 vmi_arch_max_dump_pfn(void)
 {
-	u64 max = PFN_DOWN(__pa(high_memory - 1)) + 1;
-
-#ifdef CONFIG_SPARSEMEM
-	max = round_up(max, PAGES_PER_SECTION);
-#endif
-	return max;
+	return vmi_high_memory_dump_pfn();
 }
 
 void vmi_arch_kaddr_mapping(struct vmainspect_kaddr *a)

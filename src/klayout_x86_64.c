@@ -54,12 +54,7 @@ unsigned int vmi_arch_pgtable_levels(void)
 /* x86_64 sets high_memory to __va(max_pfn << PAGE_SHIFT). */
 u64 vmi_arch_max_dump_pfn(void)
 {
-	u64 max = PFN_DOWN(__pa(high_memory - 1)) + 1;
-
-#ifdef CONFIG_SPARSEMEM
-	max = round_up(max, PAGES_PER_SECTION);
-#endif
-	return max;
+	return vmi_high_memory_dump_pfn();
 }
 
 void vmi_arch_klayout_live(struct vmi_klayout *kl)
