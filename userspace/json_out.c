@@ -298,14 +298,13 @@ json_object *json_vma_new(const struct vmi_vma *vma)
 	return obj;
 }
 
-int json_print_put(json_object *obj)
+/* The array of json_collect_begin(), or NULL: print each document. */
+static json_object *collected;
+
+static int json_print_doc(json_object *obj)
 {
 	const char *text;
 
-	if (!obj) {
-		p_err("out of memory");
-		return EXIT_ERROR;
-	}
 	text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_NOSLASHESCAPE |
 					      (json_pretty ? JSON_C_TO_STRING_PRETTY |
 					       JSON_C_TO_STRING_SPACED :
@@ -322,18 +321,84 @@ int json_print_put(json_object *obj)
 	return finish_output();
 }
 
+int json_print_put(json_object *obj)
+{
+	if (!obj) {
+		p_err("out of memory");
+		return EXIT_ERROR;
+	}
+	if (collected) {
+		if (json_object_array_add(collected, obj)) {
+			json_object_put(obj);
+			p_err("out of memory");
+			return EXIT_ERROR;
+		}
+		json_printed = true;
+		return EXIT_OK;
+	}
+	return json_print_doc(obj);
+}
+
+/* {"error": the first message, "errno": N or null}, or NULL. */
+static json_object *json_error_new(void)
+{
+	json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	json_add_name(obj, "error", err_message ? err_message : "failed",
+		      err_message ? strlen(err_message) : 6);
+	json_object_object_add(obj, "errno",
+			       err_errno ? json_object_new_int(err_errno) : NULL);
+	return obj;
+}
+
+int json_collect_begin(void)
+{
+	collected = json_object_new_array();
+	if (!collected) {
+		p_err("out of memory");
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+void json_collect_error(pid_t pid)
+{
+	json_object *err = json_error_new(), *obj = json_object_new_object();
+
+	if (!err || !obj) {
+		json_object_put(err);
+		json_object_put(obj);
+		return;
+	}
+	json_add_u64(obj, "pid", pid);
+	json_object_object_foreach(err, key, val)
+		json_object_object_add(obj, key, json_object_get(val));
+	json_object_put(err);
+	json_print_put(obj);
+}
+
+int json_collect_end(bool print)
+{
+	json_object *arr = collected;
+
+	collected = NULL;
+	if (!print) {
+		json_object_put(arr);
+		json_printed = false;
+		return EXIT_OK;
+	}
+	return json_print_doc(arr);
+}
+
 void json_print_error(void)
 {
 	json_object *obj;
 
 	if (!json_output || json_printed)
 		return;
-	obj = json_object_new_object();
-	if (!obj)
-		return;
-	json_add_name(obj, "error", err_message ? err_message : "failed",
-		      err_message ? strlen(err_message) : 6);
-	json_object_object_add(obj, "errno",
-			       err_errno ? json_object_new_int(err_errno) : NULL);
-	json_print_put(obj);
+	obj = json_error_new();
+	if (obj)
+		json_print_doc(obj);
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <json.h>
 
@@ -66,6 +67,18 @@ void json_add_name(json_object *obj, const char *key, const char *str,
  * an allocation failed).
  */
 int json_print_put(json_object *obj);
+
+/*
+ * Several processes (multi.c): between json_collect_begin() and
+ * json_collect_end(), json_print_put() adds each document to one array
+ * instead of printing it, and json_collect_error() adds the error object
+ * of a process, {"pid", "error", "errno"}.  json_collect_end(true) prints
+ * the array; json_collect_end(false) drops it and lets the error object
+ * of json_print_error() stand alone.  They return an exit status.
+ */
+int json_collect_begin(void);
+void json_collect_error(pid_t pid);
+int json_collect_end(bool print);
 
 /*
  * Under --json, when the command failed before printing its document:

@@ -15,6 +15,7 @@
 
 #include "json_out.h"
 #include "main.h"
+#include "multi.h"
 
 bool json_output;
 bool json_pretty;
@@ -29,6 +30,10 @@ bool tables_only;
 #define CMD_OPT_ALL	(1U << 0)
 #define CMD_OPT_FULL	(1U << 1)
 #define CMD_OPT_TABLES	(1U << 2)
+/* Several processes: --pid/--comm, and PID... operands (multi.c). */
+#define CMD_OPT_PIDS	(1U << 3)
+/* Several processes with --pid/--comm only (other operands follow PID). */
+#define CMD_OPT_SELECT	(1U << 4)
 
 struct cmd {
 	const char *name;
@@ -42,7 +47,7 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{
 		.name = "layout",
-		.args = "[--full] PID",
+		.args = "[--full] PID...",
 		.summary = "mm_struct layout, counters and a drawing of the address space",
 		.help =
 "Show where the code, data, heap, mmap area and stack of process PID lie\n"
@@ -63,12 +68,12 @@ static const struct cmd cmds[] = {
 "generation as \"0x...\" strings, counters as integers (in pages,\n"
 "pgtables_bytes in bytes), plus pgtable_levels and page_size; with\n"
 "--full also \"kernel\", the object of `vmainspect --json kernel`.\n",
-		.opts = CMD_OPT_FULL,
+		.opts = CMD_OPT_FULL | CMD_OPT_PIDS,
 		.fn = do_layout,
 	},
 	{
 		.name = "maps",
-		.args = "PID",
+		.args = "PID...",
 		.summary = "every VMA, like /proc/PID/maps, with decoded flags",
 		.help =
 "List every VMA of process PID in address order.  The first line of each\n"
@@ -81,6 +86,7 @@ static const struct cmd cmds[] = {
 "not a VMA of the process.\n"
 "\n"
 "With --json: {\"pid\", \"generation\", \"vmas\": [...]}.\n",
+		.opts = CMD_OPT_PIDS,
 		.fn = do_maps,
 	},
 	{
@@ -159,7 +165,7 @@ static const struct cmd cmds[] = {
 "kind none only with --all; \"tables_only\" says whether the frame flags\n"
 "were left out.  \"folio_size\": bytes of the pages' folio (an mTHP, a\n"
 "THP), null if unknown, hidden or --tables-only.\n",
-		.opts = CMD_OPT_ALL | CMD_OPT_TABLES,
+		.opts = CMD_OPT_ALL | CMD_OPT_TABLES | CMD_OPT_SELECT,
 		.fn = do_pages,
 	},
 	{
@@ -192,7 +198,7 @@ static const struct cmd cmds[] = {
 	},
 	{
 		.name = "rmap",
-		.args = "PFN | PID ADDR | --all PID",
+		.args = "PFN | PID ADDR | --all PID...",
 		.summary = "who maps a frame (reverse map), or how PID's pages are shared",
 		.help =
 "List every owner of physical frame PFN, or of the frame mapped at ADDR\n"
@@ -219,7 +225,7 @@ static const struct cmd cmds[] = {
 "{\"pid\", \"resident_pages\", \"frames\", \"groups\": [{\"processes\",\n"
 "\"pages\", \"bytes\", \"anon_pages\", \"file_pages\"}...],\n"
 "\"no_rmap_pages\", \"unresolved_pages\"}.\n",
-		.opts = CMD_OPT_ALL,
+		.opts = CMD_OPT_ALL | CMD_OPT_PIDS,
 		.fn = do_rmap,
 	},
 	{
@@ -277,7 +283,7 @@ static const struct cmd cmds[] = {
 	},
 	{
 		.name = "debugfs",
-		.args = "PID | page PFN | kernel",
+		.args = "PID... | page PFN | kernel",
 		.summary = "publish PID's or a frame's debugfs views (root); kernel: where kernel_layout is",
 		.help =
 "Ask the module to create the read-only directory\n"
@@ -304,6 +310,7 @@ static const struct cmd cmds[] = {
 "\n"
 "With --json: {\"pid\" or \"pfn\", \"dir\"}; with kernel {\"dir\",\n"
 "\"file\"}.\n",
+		.opts = CMD_OPT_PIDS,
 		.fn = do_debugfs,
 	},
 };
@@ -505,6 +512,9 @@ static void print_usage(FILE *f)
 "      --all        pages: also the runs without page-table entries\n"
 "      --full       layout: the kernel half region by region\n"
 "      --tables-only  pages: page tables only, no file/exclusive flags\n"
+"      --pid PID[,PID...]  layout, maps, pages, rmap --all, debugfs: these\n"
+"                   processes (also as several PID operands, but pages)\n"
+"      --comm NAME  the same, for every process named NAME (pgrep -x NAME)\n"
 "  -h, --help       show this help, or the help of COMMAND\n"
 "  -V, --version    show the tool version and its ABI version\n"
 "\n"
@@ -525,6 +535,32 @@ static void print_cmd_help(const struct cmd *cmd)
 	       cmd->help);
 	if (strstr(cmd->args, "PID"))
 		printf("\nPID is a process id, or 'self' for the vmainspect process itself.\n");
+	if (cmd->opts & (CMD_OPT_PIDS | CMD_OPT_SELECT))
+		printf("\n"
+"Several processes: %s--pid PID[,PID...] or --comm NAME (each process\n"
+"named NAME in /proc/PID/comm, as pgrep -x NAME, but no kernel thread or\n"
+"zombie)%s.  Each process's view starts with a line \"==> pid N: COMM\n"
+"<==\"; with --json the documents form one array, in which a process that\n"
+"failed is {\"pid\", \"error\", \"errno\"}.  A failure does not stop the\n"
+"others; the exit status is then 1.\n",
+		       cmd->opts & CMD_OPT_PIDS ? "several PID operands, " : "",
+		       cmd->opts & CMD_OPT_PIDS ? "" : "; the other operands apply to each");
+}
+
+/*
+ * May cmd, with these operands, run for several processes?  rmap only as
+ * rmap --all, debugfs not for its page and kernel forms: their operands
+ * are not PIDs.
+ */
+static bool cmd_takes_pids(const struct cmd *cmd, int argc, char **argv)
+{
+	if (!(cmd->opts & (CMD_OPT_PIDS | CMD_OPT_SELECT)))
+		return false;
+	if (cmd->fn == do_rmap)
+		return show_all;
+	if (cmd->fn == do_debugfs)
+		return argc < 2 || (strcmp(argv[1], "page") && strcmp(argv[1], "kernel"));
+	return true;
 }
 
 static int do_help(const char *topic)
@@ -592,11 +628,13 @@ static int run(int argc, char **argv)
 		{ "all",	no_argument,	NULL,	'a' },
 		{ "full",	no_argument,	NULL,	'f' },
 		{ "tables-only", no_argument,	NULL,	't' },
+		{ "pid",	required_argument, NULL, 'P' },
+		{ "comm",	required_argument, NULL, 'C' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	const struct cmd *cmd;
 	bool help = false, version = false;
-	int opt;
+	int opt, ret;
 
 	/*
 	 * GNU getopt moves the options in front of the operands, so --json
@@ -629,7 +667,20 @@ static int run(int argc, char **argv)
 		case 't':
 			tables_only = true;
 			break;
+		case 'P':
+			ret = select_add_pids(optarg);
+			if (ret)
+				return ret;
+			break;
+		case 'C':
+			ret = select_set_comm(optarg);
+			if (ret)
+				return ret;
+			break;
 		default:
+			if (optopt == 'P' || optopt == 'C')
+				return usage_err(NULL, "option '%s' needs an argument",
+						 argv[optind - 1]);
 			/* Long options are reported whole, short ones alone. */
 			if (!strncmp(argv[optind - 1], "--", 2) || !optopt)
 				return usage_err(NULL, "invalid option '%s'",
@@ -672,7 +723,14 @@ static int run(int argc, char **argv)
 	if (tables_only && !(cmd->opts & CMD_OPT_TABLES))
 		return usage_err(cmd->name, "option '--tables-only' is not valid for %s",
 				 cmd->name);
-	return cmd->fn(argc, argv);
+	if (select_given() && !cmd_takes_pids(cmd, argc, argv))
+		return usage_err(cmd->name, "options '--pid' and '--comm' are not valid for %s%s",
+				 cmd->name, cmd->fn == do_rmap ? " without --all" :
+				 cmd->fn == do_debugfs ? " page or kernel" : "");
+	if (select_given() && (cmd->opts & CMD_OPT_PIDS) && argc > 1)
+		return usage_err(cmd->name, "give the PIDs as operands or with --pid/--comm, not both");
+	return run_for_pids(cmd->fn, cmd_takes_pids(cmd, argc, argv) &&
+			    (cmd->opts & CMD_OPT_PIDS), argc, argv);
 }
 
 int main(int argc, char **argv)

@@ -22,7 +22,9 @@
 #     registers a function for vmainspect, which offers every command for
 #     "vmainspect <TAB>" and "vmainspect help <TAB>", every long option
 #     for "vmainspect maps --<TAB>", and "self" and running pids for
-#     "vmainspect maps <TAB>";
+#     "vmainspect maps <TAB>" (and after a PID), "--pid <TAB>" and
+#     "--pid 1,<TAB>", the running commands for "--comm <TAB>", and the
+#     commands after "--pid 1";
 #   - JSON without the module (README, "JSON"): a usage error under
 #     --json or -p is an error object {error, errno: null} on stdout with
 #     exit status 2, one line with --json and indented with -p (which
@@ -283,6 +285,12 @@ offers "completion: long options" "$long_options" vmainspect maps --
 offers "completion: PID" "self" vmainspect maps ''
 # This script is a running process: its pid is in /proc.
 offers "completion: running pids" "$$" vmainspect maps ''
+offers "completion: several PIDs" "$$" vmainspect maps 1 ''
+offers "completion: --pid PID" "$$" vmainspect maps --pid ''
+offers "completion: --pid LIST,PID" "1,$$" vmainspect maps --pid 1,
+# /proc/$$/comm is this script's name, as --comm matches it.
+offers "completion: --comm NAME" "$(cat /proc/$$/comm)" vmainspect maps --comm ''
+offers "completion: after --pid ARG, the command" "$commands" vmainspect --pid 1 ''
 
 # --- JSON errors and layout, without the module ------------------------
 

@@ -639,6 +639,9 @@ cli "layout missing pid" 1 'vmainspect' vmainspect layout 999999
 cli "usage: no command" 2 '' vmainspect
 cli "usage: find without address" 2 '' vmainspect find "$ZOO"
 
+# ---- several processes per command: PID..., --pid, --comm ----
+suite multi "$T/vmi-check-multi"
+
 # ---- the JSON contract (issue 13, README "JSON") ----
 # names of arbitrary bytes: strict UTF-8, decoded back to the kernel's names
 suite json-names "$T/vmi-check-maps" --names 64
