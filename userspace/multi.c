@@ -28,11 +28,16 @@ static pid_t *sel_pids;
 static size_t sel_nr;
 static const char *sel_comm;
 
+/* More processes than a machine runs (PID_MAX_LIMIT is 4M) is a typo. */
+#define SELECT_MAX	(1U << 22)
+
 static int sel_add(pid_t pid)
 {
 	pid_t *p;
 	size_t i;
 
+	if (sel_nr >= SELECT_MAX)
+		return usage_err(NULL, "more than %u processes selected", SELECT_MAX);
 	for (i = 0; i < sel_nr; i++) {
 		if (sel_pids[i] == pid)
 			return 0;
@@ -116,6 +121,18 @@ static void read_comm(pid_t pid, char *buf, size_t size)
 	}
 	if (buf[len - 1] == '\n')
 		buf[len - 1] = '\0';
+}
+
+/*
+ * A comm for a terminal: any process may name itself with control
+ * characters (escape sequences), shown here as '?'.
+ */
+static void printable(char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
 }
 
 /*
@@ -215,6 +232,7 @@ static int run_one(pid_cmd_fn fn, pid_t pid, int argc, char **argv,
 
 	if (!json_output) {
 		read_comm(pid, comm, sizeof(comm));
+		printable(comm);
 		printf("%s==> pid %d: %s <==\n", first ? "" : "\n", (int)pid, comm);
 	}
 	reset_error();
