@@ -28,8 +28,8 @@ static pid_t *sel_pids;
 static size_t sel_nr;
 static const char *sel_comm;
 
-/* More processes than a machine runs (PID_MAX_LIMIT is 4M) is a typo. */
-#define SELECT_MAX	(1U << 22)
+/* A bound on the selection (and on its quadratic duplicate check). */
+#define SELECT_MAX	(1U << 16)
 
 static int sel_add(pid_t pid)
 {
