@@ -4,10 +4,11 @@
 # check-docs.sh: check the man page and the bash completion of vmainspect
 # against the tool's own "--help".  Runs on the host (no module, no root).
 #
-#   userspace/tests/check-docs.sh [TOOL [MANPAGE [COMPLETION]]]
+#   userspace/tests/check-docs.sh [TOOL [MANPAGE [COMPLETION [README]]]]
 #
 # TOOL defaults to ../vmainspect next to this directory, MANPAGE to
-# ../vmainspect.1, COMPLETION to ../vmainspect.bash-completion.  The
+# ../vmainspect.1, COMPLETION to ../vmainspect.bash-completion, README
+# to the repo's README.md.  The
 # commands and the options are read from "TOOL --help" (the "Commands:"
 # and "Options" sections), never listed here, so a command or option added
 # to the tool fails this test until both files know it.
@@ -25,6 +26,10 @@
 #     "vmainspect maps <TAB>" (and after a PID), "--pid <TAB>" and
 #     "--pid 1,<TAB>", the running commands for "--comm <TAB>", and the
 #     commands after "--pid 1";
+#   - README: the command summary under "## The tool" lists exactly the
+#     tool's commands, and scripts/readme-examples.sh --check accepts its
+#     generated examples (a fenced block after each marker, a command of
+#     the tool in each);
 #   - JSON without the module (README, "JSON"): a usage error under
 #     --json or -p is an error object {error, errno: null} on stdout with
 #     exit status 2, one line with --json and indented with -p (which
@@ -41,6 +46,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 tool=${1:-$here/../vmainspect}
 manpage=${2:-$here/../vmainspect.1}
 completion=${3:-$here/../vmainspect.bash-completion}
+readme=${4:-$here/../../README.md}
 
 passes=0
 fails=0
@@ -333,5 +339,37 @@ for pair in usage-unknown-command version; do
 			"$(cat "$tmp/$pair-pretty.json" 2>/dev/null)"
 	fi
 done
+
+# --- README ------------------------------------------------------------
+
+# The first fenced block under "## The tool": "vmainspect [OPTIONS] CMD
+# ..." lines, also "CMD ... | CMD ..." alternatives on one line.
+name="readme: command summary"
+readme_cmds=$(awk '/^## The tool/ { on = 1; next }
+	on && /^## / { exit }
+	on && /^```/ { if (inblk) exit; inblk = 1; next }
+	inblk && /^vmainspect / {
+		for (i = 2; i <= NF; i++) {
+			w = $i
+			if (w ~ /^[a-z][a-z-]*$/ && (i == 2 || $(i - 1) !~ /^--?[a-z]/ ||
+			    $(i - 1) ~ /\]$/)) { print w; break }
+		}
+	}' "$readme" | grep -vx 'help' | sort -u)
+tool_cmds=$(grep -vx 'help' <<<"$commands" | sort -u)
+if [[ -z $readme_cmds ]]; then
+	ko "$name: no 'vmainspect CMD' line in the first block under '## The tool' of $readme"
+elif [[ $readme_cmds == "$tool_cmds" ]]; then
+	ok "$name: README lists the tool's $(wc -l <<<"$tool_cmds") commands"
+else
+	ko "$name: README lists '$(tr '\n' ' ' <<<"$readme_cmds")', the tool" \
+		"'$(tr '\n' ' ' <<<"$tool_cmds")'"
+fi
+name="readme: generated examples"
+if out=$(VMI_ROOT=$(cd "$here/../.." && pwd) "$here/../../scripts/readme-examples.sh" \
+	--check "$readme" 2>&1); then
+	ok "$name: $(grep -c '^<!-- readme-example: ' "$readme") markers, each a tool command"
+else
+	ko "$name: $(tr '\n' ' ' <<<"$out" | head -c 300)"
+fi
 
 finish
