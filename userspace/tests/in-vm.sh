@@ -89,15 +89,18 @@ trap cleanup EXIT
 suite() {
 	name=$1
 	shift
+	# Files of their own: a process a suite left behind may still write
+	# to its stdout, which must not land in the next suite's.
+	so="$OUT/suite$((NR_TOP + 1)).out" se="$OUT/suite$((NR_TOP + 1)).err"
 	start=$(cut -d' ' -f1 /proc/uptime)
-	"$@" >"$OUT/out" 2>"$OUT/err"
+	"$@" >"$so" 2>"$se"
 	rc=$?
 	end=$(cut -d' ' -f1 /proc/uptime)
-	ktap_read "" nest <"$OUT/out" >"$OUT/sub"
+	ktap_read "" nest <"$so" >"$OUT/sub"
 	PASSES=$((PASSES + KTAP_PASS))
 	FAILS=$((FAILS + KTAP_FAIL))
 	SKIPS=$((SKIPS + KTAP_SKIP))
-	ktap_clean "$(head -c 400 "$OUT/err")"
+	ktap_clean "$(head -c 400 "$se")"
 	extra=
 	if [ "$rc" -ne 0 ] && [ "$KTAP_FAIL" -eq 0 ]; then
 		extra="exit status # $rc without a failed check: $ktap_s"
@@ -113,7 +116,7 @@ suite() {
 		echo "    KTAP version 1"
 		echo "    # Subtest: $name"
 		cat "$OUT/sub"
-		[ -s "$OUT/err" ] && [ "$rc" -eq 0 ] && head -5 "$OUT/err" | sed 's/^/    # stderr: /'
+		[ -s "$se" ] && [ "$rc" -eq 0 ] && head -5 "$se" | sed 's/^/    # stderr: /'
 		if [ -n "$extra" ]; then
 			echo "    not ok $((KTAP_N + 1)) $extra"
 			FAILS=$((FAILS + 1))
@@ -123,6 +126,7 @@ suite() {
 	fi
 	t=${KTAP_TOTALS#\# Totals: }
 	diag "$name: ${t:-no totals line} (exit $rc, $(awk "BEGIN{printf \"%.1f\", $end - $start}") s)"
+	rm -f "$so" "$se"
 }
 
 # wait_exec PID PATH: until PID has exec'd PATH (max ~10 s)

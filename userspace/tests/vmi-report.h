@@ -22,7 +22,7 @@
  * the checks of children and of the parent's threads are numbered in the
  * order they are printed and count in the parent's summary().  A process
  * that exec()s starts a stream of its own (see ktap_relay()).  Each line
- * is flushed.  The lock is taken with a time limit: a process that stalls
+ * is one write(2) (vmi_report_emit()).  The lock is taken with a time limit: a process that stalls
  * while holding it (vmi-torture's watchdog must still report a hang) lets
  * the others print unlocked after VMI_REPORT_LOCK_SECONDS.
  *
@@ -97,12 +97,34 @@ static inline void vmi_report_unlock(int locked)
 		pthread_mutex_unlock(&vmi_rep->lock);
 }
 
+/*
+ * Print one line with a single write(2), under the lock: never through
+ * stdio's buffer, which a fork() from another thread would copy into the
+ * child and print twice.  What the program printed through stdio comes
+ * first.
+ */
+static inline void vmi_report_emit(const char *line)
+{
+	size_t len = strlen(line), off = 0;
+	ssize_t n;
+
+	fflush(stdout);
+	while (off < len) {
+		n = write(STDOUT_FILENO, line + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += n;
+	}
+}
+
 /* The header, once per stream; under the lock. */
 static inline void vmi_report_start(void)
 {
 	if (!vmi_rep->started) {
 		vmi_rep->started = 1;
-		fputs("KTAP version 1\n", stdout);
+		vmi_report_emit("KTAP version 1\n");
 	}
 }
 
@@ -141,6 +163,7 @@ static inline void vmi_report_clean(char *s, char *out, size_t size)
 static inline void vmi_report_result(int ok, const char *desc, const char *reason)
 {
 	char d[VMI_REPORT_LINE_MAX], r[VMI_REPORT_LINE_MAX], tmp[VMI_REPORT_LINE_MAX];
+	char line[2 * VMI_REPORT_LINE_MAX + 32];
 	int locked;
 
 	snprintf(tmp, sizeof(tmp), "%s", desc);
@@ -166,10 +189,10 @@ static inline void vmi_report_result(int ok, const char *desc, const char *reaso
 		__atomic_fetch_add(&vmi_rep->npass, 1, __ATOMIC_RELAXED);
 	else
 		__atomic_fetch_add(&vmi_rep->nfail, 1, __ATOMIC_RELAXED);
-	printf("%s %d %s%s%s\n", ok ? "ok" : "not ok",
-	       __atomic_add_fetch(&vmi_rep->n, 1, __ATOMIC_RELAXED), d,
-	       r[0] ? " # " : "", r);
-	fflush(stdout);
+	snprintf(line, sizeof(line), "%s %d %s%s%s\n", ok ? "ok" : "not ok",
+		 __atomic_add_fetch(&vmi_rep->n, 1, __ATOMIC_RELAXED), d,
+		 r[0] ? " # " : "", r);
+	vmi_report_emit(line);
 	vmi_report_unlock(locked);
 }
 
@@ -204,10 +227,13 @@ static inline VMI_PRINTF(1, 2) void fail(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Not a check, only for the log: the diagnostic "# <fmt>". */
+/*
+ * Not a check, only for the log: the diagnostic "# <fmt>".  A text that
+ * a KTAP reader would take for a totals or subtest line is "# - <fmt>".
+ */
 static inline VMI_PRINTF(1, 2) void info(const char *fmt, ...)
 {
-	char buf[VMI_REPORT_LINE_MAX];
+	char buf[VMI_REPORT_LINE_MAX], line[VMI_REPORT_LINE_MAX + 8];
 	va_list ap;
 	char *c;
 	int locked;
@@ -218,10 +244,12 @@ static inline VMI_PRINTF(1, 2) void info(const char *fmt, ...)
 	for (c = buf; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
+	snprintf(line, sizeof(line), "# %s%s\n",
+		 !strncasecmp(buf, "Totals:", 7) || !strncasecmp(buf, "Subtest:", 8) ?
+		 "- " : "", buf);
 	locked = vmi_report_lock();
 	vmi_report_start();
-	printf("# %s\n", buf);
-	fflush(stdout);
+	vmi_report_emit(line);
 	vmi_report_unlock(locked);
 }
 
@@ -272,14 +300,17 @@ static inline int vmi_nfail(void)
  */
 static inline int summary(void)
 {
+	char line[64];
 	int locked;
 
 	if (getpid() != vmi_rep->owner)
 		return vmi_nfail() ? 1 : 0;
+
 	locked = vmi_report_lock();
 	vmi_report_start();
-	printf("# Totals: pass:%d fail:%d\n", vmi_npass(), vmi_nfail());
-	fflush(stdout);
+	snprintf(line, sizeof(line), "# Totals: pass:%d fail:%d\n", vmi_npass(),
+		 vmi_nfail());
+	vmi_report_emit(line);
 	vmi_report_unlock(locked);
 	return vmi_nfail() ? 1 : 0;
 }
@@ -318,10 +349,11 @@ static inline bool ktap_relay(FILE *f)
 		} else if (!strncmp(line, "# ", 2)) {
 			info("%s", line + 2);
 		} else {
+			char out[VMI_REPORT_LINE_MAX + 2];
 			int locked = vmi_report_lock();
 
-			puts(line);
-			fflush(stdout);
+			snprintf(out, sizeof(out), "%s\n", line);
+			vmi_report_emit(out);
 			vmi_report_unlock(locked);
 		}
 	}
