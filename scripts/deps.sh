@@ -20,7 +20,7 @@ PKGS=(
 	# test VM
 	qemu-system-x86 busybox-static cpio gzip xz-utils
 	# tools used by the scripts and tests
-	python3 rsync file
+	python3 python3-jsonschema rsync file
 	# the Debian 13 build root (scripts/buildroot.sh)
 	debootstrap
 	# the .debs (scripts/package.sh; nothing of ours is installed here)

@@ -201,6 +201,60 @@ ktap_oracle() {
 	fi
 }
 
+# schema_run PREFIX ARGS...: check-json-schemas.py ARGS, with Debian's
+# python3 (and its python3-jsonschema), its PASS/FAIL lines as checks
+# with PREFIX in front; any other line (a traceback) is a FAIL
+schema_run() {
+	local prefix=$1 line res
+	shift
+	res=$(/usr/bin/python3 "$here/check-json-schemas.py" "$@" 2>&1)
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) ok "$prefix${line#PASS }" ;;
+		"FAIL "*) ko "$prefix${line#FAIL }" ;;
+		*" passed, "*" failed") ;;
+		*) ko "${prefix}check-json-schemas.py: $line" ;;
+		esac
+	done <<<"$res"
+}
+
+# schema_check LABEL FILE: the JSON documents the suite printed (in-vm.sh,
+# "# vmi-json NAME DOC" lines) into $logdir/LABEL.json/, each checked
+# against its schema of Documentation/json/ ("PASS [6.12] schema: maps");
+# with --all, so a document the suite did not write is a FAIL.  Only for
+# a full run that finished.
+schema_check() {
+	local label=$1 file=$2 dir=$logdir/$1.json line name
+	rm -rf "$dir"
+	mkdir -p "$dir" || { ko "[$label] schema: cannot create $dir"; return; }
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		line=${line#'# vmi-json '}
+		name=${line%% *}
+		[[ $name =~ ^[a-z0-9-]+$ ]] || { ko "[$label] schema: a vmi-json line with a bad name: ${line:0:100}"; continue; }
+		printf '%s\n' "${line#"$name" }" >"$dir/$name"
+	done < <(grep -a '^# vmi-json ' "$file")
+	schema_run "[$label] schema: " --all "$dir"
+}
+
+# On the host, before the VMs: the schemas are valid and bite (the
+# validator's --self-test: examples pass, mutations of them such as an
+# integer address or an extra key fail), and the documents the tool makes
+# without the module (--version, usage errors, an error quoting bytes that
+# are not UTF-8: error_hex) match them.  Lines "PASS [host] schema: ...".
+schema_host() {
+	local dir=$logdir/host.json tool=$top/userspace/vmainspect
+	rm -rf "$dir"
+	mkdir -p "$dir" || { ko "[host] schema: cannot create $dir"; return; }
+	"$tool" --json --version >"$dir/version" 2>/dev/null
+	"$tool" --json maps >"$dir/err-usage" 2>/dev/null
+	"$tool" --json maps --bogus 1 >"$dir/err-option" 2>/dev/null
+	"$tool" --json find 1 0xzz >"$dir/err-addr" 2>/dev/null
+	"$tool" --json maps $'\xff\xfe' >"$dir/err-hex" 2>/dev/null
+	schema_run "[host] schema: " --self-test "$dir"
+}
+((full_runs)) && schema_host
+
 # run_vm LABEL SECTION VM-RUN-OPTIONS...: one VM, its checks as PASS/FAIL
 # lines prefixed with [LABEL]; SECTION is passed to the suite ("" = all)
 run_vm() {
@@ -238,6 +292,7 @@ run_vm() {
 		ko "[$label] vm: suite exit status 1 without a failed check"
 	fi
 	ktap_oracle "$label" "$out"
+	[[ ${sect[0]:-all} == all && -n $summary ]] && schema_check "$label" "$out"
 	echo "     [$label] guest totals: ${summary:-none}; VM run ${secs} s (vm-run.sh exit $rc)"
 }
 
