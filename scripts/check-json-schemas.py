@@ -78,6 +78,13 @@ DOCS = {
     "err-addr": "error",
     "err-option": "error",
     "err-pfn": "error",
+    # several processes: an array of the documents and {pid, error, errno}
+    "maps-multi": "maps-multi",
+    "layout-multi": "layout-multi",
+    "layout-full-multi": "layout-full-multi",
+    "pages-multi": "pages-multi",
+    "rmap-all-multi": "rmap-all-multi",
+    "debugfs-multi": "debugfs-multi",
     # made on the host by scripts/vm-tests.sh (no module needed), not by
     # in-vm.sh: --all does not ask for it
     "err-hex": "error",

@@ -679,6 +679,12 @@ jdoc kernel-user kernel "$AP"
 jdoc debugfs-kernel debugfs kernel
 jdoc debugfs-pid debugfs "$ZOO"
 jdoc debugfs-page debugfs page "$(sed -n 's/.*"pfn":\([0-9]*\),"phys_addr".*/\1/p' "$J/pt")"
+jdoc maps-multi maps "$ZOO" 1
+jdoc layout-multi layout --pid "$ZOO",999999
+jdoc layout-full-multi layout --full "$ZOO" 1
+jdoc pages-multi pages --pid "$ZOO" "$AP"
+jdoc rmap-all-multi rmap --all 1 "$ZOO"
+jdoc debugfs-multi debugfs "$ZOO" 1
 jdoc2 err-nopid maps 999999
 jdoc2 err-usage maps
 jdoc err-addr find "$ZOO" 0xzz

@@ -18,7 +18,8 @@
  *  - a member KEY_hex is an even-length lower-case hex string next to a
  *    string KEY;
  *  - an object with "error" has only "error" (a string), "errno" (an
- *    integer or null) and, for a message that is not UTF-8, "error_hex";
+ *    integer or null) and, for a message that is not UTF-8, "error_hex"
+ *    (and "pid" as an element of the array of several processes);
  *  - one vocabulary: none of the retired keys (contains, address,
  *    vma_flags, runs_shown, a bool anon_vma), "runs" is always a list, a
  *    page-table level is always named pgd...pte (values of "level", keys
@@ -225,7 +226,8 @@ static size_t count_lines(const char *s, size_t len)
 	return n;
 }
 
-static void check_error_object(json_object *j, struct walk *w)
+/* in_array: an element of the array of several processes, with "pid" */
+static void check_error_object(json_object *j, struct walk *w, bool in_array)
 {
 	json_object *e;
 
@@ -237,7 +239,11 @@ static void check_error_object(json_object *j, struct walk *w)
 	    (e && !json_object_is_type(e, json_type_int)))
 		bad(w, "errno", "missing, or neither an integer nor null");
 	/* error_hex: the bytes of a message naming a file of any bytes */
-	if (json_object_object_length(j) != 2 + json_object_object_get_ex(j, "error_hex", NULL))
+	if (in_array && (!json_object_object_get_ex(j, "pid", &e) ||
+			 !json_object_is_type(e, json_type_int)))
+		bad(w, "pid", "the error of one of several processes without its pid");
+	if (json_object_object_length(j) != 2 + in_array +
+	    json_object_object_get_ex(j, "error_hex", NULL))
 		bad(w, "", "an error object with members other than error and errno");
 }
 
@@ -264,7 +270,13 @@ static void check_file(const char *file)
 	if (count_lines(text, len) != 1 || text[len - 1] != '\n')
 		bad(&w, "", "--json is not one line");
 	walk(j, NULL, "$", &w);
-	check_error_object(j, &w);
+	check_error_object(j, &w, false);
+	if (json_object_is_type(j, json_type_array)) {
+		size_t i;
+
+		for (i = 0; i < json_object_array_length(j); i++)
+			check_error_object(json_object_array_get_idx(j, i), &w, true);
+	}
 	snprintf(ppath, sizeof(ppath), "%s.pretty", file);
 	ptext = access(ppath, F_OK) ? NULL : slurp_file(ppath, &plen);
 	if (ptext) {
