@@ -195,13 +195,19 @@ hidden_checks() {
 	"$@" sleep 100 </dev/null >/dev/null 2>&1 &
 	hs=$!
 	sleep 0.5
-	hsp=$(awk '{ printf "0x%x", $28 }' "/proc/$hs/stat")
+	# the top of its stack: present (the environment is there)
+	hsp=$(awk '/\[stack\]/ { split($1, r, "-"); print r[2] }' "/proc/$hs/maps")
+	hsp=$(printf 0x%x $((0x${hsp:-1000} - 8)))
 	hka=$(awk '$1 == "vmainspect" { print $6 }' /proc/modules)
 	for hc in "pt $hs $hsp" "--json pt $hs $hsp" "pages $hs" "--json pages $hs" \
 		kernel "--json kernel" "kernel ${hka:-0xffffffffc0000000}" \
 		"--json kernel ${hka:-0xffffffffc0000000}"; do
+		# --json: the document (or error object) on stdout alone
 		# shellcheck disable=SC2086 # hc is words
-		"$@" vmainspect $hc >"$OUT/hid" 2>&1
+		case $hc in
+		--json*) "$@" vmainspect $hc >"$OUT/hid" 2>/dev/null ;;
+		*) "$@" vmainspect $hc >"$OUT/hid" 2>&1 ;;
+		esac
 		n=$(grep -o "${want:-@none@}" "$OUT/hid" | wc -l)
 		if [ -z "$want" ]; then
 			case $hc in *kernel\ *) continue ;; esac
