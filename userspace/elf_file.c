@@ -192,7 +192,7 @@ static void find_symbol(Elf *elf, size_t shnum, uint64_t size,
 	static const struct { Elf64_Word type; const char *name; } tabs[] = {
 		{ SHT_SYMTAB, ".symtab" }, { SHT_DYNSYM, ".dynsym" },
 	};
-	bool seen = false;
+	bool seen = false, too_big = false;
 	unsigned int t;
 	GElf_Shdr sh;
 	Elf_Scn *scn;
@@ -205,8 +205,10 @@ static void find_symbol(Elf *elf, size_t shnum, uint64_t size,
 			    sh.sh_type != tabs[t].type)
 				continue;
 			seen = true;
-			if (!table_ok(scn, &sh, size))
+			if (!table_ok(scn, &sh, size)) {
+				too_big |= sh.sh_size > ELF_FILE_MAX_TABLE;
 				continue;
+			}
 			if (find_symbol_in(elf, scn, &sh, shnum, size,
 					   info->vaddr, info)) {
 				info->symtab = tabs[t].name;
@@ -214,7 +216,8 @@ static void find_symbol(Elf *elf, size_t shnum, uint64_t size,
 			}
 		}
 	}
-	info->why = seen ? "no function or data symbol at or below it" :
+	info->why = too_big ? "symbol table too large to read" :
+		    seen ? "no function or data symbol at or below it" :
 		    "no symbol table in the file";
 }
 
