@@ -4,12 +4,14 @@
 #include <stdio.h>
 
 #include "client.h"
+#include "file_addr.h"
 #include "json_out.h"
 #include "main.h"
 #include "vma_text.h"
 
 static int print_find_json(const struct vmi_client *c, __u64 addr,
-			   const struct vmi_find_result *r)
+			   const struct vmi_find_result *r,
+			   const struct file_addr *fa)
 {
 	json_object *obj;
 
@@ -21,10 +23,12 @@ static int print_find_json(const struct vmi_client *c, __u64 addr,
 	json_add_bool(obj, "in_vma", r->contains);
 	json_object_object_add(obj, "vma",
 			       r->found ? json_vma_new(&r->vma) : NULL);
+	file_addr_json_add(obj, fa);
 	return json_print_put(obj);
 }
 
-static int print_find_text(__u64 addr, const struct vmi_find_result *r)
+static int print_find_text(__u64 addr, const struct vmi_find_result *r,
+			   const struct file_addr *fa)
 {
 	unsigned long long a = addr;
 
@@ -36,12 +40,14 @@ static int print_find_text(__u64 addr, const struct vmi_find_result *r)
 		printf("0x%llx is not mapped and no VMA lies above it\n", a);
 	if (r->found)
 		print_vma_text(stdout, &r->vma);
+	file_addr_print_text(fa, "    ");
 	return finish_output();
 }
 
 int do_find(int argc, char **argv)
 {
 	struct vmi_find_result r;
+	struct file_addr fa;
 	struct vmi_client c;
 	__u64 addr;
 	pid_t pid;
@@ -58,11 +64,12 @@ int do_find(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	vmi_close(&c);
+	file_addr_lookup(c.pid, r.contains ? &r.vma : NULL, addr, &fa);
 
 	if (json_output)
-		ret = print_find_json(&c, addr, &r);
+		ret = print_find_json(&c, addr, &r, &fa);
 	else
-		ret = print_find_text(addr, &r);
+		ret = print_find_text(addr, &r, &fa);
 	vmi_find_result_free(&r);
 	return ret;
 }

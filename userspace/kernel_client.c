@@ -17,9 +17,7 @@
 #include "json_out.h"
 #include "kernel.h"
 #include "main.h"
-
-#define CAP_SYS_ADMIN_BIT	21
-#define CAP_SYSLOG_BIT		34
+#include "privilege.h"
 
 const char *kregion_name(__u32 id)
 {
@@ -182,63 +180,10 @@ int vmi_get_kaddr(struct vmi_client *c, __u64 addr, struct vmainspect_kaddr *a)
 	return 0;
 }
 
-/* The effective capability set of this process, from /proc/self/status. */
-static bool read_cap_eff(unsigned long long *caps)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "CapEff: %llx", caps) == 1) {
-			found = true;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static int read_kptr_restrict(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/kptr_restrict", "r");
-	int val = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &val) != 1)
-		val = -1;
-	fclose(f);
-	return val;
-}
-
+/* The reason itself is privilege.c's, shared with pt and pages. */
 const char *kaddr_hidden_reason(char *buf, size_t len)
 {
-	unsigned long long caps = 0;
-	bool have_caps = read_cap_eff(&caps);
-	int kptr = read_kptr_restrict();
-	char cause[96];
-
-	if (vmi_locked_down_confidential())
-		snprintf(cause, sizeof(cause),
-			 "the kernel is locked down (lockdown=confidentiality)");
-	else if (have_caps && !(caps & (1ULL << CAP_SYS_ADMIN_BIT)))
-		snprintf(cause, sizeof(cause), "you lack CAP_SYS_ADMIN");
-	else if (kptr == 2)
-		snprintf(cause, sizeof(cause), "kptr_restrict is 2");
-	else if (kptr >= 0 && have_caps && !(caps & (1ULL << CAP_SYSLOG_BIT)))
-		snprintf(cause, sizeof(cause),
-			 "kptr_restrict is %d and you lack CAP_SYSLOG", kptr);
-	else if (kptr >= 0)
-		snprintf(cause, sizeof(cause), "kptr_restrict is %d", kptr);
-	else
-		snprintf(cause, sizeof(cause), "not allowed");
-	snprintf(buf, len,
-		 "kernel addresses hidden (%s): they need CAP_SYS_ADMIN, no lockdown=confidentiality, and a kptr_restrict that shows you raw pointers (0 or 1 with CAP_SYSLOG; 2 hides them from everyone)",
-		 cause);
-	return buf;
+	return priv_kaddr_hidden_reason(buf, len);
 }
 
 static json_object *json_kregion_new(const struct vmi_klayout *k,

@@ -12,6 +12,7 @@
 #include "format.h"
 #include "json_out.h"
 #include "main.h"
+#include "privilege.h"
 
 /* Walks started over because the VMAs changed meanwhile, at most. */
 #define PAGES_MAX_TRIES	8
@@ -217,7 +218,8 @@ static int print_pages_text(const struct pages_walk *w)
 	       w->layout.pgtable_levels, (unsigned long long)set->generation,
 	       w->consistent ? "" : " (snapshot may be inconsistent)");
 	if (set->pfn_hidden)
-		printf("# frames and swap slots hidden: they need CAP_SYS_ADMIN, as in /proc/PID/pagemap\n");
+		printf("# frames and swap slots hidden: %s\n",
+		       priv_frames_hidden_reason());
 	if (set->req_flags & VMAINSPECT_PT_RUNS_NO_FRAME_BITS)
 		printf("# --tables-only: no file/exclusive flags (struct pages not read)\n");
 	printf("# start-end size level frames kind flags\n");
@@ -324,6 +326,9 @@ static int print_pages_json(const struct pages_walk *w)
 	json_add_hex(obj, "generation", set->generation);
 	json_add_bool(obj, "consistent", w->consistent);
 	json_add_bool(obj, "pfn_hidden", set->pfn_hidden);
+	json_object_object_add(obj, "hidden_reason", set->pfn_hidden ?
+			       json_object_new_string(priv_frames_hidden_reason()) :
+			       NULL);
 	json_add_bool(obj, "tables_only",
 		      set->req_flags & VMAINSPECT_PT_RUNS_NO_FRAME_BITS);
 	for (i = 0; i < set->nr; i++) {

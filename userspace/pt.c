@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "client.h"
+#include "file_addr.h"
 #include "format.h"
 #include "json_out.h"
 #include "main.h"
+#include "privilege.h"
 
 static bool path_hidden(const struct vmainspect_pt_path *p)
 {
@@ -64,7 +66,8 @@ static json_object *json_pt_entry_new(const struct vmainspect_pt_entry *e,
 }
 
 static int print_pt_json(const struct vmi_client *c,
-			 const struct vmainspect_pt_path *p)
+			 const struct vmainspect_pt_path *p,
+			 const struct file_addr *fa)
 {
 	const struct vmainspect_pt_entry *leaf = path_leaf(p);
 	bool shown = path_mapped(p) && !path_hidden(p);
@@ -84,11 +87,15 @@ static int print_pt_json(const struct vmi_client *c,
 	json_add_u64_or_null(obj, "pfn", shown, shown ? leaf->pfn : 0);
 	json_add_hex_or_null(obj, "phys_addr", shown, p->phys_addr);
 	json_add_bool(obj, "pfn_hidden", path_hidden(p));
+	json_object_object_add(obj, "hidden_reason", path_hidden(p) ?
+			       json_object_new_string(priv_frames_hidden_reason()) :
+			       NULL);
 	for (i = 0; i < p->nr_levels; i++)
 		json_object_array_add(levels,
 				      json_pt_entry_new(&p->levels[i],
 							path_hidden(p)));
 	json_object_object_add(obj, "levels", levels);
+	file_addr_json_add(obj, fa);
 	return json_print_put(obj);
 }
 
@@ -124,7 +131,7 @@ static void print_leaf_text(const struct vmainspect_pt_path *p,
 		printf("%s page (%s leaf): ", fmt_size(p->page_size, size),
 		       level);
 		if (hidden) {
-			printf("PFN hidden (needs CAP_SYS_ADMIN)\n");
+			printf("PFN hidden\n");
 		} else {
 			printf("PFN 0x%llx, physical address 0x%llx",
 			       (unsigned long long)e->pfn,
@@ -141,7 +148,7 @@ static void print_leaf_text(const struct vmainspect_pt_path *p,
 	case VMAINSPECT_PT_SWAP:
 		printf("swapped out (%s entry): ", level);
 		if (hidden)
-			printf("swap type and offset hidden (needs CAP_SYS_ADMIN)\n");
+			printf("swap type and offset hidden\n");
 		else
 			printf("swap type %u, offset 0x%llx\n", e->swap_type,
 			       (unsigned long long)e->offset);
@@ -153,7 +160,7 @@ static void print_leaf_text(const struct vmainspect_pt_path *p,
 		printf("not present, %s entry (%s): ", fmt_pt_kind(e->kind),
 		       level);
 		if (hidden)
-			printf("PFN hidden (needs CAP_SYS_ADMIN)\n");
+			printf("PFN hidden\n");
 		else
 			printf("PFN 0x%llx\n", (unsigned long long)e->pfn);
 		return;
@@ -174,7 +181,8 @@ static void print_leaf_text(const struct vmainspect_pt_path *p,
 }
 
 static int print_pt_text(const struct vmi_client *c,
-			 const struct vmainspect_pt_path *p)
+			 const struct vmainspect_pt_path *p,
+			 const struct file_addr *fa)
 {
 	const struct vmainspect_pt_entry *leaf = path_leaf(p);
 	__u32 i;
@@ -184,7 +192,8 @@ static int print_pt_text(const struct vmi_client *c,
 	printf("paging: %u-level\n", p->pgtable_levels);
 	if (p->out_flags & VMAINSPECT_PT_IN_VMA)
 		printf("inside a VMA\n");
-	else
+	file_addr_print_text(fa, "");
+	if (!(p->out_flags & VMAINSPECT_PT_IN_VMA))
 		printf("not inside any VMA: page tables are read only inside VMAs (as for /proc/PID/pagemap), so %s\n",
 		       p->nr_levels ? "only the entries below are shown" :
 		       "nothing is walked");
@@ -198,13 +207,16 @@ static int print_pt_text(const struct vmi_client *c,
 	putchar('\n');
 	print_leaf_text(p, leaf);
 	if (path_hidden(p))
-		printf("(frame bits of the raw entries zeroed: frames need CAP_SYS_ADMIN, as in /proc/PID/pagemap)\n");
+		printf("frames and swap slots hidden (their bits in the raw entries read 0): %s\n",
+		       priv_frames_hidden_reason());
 	return finish_output();
 }
 
 int do_pt(int argc, char **argv)
 {
 	struct vmainspect_pt_path p;
+	struct vmi_find_result r = { 0 };
+	struct file_addr fa;
 	struct vmi_client c;
 	__u64 addr;
 	pid_t pid;
@@ -220,9 +232,18 @@ int do_pt(int argc, char **argv)
 		vmi_close(&c);
 		return EXIT_ERROR;
 	}
+	/* The VMA, for the file behind the address. */
+	if ((p.out_flags & VMAINSPECT_PT_IN_VMA) && vmi_find_vma(&c, addr, &r)) {
+		vmi_close(&c);
+		return EXIT_ERROR;
+	}
 	vmi_close(&c);
+	file_addr_lookup(c.pid, r.contains ? &r.vma : NULL, addr, &fa);
 
 	if (json_output)
-		return print_pt_json(&c, &p);
-	return print_pt_text(&c, &p);
+		ret = print_pt_json(&c, &p, &fa);
+	else
+		ret = print_pt_text(&c, &p, &fa);
+	vmi_find_result_free(&r);
+	return ret;
 }

@@ -172,6 +172,66 @@ mutate_selftest() {
 	else ko "$name" "--mutate gave exit $rc and only $nm failed checks"; fi
 }
 
+# ---- why something is hidden: pt, pages, kernel name the real reason ----
+# reason_oracle [runas UID]: "lockdown" under lockdown=confidentiality
+# (the kernel's file), else "CAP_SYS_ADMIN" when the caller's CapEff lacks
+# bit 21, else "" (nothing may be hidden)
+reason_oracle() {
+	if grep -q '\[confidentiality\]' /sys/kernel/security/lockdown 2>/dev/null; then
+		echo lockdown
+		return
+	fi
+	ce=$("$@" grep '^CapEff:' /proc/self/status | awk '{ print $2 }')
+	[ -n "$ce" ] && [ $((0x$ce >> 21 & 1)) -eq 0 ] && echo CAP_SYS_ADMIN
+}
+# hidden_checks WHO [runas UID]: pt and pages on a process of the caller's
+# own, kernel and kernel ADDR, text and --json: with a reason, it is named
+# once, the other one never, and no "((" or "))"; without, nothing hidden
+hidden_checks() {
+	who=$1
+	shift
+	want=$(reason_oracle "$@")
+	case $want in
+	lockdown) other=CAP_SYS_ADMIN ;;
+	CAP_SYS_ADMIN) other=lockdown ;;
+	*) other= ;;
+	esac
+	"$@" sleep 100 </dev/null >/dev/null 2>&1 &
+	hs=$!
+	sleep 0.5
+	# the top of its stack: present (the environment is there)
+	hsp=$(awk '/\[stack\]/ { split($1, r, "-"); print r[2] }' "/proc/$hs/maps")
+	hsp=$(printf 0x%x $((0x${hsp:-1000} - 8)))
+	hka=$(awk '$1 == "vmainspect" { print $6 }' /proc/modules)
+	for hc in "pt $hs $hsp" "--json pt $hs $hsp" "pages $hs" "--json pages $hs" \
+		kernel "--json kernel" "kernel ${hka:-0xffffffffc0000000}" \
+		"--json kernel ${hka:-0xffffffffc0000000}"; do
+		# --json: the document (or error object) on stdout alone
+		# shellcheck disable=SC2086 # hc is words
+		case $hc in
+		--json*) "$@" vmainspect $hc >"$OUT/hid" 2>/dev/null ;;
+		*) "$@" vmainspect $hc >"$OUT/hid" 2>&1 ;;
+		esac
+		n=$(grep -o "${want:-@none@}" "$OUT/hid" | wc -l)
+		if [ -z "$want" ]; then
+			case $hc in *kernel\ *) continue ;; esac
+			case $hc in *kernel) [ "$(cat /proc/sys/kernel/kptr_restrict)" = 2 ] && continue ;; esac
+			if grep -Eq '(PFN|addresses|slots) hidden|"(pfn_)?hidden": ?true' "$OUT/hid"; then
+				ko "hidden: $who: $hc: hidden without lockdown, with CAP_SYS_ADMIN" "$(head -c 300 "$OUT/hid")"
+			else
+				ok "hidden: $who: $hc: nothing hidden"
+			fi
+		elif [ "$n" -ne 1 ] || grep -q "$other" "$OUT/hid" || grep -Fq -e '((' -e '))' "$OUT/hid"; then
+			ko "hidden: $who: $hc: names $want once, not $other" \
+				"$want $n times: $(grep -m3 -e "$want" -e "$other" -e '((' -e '))' "$OUT/hid" | head -c 300)"
+		else
+			ok "hidden: $who: $hc: names $want once, not $other"
+		fi
+	done
+	kill "$hs" 2>/dev/null
+	wait "$hs" 2>/dev/null
+}
+
 # ---- kernel layout (KLAYOUT, KADDR) vs kcore, kallsyms, iomem, vmallocinfo ----
 # root with kptr_restrict=1, root with kptr_restrict=2 (and 0), uid 1000
 klayout_section() {
@@ -179,6 +239,7 @@ klayout_section() {
 		"paging, cmdline: $(cat /proc/cmdline)"
 	suite klayout "$T/vmi-check-klayout"
 	suite kaddr "$T/vmi-check-kaddr"
+	hidden_checks root
 	mutate_selftest "klayout-check self-test" "$T/vmi-check-klayout" --mutate
 	mutate_selftest "kaddr-check self-test" "$T/vmi-check-kaddr" --mutate
 	suite klayout-kptr2 "$T/vmi-check-klayout" --kptr2
@@ -190,7 +251,7 @@ klayout_section() {
 		suite kaddr-uid1000 runas 1000 "$T/vmi-check-kaddr" --unpriv
 		# the tool as uid 1000: the reason, and no kernel address
 		# (16 hex digits starting with ff, with or without 0x)
-		cli "kernel as uid 1000: says why addresses are hidden" 0 'hidden \(you lack CAP_SYS_ADMIN\)' \
+		cli "kernel as uid 1000: says why addresses are hidden" 0 'hidden: they need CAP_SYS_ADMIN' \
 			runas 1000 vmainspect kernel
 		kx=$(grep -Eio '(^|[^0-9a-fx])(0x)?ff[0-9a-f]{14}([^0-9a-f]|$)' "$OUT/cli" | head -1)
 		if [ -z "$kx" ]; then ok "cli: kernel as uid 1000: no kernel address printed"
@@ -198,6 +259,7 @@ klayout_section() {
 		M=$(awk '$1 == "vmainspect" { print $6 }' /proc/modules)
 		cli "kernel ADDR as uid 1000: refused with the reason" 1 'CAP_SYS_ADMIN' \
 			runas 1000 vmainspect kernel "${M:-0xffffffffc0000000}"
+		hidden_checks "uid 1000" runas 1000
 	else
 		ko "klayout-uid1000: no runas helper in the VM"
 	fi
@@ -346,6 +408,8 @@ if [ "$SECTION" = klayout ]; then
 	# irreversible: only here, as the last check of the VM
 	suite klayout-lockdown "$T/vmi-check-klayout" --lockdown
 	suite kaddr-lockdown "$T/vmi-check-kaddr" --lockdown
+	hidden_checks "root, lockdown"
+	command -v runas >/dev/null && hidden_checks "uid 1000, lockdown" runas 1000
 	# the same lockdown refuses the frame ioctls and hides page-table
 	# frames, from root too (the stock kernels have the lockdown LSM)
 	if grep -q '\[confidentiality\]' /sys/kernel/security/lockdown 2>/dev/null; then
@@ -576,6 +640,9 @@ fi
 cli "pages --tables-only (json)" 0 '"tables_only": ?true' vmainspect --json pages --tables-only "$ZOO"
 cli "usage: --tables-only is for pages" 2 'tables-only' vmainspect maps --tables-only "$ZOO"
 
+# ---- find/pt on file addresses: offset, section, symbol vs dladdr, maps ----
+suite elfsym "$T/vmi-elfsym"
+
 # ---- the raw ioctl ABI ----
 suite abi "$T/vmi-abi-test"
 
@@ -605,6 +672,8 @@ if command -v runas >/dev/null; then
 		suite pt-zoo-uid1000-batch1 runas 1000 "$T/vmi-check-pages" --per-process --batch 1 --chunk 5 "$PTZ1000"
 		mutate_selftest "pt-check self-test (uid 1000)" runas 1000 "$T/vmi-check-pages" --mutate "$PTZ1000"
 		suite frames-uid1000 runas 1000 "$T/vmi-check-frames" --unpriv
+		# file offset, section, symbol through /proc/PID/root (no map_files)
+		suite elfsym-uid1000 runas 1000 "$T/vmi-elfsym"
 		cli "page as uid 1000: refused with the reason" 1 'CAP_SYS_ADMIN' runas 1000 vmainspect page 0x100
 		cli "rmap as uid 1000: refused with the reason" 1 'CAP_SYS_ADMIN' runas 1000 vmainspect rmap "$PTZ1000" 0x1000
 	else
