@@ -578,7 +578,7 @@ cli "forms: --pfn and PID ADDR together" 2 'no other argument' vmainspect page -
 cli "forms: rmap --all with --pfn" 2 'give one' vmainspect rmap --all --pfn 0x9a "$ZOO"
 cli "forms: --pfn is only for frames" 2 "'--pfn' is not valid for maps" vmainspect maps --pfn 0x9a "$ZOO"
 cli "forms: --pfn without a number" 2 'needs a frame number' vmainspect page --pfn
-jerr "forms: page N" 2 page 0x9a
+cli "forms: page N (json error)" 2 '^\{"error":"[^"]*--pfn[^"]*","errno":null\}$' vmainspect --json page 0x9a
 # --pfn names the frame pagemap gives for the zoo's anonymous page, and
 # page/rmap --pfn see that frame (flags as /proc/kpageflags says)
 A=$(region anon_private)
@@ -586,10 +586,10 @@ PMW=$(u64at "/proc/$ZOO/pagemap" $((A / 4096)))
 if [ -n "$A" ] && [ $(((PMW >> 63) & 1)) -eq 1 ]; then
 	PFN=$(printf '0x%x' $((PMW & 0x7fffffffffffff)))
 	KPF=$(u64at /proc/kpageflags $((PFN)))
-	if [ $(((KPF >> 12) & 1)) -eq 1 ]; then want=' anonymous'; else want='^flags:'; fi
+	if [ $(((KPF >> 12) & 1)) -eq 1 ]; then kre=' anonymous'; else kre='^flags:'; fi
 	cli "forms: page --pfn of pagemap's frame" 0 "^pfn: +$PFN .*" vmainspect page --pfn "$PFN"
-	grep -Eq "$want" "$OUT/cli" && ok "cli: forms: page --pfn: kpageflags' anonymous bit" ||
-		ko "cli: forms: page --pfn: kpageflags' anonymous bit" "kpageflags $KPF, want /$want/"
+	grep -Eq "$kre" "$OUT/cli" && ok "cli: forms: page --pfn: kpageflags' anonymous bit" ||
+		ko "cli: forms: page --pfn: kpageflags' anonymous bit" "kpageflags $KPF, want /$kre/"
 	cli "forms: rmap --pfn of pagemap's frame names the zoo" 0 "\"pid\":$ZOO" vmainspect --json rmap --pfn "$PFN"
 	if [ -d /sys/kernel/debug/vmainspect ]; then
 		cli "forms: debugfs --pfn" 0 "frames/$PFN/page" vmainspect debugfs --pfn "$PFN"
@@ -603,7 +603,7 @@ fi
 # that never reaps: sh forks it, then execs sleep), a pid that does not
 # exist: every command that takes a PID says what the process is, as
 # /proc/PID/stat says it, in text and JSON (errno ESRCH kept), and never
-# the internal word "attach"
+# the internal word "attach" (cli() sets name, want, pat and rc: not used here)
 sh -c 'true & echo $! >/tmp/vmi-zombie; exec sleep 120' </dev/null >/dev/null 2>&1 &
 ZPARENT=$!
 PIDS="$PIDS $ZPARENT"
@@ -626,20 +626,22 @@ pidstate() {
 	else echo "alive ($1)"; fi
 }
 for np in 2 "$ZP" "$NOPID"; do
-	want=$(pidstate "$np")
-	case $want in alive*) ko "cli: no-mm: pid $np is $want by /proc/$np/stat, not what the test needs"; continue ;; esac
+	sre=$(pidstate "$np")
+	case $sre in alive*) ko "cli: no-mm: pid $np is $sre by /proc/$np/stat, not what the test needs"; continue ;; esac
 	for c in maps layout find pt pages page rmap debugfs; do
-		case $c in find | pt | page | rmap) set -- "$np" 0x400000 ;; *) set -- "$np" ;; esac
-		vmainspect "$c" "$@" >"$OUT/nm" 2>&1
+		case $c in find | pt | page | rmap) a2=0x400000 ;; *) a2= ;; esac
+		# shellcheck disable=SC2086
+		vmainspect "$c" "$np" $a2 >"$OUT/nm" 2>&1
 		trc=$?
-		vmainspect --json "$c" "$@" >"$OUT/nmj" 2>/dev/null
+		# shellcheck disable=SC2086
+		vmainspect --json "$c" "$np" $a2 >"$OUT/nmj" 2>/dev/null
 		jrc=$?
-		d="no-mm: $c pid $np (/proc: $want)"
+		d="no-mm: $c pid $np (/proc: $sre)"
 		if [ "$trc" -ne 1 ] || [ "$jrc" -ne 1 ]; then
 			ko "cli: $d" "exit $trc, with --json $jrc: $(head -c 300 "$OUT/nm" | tr '\n' ' ')"
-		elif ! grep -Eq "pid $np( \(.*\))?:? $want" "$OUT/nm"; then
+		elif ! grep -Eq "pid $np( \(.*\))?:? $sre" "$OUT/nm"; then
 			ko "cli: $d" "text: $(head -c 300 "$OUT/nm" | tr '\n' ' ')"
-		elif ! grep -Eq "pid $np( \(.*\))?:? $want.*\"errno\":3\}" "$OUT/nmj"; then
+		elif ! grep -Eq "pid $np( \(.*\))?:? $sre.*\"errno\":3\}" "$OUT/nmj"; then
 			ko "cli: $d" "json: $(head -c 300 "$OUT/nmj" | tr '\n' ' ')"
 		elif grep -qi attach "$OUT/nm" "$OUT/nmj"; then
 			ko "cli: $d" "says 'attach': $(head -c 300 "$OUT/nm" | tr '\n' ' ')"
@@ -655,10 +657,10 @@ SW=$(ptaddr swap)
 if [ -n "$SW" ]; then
 	PMW=$(u64at "/proc/$PTZOO/pagemap" $((SW / 4096)))
 	if [ $(((PMW >> 62) & 1)) -eq 1 ]; then
-		want="swapped out to swap type $((PMW & 0x1f)), offset $(printf '0x%x' $(((PMW >> 5) & 0x3ffffffffffff)))"
-		cli "swap: page PID ADDR says where (pagemap: $want)" 1 "$want" vmainspect page "$PTZOO" "$SW"
-		cli "swap: rmap PID ADDR says where" 1 "$want" vmainspect rmap "$PTZOO" "$SW"
-		cli "swap: page PID ADDR (json error, errno ENOENT)" 1 "\"error\":\".*$want.*\",\"errno\":2\}" vmainspect --json page "$PTZOO" "$SW"
+		swre="swapped out to swap type $((PMW & 0x1f)), offset $(printf '0x%x' $(((PMW >> 5) & 0x3ffffffffffff)))"
+		cli "swap: page PID ADDR says where (pagemap: $swre)" 1 "$swre" vmainspect page "$PTZOO" "$SW"
+		cli "swap: rmap PID ADDR says where" 1 "$swre" vmainspect rmap "$PTZOO" "$SW"
+		cli "swap: page PID ADDR (json error, errno ENOENT)" 1 "\"error\":\".*$swre.*\",\"errno\":2\}" vmainspect --json page "$PTZOO" "$SW"
 	else
 		diag "swap: pt-zoo's first swap page $SW is not swapped now (pagemap $PMW): not checked"
 	fi
