@@ -588,13 +588,13 @@ if [ -n "$A" ] && [ $(((PMW >> 63) & 1)) -eq 1 ]; then
 	KPF=$(u64at /proc/kpageflags $((PFN)))
 	if [ $(((KPF >> 12) & 1)) -eq 1 ]; then kre=' anonymous'; else kre='^flags:'; fi
 	cli "forms: page --pfn of pagemap's frame" 0 "^pfn: +$PFN .*" vmainspect page --pfn "$PFN"
-	grep -Eq "$kre" "$OUT/cli" && ok "cli: forms: page --pfn: kpageflags' anonymous bit" ||
-		ko "cli: forms: page --pfn: kpageflags' anonymous bit" "kpageflags $KPF, want /$kre/"
+	if grep -Eq "$kre" "$OUT/cli"; then ok "cli: forms: page --pfn: kpageflags' anonymous bit"
+	else ko "cli: forms: page --pfn: kpageflags' anonymous bit" "kpageflags $KPF, want /$kre/"; fi
 	cli "forms: rmap --pfn of pagemap's frame names the zoo" 0 "\"pid\":$ZOO" vmainspect --json rmap --pfn "$PFN"
 	if [ -d /sys/kernel/debug/vmainspect ]; then
 		cli "forms: debugfs --pfn" 0 "frames/$PFN/page" vmainspect debugfs --pfn "$PFN"
-		[ -r "/sys/kernel/debug/vmainspect/frames/$PFN/page" ] && ok "cli: forms: debugfs --pfn: the directory exists" ||
-			ko "cli: forms: debugfs --pfn: the directory exists" "no /sys/kernel/debug/vmainspect/frames/$PFN/page"
+		if [ -r "/sys/kernel/debug/vmainspect/frames/$PFN/page" ]; then ok "cli: forms: debugfs --pfn: the directory exists"
+		else ko "cli: forms: debugfs --pfn: the directory exists" "no /sys/kernel/debug/vmainspect/frames/$PFN/page"; fi
 	fi
 else
 	ko "cli: forms: pagemap has no present page at the zoo's anon_private ($A: $PMW)"
