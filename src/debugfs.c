@@ -13,7 +13,7 @@
  * writing a file; instead a CAP_SYS_ADMIN caller publishes a directory
  * for it through the device: an attach with VMAINSPECT_ATTACH_DEBUGFS
  * (`vmainspect debugfs PID`) or a PAGE call with VMAINSPECT_PAGE_DEBUGFS
- * (`vmainspect debugfs page PFN`).  Both kinds live in one registry below.
+ * (`vmainspect debugfs --pfn PFN`).  Both kinds live in one registry below.
  * A <pid>/ directory is bound to the process (its struct pid), never to a
  * number a later process may reuse.
  *

@@ -2,11 +2,11 @@
 /*
  * vmainspect: debugfs text views of physical frames.
  *
- *   /sys/kernel/debug/vmainspect/frames/<pfn>/page   as `vmainspect page PFN`
- *   /sys/kernel/debug/vmainspect/frames/<pfn>/rmap   as `vmainspect rmap PFN`
+ *   /sys/kernel/debug/vmainspect/frames/<pfn>/page   as `vmainspect page --pfn PFN`
+ *   /sys/kernel/debug/vmainspect/frames/<pfn>/rmap   as `vmainspect rmap --pfn PFN`
  *
  * A read-only file cannot be given a PFN, so, as for <pid>/ directories,
- * a PAGE ioctl with VMAINSPECT_PAGE_DEBUGFS (`vmainspect debugfs page PFN`)
+ * a PAGE ioctl with VMAINSPECT_PAGE_DEBUGFS (`vmainspect debugfs --pfn PFN`)
  * publishes one (debugfs.c keeps the registry; the oldest goes first).
  * Each open is checked with the opener's credentials (CAP_SYS_ADMIN, no
  * lockdown), and each read again for lockdown, which may have come since.

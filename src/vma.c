@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/fs.h>
 #include <linux/dcache.h>
+#include <linux/hugetlb_inline.h>
 #include <linux/jhash.h>
 #include <linux/log2.h>
 #include <linux/magic.h>
@@ -187,7 +188,8 @@ static const char *vmi_vma_name(struct vm_area_struct *vma, char *buf,
 			snprintf(buf, PATH_MAX, "[anon_shmem:%s]", anon_name);
 			return buf;
 		}
-		*kind = VMAINSPECT_KIND_FILE;
+		*kind = is_vm_hugetlb_page(vma) ? VMAINSPECT_KIND_HUGETLB :
+						  VMAINSPECT_KIND_FILE;
 		name = d_path(vmi_file_user_path(vma->vm_file), buf, PATH_MAX);
 		return IS_ERR(name) ? NULL : name;
 	}

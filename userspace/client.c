@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -41,12 +42,74 @@ int vmi_xioctl(int fd, unsigned long cmd, void *arg)
 	return ret;
 }
 
+/* PF_KTHREAD of include/linux/sched.h: the flags field of /proc/PID/stat. */
+#define VMI_PF_KTHREAD	0x00200000UL
+
+/*
+ * The module says ESRCH for a process it cannot find and for one without
+ * a user address space alike.  /proc/PID/stat tells them apart, read after
+ * the failure (the process may change in between: that only changes the
+ * words): state Z or X is a process that has exited, whose memory is
+ * gone; PF_KTHREAD a kernel thread, which never had user memory.  Returns
+ * a description to follow "pid N", or NULL if there is nothing to add.
+ */
+static const char *no_mm_reason(pid_t pid, char *comm, size_t comm_size)
+{
+	char path[32], buf[512], state;
+	unsigned long flags;
+	char *open_p, *close_p;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? "no such process" : NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* comm may hold anything, ')' too: it ends at the last ')' */
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p ||
+	    sscanf(close_p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return NULL;
+	n = close_p - open_p - 1;
+	if (n >= comm_size)
+		n = comm_size - 1;
+	memcpy(comm, open_p + 1, n);
+	comm[n] = '\0';
+	if (state == 'Z' || state == 'X')
+		return "is a zombie: it has exited and its memory is gone (only its parent's wait() is missing)";
+	if (flags & VMI_PF_KTHREAD)
+		return "is a kernel thread: it has no user address space";
+	return NULL;
+}
+
+/* ESRCH of pid: say what it is, if /proc knows; true if said. */
+static bool no_mm_err(pid_t pid, const char *what)
+{
+	char comm[64] = "";
+	const char *why = no_mm_reason(pid, comm, sizeof(comm));
+
+	if (!why)
+		return false;
+	if (comm[0])
+		p_err_errno(ESRCH, "%s%spid %d (%s) %s", what ? what : "",
+			    what ? " of " : "", (int)pid, comm, why);
+	else
+		p_err_errno(ESRCH, "%s%spid %d: %s", what ? what : "",
+			    what ? " of " : "", (int)pid, why);
+	return true;
+}
+
 /* Report a failed query on an attached file. */
 static void query_err(const struct vmi_client *c, const char *what, int err)
 {
 	switch (err) {
 	case ESRCH:
-		p_err_errno(err, "%s of pid %d: process has exited or exec'd", what, c->pid);
+		if (!no_mm_err(c->pid, what))
+			p_err_errno(err, "%s of pid %d: process has exited or exec'd", what, c->pid);
 		break;
 	case ENOTTY:
 	case E2BIG:
@@ -106,7 +169,8 @@ int vmi_open_flags(struct vmi_client *c, pid_t pid, __u32 attach_flags)
 	attach.flags = attach_flags;
 	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_ATTACH, &attach)) {
 		err = errno;
-		p_err_errno(err, "attach to pid %d: %s", pid, strerror(err));
+		if (err != ESRCH || !no_mm_err(pid, NULL))
+			p_err_errno(err, "pid %d: %s", pid, strerror(err));
 		if (err == EPERM && (attach_flags & VMAINSPECT_ATTACH_DEBUGFS))
 			p_err("publishing in debugfs needs CAP_SYS_ADMIN");
 		else if (err == EACCES || err == EPERM)

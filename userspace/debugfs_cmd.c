@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmainspect debugfs PID: publish /sys/kernel/debug/vmainspect/PID/.
- * vmainspect debugfs page PFN: publish .../vmainspect/frames/PFN/.
+ * vmainspect debugfs --pfn PFN: publish .../vmainspect/frames/PFN/ (a frame
+ * is named with --pfn, as for page and rmap).
  * vmainspect debugfs kernel: where .../vmainspect/kernel_layout is.
  */
 
@@ -48,10 +49,10 @@ static int publish_frame(int argc, char **argv)
 	__u64 pfn;
 	int ret;
 
-	if (argc != 3)
-		return usage_err(argv[0], "%s page PFN: expected 1 PFN, got %d arguments",
-				 argv[0], argc - 2);
-	if (parse_addr(argv[0], argv[2], &pfn))
+	if (argc != 1)
+		return usage_err(argv[0], "%s --pfn PFN takes no other argument, got %d",
+				 argv[0], argc - 1);
+	if (parse_pfn(argv[0], pfn_arg, &pfn))
 		return EXIT_USAGE;
 	if (vmi_open_device(&c))
 		return EXIT_ERROR;
@@ -103,8 +104,12 @@ int do_debugfs(int argc, char **argv)
 	char dir[64];
 	pid_t pid;
 
-	if (argc >= 2 && !strcmp(argv[1], "page"))
+	if (pfn_arg)
 		return publish_frame(argc, argv);
+	/* the form before --pfn: say the new one rather than "invalid PID" */
+	if (argc >= 2 && !strcmp(argv[1], "page"))
+		return usage_err(argv[0], "a frame number needs --pfn: vmainspect %s --pfn %s",
+				 argv[0], argc > 2 ? argv[2] : "PFN");
 	if (argc >= 2 && !strcmp(argv[1], "kernel"))
 		return kernel_layout(argc, argv);
 	if (argc != 2)

@@ -11,7 +11,7 @@
 
 #include "client.h"
 
-/* PFN, or PID ADDR. */
+/* --pfn PFN, or PID ADDR. */
 struct frame_arg {
 	bool by_addr;
 	__u64 pfn;
@@ -19,7 +19,7 @@ struct frame_arg {
 	__u64 addr;
 };
 
-/* argv = { CMD, PFN } or { CMD, PID, ADDR }; 0 or EXIT_USAGE reported. */
+/* argv = { CMD } with --pfn, or { CMD, PID, ADDR }; 0 or EXIT_USAGE reported. */
 int parse_frame_args(int argc, char **argv, struct frame_arg *fa);
 /* Open the device, attached to the process when by address. */
 int frame_open(struct vmi_client *c, const struct frame_arg *fa);

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 
 #include "client.h"
+#include "format.h"
 #include "main.h"
 
 /* Owners asked for per RMAP call. */
@@ -52,10 +53,59 @@ const char *vmi_frame_errstr(int err)
 	return strerror(err);
 }
 
-static void frame_err(const char *what, bool by_addr, __u64 pfn, __u64 addr,
-		      int err)
+/*
+ * No frame at addr (ENOENT): say where the page is instead, from the
+ * address's page-table path.  The module hides swap slots from PT_PATH
+ * exactly as from the pt command, so they are named with the same rights.
+ * The path is read after the failed query: a race only changes the words.
+ */
+static void absent_err(struct vmi_client *c, const char *what, __u64 addr)
 {
-	if (by_addr)
+	struct vmainspect_pt_path p;
+	const struct vmainspect_pt_entry *e;
+	unsigned long long a = addr;
+
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.addr = addr;
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_PT_PATH, &p) || !p.nr_levels ||
+	    p.nr_levels > VMAINSPECT_LVL_NR) {
+		p_err_errno(ENOENT, "%s at 0x%llx: %s", what, a,
+			    vmi_frame_errstr(ENOENT));
+		return;
+	}
+	e = &p.levels[p.nr_levels - 1];
+	if (!(p.out_flags & VMAINSPECT_PT_IN_VMA))
+		p_err_errno(ENOENT, "%s at 0x%llx: no page is mapped there: the address is in no VMA of pid %d",
+			    what, a, c->pid);
+	else if (e->kind == VMAINSPECT_PT_SWAP &&
+		 (p.out_flags & VMAINSPECT_PT_PFN_HIDDEN))
+		p_err_errno(ENOENT, "%s at 0x%llx: swapped out (the frame is not in memory; its swap type and offset are hidden: they need CAP_SYS_ADMIN and no lockdown)",
+			    what, a);
+	else if (e->kind == VMAINSPECT_PT_SWAP)
+		p_err_errno(ENOENT, "%s at 0x%llx: swapped out to swap type %u, offset 0x%llx (the frame is not in memory)",
+			    what, a, e->swap_type,
+			    (unsigned long long)e->offset);
+	else if (e->kind == VMAINSPECT_PT_MIGRATION)
+		p_err_errno(ENOENT, "%s at 0x%llx: the page is being migrated (a migration entry); try again",
+			    what, a);
+	else if (e->kind == VMAINSPECT_PT_PAGE)
+		p_err_errno(ENOENT, "%s at 0x%llx: mapped, but not to a frame of RAM with a struct page (device or driver memory)",
+			    what, a);
+	else if (e->kind == VMAINSPECT_PT_NONE)
+		p_err_errno(ENOENT, "%s at 0x%llx: no page is mapped at that address (never touched there, or dropped)",
+			    what, a);
+	else
+		p_err_errno(ENOENT, "%s at 0x%llx: no page is mapped at that address (its entry is of kind %s)",
+			    what, a, fmt_pt_kind(e->kind));
+}
+
+static void frame_err(struct vmi_client *c, const char *what, bool by_addr,
+		      __u64 pfn, __u64 addr, int err)
+{
+	if (by_addr && err == ENOENT)
+		absent_err(c, what, addr);
+	else if (by_addr)
 		p_err_errno(err, "%s at 0x%llx: %s", what, (unsigned long long)addr,
 		      vmi_frame_errstr(err));
 	else
@@ -74,7 +124,7 @@ int vmi_page(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 	p->path = path_size ? (__u64)(uintptr_t)path : 0;
 	p->path_size = path_size;
 	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_PAGE, p)) {
-		frame_err("page", by_addr, pfn, addr, errno);
+		frame_err(c, "page", by_addr, pfn, addr, errno);
 		return -1;
 	}
 	if (p->path_len >= path_size && p->path_len) {
@@ -97,7 +147,7 @@ int vmi_page_publish(struct vmi_client *c, __u64 pfn,
 			p_err_errno(ENODEV, "debugfs page of PFN 0x%llx: debugfs is not available (not mounted, or locked down)",
 			      (unsigned long long)pfn);
 		else
-			frame_err("debugfs page", false, pfn, 0, errno);
+			frame_err(c, "debugfs page", false, pfn, 0, errno);
 		return -1;
 	}
 	return 0;
@@ -172,7 +222,7 @@ int vmi_rmap(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 		if (err == EPROTO)
 			p_err_errno(EPROTO, "rmap: the module returned malformed data");
 		else
-			frame_err("rmap", by_addr, pfn, addr, err);
+			frame_err(c, "rmap", by_addr, pfn, addr, err);
 		errno = err;
 	}
 	vmi_owner_set_free(set);

@@ -244,7 +244,8 @@ static void json_add_vma_path(json_object *obj, const struct vmi_vma *vma)
 	size_t len = vma->name_len;
 	bool deleted = false;
 
-	if (vma->v.kind != VMAINSPECT_KIND_FILE || !vma->name) {
+	if ((vma->v.kind != VMAINSPECT_KIND_FILE &&
+	     vma->v.kind != VMAINSPECT_KIND_HUGETLB) || !vma->name) {
 		json_object_object_add(obj, "path", NULL);
 		json_add_bool(obj, "deleted", false);
 		return;

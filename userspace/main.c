@@ -25,6 +25,7 @@ int err_errno;
 bool show_all;
 bool full_output;
 bool tables_only;
+const char *pfn_arg;
 
 /* struct cmd.opts: the command options a command accepts. */
 #define CMD_OPT_ALL	(1U << 0)
@@ -34,6 +35,7 @@ bool tables_only;
 #define CMD_OPT_PIDS	(1U << 3)
 /* Several processes with --pid/--comm only (other operands follow PID). */
 #define CMD_OPT_SELECT	(1U << 4)
+#define CMD_OPT_PFN	(1U << 5)
 
 struct cmd {
 	const char *name;
@@ -182,46 +184,53 @@ static const struct cmd cmds[] = {
 	},
 	{
 		.name = "page",
-		.args = "PFN | PID ADDR",
+		.args = "--pfn PFN | PID ADDR",
 		.summary = "state of a physical frame: flags, refcount, mapcount, mapping",
 		.help =
 "Show the state of physical frame PFN (0x-prefixed hexadecimal, or\n"
-"decimal), or of the frame mapped at ADDR in process PID: its page flags\n"
-"decoded by name (bit N of the list is bit N of /proc/kpageflags, named as\n"
-"tools/mm/page-types does, plus workingset, young and large), the raw\n"
-"page->flags, the refcount (_refcount of the folio, which no /proc file\n"
-"shows), the mapcount of the page (as /proc/kpagecount) and of the whole\n"
-"folio, the folio's head and order, what page->mapping is (anonymous with\n"
-"its anon_vma, KSM, a file with its device, inode and path inside its file\n"
-"system, shmem, driver-movable or none), the page offset in that mapping,\n"
-"the NUMA node and zone, and the memory cgroup's inode (as\n"
-"/proc/kpagecgroup).  It is a snapshot: the frame may change right after.\n"
+"decimal; always with --pfn, so that an address without its PID is not\n"
+"taken for a frame number), or of the frame mapped at ADDR in process\n"
+"PID: its page flags decoded by name (bit N of the list is bit N of\n"
+"/proc/kpageflags, named as tools/mm/page-types does, plus workingset,\n"
+"young and large), the raw page->flags, the refcount (_refcount of the\n"
+"folio, which no /proc file shows), the mapcount of the page (as\n"
+"/proc/kpagecount) and of the whole folio, the folio's head and order,\n"
+"what page->mapping is (anonymous with its anon_vma, KSM, a file with its\n"
+"device, inode and path inside its file system, shmem, driver-movable or\n"
+"none), the page offset in that mapping, the NUMA node and zone, and the\n"
+"memory cgroup's inode (as /proc/kpagecgroup).  It is a snapshot: the\n"
+"frame may change right after.\n"
 "\n"
 "Needs CAP_SYS_ADMIN and is refused under lockdown=confidentiality.  A\n"
 "PFN that is not online RAM (a hole, device memory, an offline section)\n"
-"is an error.\n"
+"is an error.  So is an ADDR with no page in memory; the error says why:\n"
+"swapped out (with the swap type and offset, which need the rights of\n"
+"the pt command), not in a VMA, or never touched.\n"
 "\n"
 "With --json: {\"pfn\", \"phys_addr\", \"flags\": [names], \"kpageflags\",\n"
 "\"raw_flags\", \"head_raw_flags\", \"head_pfn\", \"refcount\", \"mapcount\",\n"
 "\"folio_mapcount\" (null where the kernel cannot tell), \"order\",\n"
 "\"folio_size\", \"mapping_kind\", \"anon_vma\", \"file\": null or {\"dev\",\n"
 "\"inode\", \"path\"}, \"index\", \"nid\", \"zone\", \"memcg_ino\"}.\n",
+		.opts = CMD_OPT_PFN,
 		.fn = do_page,
 	},
 	{
 		.name = "rmap",
-		.args = "PFN | PID ADDR | --all PID...",
+		.args = "--pfn PFN | PID ADDR | --all PID...",
 		.summary = "who maps a frame (reverse map), or how PID's pages are shared",
 		.help =
-"List every owner of physical frame PFN, or of the frame mapped at ADDR\n"
-"in process PID, found through the kernel's reverse map: the VMAs on the\n"
-"anon_vma tree of an anonymous page, or on the i_mmap tree of a file or\n"
-"shmem page.  Each candidate is confirmed by reading that process's page\n"
-"table: only mappings that are really there are listed, with the pid and\n"
-"comm of the process (the lowest pid, if several processes share the mm),\n"
-"the address, the VMA and the level of the mapping entry (PTE, or PMD for\n"
-"a huge page).  The total is compared with the page's mapcount.  KSM pages\n"
-"are reported as such: KSM's stable tree is private to mm/ksm.c.\n"
+"List every owner of physical frame PFN (given with --pfn), or of the\n"
+"frame mapped at ADDR in process PID, found through the kernel's reverse\n"
+"map: the VMAs on the anon_vma tree of an anonymous page, or on the\n"
+"i_mmap tree of a file or shmem page.  Each candidate is confirmed by\n"
+"reading that process's page table: only mappings that are really there\n"
+"are listed, with the pid and comm of the process (the lowest pid, if\n"
+"several processes share the mm), the address, the VMA and the level of\n"
+"the mapping entry (PTE, or PMD for a huge page).  The total is compared\n"
+"with the page's mapcount.  KSM pages are reported as such: KSM's stable\n"
+"tree is private to mm/ksm.c.  The shared zero page is named so: it has\n"
+"no reverse map.\n"
 "\n"
 "With --all PID: every resident page of PID, grouped by how many processes\n"
 "map it (1: private to PID), anonymous and file pages counted apart: what\n"
@@ -231,13 +240,14 @@ static const struct cmd cmds[] = {
 "Needs CAP_SYS_ADMIN and is refused under lockdown=confidentiality.\n"
 "\n"
 "With --json: {\"pfn\", \"mapping_kind\", \"mapcount\", \"nr_owners\",\n"
-"\"nr_processes\", \"ksm_not_walked\", \"note\", \"owners\": [{\"pid\",\n"
+"\"nr_processes\", \"ksm_not_walked\", \"zero_page\", \"note\",\n"
+"\"owners\": [{\"pid\",\n"
 "\"comm\", \"nr_processes\", \"addr\", \"vma_start\", \"vma_end\",\n"
 "\"perms\", \"uflags\", \"vm_pgoff\", \"level\"}...]}; with --all\n"
 "{\"pid\", \"resident_pages\", \"frames\", \"groups\": [{\"processes\",\n"
 "\"pages\", \"bytes\", \"anon_pages\", \"file_pages\"}...],\n"
 "\"no_rmap_pages\", \"unresolved_pages\"}.\n",
-		.opts = CMD_OPT_ALL | CMD_OPT_PIDS,
+		.opts = CMD_OPT_ALL | CMD_OPT_PIDS | CMD_OPT_PFN,
 		.fn = do_rmap,
 	},
 	{
@@ -295,7 +305,7 @@ static const struct cmd cmds[] = {
 	},
 	{
 		.name = "debugfs",
-		.args = "PID... | page PFN | kernel",
+		.args = "PID... | --pfn PFN | kernel",
 		.summary = "publish PID's or a frame's debugfs views (root); kernel: where kernel_layout is",
 		.help =
 "Ask the module to create the read-only directory\n"
@@ -309,7 +319,7 @@ static const struct cmd cmds[] = {
 "published; at most 64 exist at once.  /sys/kernel/debug/vmainspect/self/\n"
 "always shows the reading process itself.\n"
 "\n"
-"With page PFN: the directory /sys/kernel/debug/vmainspect/frames/0xPFN/\n"
+"With --pfn PFN: the directory /sys/kernel/debug/vmainspect/frames/0xPFN/\n"
 "with the files 'page' and 'rmap', the views of the page and rmap\n"
 "commands for that frame, read live at each read (CAP_SYS_ADMIN of the\n"
 "reader, never under lockdown).  The 64 most recent frames are kept.\n"
@@ -322,7 +332,7 @@ static const struct cmd cmds[] = {
 "\n"
 "With --json: {\"pid\" or \"pfn\", \"dir\"}; with kernel {\"dir\",\n"
 "\"file\"}.\n",
-		.opts = CMD_OPT_PIDS,
+		.opts = CMD_OPT_PIDS | CMD_OPT_PFN,
 		.fn = do_debugfs,
 	},
 };
@@ -439,7 +449,9 @@ bad:
 	return -1;
 }
 
-int parse_addr(const char *cmd, const char *arg, __u64 *addr)
+/* what: the operand's name in the error (ADDR, PFN). */
+static int parse_u64_arg(const char *cmd, const char *what, const char *arg,
+			 __u64 *addr)
 {
 	unsigned long long val;
 	const char *digits = arg;
@@ -462,9 +474,19 @@ int parse_addr(const char *cmd, const char *arg, __u64 *addr)
 	*addr = val;
 	return 0;
 bad:
-	usage_err(cmd, "invalid ADDR '%s' (hexadecimal with 0x, or decimal, up to 64 bits)",
-		  arg);
+	usage_err(cmd, "invalid %s '%s' (hexadecimal with 0x, or decimal, up to 64 bits)",
+		  what, arg);
 	return -1;
+}
+
+int parse_addr(const char *cmd, const char *arg, __u64 *addr)
+{
+	return parse_u64_arg(cmd, "ADDR", arg, addr);
+}
+
+int parse_pfn(const char *cmd, const char *arg, __u64 *pfn)
+{
+	return parse_u64_arg(cmd, "PFN", arg, pfn);
 }
 
 int parse_pid_addr(int argc, char **argv, pid_t *pid, __u64 *addr)
@@ -524,6 +546,7 @@ static void print_usage(FILE *f)
 "      --all        pages: also the runs without page-table entries\n"
 "      --full       layout: the kernel half region by region\n"
 "      --tables-only  pages: page tables only, no file/exclusive flags\n"
+"      --pfn PFN    page, rmap, debugfs: the physical frame PFN\n"
 "      --pid PID[,PID...]  layout, maps, pages, rmap --all, debugfs: these\n"
 "                   processes (also as several PID operands, but pages)\n"
 "      --comm NAME  the same, for every process named NAME (pgrep -x NAME)\n"
@@ -560,18 +583,19 @@ static void print_cmd_help(const struct cmd *cmd)
 }
 
 /*
- * May cmd, with these operands, run for several processes?  rmap only as
- * rmap --all, debugfs not for its page and kernel forms: their operands
- * are not PIDs.
+ * May cmd, with these operands, run for several processes?  Not with
+ * --pfn; rmap only as rmap --all, debugfs not as debugfs kernel.
  */
 static bool cmd_takes_pids(const struct cmd *cmd, int argc, char **argv)
 {
 	if (!(cmd->opts & (CMD_OPT_PIDS | CMD_OPT_SELECT)))
 		return false;
+	if (pfn_arg)
+		return false;
 	if (cmd->fn == do_rmap)
 		return show_all;
 	if (cmd->fn == do_debugfs)
-		return argc < 2 || (strcmp(argv[1], "page") && strcmp(argv[1], "kernel"));
+		return argc < 2 || strcmp(argv[1], "kernel");
 	return true;
 }
 
@@ -640,6 +664,7 @@ static int run(int argc, char **argv)
 		{ "all",	no_argument,	NULL,	'a' },
 		{ "full",	no_argument,	NULL,	'f' },
 		{ "tables-only", no_argument,	NULL,	't' },
+		{ "pfn",	required_argument, NULL, 'F' },
 		{ "pid",	required_argument, NULL, 'P' },
 		{ "comm",	required_argument, NULL, 'C' },
 		{ NULL,		0,		NULL,	0 }
@@ -679,6 +704,9 @@ static int run(int argc, char **argv)
 		case 't':
 			tables_only = true;
 			break;
+		case 'F':
+			pfn_arg = optarg;
+			break;
 		case 'P':
 			ret = select_add_pids(optarg);
 			if (ret)
@@ -690,6 +718,8 @@ static int run(int argc, char **argv)
 				return ret;
 			break;
 		default:
+			if (optopt == 'F')
+				return usage_err(NULL, "option '--pfn' needs a frame number (--pfn PFN)");
 			if (optopt == 'P' || optopt == 'C')
 				return usage_err(NULL, "option '%s' needs an argument",
 						 argv[optind - 1]);
@@ -735,10 +765,13 @@ static int run(int argc, char **argv)
 	if (tables_only && !(cmd->opts & CMD_OPT_TABLES))
 		return usage_err(cmd->name, "option '--tables-only' is not valid for %s",
 				 cmd->name);
+	if (pfn_arg && !(cmd->opts & CMD_OPT_PFN))
+		return usage_err(cmd->name, "option '--pfn' is not valid for %s",
+				 cmd->name);
 	if (select_given() && !cmd_takes_pids(cmd, argc, argv))
 		return usage_err(cmd->name, "options '--pid' and '--comm' are not valid for %s%s",
 				 cmd->name, cmd->fn == do_rmap ? " without --all" :
-				 cmd->fn == do_debugfs ? " page or kernel" : "");
+				 cmd->fn == do_debugfs ? " --pfn or kernel" : "");
 	if (select_given() && (cmd->opts & CMD_OPT_PIDS) && argc > 1)
 		return usage_err(cmd->name, "give the PIDs as operands or with --pid/--comm, not both");
 	return run_for_pids(cmd->fn, cmd_takes_pids(cmd, argc, argv) &&

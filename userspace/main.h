@@ -29,6 +29,8 @@ extern bool full_output;
 /* --tables-only: pages reads page tables only, not the frames' struct
  * pages (no file/exclusive flags; much faster on dense ranges). */
 extern bool tables_only;
+/* --pfn PFN: page, rmap and debugfs name a frame by number (NULL: not given). */
+extern const char *pfn_arg;
 
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* p_err() of a failure with errno err, which --json reports as "errno". */
@@ -43,6 +45,8 @@ int usage_err(const char *cmd, const char *fmt, ...)
 int parse_pid(const char *cmd, const char *arg, pid_t *pid);
 /* 0x-prefixed hexadecimal or decimal; on error report it and return -1. */
 int parse_addr(const char *cmd, const char *arg, __u64 *addr);
+/* The same for a frame number (the error names PFN). */
+int parse_pfn(const char *cmd, const char *arg, __u64 *pfn);
 /* argv = { CMD, PID, ADDR }: both parsed; 0, or EXIT_USAGE reported. */
 int parse_pid_addr(int argc, char **argv, pid_t *pid, __u64 *addr);
 

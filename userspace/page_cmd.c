@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vmainspect page PFN | page PID ADDR: the state of one physical frame. */
+/* vmainspect page --pfn PFN | page PID ADDR: the state of one physical frame. */
 
 #include <limits.h>
 #include <stdio.h>
@@ -54,17 +54,29 @@ const char *fmt_mapping_kind(__u32 kind)
 	return "unknown";
 }
 
-/* argv = { CMD, PFN } or { CMD, PID, ADDR }. */
+/*
+ * argv = { CMD } with --pfn PFN, or { CMD, PID, ADDR }.  A lone number is
+ * refused: it used to be a frame number, so an address whose PID was
+ * forgotten silently answered about another frame.
+ */
 int parse_frame_args(int argc, char **argv, struct frame_arg *fa)
 {
 	memset(fa, 0, sizeof(*fa));
+	if (pfn_arg) {
+		if (argc != 1)
+			return usage_err(argv[0], "%s --pfn PFN takes no other argument, got %d",
+					 argv[0], argc - 1);
+		return parse_pfn(argv[0], pfn_arg, &fa->pfn) ? EXIT_USAGE : 0;
+	}
 	if (argc == 2)
-		return parse_addr(argv[0], argv[1], &fa->pfn) ? EXIT_USAGE : 0;
+		return usage_err(argv[0], "%s %s: a frame number needs --pfn: vmainspect %s --pfn %s; an address needs its PID: vmainspect %s PID %s",
+				 argv[0], argv[1], argv[0], argv[1], argv[0],
+				 argv[1]);
 	if (argc == 3) {
 		fa->by_addr = true;
 		return parse_pid_addr(argc, argv, &fa->pid, &fa->addr);
 	}
-	return usage_err(argv[0], "%s PFN, or %s PID ADDR: expected 1 or 2 arguments, got %d",
+	return usage_err(argv[0], "%s --pfn PFN, or %s PID ADDR: expected 2 arguments or --pfn, got %d",
 			 argv[0], argv[0], argc - 1);
 }
 

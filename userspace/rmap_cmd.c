@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmainspect rmap PFN | rmap PID ADDR: every owner of a frame.
+ * vmainspect rmap --pfn PFN | rmap PID ADDR: every owner of a frame.
  * vmainspect rmap --all PID: PID's resident pages by how many processes
  * share them.
  */
@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <linux/kernel-page-flags.h>
 
 #include "client.h"
 #include "format.h"
@@ -32,8 +34,29 @@ static size_t owner_processes(const struct vmi_owner_set *set)
 	return n;
 }
 
-static const char *rmap_note(const struct vmi_owner_set *set)
+/*
+ * The shared zero page has no mapping and so no reverse map: RMAP calls it
+ * a page of kind none.  PAGE's kpageflags name it (KPF_ZERO_PAGE, as
+ * /proc/kpageflags does); asked only then, and quietly: it is a label.
+ */
+static bool is_zero_page(struct vmi_client *c, const struct vmi_owner_set *set)
 {
+	struct vmainspect_page p;
+
+	if (set->mapping_kind != VMAINSPECT_MAP_NONE)
+		return false;
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.pfn = set->pfn;
+	if (vmi_xioctl(c->fd, VMAINSPECT_IOC_PAGE, &p))
+		return false;
+	return p.kpageflags & (1ULL << KPF_ZERO_PAGE);
+}
+
+static const char *rmap_note(const struct vmi_owner_set *set, bool zero)
+{
+	if (zero)
+		return "the shared zero page: every read of untouched anonymous memory maps it; it has no reverse map, so its owners are not listed";
 	if (set->out_flags & VMAINSPECT_RMAP_KSM)
 		return "a KSM page: its owners are on KSM's stable tree, which is private to mm/ksm.c and was not walked";
 	if (set->out_flags & VMAINSPECT_RMAP_NO_RMAP)
@@ -41,11 +64,11 @@ static const char *rmap_note(const struct vmi_owner_set *set)
 	return NULL;
 }
 
-static int print_rmap_json(const struct vmi_owner_set *set)
+static int print_rmap_json(const struct vmi_owner_set *set, bool zero)
 {
 	json_object *obj = json_object_new_object();
 	json_object *owners = json_object_new_array();
-	const char *note = rmap_note(set);
+	const char *note = rmap_note(set, zero);
 	size_t i;
 
 	if (!obj || !owners)
@@ -57,6 +80,7 @@ static int print_rmap_json(const struct vmi_owner_set *set)
 	json_add_u64(obj, "nr_owners", set->nr);
 	json_add_u64(obj, "nr_processes", owner_processes(set));
 	json_add_bool(obj, "ksm_not_walked", set->out_flags & VMAINSPECT_RMAP_KSM);
+	json_add_bool(obj, "zero_page", zero);
 	json_object_object_add(obj, "note", note ? json_object_new_string(note) : NULL);
 	for (i = 0; i < set->nr; i++) {
 		const struct vmainspect_owner *o = &set->owners[i];
@@ -81,13 +105,14 @@ static int print_rmap_json(const struct vmi_owner_set *set)
 	return json_print_put(obj);
 }
 
-static int print_rmap_text(const struct vmi_owner_set *set)
+static int print_rmap_text(const struct vmi_owner_set *set, bool zero)
 {
-	const char *note = rmap_note(set);
+	const char *note = rmap_note(set, zero);
 	size_t i;
 
-	printf("pfn 0x%llx: %s page, mapcount %d (as /proc/kpagecount)\n",
-	       (unsigned long long)set->pfn, fmt_mapping_kind(set->mapping_kind),
+	printf("pfn 0x%llx: %s%s, mapcount %d (as /proc/kpagecount)\n",
+	       (unsigned long long)set->pfn, zero ? "the zero page" :
+	       fmt_mapping_kind(set->mapping_kind), zero ? "" : " page",
 	       set->mapcount);
 	if (note) {
 		printf("%s\n", note);
@@ -292,8 +317,12 @@ int do_rmap(int argc, char **argv)
 	struct vmi_owner_set set;
 	struct frame_arg fa;
 	struct vmi_client c;
+	bool zero;
 	int ret;
 
+	if (show_all && pfn_arg)
+		return usage_err(argv[0], "%s --all PID and %s --pfn PFN are different questions: give one",
+				 argv[0], argv[0]);
 	if (show_all)
 		return do_rmap_all(argc, argv);
 	ret = parse_frame_args(argc, argv, &fa);
@@ -302,10 +331,12 @@ int do_rmap(int argc, char **argv)
 	if (frame_open(&c, &fa))
 		return EXIT_ERROR;
 	ret = vmi_rmap(&c, fa.by_addr, fa.pfn, fa.addr, &set, false);
+	zero = !ret && is_zero_page(&c, &set);
 	vmi_close(&c);
 	if (ret)
 		return EXIT_ERROR;
-	ret = json_output ? print_rmap_json(&set) : print_rmap_text(&set);
+	ret = json_output ? print_rmap_json(&set, zero) :
+			    print_rmap_text(&set, zero);
 	vmi_owner_set_free(&set);
 	return ret;
 }

@@ -120,6 +120,12 @@ enum vmainspect_vma_kind {
 	VMAINSPECT_KIND_SPECIAL = 4,	/* vm_ops->name(): [vdso], [vvar]... */
 	VMAINSPECT_KIND_ANON_NAMED = 5,	/* [anon:NAME] via PR_SET_VMA */
 	VMAINSPECT_KIND_SHMEM_NAMED = 6,/* [anon_shmem:NAME] */
+	/*
+	 * hugetlbfs-backed (VM_HUGETLB: a hugetlbfs file, or MAP_HUGETLB):
+	 * name is the path, as for FILE.  Before this value such a VMA was
+	 * FILE; an older tool prints a kind it does not know as "unknown".
+	 */
+	VMAINSPECT_KIND_HUGETLB = 7,
 	VMAINSPECT_KIND_MAX
 };
 

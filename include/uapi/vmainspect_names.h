@@ -80,6 +80,7 @@ static const char * const vmainspect_kind_names[VMAINSPECT_KIND_MAX] = {
 	[VMAINSPECT_KIND_SPECIAL]	= "special",
 	[VMAINSPECT_KIND_ANON_NAMED]	= "anon_named",
 	[VMAINSPECT_KIND_SHMEM_NAMED]	= "shmem_named",
+	[VMAINSPECT_KIND_HUGETLB]	= "hugetlb",
 };
 
 #endif /* _UAPI_LINUX_VMAINSPECT_NAMES_H */

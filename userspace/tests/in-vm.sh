@@ -627,8 +627,144 @@ if [ -n "$A" ]; then
 	cli "rmap PID ADDR (json)" 0 "\"pid\": ?$ZOO" vmainspect --json rmap "$ZOO" "$A"
 fi
 cli "rmap --all self" 0 '1 process \(private\)' vmainspect rmap --all self
-cli "page: PFN beyond RAM" 1 'not a frame of online RAM' vmainspect page 0xfffffffffff
+cli "page: PFN beyond RAM" 1 'not a frame of online RAM' vmainspect page --pfn 0xfffffffffff
 cli "usage: page without argument" 2 '' vmainspect page
+# ---- issue 13 items 6, 7, 9: command forms, processes without memory, ----
+# ---- and where a page is (swap, the zero page, hugetlb VMAs)          ----
+# Each oracle is the kernel's own: /proc/PID/stat, /proc/PID/pagemap,
+# /proc/kpageflags and /proc/PID/smaps, read at test time.
+# u64at FILE INDEX: 64-bit word INDEX of FILE (pagemap, kpageflags), as 0x...
+u64at() { printf '0x%s' "$(dd if="$1" bs=8 skip="$2" count=1 2>/dev/null | od -An -tx8 | tr -d ' \n')"; }
+# ptaddr NAME: first address of pt-zoo's region NAME
+ptaddr() { awk -v n="$1" '$1 == "REGION" && $2 == n { print $3 }' "$OUT/ptzoo"; }
+# (6) a frame number only with --pfn: a lone number is a usage error that
+# names both forms (it used to be taken as a PFN)
+cli "forms: page N is a usage error naming both forms" 2 'page --pfn 0x9a.*page PID 0x9a' vmainspect page 0x9a
+cli "forms: rmap N is a usage error naming both forms" 2 'rmap --pfn 0x9a.*rmap PID 0x9a' vmainspect rmap 0x9a
+cli "forms: debugfs page N names --pfn" 2 'debugfs --pfn 0x9a' vmainspect debugfs page 0x9a
+cli "forms: --pfn and PID ADDR together" 2 'no other argument' vmainspect page --pfn 0x9a "$ZOO" 0x1000
+cli "forms: rmap --all with --pfn" 2 'give one' vmainspect rmap --all --pfn 0x9a "$ZOO"
+cli "forms: --pfn is only for frames" 2 "'--pfn' is not valid for maps" vmainspect maps --pfn 0x9a "$ZOO"
+cli "forms: --pfn without a number" 2 'needs a frame number' vmainspect page --pfn
+cli "forms: page N (json error)" 2 '^\{"error":"[^"]*--pfn[^"]*","errno":null\}$' vmainspect --json page 0x9a
+# --pfn names the frame pagemap gives for the zoo's anonymous page, and
+# page/rmap --pfn see that frame (flags as /proc/kpageflags says)
+A=$(region anon_private)
+PMW=$(u64at "/proc/$ZOO/pagemap" $((A / 4096)))
+if [ -n "$A" ] && [ $(((PMW >> 63) & 1)) -eq 1 ]; then
+	PFN=$(printf '0x%x' $((PMW & 0x7fffffffffffff)))
+	KPF=$(u64at /proc/kpageflags $((PFN)))
+	if [ $(((KPF >> 12) & 1)) -eq 1 ]; then kre=' anonymous'; else kre='^flags:'; fi
+	cli "forms: page --pfn of pagemap's frame" 0 "^pfn: +$PFN .*" vmainspect page --pfn "$PFN"
+	if grep -Eq "$kre" "$OUT/cli"; then ok "cli: forms: page --pfn: kpageflags' anonymous bit"
+	else ko "cli: forms: page --pfn: kpageflags' anonymous bit" "kpageflags $KPF, want /$kre/"; fi
+	cli "forms: rmap --pfn of pagemap's frame names the zoo" 0 "\"pid\":$ZOO" vmainspect --json rmap --pfn "$PFN"
+	if [ -d /sys/kernel/debug/vmainspect ]; then
+		cli "forms: debugfs --pfn" 0 "frames/$PFN/page" vmainspect debugfs --pfn "$PFN"
+		if [ -r "/sys/kernel/debug/vmainspect/frames/$PFN/page" ]; then ok "cli: forms: debugfs --pfn: the directory exists"
+		else ko "cli: forms: debugfs --pfn: the directory exists" "no /sys/kernel/debug/vmainspect/frames/$PFN/page"; fi
+	fi
+else
+	ko "cli: forms: pagemap has no present page at the zoo's anon_private ($A: $PMW)"
+fi
+# (7) a kernel thread (pid 2, kthreadd), a zombie (a child of a process
+# that never reaps: sh forks it, then execs sleep), a pid that does not
+# exist: every command that takes a PID says what the process is, as
+# /proc/PID/stat says it, in text and JSON (errno ESRCH kept), and never
+# the internal word "attach" (cli() sets name, want, pat and rc: not used here)
+sh -c 'true & echo $! >/tmp/vmi-zombie; exec sleep 120' </dev/null >/dev/null 2>&1 &
+ZPARENT=$!
+PIDS="$PIDS $ZPARENT"
+i=0
+while [ $i -lt 50 ]; do
+	ZP=$(cat /tmp/vmi-zombie 2>/dev/null)
+	[ -n "$ZP" ] && [ "$(sed 's/.*) //' "/proc/$ZP/stat" 2>/dev/null | cut -d' ' -f1)" = Z ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+NOPID=999999
+while [ -e "/proc/$NOPID" ]; do NOPID=$((NOPID - 1)); done
+# pidstate PID: what /proc/PID/stat says, in the words the tool must use
+pidstate() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || { echo 'no such process'; return; }
+	# shellcheck disable=SC2086
+	set -- $st
+	if [ "$1" = Z ] || [ "$1" = X ]; then echo 'is a zombie: .*memory is gone'
+	elif [ $(($7 & 0x200000)) -ne 0 ]; then echo 'is a kernel thread: .*no user address space'
+	else echo "alive ($1)"; fi
+}
+for np in 2 "$ZP" "$NOPID"; do
+	sre=$(pidstate "$np")
+	case $sre in alive*) ko "cli: no-mm: pid $np is $sre by /proc/$np/stat, not what the test needs"; continue ;; esac
+	for c in maps layout find pt pages page rmap debugfs; do
+		case $c in find | pt | page | rmap) a2=0x400000 ;; *) a2= ;; esac
+		# shellcheck disable=SC2086
+		vmainspect "$c" "$np" $a2 >"$OUT/nm" 2>&1
+		trc=$?
+		# shellcheck disable=SC2086
+		vmainspect --json "$c" "$np" $a2 >"$OUT/nmj" 2>/dev/null
+		jrc=$?
+		d="no-mm: $c pid $np (/proc: $sre)"
+		if [ "$trc" -ne 1 ] || [ "$jrc" -ne 1 ]; then
+			ko "cli: $d" "exit $trc, with --json $jrc: $(head -c 300 "$OUT/nm" | tr '\n' ' ')"
+		elif ! grep -Eq "pid $np( \(.*\))?:? $sre" "$OUT/nm"; then
+			ko "cli: $d" "text: $(head -c 300 "$OUT/nm" | tr '\n' ' ')"
+		elif ! grep -Eq "pid $np( \(.*\))?:? $sre.*\"errno\":3\}" "$OUT/nmj"; then
+			ko "cli: $d" "json: $(head -c 300 "$OUT/nmj" | tr '\n' ' ')"
+		elif grep -qi attach "$OUT/nm" "$OUT/nmj"; then
+			ko "cli: $d" "says 'attach': $(head -c 300 "$OUT/nm" | tr '\n' ' ')"
+		else
+			ok "cli: $d"
+		fi
+	done
+done
+kill "$ZPARENT" 2>/dev/null
+# (9) page and rmap of a swapped-out address say where it went, as
+# pagemap's swap type and offset say
+SW=$(ptaddr swap)
+if [ -n "$SW" ]; then
+	PMW=$(u64at "/proc/$PTZOO/pagemap" $((SW / 4096)))
+	if [ $(((PMW >> 62) & 1)) -eq 1 ]; then
+		swre="swapped out to swap type $((PMW & 0x1f)), offset $(printf '0x%x' $(((PMW >> 5) & 0x3ffffffffffff)))"
+		cli "swap: page PID ADDR says where (pagemap: $swre)" 1 "$swre" vmainspect page "$PTZOO" "$SW"
+		cli "swap: rmap PID ADDR says where" 1 "$swre" vmainspect rmap "$PTZOO" "$SW"
+		cli "swap: page PID ADDR (json error, errno ENOENT)" 1 "\"error\":\".*$swre.*\",\"errno\":2\}" vmainspect --json page "$PTZOO" "$SW"
+	else
+		diag "swap: pt-zoo's first swap page $SW is not swapped now (pagemap $PMW): not checked"
+	fi
+else
+	diag "swap: pt-zoo has no swap region: page/rmap of a swapped address not checked"
+fi
+# rmap of the zero page (kpageflags ZERO_PAGE, bit 24, of pagemap's frame
+# of a read-only anonymous page) calls it so; a page that is not, does not
+ZA=$(ptaddr zero)
+if [ -n "$ZA" ]; then
+	PMW=$(u64at "/proc/$PTZOO/pagemap" $((ZA / 4096)))
+	ZPFN=$(printf '0x%x' $((PMW & 0x7fffffffffffff)))
+	KPF=$(u64at /proc/kpageflags $((ZPFN)))
+	if [ $(((PMW >> 63) & 1)) -eq 1 ] && [ $(((KPF >> 24) & 1)) -eq 1 ]; then
+		cli "zero page: rmap PID ADDR names it (kpageflags of $ZPFN: zero_page)" 0 "^pfn $ZPFN: the zero page" vmainspect rmap "$PTZOO" "$ZA"
+		cli "zero page: rmap --pfn (json)" 0 '"zero_page":true' vmainspect --json rmap --pfn "$ZPFN"
+	else
+		diag "zero page: pagemap $PMW, kpageflags $KPF at $ZA: not the zero page now, not checked"
+	fi
+	if [ -n "$PFN" ] && [ $(((KPF >> 24) & 1)) -eq 1 ] && [ "$PFN" != "$ZPFN" ]; then
+		cli "zero page: an anonymous page is not called so" 0 '"zero_page":false' vmainspect --json rmap --pfn "$PFN"
+	fi
+fi
+# a hugetlb VMA's kind is hugetlb (smaps VmFlags "ht"), in maps and find
+HA=$(ptaddr hugetlb)
+if [ -n "$HA" ]; then
+	VMF=$(awk -v s="${HA#0x}-" 'index($1, s) == 1 { f = 1 } f && $1 == "VmFlags:" { print; exit }' "/proc/$PTZOO/smaps")
+	case " $VMF " in
+	*" ht "*)
+		cli "hugetlb: find says kind hugetlb (smaps: $VMF)" 0 '"kind":"hugetlb"' vmainspect --json find "$PTZOO" "$HA"
+		cli "hugetlb: maps says hugetlb" 0 '^ +[0-9.]+ [KMG]iB hugetlb ' vmainspect maps "$PTZOO" ;;
+	*) ko "cli: hugetlb: smaps VmFlags of $HA lack ht: $VMF" ;;
+	esac
+else
+	diag "hugetlb: pt-zoo has no hugetlb region: kind hugetlb not checked"
+fi
 # pages: the frame flags, and --tables-only without them
 cli "pages: frame flags (exclusive) shown" 0 ' exclusive' vmainspect pages "$ZOO"
 cli "pages --tables-only: says so" 0 '^# --tables-only' vmainspect pages --tables-only "$ZOO"
@@ -674,7 +810,7 @@ if command -v runas >/dev/null; then
 		suite frames-uid1000 runas 1000 "$T/vmi-check-frames" --unpriv
 		# file offset, section, symbol through /proc/PID/root (no map_files)
 		suite elfsym-uid1000 runas 1000 "$T/vmi-elfsym"
-		cli "page as uid 1000: refused with the reason" 1 'CAP_SYS_ADMIN' runas 1000 vmainspect page 0x100
+		cli "page as uid 1000: refused with the reason" 1 'CAP_SYS_ADMIN' runas 1000 vmainspect page --pfn 0x100
 		cli "rmap as uid 1000: refused with the reason" 1 'CAP_SYS_ADMIN' runas 1000 vmainspect rmap "$PTZ1000" 0x1000
 	else
 		ko "pt-zoo-uid1000: did not become ready: $(head -c 300 "$OUT/ptzoo1000")"
@@ -747,7 +883,7 @@ jdoc kernel-text kernel "$KT"
 jdoc kernel-user kernel "$AP"
 jdoc debugfs-kernel debugfs kernel
 jdoc debugfs-pid debugfs "$ZOO"
-jdoc debugfs-page debugfs page "$(sed -n 's/.*"pfn":\([0-9]*\),"phys_addr".*/\1/p' "$J/pt")"
+jdoc debugfs-page debugfs --pfn "$(sed -n 's/.*"pfn":\([0-9]*\),"phys_addr".*/\1/p' "$J/pt")"
 jdoc maps-multi maps "$ZOO" 1
 jdoc layout-multi layout --pid "$ZOO",999999
 jdoc layout-full-multi layout --full "$ZOO" 1
@@ -758,7 +894,7 @@ jdoc2 err-nopid maps 999999
 jdoc2 err-usage maps
 jdoc err-addr find "$ZOO" 0xzz
 jdoc err-option maps --bogus "$ZOO"
-jdoc err-pfn page 0xfffffffffff
+jdoc err-pfn page --pfn 0xfffffffffff
 suite json "$T/vmi-check-json" "$J"/*
 # each compact document to the host, where scripts/vm-tests.sh checks it
 # against Documentation/json/ (one KTAP diagnostic line, which readers skip)
@@ -793,7 +929,7 @@ jerr "bad address" 2 find "$ZOO" 0xzz
 jerr "usage: missing PID" 2 maps
 jerr "usage: unknown command" 2 frobnicate
 jerr "usage: invalid option" 2 maps --bogus "$ZOO"
-jerr "PFN beyond RAM" 1 page 0xfffffffffff
+jerr "PFN beyond RAM" 1 page --pfn 0xfffffffffff
 cli "json error: errno of a missing process is ESRCH" 1 '"errno":3\}' vmainspect --json maps 999999
 cli "json error: a usage error has errno null" 2 '"errno":null\}' vmainspect --json maps
 cli "usage: bad address" 2 '' vmainspect find "$ZOO" 0xzz

@@ -549,7 +549,7 @@ static void cmp_vma(json_object *jv, const struct mline *ml, const char *vmflags
 	    (!strcmp(kind, "anon_named") && strncmp(ml->name, "[anon:", 6)) ||
 	    (!strcmp(kind, "shmem_named") && strncmp(ml->name, "[anon_shmem:", 12)) ||
 	    (!strcmp(kind, "anon") && ml->name[0]) ||
-	    (!strcmp(kind, "file") && ml->name[0] != '/'))
+	    ((!strcmp(kind, "file") || !strcmp(kind, "hugetlb")) && ml->name[0] != '/'))
 		reason(fr, "%#" PRIx64 ": kind %s but maps name \"%s\"", ml->start, kind,
 		       show(ml->name, b2, sizeof(b2)));
 
@@ -558,6 +558,10 @@ static void cmp_vma(json_object *jv, const struct mline *ml, const char *vmflags
 		reason(sr, "%#" PRIx64 ": no VmFlags line in smaps", ml->start);
 		return;
 	}
+	/* kind hugetlb exactly where smaps says VM_HUGETLB ("ht") */
+	if (!!in_list(vmflags, "ht") != !strcmp(kind, "hugetlb"))
+		reason(fr, "%#" PRIx64 ": kind %s but VmFlags [%s]", ml->start, kind,
+		       vmflags);
 	if (!json_object_object_get_ex(jv, "smaps_flags", &sf) ||
 	    !json_object_is_type(sf, json_type_array)) {
 		reason(sr, "%#" PRIx64 ": no smaps_flags array", ml->start);
