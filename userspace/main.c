@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "json_out.h"
 #include "main.h"
 
@@ -136,8 +137,9 @@ static const struct cmd cmds[] = {
 "  start-end  size  level  frames  kind bits...\n"
 "\n"
 "where frames is the first-last frame number (\"hidden\" without\n"
-"CAP_SYS_ADMIN), \"swapT:first-last\" for swapped-out pages, \"-\" for\n"
-"empty entries and markers.  Without START every VMA is walked in turn,\n"
+"CAP_SYS_ADMIN), \"swap:T:first-last\" for swapped-out pages (swap type\n"
+"T, slots first-last), \"-\" for empty entries and markers.  Without\n"
+"START every VMA is walked in turn,\n"
 "each under a '#' line naming it; with START (and END, default the end of\n"
 "the user address space) that range, START rounded down and END up to a\n"
 "page.  Only memory inside VMAs has runs; VM_PFNMAP VMAs are skipped, as\n"
@@ -229,8 +231,8 @@ static const struct cmd cmds[] = {
 		.help =
 "Without ADDR: every kernel-space region of the running kernel, read live\n"
 "(KASLR included), in address order: start, last address (inclusive, as\n"
-"in Documentation/arch/x86/x86_64/mm.rst), size (binary units as in\n"
-"mm.rst: 1 TB = 2^40 bytes; \"~\" where the unit does not divide it),\n"
+"in Documentation/arch/x86/x86_64/mm.rst), size (binary units: 1 TiB =\n"
+"2^40 bytes, as mm.rst's \"1 TB\"; \"~\" where the unit does not divide it),\n"
 "name and description; \"used\" is how much of the region is in use where\n"
 "that is known (the RAM behind the direct map, the struct pages of that\n"
 "RAM, the kernel image), and [hole], [randomized] (moved by KASLR) and\n"
@@ -278,7 +280,7 @@ static const struct cmd cmds[] = {
 	{
 		.name = "debugfs",
 		.args = "PID | page PFN | kernel",
-		.summary = "publish PID's or a frame's debugfs views (root); kernel: where kernel_layout is",
+		.summary = "publish debugfs views of PID or PFN; where kernel_layout is",
 		.help =
 "Ask the module to create the read-only directory\n"
 "/sys/kernel/debug/vmainspect/PID/ with the files 'layout', 'maps' and\n"
@@ -505,6 +507,8 @@ static void print_usage(FILE *f)
 "      --all        pages: also the runs without page-table entries\n"
 "      --full       layout: the kernel half region by region\n"
 "      --tables-only  pages: page tables only, no file/exclusive flags\n"
+"  -w, --wide       text lines as long as they come (default: 80 columns,\n"
+"                   or the terminal's width when wider)\n"
 "  -h, --help       show this help, or the help of COMMAND\n"
 "  -V, --version    show the tool version and its ABI version\n"
 "\n"
@@ -514,6 +518,11 @@ static void print_usage(FILE *f)
 "JSON names are valid UTF-8: a name that is not has its exact bytes in\n"
 "NAME_hex too.  Addresses, raw entries, flags words, generations and\n"
 "sizes of address ranges are \"0x...\" strings; counts are integers.\n"
+"\n"
+"Text views fit in 80 columns (the lines copied from /proc/PID/maps\n"
+"excepted): longer lines go on, indented, on the next lines.  Sizes are\n"
+"in binary units (4 KiB = 4096 bytes), exact, or cut to a tenth and\n"
+"marked \"~\" where the unit does not divide them (~1.5 MiB).\n"
 "\n"
 "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n",
 		"help [COMMAND]", "this help, or the help of COMMAND");
@@ -576,7 +585,7 @@ static bool wants_json(int argc, char **argv)
 		if (!strcmp(a, "--json") || !strcmp(a, "--pretty"))
 			return true;
 		if (a[0] == '-' && a[1] && a[1] != '-' &&
-		    strspn(a + 1, "hjpV") == strlen(a + 1) && strpbrk(a + 1, "jp"))
+		    strspn(a + 1, "hjpVw") == strlen(a + 1) && strpbrk(a + 1, "jp"))
 			return true;
 	}
 	return false;
@@ -592,6 +601,7 @@ static int run(int argc, char **argv)
 		{ "all",	no_argument,	NULL,	'a' },
 		{ "full",	no_argument,	NULL,	'f' },
 		{ "tables-only", no_argument,	NULL,	't' },
+		{ "wide",	no_argument,	NULL,	'w' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	const struct cmd *cmd;
@@ -604,7 +614,7 @@ static int run(int argc, char **argv)
 	 */
 	opterr = 0;
 	json_output = wants_json(argc, argv);
-	while ((opt = getopt_long(argc, argv, "hjpV", options, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, "hjpVw", options, NULL)) >= 0) {
 		switch (opt) {
 		case 'j':
 			json_output = true;
@@ -628,6 +638,9 @@ static int run(int argc, char **argv)
 			break;
 		case 't':
 			tables_only = true;
+			break;
+		case 'w':
+			wide_output = true;
 			break;
 		default:
 			/* Long options are reported whole, short ones alone. */
