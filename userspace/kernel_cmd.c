@@ -45,12 +45,12 @@ static void print_header_lines(const struct vmi_klayout *k)
 	unsigned int i;
 
 	fprintf(out, "arch %s: %u-level paging, %u-bit virtual addresses",
-	       karch_name(h->arch), h->pgtable_levels, h->va_bits);
+		karch_name(h->arch), h->pgtable_levels, h->va_bits);
 	if (klayout_halves(k, &user, &kernel))
 		fprintf(out, ": user half %s, kernel half %s", fmt_size(user, s1),
-		       fmt_size(kernel, s2));
+			fmt_size(kernel, s2));
 	fprintf(out, "\npage size %s; entries per table:",
-	       fmt_size(1ULL << h->page_shift, s1));
+		fmt_size(1ULL << h->page_shift, s1));
 	for (i = 0; i < VMAINSPECT_LVL_NR; i++) {
 		if (h->ptrs_per[i] > 1)
 			fprintf(out, " %s %u", fmt_pt_level(i), h->ptrs_per[i]);
@@ -58,24 +58,24 @@ static void print_header_lines(const struct vmi_klayout *k)
 			fprintf(out, " %s 1 (folded)", fmt_pt_level(i));
 	}
 	fprintf(out, "\nMAX_PHYSMEM_BITS %u (%s of physical address space), struct page %u bytes\n",
-	       h->phys_bits,
-	       h->phys_bits && h->phys_bits < 64 ?
-	       fmt_size(1ULL << h->phys_bits, s1) : "?",
-	       h->struct_page_size);
+		h->phys_bits,
+		h->phys_bits && h->phys_bits < 64 ?
+		fmt_size(1ULL << h->phys_bits, s1) : "?",
+		h->struct_page_size);
 	fprintf(out, "KASLR: memory bases randomized: %s; kernel image randomized: %s\n",
-	       h->out_flags & VMAINSPECT_KL_KASLR_MEMORY ? "yes" : "no",
-	       !(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN) ? "unknown" :
-	       h->out_flags & VMAINSPECT_KL_KASLR_TEXT ? "yes" : "no");
+		h->out_flags & VMAINSPECT_KL_KASLR_MEMORY ? "yes" : "no",
+		!(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN) ? "unknown" :
+		h->out_flags & VMAINSPECT_KL_KASLR_TEXT ? "yes" : "no");
 	fprintf(out, "RAM ends at physical 0x%llx (%s)",
-	       (unsigned long long)h->ram_end, fmt_size(h->ram_end, s1));
+		(unsigned long long)h->ram_end, fmt_size(h->ram_end, s1));
 	dm = kregion_by_id(k, VMAINSPECT_KR_DIRECT_MAP);
 	if (dm) {
 		double pct = 100.0 * (double)h->lowmem_end / (double)dm->size;
 
 		fprintf(out, "\ndirect map: %s of virtual space, mapping physical 0x0-0x%llx: %s backed by RAM",
-		       fmt_size(dm->size, s1),
-		       (unsigned long long)h->lowmem_end,
-		       fmt_size(h->lowmem_end, s2));
+			fmt_size(dm->size, s1),
+			(unsigned long long)h->lowmem_end,
+			fmt_size(h->lowmem_end, s2));
 		if (pct < 0.01)
 			fprintf(out, " (less than 0.01%%)");
 		else
@@ -84,18 +84,18 @@ static void print_header_lines(const struct vmi_klayout *k)
 	fputc('\n', out);
 	if (h->out_flags & VMAINSPECT_KL_HIGHMEM && h->ram_end > h->lowmem_end)
 		fprintf(out, "HIGHMEM: %s of RAM above physical 0x%llx, not in the direct map\n",
-		       fmt_size(h->ram_end - h->lowmem_end, s1),
-		       (unsigned long long)h->lowmem_end);
+			fmt_size(h->ram_end - h->lowmem_end, s1),
+			(unsigned long long)h->lowmem_end);
 	if (!hidden)
 		fprintf(out, "direct map base (page_offset): 0x%0*llx\n",
-		       addr_digits(k), (unsigned long long)h->page_offset);
+			addr_digits(k), (unsigned long long)h->page_offset);
 	if (!(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN))
 		fprintf(out, "kernel image: not known\n");
 	else if (!hidden)
 		fprintf(out, "kernel image: 0x%0*llx-0x%0*llx (%s, as mapped, 2 MiB granularity)\n",
-		       addr_digits(k), (unsigned long long)h->image_start,
-		       addr_digits(k), (unsigned long long)h->image_end - 1,
-		       fmt_size(h->image_end - h->image_start, s1));
+			addr_digits(k), (unsigned long long)h->image_start,
+			addr_digits(k), (unsigned long long)h->image_end - 1,
+			fmt_size(h->image_end - h->image_start, s1));
 }
 
 static void print_header(const struct vmi_klayout *k)
@@ -131,10 +131,10 @@ static void print_row(const struct vmi_klayout *k, __u64 start, __u64 size,
 		fprintf(out, "%-*s   %-*s", w, "-", lw, "-");
 	else
 		fprintf(out, "%0*llx   %0*llx%*s", w, (unsigned long long)start, w,
-		       (unsigned long long)(start + size - 1), lw - w, "");
+			(unsigned long long)(start + size - 1), lw - w, "");
 	fprintf(out, "  %10s  %-16s %s", fmt_size(size, s),
-	       kregion_name(r ? r->id : VMAINSPECT_KR_NONE),
-	       kregion_desc(r ? r->id : VMAINSPECT_KR_NONE));
+		kregion_name(r ? r->id : VMAINSPECT_KR_NONE),
+		kregion_desc(r ? r->id : VMAINSPECT_KR_NONE));
 	if (r && (r->flags & VMAINSPECT_KRF_USED))
 		fprintf(out, ", used %s", fmt_size(r->used, s));
 	if (r && (r->flags & VMAINSPECT_KRF_HOLE))
@@ -160,7 +160,7 @@ static int print_klayout_text(const struct vmi_klayout *k)
 	if (hidden)
 		fprint_wrapped(out, kaddr_hidden_reason(reason, sizeof(reason)), "");
 	fprintf(out, "\n%-*s   %-*s  %10s  %-16s %s\n", w, "start", last_cols(k), LAST_HEAD,
-	       "size", "name", "description");
+		"size", "name", "description");
 	for (i = 0; i < k->nr; i++) {
 		const struct vmainspect_kregion *r = &k->regions[i];
 
@@ -341,12 +341,12 @@ static void print_kaddr_region(const struct vmi_klayout *k,
 	char s[FMT_SIZE_LEN];
 
 	fprintf(out, "region:     %s: %s\n", kregion_name(a->region_id),
-	       kregion_desc(a->region_id));
+		kregion_desc(a->region_id));
 	fprintf(out, "            0x%0*llx-0x%0*llx (%s), offset 0x%llx in it",
-	       w, (unsigned long long)ki->lo, w,
-	       (unsigned long long)(ki->hi - 1),
-	       fmt_size(ki->hi - ki->lo, s),
-	       (unsigned long long)(ki->addr - ki->lo));
+		w, (unsigned long long)ki->lo, w,
+		(unsigned long long)(ki->hi - 1),
+		fmt_size(ki->hi - ki->lo, s),
+		(unsigned long long)(ki->addr - ki->lo));
 	if (ki->r && (ki->r->flags & VMAINSPECT_KRF_RANDOMIZED))
 		fprintf(out, " [randomized]");
 	if (ki->r && (ki->r->flags & VMAINSPECT_KRF_UNUSED))
@@ -365,17 +365,17 @@ static int print_kaddr_lines(const struct vmi_klayout *k,
 	bool sysfs;
 
 	fprintf(out, "address:    0x%0*llx\n", addr_digits(k),
-	       (unsigned long long)ki->addr);
+		(unsigned long long)ki->addr);
 	if (!ki->have) {
 		fprintf(out, "region:     user: %s\n", kregion_desc(VMAINSPECT_KR_USER));
 		fprintf(out, "            a user-space address: each process maps it its own way; try `vmainspect pt PID 0x%llx`\n",
-		       (unsigned long long)ki->addr);
+			(unsigned long long)ki->addr);
 		return EXIT_OK;
 	}
 	print_kaddr_region(k, ki);
 	if (ki->user) {
 		fprintf(out, "            a user-space address: each process maps it its own way; try `vmainspect pt PID 0x%llx`\n",
-		       (unsigned long long)ki->addr);
+			(unsigned long long)ki->addr);
 		return EXIT_OK;
 	}
 	if (ki->r && (ki->r->flags & VMAINSPECT_KRF_HOLE)) {
@@ -388,26 +388,26 @@ static int print_kaddr_lines(const struct vmi_klayout *k,
 	}
 	if (f & VMAINSPECT_KA_MAPPED)
 		fprintf(out, "mapping:    mapped by a %s page, %s, %s\n",
-		       fmt_size(a->page_size, s),
-		       f & VMAINSPECT_KA_WRITE ? "writable" : "read-only",
-		       f & VMAINSPECT_KA_EXEC ? "executable" : "not executable");
+			fmt_size(a->page_size, s),
+			f & VMAINSPECT_KA_WRITE ? "writable" : "read-only",
+			f & VMAINSPECT_KA_EXEC ? "executable" : "not executable");
 	else
 		fprintf(out, "mapping:    not mapped by the kernel page table\n");
 	if (f & VMAINSPECT_KA_PFN)
 		fprintf(out, "frame:      PFN 0x%llx, physical address 0x%llx, %s\n",
-		       (unsigned long long)a->pfn, (unsigned long long)a->phys,
-		       f & VMAINSPECT_KA_RAM ? "RAM" : "not online RAM");
+			(unsigned long long)a->pfn, (unsigned long long)a->phys,
+			f & VMAINSPECT_KA_RAM ? "RAM" : "not online RAM");
 	if (f & VMAINSPECT_KA_IN_IMAGE)
 		fprintf(out, "image:      in the kernel image, offset 0x%llx\n",
-		       (unsigned long long)a->offset);
+			(unsigned long long)a->offset);
 	if (f & VMAINSPECT_KA_STRUCT_PAGE)
 		fprintf(out, "vmemmap:    struct page of PFN 0x%llx, byte %llu of its %u\n",
-		       (unsigned long long)ki->sp_pfn,
-		       (unsigned long long)a->offset,
-		       k->hdr.struct_page_size);
+			(unsigned long long)ki->sp_pfn,
+			(unsigned long long)a->offset,
+			k->hdr.struct_page_size);
 	if (f & VMAINSPECT_KA_FIXMAP_INDEX)
 		fprintf(out, "fixmap:     index %llu (counted down from FIXADDR_TOP)\n",
-		       (unsigned long long)a->index);
+			(unsigned long long)a->index);
 	if (a->symbol[0])
 		fprintf(out, "symbol:     %s\n", a->symbol);
 	if (f & VMAINSPECT_KA_MODULE)
@@ -420,8 +420,8 @@ static int print_kaddr_lines(const struct vmi_klayout *k,
 	if (a->region_id == VMAINSPECT_KR_VMALLOC || a->region_id == VMAINSPECT_KR_MODULES) {
 		if (vmalloc_area_of(a->addr, &vm))
 			fprintf(out, "vm area:    0x%llx-0x%llx, %llu bytes: %s (from /proc/vmallocinfo)\n",
-			       (unsigned long long)vm.start, (unsigned long long)vm.end,
-			       (unsigned long long)vm.size, vm.info);
+				(unsigned long long)vm.start, (unsigned long long)vm.end,
+				(unsigned long long)vm.size, vm.info);
 		else if (a->region_id == VMAINSPECT_KR_VMALLOC)
 			fprintf(out, "vm area:    not in /proc/vmallocinfo (free, or its addresses hashed: kptr_restrict 1 shows them to root)\n");
 	}
