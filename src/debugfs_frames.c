@@ -31,16 +31,19 @@ static int vmi_frames_reader_check(struct seq_file *m)
 
 static void vmi_seq_kpf(struct seq_file *m, u64 kpf)
 {
+	struct vmi_wrap w;
 	unsigned int bit;
 
+	vmi_wrap_start(&w, m, "flags ", "      ");
 	for (bit = 0; bit < VMAINSPECT_KPF_NR_BITS; bit++) {
 		if (!(kpf & BIT_ULL(bit)))
 			continue;
 		if (vmainspect_kpf_names[bit])
-			seq_printf(m, " %s", vmainspect_kpf_names[bit]);
+			vmi_wrap_word(&w, "%s", vmainspect_kpf_names[bit]);
 		else
-			seq_printf(m, " bit%u", bit);
+			vmi_wrap_word(&w, "bit%u", bit);
 	}
+	vmi_wrap_end(&w);
 }
 
 static const char *vmi_mapping_kind_name(u32 kind)
@@ -53,6 +56,7 @@ static int vmi_frame_page_show(struct seq_file *m, void *v)
 {
 	u64 pfn = vmi_debugfs_pfn(m);
 	struct vmainspect_page *p;
+	struct vmi_wrap w;
 	char *path;
 	int ret;
 
@@ -71,23 +75,26 @@ static int vmi_frame_page_show(struct seq_file *m, void *v)
 	vmi_page_hide(p, vmi_debugfs_kaddrs(m));
 	seq_printf(m, "pfn 0x%llx node %u zone %s\n", p->pfn, p->nid,
 		   p->zone_name);
-	seq_puts(m, "flags");
 	vmi_seq_kpf(m, p->kpageflags);
-	seq_printf(m, "\nkpageflags 0x%llx raw_flags 0x%llx head_raw_flags 0x%llx\n",
-		   p->kpageflags, p->raw_flags, p->head_raw_flags);
+	seq_printf(m, "kpageflags 0x%llx raw_flags 0x%llx\n", p->kpageflags,
+		   p->raw_flags);
+	seq_printf(m, "head_raw_flags 0x%llx\n", p->head_raw_flags);
 	seq_printf(m, "head_pfn 0x%llx order %u refcount %d mapcount %d folio_mapcount %d\n",
 		   p->head_pfn, p->order, p->refcount, p->mapcount,
 		   p->folio_mapcount);
-	seq_printf(m, "mapping %s index 0x%llx",
-		   vmi_mapping_kind_name(p->mapping_kind), p->index);
+	vmi_wrap_start(&w, m, "mapping ", "  ");
+	vmi_wrap_word(&w, "%s", vmi_mapping_kind_name(p->mapping_kind));
+	vmi_wrap_word(&w, "index 0x%llx", p->index);
 	if (p->mapping_kind == VMAINSPECT_MAP_ANON && p->anon_vma)
-		seq_printf(m, " anon_vma 0x%llx", p->anon_vma);
+		vmi_wrap_word(&w, "anon_vma 0x%llx", p->anon_vma);
 	if (p->ino)
-		seq_printf(m, " dev %02x:%02x ino %llu", p->dev >> 20,
-			   p->dev & 0xfffff, p->ino);
+		vmi_wrap_word(&w, "dev %02x:%02x ino %llu", p->dev >> 20,
+			      p->dev & 0xfffff, p->ino);
+	vmi_wrap_end(&w);
+	/* A line of its own: a path is never cut, and may hold blanks. */
 	if (p->path_len)
-		seq_printf(m, " path %s", path);
-	seq_printf(m, "\nmemcg_ino %llu\n", p->memcg_ino);
+		seq_printf(m, "path %s\n", path);
+	seq_printf(m, "memcg_ino %llu\n", p->memcg_ino);
 out:
 	kfree(path);
 	kfree(p);
@@ -99,12 +106,14 @@ static void vmi_seq_owner(struct seq_file *m, const struct vmainspect_owner *o)
 	char perms[5];
 
 	vmainspect_vma_perms(o->vma_flags, perms);
-	seq_printf(m, "%7u %-16.16s %016llx %016llx-%016llx %s %s",
-		   o->pid, o->pid ? o->comm : "-", o->address, o->vma_start,
-		   o->vma_end, perms, vmi_pt_level_name(o->level));
+	/* The VMA goes on an indented line of its own: 80 columns. */
+	seq_printf(m, "%7u %-15.15s %016llx %s %s", o->pid,
+		   o->pid ? o->comm : "-", o->address, perms,
+		   vmi_pt_level_name(o->level));
 	if (o->nr_processes > 1)
 		seq_printf(m, " (mm of %u processes)", o->nr_processes);
-	seq_putc(m, '\n');
+	seq_printf(m, "\n        vma %016llx-%016llx\n", o->vma_start,
+		   o->vma_end);
 }
 
 static int vmi_frame_rmap_show(struct seq_file *m, void *v)
@@ -117,7 +126,7 @@ static int vmi_frame_rmap_show(struct seq_file *m, void *v)
 	ret = vmi_frames_reader_check(m);
 	if (ret)
 		return ret;
-	seq_printf(m, "# pfn 0x%llx: pid comm address vma perms level\n",
+	seq_printf(m, "# pfn 0x%llx: pid comm address perms level, then its vma\n",
 		   pfn);
 	do {
 		ret = vmi_rmap_fill(pfn, &out);
@@ -133,8 +142,9 @@ static int vmi_frame_rmap_show(struct seq_file *m, void *v)
 		seq_puts(m, "# KSM page: KSM's stable tree was not walked\n");
 	else if (out.out_flags & VMAINSPECT_RMAP_NO_RMAP)
 		seq_puts(m, "# no reverse map: not an anonymous or file page\n");
-	seq_printf(m, "# %s page, %u owners confirmed by their page tables, mapcount %d\n",
-		   vmi_mapping_kind_name(out.kind), total, out.mapcount);
+	seq_printf(m, "# %s page, %u %s confirmed by their page tables, mapcount %d\n",
+		   vmi_mapping_kind_name(out.kind), total,
+		   vmainspect_plural(total, "owner", "owners"), out.mapcount);
 out:
 	vmi_rmap_out_free(&out);
 	return ret;

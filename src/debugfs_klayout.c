@@ -14,32 +14,18 @@
 #include <uapi/vmainspect_kregion_names.h>
 #include "vmainspect.h"
 
-/* "64 TB", "~128 TB", "4 kB": the units of mm.rst */
-static void vmi_seq_size(struct seq_file *m, u64 bytes)
-{
-	static const char * const unit[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
-	unsigned int u = 0;
-	u64 tenths;
-
-	while (u + 1 < ARRAY_SIZE(unit) && bytes >> (10 * (u + 1)))
-		u++;
-	if (!u || !(bytes & ((1ULL << (10 * u)) - 1))) {
-		seq_printf(m, "%7llu %s", bytes >> (10 * u), unit[u]);
-		return;
-	}
-	tenths = ((bytes >> (10 * (u - 1))) * 10) >> 10;
-	seq_printf(m, "~%4llu.%llu %s", tenths / 10, tenths % 10, unit[u]);
-}
-
 static void vmi_klayout_header(struct seq_file *m, const struct vmi_klayout *kl)
 {
 	const struct vmainspect_klayout *h = &kl->hdr;
+	char size[VMI_SIZE_LEN];
+	struct vmi_wrap w;
 	unsigned int i;
 
-	seq_printf(m, "arch %s, %u-level paging, %u-bit virtual addresses, page size %lu\n",
+	seq_printf(m, "arch %s, %u-level paging, %u-bit virtual addresses, page size %s\n",
 		   h->arch < ARRAY_SIZE(vmainspect_arch_names) ?
 		   vmainspect_arch_names[h->arch] : "?",
-		   h->pgtable_levels, h->va_bits, 1UL << h->page_shift);
+		   h->pgtable_levels, h->va_bits,
+		   vmi_fmt_size(size, 1ULL << h->page_shift));
 	seq_puts(m, "entries per table:");
 	for (i = 0; i < VMAINSPECT_LVL_NR; i++) {
 		char name[8];	/* debugfs names levels in lower case */
@@ -50,16 +36,20 @@ static void vmi_klayout_header(struct seq_file *m, const struct vmi_klayout *kl)
 		else
 			seq_printf(m, " %s folded", name);
 	}
-	seq_printf(m, "\nphysical address bits %u, struct page %u bytes, RAM ends at %#llx (",
-		   h->phys_bits, h->struct_page_size, h->ram_end);
-	vmi_seq_size(m, h->ram_end);
-	seq_puts(m, ")\n");
+	seq_printf(m, "\nphysical address bits %u, struct page %u bytes\n",
+		   h->phys_bits, h->struct_page_size);
+	seq_printf(m, "RAM ends at %#llx (%s)\n", h->ram_end,
+		   vmi_fmt_size(size, h->ram_end));
 	seq_printf(m, "KASLR: memory regions %s, kernel image %s\n",
 		   (h->out_flags & VMAINSPECT_KL_KASLR_MEMORY) ? "randomized" : "at the defaults",
 		   !(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN) ? "location unknown" :
 		   (h->out_flags & VMAINSPECT_KL_KASLR_TEXT) ? "randomized" : "at the default");
 	if (h->out_flags & VMAINSPECT_KL_HIDDEN) {
-		seq_puts(m, "addresses hidden: they need CAP_SYS_ADMIN, no lockdown=confidentiality and a kptr_restrict that shows raw pointers to this reader\n");
+		vmi_wrap_start(&w, m, "", "  ");
+		vmi_wrap_text(&w, "addresses hidden: they need CAP_SYS_ADMIN,");
+		vmi_wrap_text(&w, "no lockdown=confidentiality and a kptr_restrict");
+		vmi_wrap_text(&w, "that shows raw pointers to this reader");
+		vmi_wrap_end(&w);
 	} else {
 		seq_printf(m, "direct map base (page_offset_base) %#llx\n", h->page_offset);
 		if (h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN)
@@ -71,25 +61,33 @@ static void vmi_klayout_header(struct seq_file *m, const struct vmi_klayout *kl)
 			   h->lowmem_end);
 }
 
+/*
+ * One row: start, last, size and name on the first line (a reader finds
+ * a region's bounds beside its name); the description after them, its
+ * further lines indented by four.
+ */
 static void vmi_seq_region(struct seq_file *m, bool hidden, u64 start, u64 end,
 			   u64 size, const char *name, const char *desc,
 			   const struct vmainspect_kregion *r)
 {
+	char sz[VMI_SIZE_LEN];
+	struct vmi_wrap w;
+
+	vmi_wrap_start(&w, m, "", "    ");
 	if (hidden)
-		seq_puts(m, "                  -                  ");
+		vmi_wrap_word(&w, "%16s %16s", "-", "-");
 	else
-		seq_printf(m, "%016llx - %016llx ", start, end - 1);
-	vmi_seq_size(m, size);
-	seq_printf(m, "  %-16s %s", name, desc);
-	if (r && (r->flags & VMAINSPECT_KRF_USED)) {
-		seq_puts(m, ", used ");
-		vmi_seq_size(m, r->used);
-	}
+		vmi_wrap_word(&w, "%016llx %016llx", start, end - 1);
+	vmi_wrap_word(&w, "%11s", vmi_fmt_size(sz, size));
+	vmi_wrap_word(&w, "%-15s", name);
+	vmi_wrap_text(&w, desc);
+	if (r && (r->flags & VMAINSPECT_KRF_USED))
+		vmi_wrap_word(&w, "(used %s)", vmi_fmt_size(sz, r->used));
 	if (r && (r->flags & VMAINSPECT_KRF_RANDOMIZED))
-		seq_puts(m, " [randomized]");
+		vmi_wrap_word(&w, "[randomized]");
 	if (r && (r->flags & VMAINSPECT_KRF_UNUSED))
-		seq_puts(m, " [not in use]");
-	seq_putc(m, '\n');
+		vmi_wrap_word(&w, "[not in use]");
+	vmi_wrap_end(&w);
 }
 
 static int vmi_kernel_layout_show(struct seq_file *m, void *v)
@@ -107,7 +105,7 @@ static int vmi_kernel_layout_show(struct seq_file *m, void *v)
 	if (!visible)
 		vmi_klayout_hide(kl);
 	vmi_klayout_header(m, kl);
-	seq_puts(m, "start              - last                   size  name             description\n");
+	seq_puts(m, "start            last                    size name            description\n");
 	for (i = 0; i < kl->nr; i++) {
 		const struct vmainspect_kregion *r = &kl->regions[i];
 		const struct vmainspect_kregion_name *n =

@@ -149,8 +149,12 @@ static int vmi_pagetables_show(struct seq_file *m, void *v)
 		vmi_pt_tally_runs(t, &out);
 		addr = out.next_addr;
 	} while (!out.done && !fatal_signal_pending(current));
-	if (!ret)
-		seq_printf(m, "# pages: %llu present, %llu swapped, %llu none, %llu other; page-table pages read: PUD %llu, PMD %llu, PTE %llu\n",
+	if (!ret) {
+		seq_printf(m, "# page-table pages read: PUD %llu, PMD %llu, PTE %llu\n",
+			   t->tables[VMAINSPECT_LVL_PUD],
+			   t->tables[VMAINSPECT_LVL_PMD],
+			   t->tables[VMAINSPECT_LVL_PTE]);
+		seq_printf(m, "# pages: %llu present, %llu swapped, %llu none, %llu other\n",
 			   t->pages[VMAINSPECT_PT_PAGE],
 			   t->pages[VMAINSPECT_PT_SWAP],
 			   t->pages[VMAINSPECT_PT_NONE],
@@ -159,10 +163,8 @@ static int vmi_pagetables_show(struct seq_file *m, void *v)
 			   t->pages[VMAINSPECT_PT_DEVICE_EXCLUSIVE] +
 			   t->pages[VMAINSPECT_PT_HWPOISON] +
 			   t->pages[VMAINSPECT_PT_MARKER] +
-			   t->pages[VMAINSPECT_PT_BAD],
-			   t->tables[VMAINSPECT_LVL_PUD],
-			   t->tables[VMAINSPECT_LVL_PMD],
-			   t->tables[VMAINSPECT_LVL_PTE]);
+			   t->pages[VMAINSPECT_PT_BAD]);
+	}
 out:
 	kfree(t);
 	kfree(q.spans);

@@ -10,6 +10,84 @@
 #include <uapi/vmainspect_rules.h>
 #include "vmainspect.h"
 
+void vmi_wrap_start(struct vmi_wrap *w, struct seq_file *m,
+		    const char *prefix, const char *cont)
+{
+	w->m = m;
+	w->cont = cont;
+	w->col = strlen(prefix);
+	w->first = true;
+	seq_puts(m, prefix);
+}
+
+/* One word of len bytes: after a blank, or on a new line if it is full. */
+static void vmi_wrap_put(struct vmi_wrap *w, const char *word, size_t len)
+{
+	if (!w->first && w->col + 1 + len > VMI_TEXT_WIDTH) {
+		seq_putc(w->m, '\n');
+		seq_puts(w->m, w->cont);
+		w->col = strlen(w->cont);
+	} else if (!w->first) {
+		seq_putc(w->m, ' ');
+		w->col++;
+	}
+	seq_write(w->m, word, len);
+	w->col += len;
+	w->first = false;
+}
+
+void vmi_wrap_word(struct vmi_wrap *w, const char *fmt, ...)
+{
+	char word[VMI_WORD_LEN];
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vscnprintf(word, sizeof(word), fmt, ap);
+	va_end(ap);
+	vmi_wrap_put(w, word, len);
+}
+
+void vmi_wrap_text(struct vmi_wrap *w, const char *text)
+{
+	size_t len;
+
+	for (;;) {
+		while (*text == ' ')
+			text++;
+		if (!*text)
+			return;
+		len = strcspn(text, " ");
+		vmi_wrap_put(w, text, len);
+		text += len;
+	}
+}
+
+void vmi_wrap_end(struct vmi_wrap *w)
+{
+	seq_putc(w->m, '\n');
+}
+
+const char *vmi_fmt_size(char buf[VMI_SIZE_LEN], u64 bytes)
+{
+	struct vmainspect_size_parts p;
+
+	vmainspect_size_split(bytes, &p);
+	if (p.exact)
+		scnprintf(buf, VMI_SIZE_LEN, VMAINSPECT_SIZE_EXACT_FMT,
+			  p.whole, p.unit);
+	else
+		scnprintf(buf, VMI_SIZE_LEN, VMAINSPECT_SIZE_CUT_FMT,
+			  p.whole, p.tenths, p.unit);
+	return buf;
+}
+
+static void vmi_seq_pages(struct seq_file *m, const char *name, u64 pages)
+{
+	seq_printf(m, "%-16s %llu %s\n", name, pages,
+		   vmainspect_plural(pages, "page", "pages"));
+}
+
 static void vmi_seq_addr(struct seq_file *m, const char *name, u64 addr)
 {
 	seq_printf(m, "%-16s 0x%016llx\n", name, addr);
@@ -31,32 +109,36 @@ void vmi_seq_layout(struct seq_file *m, const struct vmainspect_layout *l)
 	vmi_seq_addr(m, "start_code", l->start_code);
 	vmi_seq_addr(m, "end_code", l->end_code);
 	seq_printf(m, "%-16s %llu\n", "map_count", l->map_count);
-	seq_printf(m, "%-16s %llu pages\n", "total_vm", l->total_vm);
-	seq_printf(m, "%-16s %llu pages\n", "locked_vm", l->locked_vm);
-	seq_printf(m, "%-16s %llu pages\n", "pinned_vm", l->pinned_vm);
-	seq_printf(m, "%-16s %llu pages\n", "data_vm", l->data_vm);
-	seq_printf(m, "%-16s %llu pages\n", "exec_vm", l->exec_vm);
-	seq_printf(m, "%-16s %llu pages\n", "stack_vm", l->stack_vm);
-	seq_printf(m, "%-16s %llu pages\n", "rss_anon", l->rss_anon);
-	seq_printf(m, "%-16s %llu pages\n", "rss_file", l->rss_file);
-	seq_printf(m, "%-16s %llu pages\n", "rss_shmem", l->rss_shmem);
-	seq_printf(m, "%-16s %llu pages\n", "swap_ents", l->swap_ents);
-	seq_printf(m, "%-16s %llu pages\n", "hiwater_rss", l->hiwater_rss);
-	seq_printf(m, "%-16s %llu pages\n", "hiwater_vm", l->hiwater_vm);
-	seq_printf(m, "%-16s %llu bytes\n", "pgtables", l->pgtables_bytes);
+	vmi_seq_pages(m, "total_vm", l->total_vm);
+	vmi_seq_pages(m, "locked_vm", l->locked_vm);
+	vmi_seq_pages(m, "pinned_vm", l->pinned_vm);
+	vmi_seq_pages(m, "data_vm", l->data_vm);
+	vmi_seq_pages(m, "exec_vm", l->exec_vm);
+	vmi_seq_pages(m, "stack_vm", l->stack_vm);
+	vmi_seq_pages(m, "rss_anon", l->rss_anon);
+	vmi_seq_pages(m, "rss_file", l->rss_file);
+	vmi_seq_pages(m, "rss_shmem", l->rss_shmem);
+	vmi_seq_pages(m, "swap_ents", l->swap_ents);
+	vmi_seq_pages(m, "hiwater_rss", l->hiwater_rss);
+	vmi_seq_pages(m, "hiwater_vm", l->hiwater_vm);
+	seq_printf(m, "%-16s %llu %s\n", "pgtables", l->pgtables_bytes,
+		   vmainspect_plural(l->pgtables_bytes, "byte", "bytes"));
 	seq_printf(m, "%-16s %u-level, %lu-byte pages\n", "paging",
 		   l->pgtable_levels, 1UL << l->page_shift);
 }
 
 /*
  * One VMA: first the /proc/PID/maps line (same columns, padding and "\n"
- * escaping), then an indented line of what maps does not show.
+ * escaping), then indented lines of what maps does not show, within
+ * VMI_TEXT_WIDTH: kind, size, markers, raw flags; then "flags:" and the
+ * flag names.
  */
 void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
 		 const char *strings)
 {
-	char perms[5];
+	char perms[5], size[VMI_SIZE_LEN];
 	const struct vmainspect_flag_name *f;
+	struct vmi_wrap w;
 
 	vmainspect_vma_perms(rec->uflags, perms);
 	seq_setwidth(m, 25 + sizeof(void *) * 6 - 1);
@@ -70,61 +152,72 @@ void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
 	}
 	seq_putc(m, '\n');
 
-	seq_printf(m, "    %s size=%llukB vm_flags=0x%llx page_prot=0x%llx%s flags:",
-		   rec->kind < VMAINSPECT_KIND_MAX ?
-		   vmainspect_kind_names[rec->kind] : "?",
-		   (rec->end - rec->start) >> 10, rec->vm_flags, rec->page_prot,
-		   rec->attrs & VMAINSPECT_ATTR_ANON_VMA ? " anon_vma" : "");
+	vmi_wrap_start(&w, m, "    ", "      ");
+	vmi_wrap_word(&w, "%s", rec->kind < VMAINSPECT_KIND_MAX ?
+		      vmainspect_kind_names[rec->kind] : "?");
+	vmi_wrap_word(&w, "size=%s", vmi_fmt_size(size, rec->end - rec->start));
+	vmi_wrap_word(&w, "vm_flags=0x%llx", rec->vm_flags);
+	vmi_wrap_word(&w, "page_prot=0x%llx", rec->page_prot);
+	if (rec->attrs & VMAINSPECT_ATTR_ANON_VMA)
+		vmi_wrap_word(&w, "anon_vma");
+	vmi_wrap_end(&w);
+	vmi_wrap_start(&w, m, "    flags: ", "           ");
 	for (f = vmainspect_vm_flag_names; f->name; f++)
 		if (rec->uflags & f->bit)
-			seq_printf(m, " %s", f->name);
-	seq_putc(m, '\n');
+			vmi_wrap_word(&w, "%s", f->name);
+	vmi_wrap_end(&w);
 }
 
-static void vmi_seq_bits(struct seq_file *m,
-			 const struct vmainspect_bit_name *names, u64 bits)
+static void vmi_wrap_bits(struct vmi_wrap *w,
+			  const struct vmainspect_bit_name *names, u64 bits)
 {
 	const struct vmainspect_bit_name *b;
 
 	for (b = names; b->name; b++)
 		if (bits & b->bit)
-			seq_printf(m, " %s", b->name);
+			vmi_wrap_word(w, "%s", b->name);
 }
 
 /*
  * One page-table run, the columns of `vmainspect pages`:
  *   start-end  size  level  frames  kind bits...
- * frames: first-last frame, "swapT:first-last", "hidden" or "-".
+ * frames: "pfn 0xfirst-0xlast", "swap:T:0xfirst-0xlast", "pfn hidden",
+ * "swap hidden" or "-".  Continued lines start under the size column.
  */
 void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 		    bool show_pfn)
 {
 	u64 pages = (r->end - r->start) >> PAGE_SHIFT;
+	char size[VMI_SIZE_LEN];
+	struct vmi_wrap w;
 
-	seq_printf(m, "%016llx-%016llx %9llukB %s ", r->start, r->end,
-		   (r->end - r->start) >> 10,
-		   r->level < VMAINSPECT_LVL_NR ?
-		   vmainspect_pt_level_names[r->level] : "?");
+	vmi_wrap_start(&w, m, "", VMI_RUN_CONT);
+	vmi_wrap_word(&w, "%016llx-%016llx", r->start, r->end);
+	vmi_wrap_word(&w, "%10s", vmi_fmt_size(size, r->end - r->start));
+	vmi_wrap_word(&w, "%s", r->level < VMAINSPECT_LVL_NR ?
+		      vmainspect_pt_level_names[r->level] : "?");
 	if (vmainspect_pt_kind_has_frame(r->kind) && show_pfn)
-		seq_printf(m, "pfn %llx-%llx", r->pfn, r->pfn + pages - 1);
+		vmi_wrap_word(&w, "pfn 0x%llx-0x%llx", r->pfn,
+			      r->pfn + pages - 1);
 	else if (vmainspect_pt_kind_has_frame(r->kind))
-		seq_puts(m, "pfn hidden");
+		vmi_wrap_word(&w, "pfn hidden");
 	else if (r->kind == VMAINSPECT_PT_SWAP && show_pfn)
-		seq_printf(m, "swap%u:%llx-%llx", r->swap_type, r->offset,
-			   r->offset + pages - 1);
+		vmi_wrap_word(&w, "swap:%u:0x%llx-0x%llx", r->swap_type,
+			      r->offset, r->offset + pages - 1);
 	else if (r->kind == VMAINSPECT_PT_SWAP)
-		seq_puts(m, "swap hidden");
+		vmi_wrap_word(&w, "swap hidden");
 	else
-		seq_puts(m, "-");
-	seq_printf(m, " %s", r->kind < VMAINSPECT_PT_KIND_MAX ?
-		   vmainspect_pt_kind_names[r->kind] : "?");
-	vmi_seq_bits(m, vmainspect_pte_bit_names, r->bits);
+		vmi_wrap_word(&w, "-");
+	vmi_wrap_word(&w, "%s", r->kind < VMAINSPECT_PT_KIND_MAX ?
+		      vmainspect_pt_kind_names[r->kind] : "?");
+	vmi_wrap_bits(&w, vmainspect_pte_bit_names, r->bits);
 	if (r->kind == VMAINSPECT_PT_MARKER)
-		vmi_seq_bits(m, vmainspect_marker_names, r->offset);
+		vmi_wrap_bits(&w, vmainspect_marker_names, r->offset);
 	/* a folio other than the entry's own size: mTHP, PTE-mapped THP */
 	if (r->folio_shift > PAGE_SHIFT && r->folio_shift != r->page_shift)
-		seq_printf(m, " folio=%llukB", 1ULL << (r->folio_shift - 10));
-	seq_putc(m, '\n');
+		vmi_wrap_word(&w, "folio=%s",
+			      vmi_fmt_size(size, 1ULL << r->folio_shift));
+	vmi_wrap_end(&w);
 }
 
 const char *vmi_pt_level_name(u32 level)

@@ -374,6 +374,37 @@ long vmi_ioctl_klayout(struct vmi_session *s, void __user *uarg);
 long vmi_ioctl_kaddr(struct vmi_session *s, void __user *uarg);
 
 /* text.c: text rendering shared by debugfs. */
+
+/* debugfs text lines fit in this many columns (the /proc/PID/maps ones aside). */
+#define VMI_TEXT_WIDTH	80
+/* "~1023.9 KiB" and the like, from vmi_fmt_size(). */
+#define VMI_SIZE_LEN	32
+/* The longest word a vmi_wrap_word() call prints. */
+#define VMI_WORD_LEN	96
+/* Continued lines of a page-table run: under its size column. */
+#define VMI_RUN_CONT	"                                  "
+
+/*
+ * A line of words broken into lines of at most VMI_TEXT_WIDTH columns:
+ * vmi_wrap_start() prints prefix; each word goes after a blank, or on a
+ * new line after cont when it would not fit; vmi_wrap_end() ends the line.
+ */
+struct vmi_wrap {
+	struct seq_file *m;
+	const char *cont;
+	size_t col;
+	bool first;
+};
+
+void vmi_wrap_start(struct vmi_wrap *w, struct seq_file *m,
+		    const char *prefix, const char *cont);
+__printf(2, 3) void vmi_wrap_word(struct vmi_wrap *w, const char *fmt, ...);
+/* The blank-separated words of text, each as vmi_wrap_word() prints it. */
+void vmi_wrap_text(struct vmi_wrap *w, const char *text);
+void vmi_wrap_end(struct vmi_wrap *w);
+/* The size format of the tool (vmainspect_size_split()): "4 KiB". */
+const char *vmi_fmt_size(char buf[VMI_SIZE_LEN], u64 bytes);
+
 void vmi_seq_layout(struct seq_file *m, const struct vmainspect_layout *l);
 void vmi_seq_vma(struct seq_file *m, const struct vmainspect_vma *rec,
 		 const char *strings);

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "addr_space.h"
@@ -27,7 +26,6 @@
 #define ADDR_COLS	18	/* "0x" and 16 hex digits */
 #define MARK_COLS	12	/* " start_data" right of a boundary */
 #define MIN_WIDTH	60
-#define DEFAULT_WIDTH	80
 #define MAX_WIDTH	120
 #define MAX_SEGS	32
 #define MAX_KSEGS	(2 * VMAINSPECT_KREGIONS_MAX + 2)
@@ -60,32 +58,6 @@ struct drawing {
 	struct seg segs[MAX_SEGS];
 	int nr;
 };
-
-int output_width(void)
-{
-	struct winsize ws;
-	const char *env;
-	long cols = 0;
-	char *end;
-
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws))
-		cols = ws.ws_col;
-	if (cols <= 0) {
-		env = getenv("COLUMNS");
-		if (env && *env) {
-			cols = strtol(env, &end, 10);
-			if (*end)
-				cols = 0;
-		}
-	}
-	if (cols <= 0)
-		cols = DEFAULT_WIDTH;
-	if (cols < MIN_WIDTH)
-		cols = MIN_WIDTH;
-	if (cols > MAX_WIDTH)
-		cols = MAX_WIDTH;
-	return (int)cols;
-}
 
 static __u64 seg_size(const struct seg *s)
 {
@@ -197,7 +169,7 @@ static size_t describe_vmas(const struct drawing *d, __u64 lo, __u64 hi,
 	}
 	count_buf[0] = '\0';
 	if (n)
-		append(count_buf, "%zu VMA%s, %s mapped", n, n == 1 ? "" : "s",
+		append(count_buf, "%zu %s, %s mapped", n, plural(n, "VMA", "VMAs"),
 		       fmt_size(bytes, size));
 	if (mapped_out)
 		*mapped_out = bytes;
@@ -763,6 +735,11 @@ void draw_address_space(FILE *f, pid_t pid, const struct vmainspect_layout *l,
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return;
+	/* A box wider than MAX_WIDTH reads no better, even with -w. */
+	if (width > MAX_WIDTH)
+		width = MAX_WIDTH;
+	if (width < MIN_WIDTH)
+		width = MIN_WIDTH;
 	d->f = f;
 	d->l = l;
 	d->set = set;
@@ -776,8 +753,8 @@ void draw_address_space(FILE *f, pid_t pid, const struct vmainspect_layout *l,
 	add_gaps(d);
 
 	fprintf(f, "Address space of pid %d, from the top down.\n"
-		"Not to scale: band heights mean nothing; addresses and sizes\n"
-		"are exact.\n\n", pid);
+		"Not to scale: band heights mean nothing; addresses are exact,\n"
+		"sizes too unless marked \"~\" (cut to a tenth).\n\n", pid);
 	print_kernel_intro(d);
 	for (i = 0; i < d->nr; i++) {
 		s = &d->segs[i];

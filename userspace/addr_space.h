@@ -8,12 +8,6 @@
 
 #include "client.h"
 
-/*
- * Columns for text output: the terminal width of stdout, else $COLUMNS,
- * else 80; never less than 60 nor more than 120.
- */
-int output_width(void);
-
 struct vmi_klayout;
 
 /*

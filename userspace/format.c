@@ -4,8 +4,12 @@
  * names of the page-table values.
  */
 
+#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <uapi/vmainspect.h>
@@ -20,31 +24,141 @@ void fmt_perms(__u64 uflags, char buf[5])
 	vmainspect_vma_perms(uflags, buf);
 }
 
-const char *fmt_size(__u64 bytes, char buf[FMT_SIZE_LEN])
+bool wide_output;
+
+int output_width(void)
+{
+	struct winsize ws;
+
+	if (wide_output)
+		return INT_MAX;
+	/*
+	 * $COLUMNS is not read: a shell sets it for its terminal, and text
+	 * piped to a file or another program should not change with it.
+	 */
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) &&
+	    ws.ws_col > DEFAULT_WIDTH)
+		return ws.ws_col;
+	return DEFAULT_WIDTH;
+}
+
+/*
+ * May a line break at the space text[i]?  Not inside a size: "4 KiB" is
+ * one word to a reader.
+ */
+static bool breakable(const char *text, size_t i, size_t len)
 {
 	static const char * const units[] = {
-		"KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
 	};
-	unsigned int u = 0;
-	double v;
+	size_t u, n;
 
-	if (bytes < 1024) {
-		snprintf(buf, FMT_SIZE_LEN, "%llu B", (unsigned long long)bytes);
-		return buf;
+	if (text[i] != ' ')
+		return false;
+	if (!i || text[i - 1] < '0' || text[i - 1] > '9')
+		return true;
+	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		n = strlen(units[u]);
+		if (i + 1 + n <= len && !strncmp(text + i + 1, units[u], n) &&
+		    (i + 1 + n == len || !isalnum((unsigned char)text[i + 1 + n])))
+			return false;
 	}
+	return true;
+}
 
-	v = (double)bytes / 1024;
-	/* Move up while the value would print as 1024.0 or more. */
-	while (v >= 1023.95 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
+/* One line of len bytes (no '\n'), wrapped. */
+static void fprint_wrapped_line(FILE *f, const char *text, size_t len,
+				const char *cont)
+{
+	int indent = (int)strlen(cont);
+	int width = output_width();
+	size_t avail = (size_t)width, cut, n;
+
+	while (len > avail) {
+		/* The last space that leaves at most avail columns. */
+		for (cut = avail; cut > 0 && !breakable(text, cut, len); cut--)
+			;
+		/* None (one long word): break after the word instead. */
+		if (!cut) {
+			for (cut = 0; cut < len && !breakable(text, cut, len);
+			     cut++)
+				;
+			if (cut >= len)
+				break;
+		}
+		/* Column padding before the break goes too. */
+		n = cut;
+		while (n > 0 && text[n - 1] == ' ')
+			n--;
+		while (cut < len && text[cut] == ' ')
+			cut++;
+		if (!n || cut >= len)
+			break;
+		fprintf(f, "%.*s\n%s", (int)n, text, cont);
+		text += cut;
+		len -= cut;
+		avail = width - indent < 20 ? 20 : (size_t)(width - indent);
 	}
+	fprintf(f, "%.*s\n", (int)len, text);
+}
 
-	/* Whole multiples without a decimal: "4 KiB", "128 TiB". */
-	if (!(bytes & ((1ULL << (10 * (u + 1))) - 1)))
-		snprintf(buf, FMT_SIZE_LEN, "%.0f %s", v, units[u]);
+void fprint_wrapped(FILE *f, const char *text, const char *cont)
+{
+	const char *nl;
+
+	while (*text) {
+		nl = strchr(text, '\n');
+		if (!nl) {
+			fprint_wrapped_line(f, text, strlen(text), cont);
+			return;
+		}
+		fprint_wrapped_line(f, text, nl - text, cont);
+		text = nl + 1;
+	}
+}
+
+FILE *wrap_begin(struct wrap_buf *w, FILE *out)
+{
+	w->out = out;
+	w->buf = NULL;
+	w->len = 0;
+	w->m = open_memstream(&w->buf, &w->len);
+	return w->m ? w->m : out;
+}
+
+void wrap_end(struct wrap_buf *w, const char *cont)
+{
+	if (!w->m) {
+		fputc('\n', w->out);
+		return;
+	}
+	fclose(w->m);
+	w->m = NULL;
+	if (w->buf && *w->buf)
+		fprint_wrapped(w->out, w->buf, cont);
 	else
-		snprintf(buf, FMT_SIZE_LEN, "%.1f %s", v, units[u]);
+		fputc('\n', w->out);
+	free(w->buf);
+	w->buf = NULL;
+}
+
+const char *plural(unsigned long long n, const char *one, const char *many)
+{
+	return vmainspect_plural(n, one, many);
+}
+
+const char *fmt_size(__u64 bytes, char buf[FMT_SIZE_LEN])
+{
+	struct vmainspect_size_parts p;
+
+	/* The same split as the module's debugfs text. */
+	vmainspect_size_split(bytes, &p);
+	if (p.exact)
+		snprintf(buf, FMT_SIZE_LEN, VMAINSPECT_SIZE_EXACT_FMT,
+			 (unsigned long long)p.whole, p.unit);
+	else
+		snprintf(buf, FMT_SIZE_LEN, VMAINSPECT_SIZE_CUT_FMT,
+			 (unsigned long long)p.whole, p.tenths, p.unit);
 	return buf;
 }
 
@@ -196,43 +310,6 @@ void fprint_marker_bits(FILE *f, __u64 bits, const char *sep)
 	struct fprint_bits_ctx ctx = { .f = f, .sep = sep };
 
 	for_each_marker_name(bits, fprint_one_bit, &ctx);
-}
-
-const char *fmt_size_short(__u64 bytes, char buf[FMT_SIZE_LEN])
-{
-	static const char units[] = "BKMGTPE";
-	const char *unit = units;
-
-	/* As note_page() in mm/ptdump.c: divide while it stays whole. */
-	while (bytes && !(bytes & 1023) && unit[1]) {
-		bytes >>= 10;
-		unit++;
-	}
-	snprintf(buf, FMT_SIZE_LEN, "%llu%c", (unsigned long long)bytes, *unit);
-	return buf;
-}
-
-const char *fmt_size_mm(__u64 bytes, char buf[FMT_SIZE_LEN])
-{
-	static const char * const units[] = {
-		"B", "kB", "MB", "GB", "TB", "PB", "EB",
-	};
-	unsigned int u = 0;
-	unsigned int tenths;
-
-	while (u + 1 < sizeof(units) / sizeof(units[0]) &&
-	       bytes >> (10 * (u + 1)))
-		u++;
-	if (!u || !(bytes & ((1ULL << (10 * u)) - 1))) {
-		snprintf(buf, FMT_SIZE_LEN, "%llu %s",
-			 (unsigned long long)(bytes >> (10 * u)), units[u]);
-		return buf;
-	}
-	/* bytes < 1024 units: fewer than 10240 tenths */
-	tenths = (unsigned int)(((bytes >> (10 * (u - 1))) * 10) >> 10);
-	snprintf(buf, FMT_SIZE_LEN, "~%u.%u %s", tenths / 10 % 10000,
-		 tenths % 10, units[u]);
-	return buf;
 }
 
 bool vma_has_file(const struct vmainspect_vma *v)

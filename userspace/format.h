@@ -12,13 +12,56 @@
 
 #include <uapi/vmainspect.h>
 
-/* Big enough for "1023.9 KiB" and friends. */
-#define FMT_SIZE_LEN	16
+/* Big enough for "~1023.9 KiB" and friends. */
+#define FMT_SIZE_LEN	32
+
+/* Text views fit this many columns unless -w or a wider terminal says more. */
+#define DEFAULT_WIDTH	80
+
+/* -w/--wide: no width limit for text views. */
+extern bool wide_output;
+
+/*
+ * Columns text output may use: unlimited (INT_MAX) with -w; else the
+ * terminal width of stdout when it is a terminal wider than 80; else 80.
+ */
+int output_width(void);
+
+/*
+ * Print text within output_width() columns, line by line: a longer line
+ * is broken at spaces, each further piece on a line of its own after the
+ * prefix cont ("      ", or "#     " for a comment line).  A word longer
+ * than a line is not cut.  Every line printed ends with '\n' (a last
+ * '\n' in text is optional).
+ */
+void fprint_wrapped(FILE *f, const char *text, const char *cont);
+
+/*
+ * A line built with several printf calls, then printed wrapped:
+ * FILE *m = wrap_begin(&w, stdout); fprintf(m, ...); wrap_end(&w, "    ");
+ * Where memory runs out, the text goes to the output unwrapped.
+ */
+struct wrap_buf {
+	FILE *m;
+	FILE *out;
+	char *buf;
+	size_t len;
+};
+FILE *wrap_begin(struct wrap_buf *w, FILE *out);
+void wrap_end(struct wrap_buf *w, const char *cont);
+
+/* one if n == 1, else many: "1 run", "2 runs", "0 runs". */
+const char *plural(unsigned long long n, const char *one, const char *many);
 
 /* "r-xp": read, write, exec, then 's' for a shared mapping, else 'p'. */
 void fmt_perms(__u64 uflags, char buf[5]);
 
-/* "4 KiB", "103.9 KiB", "128 TiB", "512 B" (binary units). */
+/*
+ * The one size format of every text view: IEC binary units with a space,
+ * the largest unit the size reaches ("512 B", "4 KiB", "2 MiB", "128 TiB").
+ * Exact where the unit divides the size; otherwise "~" and the tenths,
+ * cut, not rounded ("~103.9 KiB", "~127.9 TiB"): never more than the size.
+ */
 const char *fmt_size(__u64 bytes, char buf[FMT_SIZE_LEN]);
 
 /* Name of an enum vmainspect_vma_kind value, "unknown" if out of range. */
@@ -68,17 +111,6 @@ void fprint_marker_bits(FILE *f, __u64 bits, const char *sep);
 
 /* Kinds whose entries carry a frame number: page, migration, device... */
 bool pt_kind_has_pfn(__u32 kind);
-
-/* Size as ptdump prints it: the largest unit that divides it, "2M", "12K". */
-const char *fmt_size_short(__u64 bytes, char buf[FMT_SIZE_LEN]);
-
-/*
- * Size in the units of Documentation/arch/x86/x86_64/mm.rst (binary: 1 TB
- * is 2^40 bytes): "64 TB", "4 kB", or "~127.9 TB" (tenths cut, not rounded)
- * where the largest unit does not divide it; as the module's debugfs
- * kernel_layout prints it.
- */
-const char *fmt_size_mm(__u64 bytes, char buf[FMT_SIZE_LEN]);
 
 /* log2 of the page size of the running kernel. */
 unsigned int page_shift(void);

@@ -23,7 +23,19 @@ static int addr_digits(const struct vmi_klayout *k)
 	return k->hdr.va_bits && k->hdr.va_bits <= 32 ? 8 : 16;
 }
 
-static void print_header(const struct vmi_klayout *k)
+/*
+ * Text goes to out: a wrap_buf's stream, whose lines are then wrapped
+ * within the output width (or stdout).
+ */
+static FILE *out;
+
+/* Continued lines of a table row start under its name column. */
+#define ROW_CONT	"                                                 "
+/* ... of the ADDR view under the values, of the header indented. */
+#define KADDR_CONT	"            "
+#define HEADER_CONT	"  "
+
+static void print_header_lines(const struct vmi_klayout *k)
 {
 	const struct vmainspect_klayout *h = &k->hdr;
 	const struct vmainspect_kregion *dm;
@@ -32,58 +44,68 @@ static void print_header(const struct vmi_klayout *k)
 	__u64 user, kernel;
 	unsigned int i;
 
-	printf("arch %s: %u-level paging, %u-bit virtual addresses",
-	       karch_name(h->arch), h->pgtable_levels, h->va_bits);
+	fprintf(out, "arch %s: %u-level paging, %u-bit virtual addresses",
+		karch_name(h->arch), h->pgtable_levels, h->va_bits);
 	if (klayout_halves(k, &user, &kernel))
-		printf(": user half %s, kernel half %s", fmt_size_mm(user, s1),
-		       fmt_size_mm(kernel, s2));
-	printf("\npage size %s; entries per table:",
-	       fmt_size_mm(1ULL << h->page_shift, s1));
+		fprintf(out, ": user half %s, kernel half %s", fmt_size(user, s1),
+			fmt_size(kernel, s2));
+	fprintf(out, "\npage size %s; entries per table:",
+		fmt_size(1ULL << h->page_shift, s1));
 	for (i = 0; i < VMAINSPECT_LVL_NR; i++) {
 		if (h->ptrs_per[i] > 1)
-			printf(" %s %u", fmt_pt_level(i), h->ptrs_per[i]);
+			fprintf(out, " %s %u", fmt_pt_level(i), h->ptrs_per[i]);
 		else
-			printf(" %s 1 (folded)", fmt_pt_level(i));
+			fprintf(out, " %s 1 (folded)", fmt_pt_level(i));
 	}
-	printf("\nMAX_PHYSMEM_BITS %u (%s of physical address space), struct page %u bytes\n",
-	       h->phys_bits,
-	       h->phys_bits && h->phys_bits < 64 ?
-	       fmt_size_mm(1ULL << h->phys_bits, s1) : "?",
-	       h->struct_page_size);
-	printf("KASLR: memory bases randomized: %s; kernel image randomized: %s\n",
-	       h->out_flags & VMAINSPECT_KL_KASLR_MEMORY ? "yes" : "no",
-	       !(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN) ? "unknown" :
-	       h->out_flags & VMAINSPECT_KL_KASLR_TEXT ? "yes" : "no");
-	printf("RAM ends at physical 0x%llx (%s)",
-	       (unsigned long long)h->ram_end, fmt_size_mm(h->ram_end, s1));
+	fprintf(out, "\nMAX_PHYSMEM_BITS %u (%s of physical address space), struct page %u bytes\n",
+		h->phys_bits,
+		h->phys_bits && h->phys_bits < 64 ?
+		fmt_size(1ULL << h->phys_bits, s1) : "?",
+		h->struct_page_size);
+	fprintf(out, "KASLR: memory bases randomized: %s; kernel image randomized: %s\n",
+		h->out_flags & VMAINSPECT_KL_KASLR_MEMORY ? "yes" : "no",
+		!(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN) ? "unknown" :
+		h->out_flags & VMAINSPECT_KL_KASLR_TEXT ? "yes" : "no");
+	fprintf(out, "RAM ends at physical 0x%llx (%s)",
+		(unsigned long long)h->ram_end, fmt_size(h->ram_end, s1));
 	dm = kregion_by_id(k, VMAINSPECT_KR_DIRECT_MAP);
 	if (dm) {
 		double pct = 100.0 * (double)h->lowmem_end / (double)dm->size;
 
-		printf("\ndirect map: %s of virtual space, mapping physical 0x0-0x%llx: %s backed by RAM",
-		       fmt_size_mm(dm->size, s1),
-		       (unsigned long long)h->lowmem_end,
-		       fmt_size_mm(h->lowmem_end, s2));
+		fprintf(out, "\ndirect map: %s of virtual space, mapping physical 0x0-0x%llx: %s backed by RAM",
+			fmt_size(dm->size, s1),
+			(unsigned long long)h->lowmem_end,
+			fmt_size(h->lowmem_end, s2));
 		if (pct < 0.01)
-			printf(" (less than 0.01%%)");
+			fprintf(out, " (less than 0.01%%)");
 		else
-			printf(" (%.2f%%)", pct);
+			fprintf(out, " (%.2f%%)", pct);
 	}
-	putchar('\n');
+	fputc('\n', out);
 	if (h->out_flags & VMAINSPECT_KL_HIGHMEM && h->ram_end > h->lowmem_end)
-		printf("HIGHMEM: %s of RAM above physical 0x%llx, not in the direct map\n",
-		       fmt_size_mm(h->ram_end - h->lowmem_end, s1),
-		       (unsigned long long)h->lowmem_end);
+		fprintf(out, "HIGHMEM: %s of RAM above physical 0x%llx, not in the direct map\n",
+			fmt_size(h->ram_end - h->lowmem_end, s1),
+			(unsigned long long)h->lowmem_end);
 	if (!hidden)
-		printf("direct map base (page_offset): 0x%0*llx\n",
-		       addr_digits(k), (unsigned long long)h->page_offset);
+		fprintf(out, "direct map base (page_offset): 0x%0*llx\n",
+			addr_digits(k), (unsigned long long)h->page_offset);
 	if (!(h->out_flags & VMAINSPECT_KL_IMAGE_KNOWN))
-		printf("kernel image: not known\n");
+		fprintf(out, "kernel image: not known\n");
 	else if (!hidden)
-		printf("kernel image: 0x%0*llx-0x%0*llx (%s, as mapped, 2 MB granularity)\n",
-		       addr_digits(k), (unsigned long long)h->image_start,
-		       addr_digits(k), (unsigned long long)h->image_end - 1,
-		       fmt_size_mm(h->image_end - h->image_start, s1));
+		fprintf(out, "kernel image: 0x%0*llx-0x%0*llx (%s, as mapped, 2 MiB granularity)\n",
+			addr_digits(k), (unsigned long long)h->image_start,
+			addr_digits(k), (unsigned long long)h->image_end - 1,
+			fmt_size(h->image_end - h->image_start, s1));
+}
+
+static void print_header(const struct vmi_klayout *k)
+{
+	struct wrap_buf w;
+
+	out = wrap_begin(&w, stdout);
+	print_header_lines(k);
+	wrap_end(&w, HEADER_CONT);
+	out = stdout;	/* the stream is closed */
 }
 
 #define LAST_HEAD	"last (inclusive)"
@@ -102,24 +124,27 @@ static void print_row(const struct vmi_klayout *k, __u64 start, __u64 size,
 {
 	int w = addr_digits(k), lw = last_cols(k);
 	char s[FMT_SIZE_LEN];
+	struct wrap_buf wb;
 
+	out = wrap_begin(&wb, stdout);
 	if (klayout_hidden(k))
-		printf("%-*s   %-*s", w, "-", lw, "-");
+		fprintf(out, "%-*s   %-*s", w, "-", lw, "-");
 	else
-		printf("%0*llx   %0*llx%*s", w, (unsigned long long)start, w,
-		       (unsigned long long)(start + size - 1), lw - w, "");
-	printf("  %10s  %-16s %s", fmt_size_mm(size, s),
-	       kregion_name(r ? r->id : VMAINSPECT_KR_NONE),
-	       kregion_desc(r ? r->id : VMAINSPECT_KR_NONE));
+		fprintf(out, "%0*llx   %0*llx%*s", w, (unsigned long long)start, w,
+			(unsigned long long)(start + size - 1), lw - w, "");
+	fprintf(out, "  %10s  %-16s %s", fmt_size(size, s),
+		kregion_name(r ? r->id : VMAINSPECT_KR_NONE),
+		kregion_desc(r ? r->id : VMAINSPECT_KR_NONE));
 	if (r && (r->flags & VMAINSPECT_KRF_USED))
-		printf(", used %s", fmt_size_mm(r->used, s));
+		fprintf(out, ", used %s", fmt_size(r->used, s));
 	if (r && (r->flags & VMAINSPECT_KRF_HOLE))
-		printf(" [hole]");
+		fprintf(out, " [hole]");
 	if (r && (r->flags & VMAINSPECT_KRF_RANDOMIZED))
-		printf(" [randomized]");
+		fprintf(out, " [randomized]");
 	if (r && (r->flags & VMAINSPECT_KRF_UNUSED))
-		printf(" [not in use]");
-	putchar('\n');
+		fprintf(out, " [not in use]");
+	wrap_end(&wb, ROW_CONT);
+	out = stdout;
 }
 
 static int print_klayout_text(const struct vmi_klayout *k)
@@ -131,10 +156,11 @@ static int print_klayout_text(const struct vmi_klayout *k)
 	unsigned int i;
 
 	print_header(k);
+	out = stdout;
 	if (hidden)
-		printf("%s\n", kaddr_hidden_reason(reason, sizeof(reason)));
-	printf("\n%-*s   %-*s  %10s  %-16s %s\n", w, "start", last_cols(k), LAST_HEAD,
-	       "size", "name", "description");
+		fprint_wrapped(out, kaddr_hidden_reason(reason, sizeof(reason)), "");
+	fprintf(out, "\n%-*s   %-*s  %10s  %-16s %s\n", w, "start", last_cols(k), LAST_HEAD,
+		"size", "name", "description");
 	for (i = 0; i < k->nr; i++) {
 		const struct vmainspect_kregion *r = &k->regions[i];
 
@@ -152,7 +178,7 @@ static int print_klayout_text(const struct vmi_klayout *k)
 			print_row(k, end, top - end, NULL);
 	}
 	if (hidden)
-		printf("(unused holes between the regions are not shown: placing them needs the addresses)\n");
+		fprint_wrapped(stdout, "(unused holes between the regions are not shown: placing them needs the addresses)", "");
 	return finish_output();
 }
 
@@ -314,22 +340,22 @@ static void print_kaddr_region(const struct vmi_klayout *k,
 	int w = addr_digits(k);
 	char s[FMT_SIZE_LEN];
 
-	printf("region:     %s: %s\n", kregion_name(a->region_id),
-	       kregion_desc(a->region_id));
-	printf("            0x%0*llx-0x%0*llx (%s), offset 0x%llx in it",
-	       w, (unsigned long long)ki->lo, w,
-	       (unsigned long long)(ki->hi - 1),
-	       fmt_size_mm(ki->hi - ki->lo, s),
-	       (unsigned long long)(ki->addr - ki->lo));
+	fprintf(out, "region:     %s: %s\n", kregion_name(a->region_id),
+		kregion_desc(a->region_id));
+	fprintf(out, "            0x%0*llx-0x%0*llx (%s), offset 0x%llx in it",
+		w, (unsigned long long)ki->lo, w,
+		(unsigned long long)(ki->hi - 1),
+		fmt_size(ki->hi - ki->lo, s),
+		(unsigned long long)(ki->addr - ki->lo));
 	if (ki->r && (ki->r->flags & VMAINSPECT_KRF_RANDOMIZED))
-		printf(" [randomized]");
+		fprintf(out, " [randomized]");
 	if (ki->r && (ki->r->flags & VMAINSPECT_KRF_UNUSED))
-		printf(" [not in use]");
-	putchar('\n');
+		fprintf(out, " [not in use]");
+	fputc('\n', out);
 }
 
-static int print_kaddr_text(const struct vmi_klayout *k,
-			    const struct kaddr_info *ki)
+static int print_kaddr_lines(const struct vmi_klayout *k,
+			     const struct kaddr_info *ki)
 {
 	const struct vmainspect_kaddr *a = &ki->a;
 	char s[FMT_SIZE_LEN], secbuf[MODULE_SECTION_LEN];
@@ -338,67 +364,79 @@ static int print_kaddr_text(const struct vmi_klayout *k,
 	const char *sec;
 	bool sysfs;
 
-	printf("address:    0x%0*llx\n", addr_digits(k),
-	       (unsigned long long)ki->addr);
+	fprintf(out, "address:    0x%0*llx\n", addr_digits(k),
+		(unsigned long long)ki->addr);
 	if (!ki->have) {
-		printf("region:     user: %s\n", kregion_desc(VMAINSPECT_KR_USER));
-		printf("            a user-space address: each process maps it its own way; try `vmainspect pt PID 0x%llx`\n",
-		       (unsigned long long)ki->addr);
-		return finish_output();
+		fprintf(out, "region:     user: %s\n", kregion_desc(VMAINSPECT_KR_USER));
+		fprintf(out, "            a user-space address: each process maps it its own way; try `vmainspect pt PID 0x%llx`\n",
+			(unsigned long long)ki->addr);
+		return EXIT_OK;
 	}
 	print_kaddr_region(k, ki);
 	if (ki->user) {
-		printf("            a user-space address: each process maps it its own way; try `vmainspect pt PID 0x%llx`\n",
-		       (unsigned long long)ki->addr);
-		return finish_output();
+		fprintf(out, "            a user-space address: each process maps it its own way; try `vmainspect pt PID 0x%llx`\n",
+			(unsigned long long)ki->addr);
+		return EXIT_OK;
 	}
 	if (ki->r && (ki->r->flags & VMAINSPECT_KRF_HOLE)) {
-		printf("            a hole: no address here is usable\n");
-		return finish_output();
+		fprintf(out, "            a hole: no address here is usable\n");
+		return EXIT_OK;
 	}
 	if (a->region_id == VMAINSPECT_KR_NONE) {
-		printf("            in no region: an unused hole between two regions\n");
-		return finish_output();
+		fprintf(out, "            in no region: an unused hole between two regions\n");
+		return EXIT_OK;
 	}
 	if (f & VMAINSPECT_KA_MAPPED)
-		printf("mapping:    mapped by a %s page, %s, %s\n",
-		       fmt_size_mm(a->page_size, s),
-		       f & VMAINSPECT_KA_WRITE ? "writable" : "read-only",
-		       f & VMAINSPECT_KA_EXEC ? "executable" : "not executable");
+		fprintf(out, "mapping:    mapped by a %s page, %s, %s\n",
+			fmt_size(a->page_size, s),
+			f & VMAINSPECT_KA_WRITE ? "writable" : "read-only",
+			f & VMAINSPECT_KA_EXEC ? "executable" : "not executable");
 	else
-		printf("mapping:    not mapped by the kernel page table\n");
+		fprintf(out, "mapping:    not mapped by the kernel page table\n");
 	if (f & VMAINSPECT_KA_PFN)
-		printf("frame:      PFN 0x%llx, physical address 0x%llx, %s\n",
-		       (unsigned long long)a->pfn, (unsigned long long)a->phys,
-		       f & VMAINSPECT_KA_RAM ? "RAM" : "not online RAM");
+		fprintf(out, "frame:      PFN 0x%llx, physical address 0x%llx, %s\n",
+			(unsigned long long)a->pfn, (unsigned long long)a->phys,
+			f & VMAINSPECT_KA_RAM ? "RAM" : "not online RAM");
 	if (f & VMAINSPECT_KA_IN_IMAGE)
-		printf("image:      in the kernel image, offset 0x%llx\n",
-		       (unsigned long long)a->offset);
+		fprintf(out, "image:      in the kernel image, offset 0x%llx\n",
+			(unsigned long long)a->offset);
 	if (f & VMAINSPECT_KA_STRUCT_PAGE)
-		printf("vmemmap:    struct page of PFN 0x%llx, byte %llu of its %u\n",
-		       (unsigned long long)ki->sp_pfn,
-		       (unsigned long long)a->offset,
-		       k->hdr.struct_page_size);
+		fprintf(out, "vmemmap:    struct page of PFN 0x%llx, byte %llu of its %u\n",
+			(unsigned long long)ki->sp_pfn,
+			(unsigned long long)a->offset,
+			k->hdr.struct_page_size);
 	if (f & VMAINSPECT_KA_FIXMAP_INDEX)
-		printf("fixmap:     index %llu (counted down from FIXADDR_TOP)\n",
-		       (unsigned long long)a->index);
+		fprintf(out, "fixmap:     index %llu (counted down from FIXADDR_TOP)\n",
+			(unsigned long long)a->index);
 	if (a->symbol[0])
-		printf("symbol:     %s\n", a->symbol);
+		fprintf(out, "symbol:     %s\n", a->symbol);
 	if (f & VMAINSPECT_KA_MODULE)
-		printf("module:     %s\n", a->module);
+		fprintf(out, "module:     %s\n", a->module);
 	sec = a->region_id == VMAINSPECT_KR_MODULES ? module_section(a, secbuf, &sysfs) : NULL;
 	if (sec && sysfs)
-		printf("section:    %s (from /sys/module/%s/sections)\n", sec, a->module);
+		fprintf(out, "section:    %s (from /sys/module/%s/sections)\n", sec, a->module);
 	else if (sec)
-		printf("section:    %s (inferred from the page protections)\n", sec);
+		fprintf(out, "section:    %s (inferred from the page protections)\n", sec);
 	if (a->region_id == VMAINSPECT_KR_VMALLOC || a->region_id == VMAINSPECT_KR_MODULES) {
 		if (vmalloc_area_of(a->addr, &vm))
-			printf("vm area:    0x%llx-0x%llx, %llu bytes: %s (from /proc/vmallocinfo)\n",
-			       (unsigned long long)vm.start, (unsigned long long)vm.end,
-			       (unsigned long long)vm.size, vm.info);
+			fprintf(out, "vm area:    0x%llx-0x%llx, %llu bytes: %s (from /proc/vmallocinfo)\n",
+				(unsigned long long)vm.start, (unsigned long long)vm.end,
+				(unsigned long long)vm.size, vm.info);
 		else if (a->region_id == VMAINSPECT_KR_VMALLOC)
-			printf("vm area:    not in /proc/vmallocinfo (free, or its addresses hashed: kptr_restrict 1 shows them to root)\n");
+			fprintf(out, "vm area:    not in /proc/vmallocinfo (free, or its addresses hashed: kptr_restrict 1 shows them to root)\n");
 	}
+	return EXIT_OK;
+}
+
+static int print_kaddr_text(const struct vmi_klayout *k,
+			    const struct kaddr_info *ki)
+{
+	struct wrap_buf w;
+
+	out = wrap_begin(&w, stdout);
+	print_kaddr_lines(k, ki);
+	wrap_end(&w, KADDR_CONT);
+	out = stdout;
 	return finish_output();
 }
 

@@ -2,6 +2,7 @@
 /* vmainspect layout PID: mm_struct layout fields, counters and a drawing. */
 
 #include <stdio.h>
+#include <string.h>
 
 #include "addr_space.h"
 #include "client.h"
@@ -89,15 +90,20 @@ static void print_addr_row(const char *name, __u64 addr, const char *what,
 	putchar('\n');
 }
 
+/* 56 columns before the meaning, which is 24 at most: 80 in all. */
+#define COUNTER_ROW	"  %-14s %10s %14s %11s  %s"
+
 static void print_counter_row(const char *name, __u64 pages, __u64 page_size,
 			      const char *what)
 {
-	char size[FMT_SIZE_LEN];
+	char size[FMT_SIZE_LEN], p[24], b[24];
+	struct wrap_buf w;
 
-	printf("  %-15s %12llu %16llu %10s  %s\n", name,
-	       (unsigned long long)pages,
-	       (unsigned long long)(pages * page_size),
-	       fmt_size(pages * page_size, size), what);
+	snprintf(p, sizeof(p), "%llu", (unsigned long long)pages);
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)(pages * page_size));
+	fprintf(wrap_begin(&w, stdout), COUNTER_ROW, name, p, b,
+		fmt_size(pages * page_size, size), what);
+	wrap_end(&w, "      ");
 }
 
 static void print_layout_table(const struct vmi_client *c,
@@ -105,7 +111,7 @@ static void print_layout_table(const struct vmi_client *c,
 {
 	__u64 page_size = layout_page_size(l);
 	char size[FMT_SIZE_LEN];
-	char note[64];
+	char note[64], num[24];
 
 	printf("pid %d", c->pid);
 	if (c->tgid && (pid_t)c->tgid != c->pid)
@@ -139,14 +145,13 @@ static void print_layout_table(const struct vmi_client *c,
 	print_addr_row("env_start", l->env_start, NULL, NULL);
 	print_addr_row("env_end", l->env_end, "environment", &l->env_start);
 
-	printf("\n  %-15s %12s %16s %10s  %s\n", "counter", "pages", "bytes",
-	       "", "meaning");
+	printf("\n" COUNTER_ROW "\n", "counter", "pages", "bytes", "", "meaning");
 	print_counter_row("total_vm", l->total_vm, page_size, "mapped");
 	print_counter_row("locked_vm", l->locked_vm, page_size, "mlock()ed");
 	print_counter_row("pinned_vm", l->pinned_vm, page_size,
-			  "pinned (RDMA and the like)");
+			  "pinned (RDMA etc.)");
 	print_counter_row("data_vm", l->data_vm, page_size,
-			  "private writable, not stack");
+			  "private writable");
 	print_counter_row("exec_vm", l->exec_vm, page_size,
 			  "executable, not writable");
 	print_counter_row("stack_vm", l->stack_vm, page_size, "stack");
@@ -155,18 +160,18 @@ static void print_layout_table(const struct vmi_client *c,
 	print_counter_row("rss_anon", l->rss_anon, page_size,
 			  "resident anonymous pages");
 	print_counter_row("rss_shmem", l->rss_shmem, page_size,
-			  "resident shared memory pages");
+			  "resident shmem pages");
 	print_counter_row("swap_ents", l->swap_ents, page_size,
 			  "swapped out");
 	print_counter_row("hiwater_rss", l->hiwater_rss, page_size,
-			  "peak resident set (updated lazily)");
+			  "peak rss (lazy update)");
 	print_counter_row("hiwater_vm", l->hiwater_vm, page_size,
 			  "peak total_vm");
-	printf("  %-15s %12s %16llu %10s  %s\n", "pgtables_bytes", "-",
-	       (unsigned long long)l->pgtables_bytes,
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)l->pgtables_bytes);
+	printf(COUNTER_ROW "\n", "pgtables_bytes", "-", num,
 	       fmt_size(l->pgtables_bytes, size), "page tables");
-	printf("  %-15s %12llu %16s %10s  %s\n", "map_count",
-	       (unsigned long long)l->map_count, "-", "", "VMAs");
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)l->map_count);
+	printf(COUNTER_ROW "\n", "map_count", num, "-", "", "VMAs");
 }
 
 static int print_layout_text(const struct vmi_client *c,
@@ -175,15 +180,53 @@ static int print_layout_text(const struct vmi_client *c,
 			     const struct vmi_klayout *k)
 {
 	print_layout_table(c, l);
+	if (!set->consistent)
+		printf("\nnote: the process kept changing: these fields and its VMAs were\n"
+		       "read at different generations and may disagree\n");
 	putchar('\n');
 	draw_address_space(stdout, c->pid, l, set, k, output_width());
 	return finish_output();
 }
 
+/* Tries at reading the layout fields and the VMAs at one generation. */
+#define LAYOUT_TRIES	8
+
+/*
+ * The layout fields and (for text) the VMAs as one snapshot: both read at
+ * the same generation, else again.  The VMAs are listed first so that the
+ * allocations of the listing itself (which can grow our own heap: layout
+ * self) are made before the layout fields are read.  set->consistent is
+ * false when the generation never settled.
+ */
+static int read_layout(struct vmi_client *c, struct vmainspect_layout *l,
+		       struct vmi_vma_set *set)
+{
+	int tries;
+
+	memset(set, 0, sizeof(*set));
+	if (json_output)
+		return vmi_get_layout(c, l);
+	for (tries = 1; ; tries++) {
+		if (vmi_list_vmas(c, set))
+			return -1;
+		if (vmi_get_layout(c, l)) {
+			vmi_vma_set_free(set);
+			return -1;
+		}
+		if (set->consistent && l->generation == set->generation)
+			return 0;
+		if (tries == LAYOUT_TRIES) {
+			set->consistent = false;
+			return 0;
+		}
+		vmi_vma_set_free(set);
+	}
+}
+
 int do_layout(int argc, char **argv)
 {
 	struct vmainspect_layout layout;
-	struct vmi_vma_set set = { 0 };
+	struct vmi_vma_set set;
 	struct vmi_klayout kl;
 	struct vmi_client c;
 	pid_t pid;
@@ -197,11 +240,9 @@ int do_layout(int argc, char **argv)
 
 	if (vmi_open(&c, pid))
 		return EXIT_ERROR;
-	if (vmi_get_layout(&c, &layout) ||
-	    (!json_output && vmi_list_vmas(&c, &set)) ||
-	    (full_output && vmi_get_klayout(&c, &kl))) {
+	if ((full_output && vmi_get_klayout(&c, &kl)) ||
+	    read_layout(&c, &layout, &set)) {
 		vmi_close(&c);
-		vmi_vma_set_free(&set);
 		return EXIT_ERROR;
 	}
 	vmi_close(&c);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "json_out.h"
 #include "main.h"
 #include "multi.h"
@@ -57,7 +58,10 @@ static const struct cmd cmds[] = {
 "and bytes, and a drawing of the whole virtual address space from the\n"
 "kernel half at the top down to address 0.  The drawing is not to scale;\n"
 "each band shows its addresses and size, and the VMAs of the process mark\n"
-"where the mmap area and the stack actually are.\n"
+"where the mmap area and the stack actually are.  The fields and the VMAs\n"
+"are one snapshot: read at the same generation of the VMA set, again if\n"
+"the process changed in between (a few times at most; then a note says\n"
+"so).\n"
 "\n"
 "With --full the kernel half of the drawing is not one band but one band\n"
 "per kernel-space region of the running kernel (as `vmainspect kernel`\n"
@@ -155,8 +159,9 @@ static const struct cmd cmds[] = {
 "  start-end  size  level  frames  kind bits...\n"
 "\n"
 "where frames is the first-last frame number (\"hidden\" without\n"
-"CAP_SYS_ADMIN), \"swapT:first-last\" for swapped-out pages, \"-\" for\n"
-"empty entries and markers.  Without START every VMA is walked in turn,\n"
+"CAP_SYS_ADMIN), \"swap:T:first-last\" for swapped-out pages (swap type\n"
+"T, slots first-last), \"-\" for empty entries and markers.  Without\n"
+"START every VMA is walked in turn,\n"
 "each under a '#' line naming it; with START (and END, default the end of\n"
 "the user address space) that range, START rounded down and END up to a\n"
 "page.  Only memory inside VMAs has runs; VM_PFNMAP VMAs are skipped, as\n"
@@ -257,8 +262,8 @@ static const struct cmd cmds[] = {
 		.help =
 "Without ADDR: every kernel-space region of the running kernel, read live\n"
 "(KASLR included), in address order: start, last address (inclusive, as\n"
-"in Documentation/arch/x86/x86_64/mm.rst), size (binary units as in\n"
-"mm.rst: 1 TB = 2^40 bytes; \"~\" where the unit does not divide it),\n"
+"in Documentation/arch/x86/x86_64/mm.rst), size (binary units: 1 TiB =\n"
+"2^40 bytes, as mm.rst's \"1 TB\"; \"~\" where the unit does not divide it),\n"
 "name and description; \"used\" is how much of the region is in use where\n"
 "that is known (the RAM behind the direct map, the struct pages of that\n"
 "RAM, the kernel image), and [hole], [randomized] (moved by KASLR) and\n"
@@ -306,7 +311,7 @@ static const struct cmd cmds[] = {
 	{
 		.name = "debugfs",
 		.args = "PID... | --pfn PFN | kernel",
-		.summary = "publish PID's or a frame's debugfs views (root); kernel: where kernel_layout is",
+		.summary = "publish debugfs views of PID or PFN; where kernel_layout is",
 		.help =
 "Ask the module to create the read-only directory\n"
 "/sys/kernel/debug/vmainspect/PID/ with the files 'layout', 'maps' and\n"
@@ -550,6 +555,8 @@ static void print_usage(FILE *f)
 "      --pid PID[,PID...]  layout, maps, pages, rmap --all, debugfs: these\n"
 "                   processes (also as several PID operands, but pages)\n"
 "      --comm NAME  the same, for every process named NAME (pgrep -x NAME)\n"
+"  -w, --wide       text lines as long as they come (default: 80 columns,\n"
+"                   or the terminal's width when wider)\n"
 "  -h, --help       show this help, or the help of COMMAND\n"
 "  -V, --version    show the tool version and its ABI version\n"
 "\n"
@@ -559,6 +566,11 @@ static void print_usage(FILE *f)
 "JSON names are valid UTF-8: a name that is not has its exact bytes in\n"
 "NAME_hex too.  Addresses, raw entries, flags words, generations and\n"
 "sizes of address ranges are \"0x...\" strings; counts are integers.\n"
+"\n"
+"Text views fit in 80 columns (the lines copied from /proc/PID/maps\n"
+"excepted): longer lines go on, indented, on the next lines.  Sizes are\n"
+"in binary units (4 KiB = 4096 bytes), exact, or cut to a tenth and\n"
+"marked \"~\" where the unit does not divide them (~1.5 MiB).\n"
 "\n"
 "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n",
 		"help [COMMAND]", "this help, or the help of COMMAND");
@@ -570,16 +582,22 @@ static void print_cmd_help(const struct cmd *cmd)
 	       cmd->help);
 	if (strstr(cmd->args, "PID"))
 		printf("\nPID is a process id, or 'self' for the vmainspect process itself.\n");
-	if (cmd->opts & (CMD_OPT_PIDS | CMD_OPT_SELECT))
+	if (cmd->opts & CMD_OPT_PIDS)
 		printf("\n"
-"Several processes: %s--pid PID[,PID...] or --comm NAME (each process\n"
-"named NAME in /proc/PID/comm, as pgrep -x NAME, but no kernel thread or\n"
-"zombie)%s.  Each process's view starts with a line \"==> pid N: COMM\n"
-"<==\"; with --json the documents form one array, in which a process that\n"
-"failed is {\"pid\", \"error\", \"errno\"}.  A failure does not stop the\n"
-"others; the exit status is then 1.\n",
-		       cmd->opts & CMD_OPT_PIDS ? "several PID operands, " : "",
-		       cmd->opts & CMD_OPT_PIDS ? "" : "; the other operands apply to each");
+"Several processes: several PID operands, or --pid PID[,PID...], or\n"
+"--comm NAME (each process named NAME in /proc/PID/comm, as pgrep -x NAME,\n"
+"but no kernel thread or zombie).\n");
+	else if (cmd->opts & CMD_OPT_SELECT)
+		printf("\n"
+"Several processes: --pid PID[,PID...] or --comm NAME (each process named\n"
+"NAME in /proc/PID/comm, as pgrep -x NAME, but no kernel thread or\n"
+"zombie); the other operands apply to each.\n");
+	if (cmd->opts & (CMD_OPT_PIDS | CMD_OPT_SELECT))
+		printf(
+"Each process's view starts with a line \"==> pid N: COMM <==\"; with\n"
+"--json the documents form one array, in which a process that failed is\n"
+"{\"pid\", \"error\", \"errno\"}.  A failure does not stop the others; the\n"
+"exit status is then 1.\n");
 }
 
 /*
@@ -595,7 +613,7 @@ static bool cmd_takes_pids(const struct cmd *cmd, int argc, char **argv)
 	if (cmd->fn == do_rmap)
 		return show_all;
 	if (cmd->fn == do_debugfs)
-		return argc < 2 || strcmp(argv[1], "kernel");
+		return argc < 2 || (strcmp(argv[1], "kernel") && strcmp(argv[1], "page"));
 	return true;
 }
 
@@ -648,7 +666,7 @@ static bool wants_json(int argc, char **argv)
 		if (!strcmp(a, "--json") || !strcmp(a, "--pretty"))
 			return true;
 		if (a[0] == '-' && a[1] && a[1] != '-' &&
-		    strspn(a + 1, "hjpV") == strlen(a + 1) && strpbrk(a + 1, "jp"))
+		    strspn(a + 1, "hjpVw") == strlen(a + 1) && strpbrk(a + 1, "jp"))
 			return true;
 	}
 	return false;
@@ -667,6 +685,7 @@ static int run(int argc, char **argv)
 		{ "pfn",	required_argument, NULL, 'F' },
 		{ "pid",	required_argument, NULL, 'P' },
 		{ "comm",	required_argument, NULL, 'C' },
+		{ "wide",	no_argument,	NULL,	'w' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	const struct cmd *cmd;
@@ -679,7 +698,7 @@ static int run(int argc, char **argv)
 	 */
 	opterr = 0;
 	json_output = wants_json(argc, argv);
-	while ((opt = getopt_long(argc, argv, "hjpV", options, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, "hjpVw", options, NULL)) >= 0) {
 		switch (opt) {
 		case 'j':
 			json_output = true;
@@ -716,6 +735,9 @@ static int run(int argc, char **argv)
 			ret = select_set_comm(optarg);
 			if (ret)
 				return ret;
+			break;
+		case 'w':
+			wide_output = true;
 			break;
 		default:
 			if (optopt == 'F')

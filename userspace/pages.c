@@ -17,6 +17,9 @@
 /* Walks started over because the VMAs changed meanwhile, at most. */
 #define PAGES_MAX_TRIES	8
 
+/* Continued lines of a run start under its size column. */
+#define RUN_CONT	"                                  "
+
 /* "0x" + 13 digits, twice, a swap type and separators. */
 #define FRAMES_LEN	64
 
@@ -88,7 +91,7 @@ static void summarize(const struct vmi_run_set *set, struct pages_summary *s)
 	}
 }
 
-/* The frames column: "0x12a00-0x12bff", "swp0:0x40-0x4f", "hidden", "-". */
+/* The frames column: "0x12a00-0x12bff", "swap:0:0x40-0x4f", "hidden", "-". */
 static const char *fmt_frames(const struct vmainspect_pt_run *run,
 			      bool hidden, char buf[FRAMES_LEN])
 {
@@ -99,7 +102,7 @@ static const char *fmt_frames(const struct vmainspect_pt_run *run,
 			 (unsigned long long)run->pfn,
 			 (unsigned long long)run->pfn + last);
 	else if (run->kind == VMAINSPECT_PT_SWAP && !hidden)
-		snprintf(buf, FRAMES_LEN, "swp%u:0x%llx-0x%llx",
+		snprintf(buf, FRAMES_LEN, "swap:%u:0x%llx-0x%llx",
 			 run->swap_type, (unsigned long long)run->offset,
 			 (unsigned long long)run->offset + last);
 	else if (pt_kind_has_pfn(run->kind) ||
@@ -132,36 +135,41 @@ static void print_run_text(const struct vmainspect_pt_run *run, bool hidden,
 {
 	char frames[FRAMES_LEN];
 	char size[FMT_SIZE_LEN];
+	struct wrap_buf wb;
+	FILE *m = wrap_begin(&wb, stdout);
 
-	printf("%016llx-%016llx %6s  %-3s  %-*s  %s",
-	       (unsigned long long)run->start, (unsigned long long)run->end,
-	       fmt_size_short(run->end - run->start, size),
-	       fmt_pt_level(run->level), width,
-	       fmt_frames(run, hidden, frames), fmt_pt_kind(run->kind));
-	fprint_pte_bits(stdout, run->bits, " ");
+	fprintf(m, "%016llx-%016llx %10s  %-3s  %-*s  %s",
+		(unsigned long long)run->start, (unsigned long long)run->end,
+		fmt_size(run->end - run->start, size),
+		fmt_pt_level(run->level), width,
+		fmt_frames(run, hidden, frames), fmt_pt_kind(run->kind));
+	fprint_pte_bits(m, run->bits, " ");
 	if (run->kind == VMAINSPECT_PT_MARKER)
-		fprint_marker_bits(stdout, run->offset, " ");
+		fprint_marker_bits(m, run->offset, " ");
 	/* a folio other than one base page: THP, mTHP, hugetlb, large folio */
 	if (run->folio_shift > 12 && run->folio_shift != run->page_shift)
-		printf(" folio=%s", fmt_size_short(1ULL << run->folio_shift, size));
-	putchar('\n');
+		fprintf(m, " folio=%s", fmt_size(1ULL << run->folio_shift, size));
+	/* The flags go on below, under the size column. */
+	wrap_end(&wb, RUN_CONT);
 }
 
 static void print_vma_head(const struct vmi_vma *vma)
 {
 	const struct vmainspect_vma *v = &vma->v;
 	char perms[5];
+	struct wrap_buf wb;
+	FILE *m = wrap_begin(&wb, stdout);
 
 	fmt_perms(v->uflags, perms);
-	printf("# %016llx-%016llx %s", (unsigned long long)v->start,
-	       (unsigned long long)v->end, perms);
+	fprintf(m, "# %016llx-%016llx %s", (unsigned long long)v->start,
+		(unsigned long long)v->end, perms);
 	if (vma->name) {
-		putchar(' ');
-		fprint_maps_name(stdout, vma->name, vma->name_len);
+		fputc(' ', m);
+		fprint_maps_name(m, vma->name, vma->name_len);
 	}
 	if (v->uflags & VMAINSPECT_VM_PFNMAP)
-		printf(" (VM_PFNMAP: not walked, as in /proc/PID/pagemap)");
-	putchar('\n');
+		fprintf(m, " (VM_PFNMAP: not walked, as in /proc/PID/pagemap)");
+	wrap_end(&wb, "#   ");
 }
 
 static void print_summary_text(const struct pages_walk *w,
@@ -177,27 +185,40 @@ static void print_summary_text(const struct pages_walk *w,
 	};
 	char size[FMT_SIZE_LEN];
 	unsigned int i, l;
+	struct wrap_buf wb;
+	FILE *m;
 
-	printf("# summary: %llu runs, %llu shown%s; %llu PT_RUNS calls\n",
-	       (unsigned long long)s->runs, (unsigned long long)s->shown,
-	       show_all ? "" : " (--all shows the runs of kind none)",
-	       (unsigned long long)w->set.calls);
-	for (i = 0; i < 4; i++)
-		printf("#   %-8s %10llu pages %10s%s\n", what[i],
-		       (unsigned long long)pages[i],
-		       fmt_size(pages[i] << page_shift(), size), note[i]);
-	printf("#   huge mappings: 2M x %llu, 1G x %llu\n",
+	m = wrap_begin(&wb, stdout);
+	fprintf(m, "# summary: %llu %s, %llu shown%s; %llu PT_RUNS %s",
+		(unsigned long long)s->runs, plural(s->runs, "run", "runs"),
+		(unsigned long long)s->shown,
+		show_all ? "" : " (--all shows the runs of kind none)",
+		(unsigned long long)w->set.calls,
+		plural(w->set.calls, "call", "calls"));
+	wrap_end(&wb, "#   ");
+	for (i = 0; i < 4; i++) {
+		m = wrap_begin(&wb, stdout);
+		fprintf(m, "#   %-8s %10llu %-5s %11s%s", what[i],
+			(unsigned long long)pages[i],
+			plural(pages[i], "page", "pages"),
+			fmt_size(pages[i] << page_shift(), size), note[i]);
+		wrap_end(&wb, "#     ");
+	}
+	printf("#   huge mappings: 2 MiB x %llu, 1 GiB x %llu\n",
 	       (unsigned long long)s->huge_2m, (unsigned long long)s->huge_1g);
-	printf("#   page-table pages read (summed over the calls):");
+	m = wrap_begin(&wb, stdout);
+	fprintf(m, "#   page-table pages read (summed over the calls):");
 	for (l = 0; l < VMAINSPECT_LVL_NR; l++) {
 		if (l == VMAINSPECT_LVL_P4D && !w->set.tables[l] &&
 		    w->layout.pgtable_levels < 5)
-			printf(" %s folded", fmt_pt_level(l));
+			fprintf(m, " %s folded", fmt_pt_level(l));
 		else
-			printf(" %s %llu", fmt_pt_level(l),
-			       (unsigned long long)w->set.tables[l]);
-		putchar(l + 1 < VMAINSPECT_LVL_NR ? ',' : '\n');
+			fprintf(m, " %s %llu", fmt_pt_level(l),
+				(unsigned long long)w->set.tables[l]);
+		if (l + 1 < VMAINSPECT_LVL_NR)
+			fputc(',', m);
 	}
+	wrap_end(&wb, "#     ");
 }
 
 static int print_pages_text(const struct pages_walk *w)
@@ -205,18 +226,23 @@ static int print_pages_text(const struct pages_walk *w)
 	const struct vmi_run_set *set = &w->set;
 	struct pages_summary s;
 	int width = frames_width(set);
+	struct wrap_buf wb;
 	size_t i, v;
+	FILE *m;
 
 	summarize(set, &s);
-	printf("# pid %d: page tables of ", w->c.pid);
+	m = wrap_begin(&wb, stdout);
+	fprintf(m, "# pid %d: page tables of ", w->c.pid);
 	if (w->whole)
-		printf("%zu VMAs", w->vmas.nr);
+		fprintf(m, "%zu %s", w->vmas.nr,
+			plural(w->vmas.nr, "VMA", "VMAs"));
 	else
-		printf("0x%016llx-0x%016llx", (unsigned long long)w->start,
-		       (unsigned long long)w->end);
-	printf(", %u-level paging, generation %llu%s\n",
-	       w->layout.pgtable_levels, (unsigned long long)set->generation,
-	       w->consistent ? "" : " (snapshot may be inconsistent)");
+		fprintf(m, "0x%016llx-0x%016llx", (unsigned long long)w->start,
+			(unsigned long long)w->end);
+	fprintf(m, ", %u-level paging, generation %llu%s",
+		w->layout.pgtable_levels, (unsigned long long)set->generation,
+		w->consistent ? "" : " (snapshot may be inconsistent)");
+	wrap_end(&wb, "#   ");
 	if (set->pfn_hidden)
 		printf("# frames and swap slots hidden: %s\n",
 		       priv_frames_hidden_reason());

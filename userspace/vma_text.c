@@ -16,14 +16,17 @@
 void print_vma_text_header(FILE *f)
 {
 	fprintf(f, "# start-end perms offset dev inode name   (as /proc/PID/maps)\n");
-	fprintf(f, "#     size kind [anon_vma] [shmem] flags=... vm_flags=... page_prot=...\n");
+	fprintf(f, "#     size kind [anon_vma] [shmem] vm_flags=... page_prot=...\n");
+	fprintf(f, "#     flags: the names of the vm_flags bits\n");
 }
 
 void print_vma_text(FILE *f, const struct vmi_vma *vma)
 {
 	const struct vmainspect_vma *v = &vma->v;
 	char size[FMT_SIZE_LEN];
+	struct wrap_buf w;
 	char perms[5];
+	FILE *m;
 	int len;
 
 	fmt_perms(v->uflags, perms);
@@ -40,12 +43,16 @@ void print_vma_text(FILE *f, const struct vmi_vma *vma)
 	}
 	fputc('\n', f);
 
-	fprintf(f, "    %s %s%s%s flags=", fmt_size(v->end - v->start, size),
-		fmt_kind(v->kind),
+	/* Lines 2 and 3 wrap within the width; line 1 stays /proc's. */
+	fprintf(wrap_begin(&w, f), "    %s %s%s%s vm_flags=%#llx page_prot=%#llx",
+		fmt_size(v->end - v->start, size), fmt_kind(v->kind),
 		v->attrs & VMAINSPECT_ATTR_ANON_VMA ? " anon_vma" : "",
-		v->attrs & VMAINSPECT_ATTR_SHMEM ? " shmem" : "");
-	fprint_flag_names(f, v->uflags, ",");
-	fprintf(f, " vm_flags=%#llx page_prot=%#llx\n",
+		v->attrs & VMAINSPECT_ATTR_SHMEM ? " shmem" : "",
 		(unsigned long long)v->vm_flags,
 		(unsigned long long)v->page_prot);
+	wrap_end(&w, "      ");
+	m = wrap_begin(&w, f);
+	fputs("    flags: ", m);
+	fprint_flag_names(m, v->uflags, " ");
+	wrap_end(&w, "           ");
 }

@@ -81,4 +81,56 @@ static inline int vmainspect_pt_run_joins(const struct vmainspect_pt_run *prev,
 	return 1;
 }
 
+/*
+ * The one size format of the tool's text and the module's debugfs text:
+ * IEC binary units with a space, the largest unit the size reaches; the
+ * whole number where the unit divides the size ("4 KiB", "128 TiB"),
+ * else "~" and the tenths, cut, not rounded ("~127.9 TiB").  Printed as
+ * VMAINSPECT_SIZE_FMT(exact) with (whole, tenths, unit name) or, exact,
+ * (whole, unit name).
+ */
+static const char * const vmainspect_size_units[] = {
+	"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+};
+
+struct vmainspect_size_parts {
+	__u64 whole;
+	unsigned int tenths;
+	const char *unit;
+	int exact;
+};
+
+static inline void vmainspect_size_split(__u64 bytes,
+					 struct vmainspect_size_parts *p)
+{
+	unsigned int u = 0;
+	__u64 tenths;
+
+	while (u + 1 < sizeof(vmainspect_size_units) /
+		       sizeof(vmainspect_size_units[0]) &&
+	       bytes >> (10 * (u + 1)))
+		u++;
+	p->unit = vmainspect_size_units[u];
+	p->exact = !u || !(bytes & ((1ULL << (10 * u)) - 1));
+	if (p->exact) {
+		p->whole = bytes >> (10 * u);
+		p->tenths = 0;
+		return;
+	}
+	/* bytes < 1024 units: fewer than 10240 tenths */
+	tenths = ((bytes >> (10 * (u - 1))) * 10) >> 10;
+	p->whole = tenths / 10;
+	p->tenths = (unsigned int)(tenths % 10);
+}
+
+#define VMAINSPECT_SIZE_EXACT_FMT	"%llu %s"
+#define VMAINSPECT_SIZE_CUT_FMT		"~%llu.%u %s"
+
+/* one if n is 1, else many: "1 run", "0 runs", "2 runs". */
+static inline const char *vmainspect_plural(unsigned long long n,
+					    const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 #endif /* _UAPI_LINUX_VMAINSPECT_RULES_H */

@@ -30,6 +30,7 @@
 #     tool's commands, and scripts/readme-examples.sh --check accepts its
 #     generated examples (a fenced block after each marker, a command of
 #     the tool in each);
+#   - "--help" and "help CMD" of every command: no line over 80 columns;
 #   - JSON without the module (README, "JSON"): a usage error under
 #     --json or -p is an error object {error, errno: null} on stdout with
 #     exit status 2, one line with --json and indented with -p (which
@@ -297,6 +298,29 @@ offers "completion: --pid LIST,PID" "1,$$" vmainspect maps --pid 1,
 # /proc/$$/comm is this script's name, as --comm matches it.
 offers "completion: --comm NAME" "$(cat /proc/$$/comm)" vmainspect maps --comm ''
 offers "completion: after --pid ARG, the command" "$commands" vmainspect --pid 1 ''
+
+# --- help text width ----------------------------------------------------
+# "--help" and "help CMD" for every command fit in 80 columns (README,
+# "Text width"), whatever the terminal: the tool's output here is a pipe.
+
+name="help: width"
+wide=""
+for c in "" $commands help; do
+	if [[ -z $c ]]; then
+		"$tool" --help >"$tmp/hw" 2>&1 || true
+	else
+		"$tool" help "$c" >"$tmp/hw" 2>&1 || true
+	fi
+	n=$(awk 'length > 80 { n++ } END { print n + 0 }' "$tmp/hw")
+	if [[ $n -gt 0 ]]; then
+		wide+=" ${c:---help}: $n line(s), e.g. '$(awk 'length > 80 { print; exit }' "$tmp/hw" | head -c 120)'"
+	fi
+done
+if [[ -z $wide ]]; then
+	ok "$name: --help and help CMD for $(wc -l <<<"$commands") commands fit in 80 columns"
+else
+	ko "$name: lines over 80 columns:$wide"
+fi
 
 # --- JSON errors and layout, without the module ------------------------
 

@@ -126,7 +126,9 @@ suite() {
 	fi
 	t=${KTAP_TOTALS#\# Totals: }
 	diag "$name: ${t:-no totals line} (exit $rc, $(awk "BEGIN{printf \"%.1f\", $end - $start}") s)"
-	rm -f "$so" "$se"
+	# the last suite's output stays in $OUT/out (a new file each time)
+	mv -f "$so" "$OUT/out"
+	rm -f "$se"
 }
 
 # wait_exec PID PATH: until PID has exec'd PATH (max ~10 s)
@@ -324,7 +326,7 @@ klayout_section() {
 	VC=$(echo "$VL" | awk '{ sub(/\+.*/, "", $3); print $3 }')
 	if [ -n "$VA" ] && [ -n "$VC" ]; then
 		cli "kernel ADDR: the vm area and caller of /proc/vmallocinfo" 0 \
-			"^vm area: +$VA-.* bytes: $VC\\+" vmainspect kernel "$VA"
+			"^vm area: +$VA-.* bytes: $VC\\+" vmainspect -w kernel "$VA"
 	fi
 	echo "$kp" >/proc/sys/kernel/kptr_restrict
 }
@@ -939,6 +941,125 @@ cli "--version" 0 '' vmainspect --version
 # the paging depth the kernel uses: 5 exactly when the CPU has la57
 if grep -qw la57 /proc/cpuinfo; then LV=5; else LV=4; fi
 cli "pgtable_levels = $LV (la57 cpu flag)" 0 "\"pgtable_levels\": ?$LV" vmainspect --json layout "$ZOO"
+
+# ---- text views: 80 columns, one unit style, plurals (issue 13 items 12, 13) ----
+# Every text view of the tool and of debugfs, on the zoo and on itself:
+# no line over 80 columns but the lines that are /proc/PID/maps's own
+# (found in /proc/PID/maps, the oracle of those lines); sizes only as
+# "4 KiB" (no "4K", "4 kB", "1 TB", "4KiB"); "1 run", "2 runs".  -w lifts
+# the width: its lines are not wrapped, and nothing is cut (a VMA's flag
+# names at least as many as /proc/PID/smaps's VmFlags).  pt, page and rmap
+# are not fixed on this branch yet: their failures are INFO lines.
+text_views() {
+	tv=$OUT/tv
+	A=$(awk '$2 ~ /x/ && /vmi-zoo/ { split($1, r, "-"); print "0x" r[1]; exit }' "/proc/$ZOO/maps")
+	PFN=$(vmainspect --json pt "$ZOO" "$A" | sed -n 's/.*"pfn": *\([0-9][0-9]*\).*/\1/p')
+	KT=$(awk '$3 == "_text" { print "0x" $1; exit }' /proc/kallsyms)
+	vmainspect debugfs "$ZOO" >/dev/null 2>&1
+	[ -n "$PFN" ] && vmainspect debugfs page "$PFN" >/dev/null 2>&1
+	DF=/sys/kernel/debug/vmainspect
+	PFNX=$(printf '0x%x' "${PFN:-0}")
+	for v in "layout $ZOO" "layout --full $ZOO" "layout self" "maps $ZOO" \
+		"find $ZOO $A" "pt $ZOO $A" "pages $ZOO" "pages --all $ZOO" \
+		"page $ZOO $A" "rmap $ZOO $A" "rmap --all $ZOO" "kernel" \
+		"kernel $KT" "cat $DF/$ZOO/layout" "cat $DF/$ZOO/maps" \
+		"cat $DF/$ZOO/pagetables" "cat $DF/kernel_layout" \
+		"cat $DF/frames/$PFNX/page" "cat $DF/frames/$PFNX/rmap"; do
+		case $v in
+		cat*) $v >"$tv" 2>&1 ;;
+		*) vmainspect $v >"$tv" 2>&1 ;;
+		esac
+		case $v in
+		"pt "*|"page "*|"rmap "*) bad=diag; pre="INFO (pt, page, rmap: not on this branch): " ;;
+		*) bad=ko; pre= ;;
+		esac
+		[ -s "$tv" ] || { ko "text: $v: no output"; continue; }
+		# the lines of /proc/PID/maps may be as long as they are
+		cat "/proc/$ZOO/maps" /proc/self/maps >"$tv.maps" 2>/dev/null
+		w=$(awk 'NR == FNR { m[$0] = 1; next }
+			length($0) > 80 && !($0 in m) { n++; if (!l) l = $0 }
+			END { if (n) print n " line(s), e.g. " l }' "$tv.maps" "$tv")
+		if [ -z "$w" ]; then ok "text: $v: every line fits in 80 columns"
+		else $bad "${pre}text: $v: over 80 columns: $w"; fi
+		u=$(grep -E '[0-9][KMGTPE]([^A-Za-z0-9]|$)|[0-9] ?[kKMGTPE]B([^A-Za-z]|$)|[0-9](KiB|MiB|GiB|TiB|PiB|EiB)' "$tv" | head -1)
+		if [ -z "$u" ]; then ok "text: $v: sizes only as \"4 KiB\""
+		else $bad "${pre}text: $v: another unit style: $u"; fi
+		# a count is a number after a blank, "(" or ","; not hex like 0x2b80
+		p=$(grep -E '(^|[ (,])1 (runs|owners|pages|VMAs|processes|calls|bytes|frames|entries)([^A-Za-z_]|$)|(^|[ (,])([02-9]|[1-9][0-9]+) (run|owner|page|VMA|call|byte|frame|entry)([^A-Za-z_-]|$)' "$tv" | head -1)
+		if [ -z "$p" ]; then ok "text: $v: plurals agree with their numbers"
+		else $bad "${pre}text: $v: plural: $p"; fi
+	done
+	# -w: no line is wrapped, and a long one stays long
+	vmainspect -w pages "$ZOO" >"$tv" 2>&1
+	if grep -q '^                                  [a-z]' "$tv"; then
+		ko "text: -w pages: a run is wrapped: $(grep -m1 '^   ' "$tv")"
+	elif ! awk 'length($0) > 80 { f = 1 } END { exit !f }' "$tv"; then
+		ko "text: -w pages: no line over 80 columns: $(head -c 200 "$tv")"
+	else
+		ok "text: -w pages: runs on one line each, some over 80 columns"
+	fi
+	vmainspect -w maps "$ZOO" >"$tv" 2>&1
+	r=$(awk 'FNR == 1 { file++ }
+		file == 1 && /^[0-9a-f]+-[0-9a-f]+ / { split($1, a, "-"); s = a[1]; next }
+		file == 1 && /^VmFlags:/ { want[s] = NF - 1; next }
+		file == 2 && /^[0-9a-f]+-[0-9a-f]+ / { split($1, a, "-"); s = a[1]; lines = 0; next }
+		file == 2 && /^    flags:/ { got[s] = NF - 1; next }
+		file == 2 && /^      / { wrapped++ }
+		END {
+			for (s in got) { n++; if (got[s] < want[s]) { bad++; e = s } }
+			if (wrapped || bad || !n) print n " VMAs, " wrapped " wrapped lines, " bad " with fewer flags than VmFlags, e.g. " e
+		}' "/proc/$ZOO/smaps" "$tv")
+	if [ -z "$r" ]; then ok "text: -w maps: each VMA's flags on one line, as many as smaps VmFlags"
+	else ko "text: -w maps: $r"; fi
+}
+text_views
+
+# ---- layout: its fields and its VMAs read at one moment (issue 13 item 9) ----
+# In layout's text "[heap]" is named only as the heap band's own title: a
+# heap band left empty while a band above it holds [heap] means brk and the
+# VMAs were read at different moments.  layout self (the tool's own
+# allocations grow its heap), then a zoo whose brk only grows: each layout
+# between two reads of /proc/PID/maps, whose [heap] ends bracket the end
+# of the heap layout says (brk rounded up to a page), its start start_brk.
+heap_mixed() { grep '\[heap\]' "$1" | grep -qv '| heap \[heap\]'; }
+layout_snapshot() {
+	n=0 bad=
+	for i in 1 2 3 4 5 6 7 8; do
+		vmainspect layout self >"$OUT/ls" 2>&1 || bad="exit $?"
+		heap_mixed "$OUT/ls" && bad="$(grep '\[heap\]' "$OUT/ls" | tr -s ' ' | head -3 | tr '\n' ' ')"
+		n=$((n + 1))
+		[ -n "$bad" ] && break
+	done
+	if [ -z "$bad" ]; then ok "layout self: $n runs, [heap] only in the heap band"
+	else ko "layout self: run $n: [heap] outside an empty heap band: $bad"; fi
+	"$T/vmi-zoo" --brk-grow --nvmas 2 >"$OUT/bz" 2>&1 &
+	BZ=$!
+	PIDS="$PIDS $BZ"
+	i=0
+	while ! grep -q '^READY' "$OUT/bz" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	n=0 bad=
+	for i in $(seq 1 40); do
+		h0=$(awk '/\[heap\]/ { print $1 }' "/proc/$BZ/maps")
+		vmainspect layout "$BZ" >"$OUT/lb" 2>&1 || { bad="exit $?"; break; }
+		h1=$(awk '/\[heap\]/ { print $1 }' "/proc/$BZ/maps")
+		sb=$(awk '$1 == "start_brk" { print $2; exit }' "$OUT/lb")
+		b=$(awk '$1 == "brk" { print $2; exit }' "$OUT/lb")
+		[ -n "$h0" ] && [ -n "$h1" ] && [ -n "$sb" ] && [ -n "$b" ] ||
+			{ bad="no [heap] in maps or no brk in layout"; break; }
+		e=$(( (b + 4095) / 4096 * 4096 ))
+		if heap_mixed "$OUT/lb"; then bad="[heap] outside the heap band"; break; fi
+		if [ $((0x${h0%-*})) -ne $((sb)) ] || [ $((0x${h0#*-})) -gt $e ] ||
+			[ $e -gt $((0x${h1#*-})) ]; then
+			bad="maps [heap] $h0 then $h1, layout start_brk $sb brk $b"
+			break
+		fi
+		n=$((n + 1))
+	done
+	kill "$BZ" 2>/dev/null
+	if [ -z "$bad" ]; then ok "layout of a growing heap: $n runs, brk between the [heap] ends before and after"
+	else ko "layout of a growing heap: run $((n + 1)): $bad"; fi
+}
+layout_snapshot
 
 # ---- the learner's demo runs through ----
 if [ -x "$T/vmi-demo" ]; then

@@ -1902,7 +1902,7 @@ static int cpu_has_la57(void)
  */
 /*
  * The words after a debugfs page line's bits that kpageflags can check:
- * " folio=NkB", printed where the folio at frame @f0 (kpf_folio_shift())
+ * " folio=N KiB" (or MiB), printed where the folio at frame @f0 (kpf_folio_shift())
  * is larger than a base page and not the entry's own size (PTE-mapped
  * large folios), and "zero-page", exactly on KPF_ZERO_PAGE frames.
  */
@@ -1917,8 +1917,13 @@ static void debugfs_frame_words(const char *line, const char *lvl, uint64_t f0,
 	int zero = !!strstr(line, " zero-page"), kzero;
 	uint64_t k = 0;
 
-	if (w && sscanf(w, " folio=%llukB", &kb) == 1 && kb && !(kb & (kb - 1)))
-		got = 10 + (unsigned int)__builtin_ctzll(kb);
+	char unit[8] = "";
+
+	/* " folio=64 KiB", " folio=2 MiB": always a whole power of two */
+	if (w && sscanf(w, " folio=%llu %7s", &kb, unit) == 2 && kb && !(kb & (kb - 1)) &&
+	    (!strcmp(unit, "KiB") || !strcmp(unit, "MiB") || !strcmp(unit, "GiB")))
+		got = (unit[0] == 'K' ? 10 : unit[0] == 'M' ? 20 : 30) +
+		      (unsigned int)__builtin_ctzll(kb);
 	if (w ? got != want || want == entry : want > PG_SHIFT && want != entry) {
 		if ((*bad)++ < MAX_DETAIL)
 			printf("  kpageflags folio of pfn %#llx: 2^%u bytes; debugfs: %s",
@@ -1932,10 +1937,35 @@ static void debugfs_frame_words(const char *line, const char *lvl, uint64_t f0,
 	*zeros += zero;
 }
 
+/*
+ * The next line of f into line (size bytes, '\n'-terminated) with its
+ * continuation lines (those that start with a blank: the view wraps at
+ * 80 columns) joined to it by one blank.  *next holds the line read ahead
+ * ("" when none).  0 at the end.
+ */
+static int logical_line(FILE *f, char *line, size_t size, char *next)
+{
+	size_t n;
+	char *p;
+
+	if (!next[0] && !fgets(next, (int)size, f))
+		return 0;
+	snprintf(line, size, "%s", next);
+	next[0] = '\0';
+	while (fgets(next, (int)size, f) && next[0] == ' ') {
+		n = strcspn(line, "\n");
+		for (p = next; *p == ' '; p++)
+			;
+		snprintf(line + n, size - n, " %s", p);
+		next[0] = '\0';
+	}
+	return 1;
+}
+
 static void check_debugfs_pt(int pid)
 {
-	char path[96], line[512], kind[32], frames[96], lvl[8];
-	unsigned long long start, end, f0, f1, kb;
+	char path[96], line[1024], next[1024], kind[32], frames[96], lvl[8];
+	unsigned long long start, end, f0, f1;
 	uint64_t dbg_present = 0, pm_present = 0, bad = 0, lines = 0, folios = 0, zeros = 0;
 	int fd, pmfd, err, hidden_seen = 0, pm_err = 0;
 	FILE *f;
@@ -1958,13 +1988,24 @@ static void check_debugfs_pt(int pid)
 			close(pmfd);
 		return;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	next[0] = '\0';
+	while (logical_line(f, line, sizeof(line), next)) {
 		uint64_t addr, e;
+		const char *pfn, *l;
 
 		if (line[0] == '#')
 			continue;
-		if (sscanf(line, "%llx-%llx %llukB %7s pfn %95s %31s", &start, &end, &kb,
-			   lvl, frames, kind) != 6 || strcmp(kind, "page"))
+		/* "start-end SIZE LEVEL pfn FIRST-LAST KIND bits...", SIZE "4 KiB" */
+		pfn = strstr(line, " pfn ");
+		if (sscanf(line, "%llx-%llx", &start, &end) != 2 || !pfn)
+			continue;
+		for (l = pfn; l > line && l[-1] != ' '; l--)
+			;
+		if (pfn - l < 1 || pfn - l >= (long)sizeof(lvl))
+			continue;
+		memcpy(lvl, l, pfn - l);
+		lvl[pfn - l] = '\0';
+		if (sscanf(pfn, " pfn %95s %31s", frames, kind) != 2 || strcmp(kind, "page"))
 			continue;
 		lines++;
 		if (!strcmp(frames, "hidden")) {

@@ -615,7 +615,9 @@ static const char *check_rmap_file(const char *path, char *buf, size_t size)
 	}
 	if (err)
 		return errname(err);
-	if (!strstr(buf, " owners confirmed by their page tables, mapcount "))
+	/* "1 owner confirmed", "2 owners confirmed" */
+	if (!strstr(buf, " owners confirmed by their page tables, mapcount ") &&
+	    !strstr(buf, " 1 owner confirmed by their page tables, mapcount "))
 		return "no summary line";
 	return NULL;
 }

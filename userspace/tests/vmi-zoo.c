@@ -12,7 +12,12 @@
  * after READY: mmap, mprotect-split, mremap, munmap in a loop, for checking
  * that readers of a live target stay consistent and the kernel stays quiet.
  *
- * Usage: vmi-zoo [--sigwait] [--churn] [--nvmas N]
+ * With --brk-grow (implies --sigwait) it moves its brk up one page at a
+ * time after READY (no page touched), up to 1 GiB more, then waits: a
+ * heap that only grows, for checking that `vmainspect layout` reads brk
+ * and the [heap] VMA at one moment.
+ *
+ * Usage: vmi-zoo [--sigwait] [--churn | --brk-grow] [--nvmas N]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -262,15 +267,23 @@ static void churn_once(void)
 		munmap(d, 16 * pg);
 }
 
-/* After READY: churn, or wait for a signal (--sigwait) or for EOF on stdin */
-static void wait_for_end(int sigwait, int churn)
+/*
+ * After READY: churn, grow the heap, or wait for a signal (--sigwait) or for
+ * EOF on stdin
+ */
+static void wait_for_end(int sigwait, int churn, int brk_grow)
 {
+	long grown = 0;
 	char buf[256];
 	ssize_t n;
 
 	while (!stop) {
 		if (churn) {
 			churn_once();
+			continue;
+		}
+		if (brk_grow && grown < (1L << 30) && sbrk(pg) != (void *)-1) {
+			grown += pg;
 			continue;
 		}
 		if (sigwait) {
@@ -285,7 +298,7 @@ static void wait_for_end(int sigwait, int churn)
 
 int main(int argc, char **argv)
 {
-	int sigwait = 0, churn = 0, nvmas = 1200, i;
+	int sigwait = 0, churn = 0, brk_grow = 0, nvmas = 1200, i;
 	struct sigaction sa;
 
 	for (i = 1; i < argc; i++) {
@@ -293,10 +306,12 @@ int main(int argc, char **argv)
 			sigwait = 1;
 		else if (!strcmp(argv[i], "--churn"))
 			churn = sigwait = 1;
+		else if (!strcmp(argv[i], "--brk-grow"))
+			brk_grow = sigwait = 1;
 		else if (!strcmp(argv[i], "--nvmas") && i + 1 < argc)
 			nvmas = atoi(argv[++i]);
 		else {
-			fprintf(stderr, "usage: vmi-zoo [--sigwait] [--churn] [--nvmas N]\n");
+			fprintf(stderr, "usage: vmi-zoo [--sigwait] [--churn | --brk-grow] [--nvmas N]\n");
 			return 2;
 		}
 	}
@@ -321,7 +336,7 @@ int main(int argc, char **argv)
 	printf("BRK %#lx\n", (unsigned long)sbrk(0));
 	printf("READY %d\n", (int)getpid());
 	fflush(stdout);
-	wait_for_end(sigwait, churn);
+	wait_for_end(sigwait, churn, brk_grow);
 	unlink(file_a);
 	unlink(file_nl);
 	return 0;
