@@ -104,7 +104,8 @@ static void vma_label(const struct vmi_vma *vma, char *buf, size_t len)
 		return;
 	}
 	n = vma->name_len;
-	if (vma->v.kind == VMAINSPECT_KIND_FILE) {
+	if (vma->v.kind == VMAINSPECT_KIND_FILE ||
+	    vma->v.kind == VMAINSPECT_KIND_HUGETLB) {
 		slash = memrchr(name, '/', n);
 		if (slash && slash + 1 < name + n) {
 			n -= slash + 1 - name;
@@ -121,7 +122,8 @@ static void vma_label(const struct vmi_vma *vma, char *buf, size_t len)
 /* Rank of a label in a band's name list: shared libraries first. */
 static int label_rank(const struct vmi_vma *vma)
 {
-	if (vma->v.kind == VMAINSPECT_KIND_FILE &&
+	if ((vma->v.kind == VMAINSPECT_KIND_FILE ||
+	     vma->v.kind == VMAINSPECT_KIND_HUGETLB) &&
 	    (vma->v.uflags & VMAINSPECT_VM_EXEC))
 		return 0;
 	if (vma->v.kind == VMAINSPECT_KIND_SPECIAL)

@@ -128,6 +128,4 @@ int vmi_rmap(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 void vmi_owner_set_free(struct vmi_owner_set *set);
 /* A one-line reason for a failed frame query with errno err. */
 const char *vmi_frame_errstr(int err);
-/* Is lockdown in its confidentiality mode?  (/sys/kernel/security/lockdown) */
-bool vmi_locked_down_confidential(void);
 #endif /* VMAINSPECT_CLIENT_H */

@@ -11,31 +11,18 @@
 #include "client.h"
 #include "format.h"
 #include "main.h"
+#include "privilege.h"
 
 /* Owners asked for per RMAP call. */
 #define OWNERS_PER_CALL	512
 /* RMAP calls for one frame, at most: the tree may keep changing. */
 #define RMAP_MAX_CALLS	10000
 
-/* Is lockdown in its confidentiality mode?  (The kernel's own file.) */
-bool vmi_locked_down_confidential(void)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
-
-	if (!f)
-		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return strstr(buf, "[confidentiality]") != NULL;
-}
-
 const char *vmi_frame_errstr(int err)
 {
 	switch (err) {
 	case EPERM:
-		if (vmi_locked_down_confidential())
+		if (priv_lockdown_confidential())
 			return "refused: the kernel is locked down (lockdown=confidentiality), which hides frame data from everyone";
 		return "frame data needs CAP_SYS_ADMIN (run as root)";
 	case ENXIO:
