@@ -109,7 +109,8 @@ for stage in "${stages[@]}"; do
 	case $stage in
 	deps)      run_stage deps "$here/deps.sh" ;;
 	userspace) run_stage userspace build_userspace ;;
-	docs)      run_stage docs "$top/userspace/tests/check-docs.sh" ;;
+	docs)      run_stage docs "$top/userspace/tests/check-docs.sh"
+	           run_stage elf "$top/userspace/tests/elf-fuzz.sh" ;;
 	selftest)  run_stage selftest "$here/test-splat.sh" ;;
 	build)     start_debug_prebuild; run_stage build build_modules ;;
 	style)     run_stage style "$here/style.sh" ;;

@@ -9,6 +9,8 @@
 #     or read out of bounds (ASan aborts the run) and give well-formed
 #     answers.
 #   userspace/tests/elf-fuzz.sh [ITERATIONS]      (default 1500 per file)
+# Output: PASS/FAIL lines, last "N passed, N failed" (make check's docs
+# stage runs it).
 set -u
 cd "$(dirname "$0")" || exit 2
 ITERS=${1:-1500}
@@ -21,7 +23,7 @@ if ! cc -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Wall -Wextra -Werror \
 	$(pkg-config --cflags libelf) -o "$BIN/elf-fuzz" elf-fuzz.c ../elf_file.c \
 	$(pkg-config --libs libelf); then
-	echo "not ok: elf-fuzz does not build"
+	echo "FAIL elf-fuzz: elf-fuzz does not build"
 	exit 1
 fi
 LIBC=$(ldd "$BIN/elf-fuzz" | awk '$1 ~ /^libc\.so/ { print $3 }')
@@ -32,7 +34,7 @@ for f in $FILES; do
 	# .text: address, offset, size
 	read -r taddr toff tsize < <(readelf -SW "$f" | sed 's/^ *\[ *[0-9]*\]//' |
 		awk '$1 == ".text" { print $3, $4, $5 }')
-	if [ -z "$tsize" ]; then echo "not ok: no .text in $f"; fail=$((fail + 1)); continue; fi
+	if [ -z "$tsize" ]; then echo "FAIL elf-fuzz: no .text in $f"; fail=$((fail + 1)); continue; fi
 	syms=$(mktemp)
 	nm --defined-only "$f" 2>/dev/null | awk '$2 ~ /^[TtWi]$/ { print $1, $3 }' >"$syms"
 	[ -s "$syms" ] || nm -D --defined-only "$f" | awk '$2 ~ /^[TtWi]$/ { sub(/@.*/, "", $3); print $1, $3 }' >"$syms"
@@ -44,30 +46,34 @@ for f in $FILES; do
 		sec=$4 vaddr=$6 name=$8 soff=${10}
 		want=$(( 0x$taddr + off - 0x$toff ))
 		if [ "$sec" != .text ] || [ $((vaddr)) -ne "$want" ]; then
-			echo "not ok: $f offset $off: section $sec ELF address $vaddr, readelf: .text, $(printf 0x%x "$want")"
+			echo "FAIL elf-fuzz: $f offset $off: section $sec ELF address $vaddr, readelf: .text, $(printf 0x%x "$want")"
 			fail=$((fail + 1))
 		elif [ "$name" = - ]; then
 			pass=$((pass + 1))	# padding between functions
 		elif grep -q "^0*$(printf %x $((vaddr - soff))) $name\$" "$syms"; then
 			pass=$((pass + 1))
 		else
-			echo "not ok: $f offset $off: $name+$soff, which nm does not list at $(printf 0x%x $((vaddr - soff)))"
+			echo "FAIL elf-fuzz: $f offset $off: $name+$soff, which nm does not list at $(printf 0x%x $((vaddr - soff)))"
 			fail=$((fail + 1))
 		fi
 	done
 	rm -f "$syms"
 done
-echo "# nm/readelf agreement: $pass passed, $fail failed"
+npass=0
+if [ "$fail" -eq 0 ]; then
+	npass=1
+	echo "PASS elf-fuzz: $pass random .text offsets of $(echo "$FILES" | wc -w) files: section and symbol as readelf and nm give them"
+fi
 
 # 2. fuzz (ASan aborts with a non-zero status on any error)
 if ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 "$BIN/elf-fuzz" --iterations "$ITERS" \
 	--seed "$RANDOM" $FILES >"$BIN/out" 2>&1; then
-	tail -1 "$BIN/out"
-	pass=$((pass + 1))
+	echo "PASS elf-fuzz: corrupted and truncated copies, no sanitizer error: $(tail -1 "$BIN/out")"
+	npass=$((npass + 1))
 else
-	echo "not ok: elf-fuzz:"
+	echo "FAIL elf-fuzz: elf-fuzz:"
 	tail -30 "$BIN/out"
 	fail=$((fail + 1))
 fi
-echo "# Totals: pass:$pass fail:$fail"
+echo "$npass passed, $fail failed"
 [ "$fail" -eq 0 ]
