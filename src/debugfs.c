@@ -371,24 +371,17 @@ out:
 	return ret;
 }
 
-/* Publish <pid>/ for pid @nr (caller's namespace; already attached to). */
-int vmi_debugfs_publish(pid_t nr)
+/* Publish <pid>/ for @pid, the process just attached to (the caller holds @pid). */
+int vmi_debugfs_publish(struct pid *pid)
 {
-	struct pid *pid;
 	char name[16];
-	int ret;
 
 	if (!vmi_debugfs_root)
 		return -ENODEV;
-	pid = find_get_pid(nr);
-	if (!pid)
-		return -ESRCH;
 	/* Named by the global pid: debugfs is read from the init namespace. */
 	snprintf(name, sizeof(name), "%d", pid_nr(pid));
-	ret = vmi_publish(VMI_PUBLISHED_PID, pid, 0, vmi_debugfs_root, name,
-			  vmi_debugfs_mm_files);
-	put_pid(pid);
-	return ret;
+	return vmi_publish(VMI_PUBLISHED_PID, pid, 0, vmi_debugfs_root, name,
+			   vmi_debugfs_mm_files);
 }
 
 /* Publish frames/<pfn>/ (the caller checked the frame and the privilege). */

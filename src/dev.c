@@ -27,6 +27,7 @@ static long vmi_ioctl_attach(struct vmi_session *s, void __user *uarg)
 {
 	struct vmainspect_attach a;
 	struct mm_struct *mm;
+	struct pid *pid;
 	pid_t tgid;
 	int ret;
 
@@ -41,17 +42,23 @@ static long vmi_ioctl_attach(struct vmi_session *s, void __user *uarg)
 		if (ret)
 			return ret;
 	}
-	ret = vmi_attach_resolve(a.pid, &mm, &tgid);
+	/*
+	 * One lookup of the number: the directory is published for the very
+	 * process whose access was checked, not for a reuse of its pid.
+	 */
+	pid = find_get_pid(a.pid);
+	if (!pid)
+		return -ESRCH;
+	ret = vmi_attach_resolve_pid(pid, &mm, &tgid);
+	/* a failed attach leaves the file as it was: publish first */
+	if (!ret && (a.flags & VMAINSPECT_ATTACH_DEBUGFS)) {
+		ret = vmi_debugfs_publish(pid);
+		if (ret)
+			mmdrop(mm);
+	}
+	put_pid(pid);
 	if (ret)
 		return ret;
-	/* a failed attach leaves the file as it was: publish first */
-	if (a.flags & VMAINSPECT_ATTACH_DEBUGFS) {
-		ret = vmi_debugfs_publish(a.pid);
-		if (ret) {
-			mmdrop(mm);
-			return ret;
-		}
-	}
 	vmi_session_set(s, mm, tgid);
 	a.abi_version = VMAINSPECT_ABI_VERSION;
 	a.tgid = tgid;

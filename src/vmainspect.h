@@ -423,7 +423,7 @@ struct vmi_debugfs_file {
 
 int vmi_debugfs_init(void);
 void vmi_debugfs_exit(void);
-int vmi_debugfs_publish(pid_t nr);
+int vmi_debugfs_publish(struct pid *pid);
 int vmi_debugfs_publish_frame(u64 pfn);
 int vmi_debugfs_open_mm(struct inode *inode, struct file *file,
 			int (*show)(struct seq_file *, void *));
