@@ -130,56 +130,73 @@ static int print_page_json(const struct vmainspect_page *p, const char *path)
 	return json_print_put(obj);
 }
 
+/* Continued lines start under the values, after "flags:      ". */
+#define PAGE_CONT	"            "
+
 static void print_mapping_text(const struct vmainspect_page *p,
 			       const char *path)
 {
-	printf("mapping:    %s", fmt_mapping_kind(p->mapping_kind));
+	struct wrap_buf wb;
+	FILE *m = wrap_begin(&wb, stdout);
+
+	fprintf(m, "mapping:    %s", fmt_mapping_kind(p->mapping_kind));
 	switch (p->mapping_kind) {
 	case VMAINSPECT_MAP_ANON:
-		printf(", anon_vma 0x%llx", (unsigned long long)p->anon_vma);
+		fprintf(m, ", anon_vma 0x%llx", (unsigned long long)p->anon_vma);
 		break;
 	case VMAINSPECT_MAP_FILE:
 	case VMAINSPECT_MAP_SHMEM:
 		if (!p->ino) {
-			printf(" (folio locked: file not named)");
+			fprintf(m, " (folio locked: file not named)");
 			break;
 		}
-		printf(", dev %02x:%02x, inode %llu", p->dev >> 20,
-		       p->dev & 0xfffff, (unsigned long long)p->ino);
+		fprintf(m, ", dev %02x:%02x, inode %llu", p->dev >> 20,
+			p->dev & 0xfffff, (unsigned long long)p->ino);
 		if (p->path_len) {
-			printf(", ");
-			fprint_maps_name(stdout, path, p->path_len);
+			fprintf(m, ", ");
+			fprint_maps_name(m, path, p->path_len);
 		}
 		break;
 	}
-	printf("\nindex:      0x%llx (page offset in its mapping)\n",
+	wrap_end(&wb, PAGE_CONT);
+	printf("index:      0x%llx (page offset in its mapping)\n",
 	       (unsigned long long)p->index);
 }
 
 static int print_page_text(const struct vmainspect_page *p, const char *path)
 {
 	char size[FMT_SIZE_LEN];
+	struct wrap_buf wb;
+	FILE *m;
 
-	printf("pfn:        0x%llx (physical address 0x%llx), node %u, zone %s\n",
-	       (unsigned long long)p->pfn, (unsigned long long)p->pfn << 12,
-	       p->nid, p->zone_name);
-	printf("flags:      ");
-	fprint_kpf_names(stdout, p->kpageflags, " ");
-	printf("\n            (kpageflags 0x%llx, page->flags 0x%llx, head's 0x%llx)\n",
-	       (unsigned long long)p->kpageflags,
+	fprintf(wrap_begin(&wb, stdout),
+		"pfn:        0x%llx (physical address 0x%llx), node %u, zone %s",
+		(unsigned long long)p->pfn, (unsigned long long)p->pfn << 12,
+		p->nid, p->zone_name);
+	wrap_end(&wb, PAGE_CONT);
+	m = wrap_begin(&wb, stdout);
+	fprintf(m, "flags:      ");
+	fprint_kpf_names(m, p->kpageflags, " ");
+	wrap_end(&wb, PAGE_CONT);
+	printf(PAGE_CONT "(kpageflags 0x%llx)\n",
+	       (unsigned long long)p->kpageflags);
+	printf("raw flags:  page->flags 0x%llx, head's 0x%llx\n",
 	       (unsigned long long)p->raw_flags,
 	       (unsigned long long)p->head_raw_flags);
-	printf("folio:      head pfn 0x%llx, order %u (%s), this is page %llu of it\n",
-	       (unsigned long long)p->head_pfn, p->order,
-	       fmt_size(4096ULL << p->order, size),
-	       (unsigned long long)(p->pfn - p->head_pfn));
+	fprintf(wrap_begin(&wb, stdout),
+		"folio:      head pfn 0x%llx, order %u (%s), this is page %llu of it",
+		(unsigned long long)p->head_pfn, p->order,
+		fmt_size(4096ULL << p->order, size),
+		(unsigned long long)(p->pfn - p->head_pfn));
+	wrap_end(&wb, PAGE_CONT);
 	printf("refcount:   %d\n", p->refcount);
-	printf("mapcount:   %d (this page, as /proc/kpagecount)", p->mapcount);
+	m = wrap_begin(&wb, stdout);
+	fprintf(m, "mapcount:   %d (this page, as /proc/kpagecount)", p->mapcount);
 	if (p->folio_mapcount >= 0)
-		printf(", %d for the whole folio", p->folio_mapcount);
+		fprintf(m, ", %d for the whole folio", p->folio_mapcount);
 	else
-		printf(", the whole folio's is not known on this kernel");
-	putchar('\n');
+		fprintf(m, ", the whole folio's is not known on this kernel");
+	wrap_end(&wb, PAGE_CONT);
 	print_mapping_text(p, path);
 	if (p->memcg_ino)
 		printf("memcg:      cgroup inode %llu\n",

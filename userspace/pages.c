@@ -243,9 +243,12 @@ static int print_pages_text(const struct pages_walk *w)
 		w->layout.pgtable_levels, (unsigned long long)set->generation,
 		w->consistent ? "" : " (snapshot may be inconsistent)");
 	wrap_end(&wb, "#   ");
-	if (set->pfn_hidden)
-		printf("# frames and swap slots hidden: %s\n",
-		       priv_frames_hidden_reason());
+	if (set->pfn_hidden) {
+		fprintf(wrap_begin(&wb, stdout),
+			"# frames and swap slots hidden: %s",
+			priv_frames_hidden_reason());
+		wrap_end(&wb, "#   ");
+	}
 	if (set->req_flags & VMAINSPECT_PT_RUNS_NO_FRAME_BITS)
 		printf("# --tables-only: no file/exclusive flags (struct pages not read)\n");
 	printf("# start-end size level frames kind flags\n");

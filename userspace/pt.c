@@ -99,85 +99,95 @@ static int print_pt_json(const struct vmi_client *c,
 	return json_print_put(obj);
 }
 
+/* Continued lines of an entry start under its flags column. */
+#define ENTRY_CONT	"                                           "
+
 static void print_entry_text(const struct vmainspect_pt_entry *e)
 {
+	const char *kind = fmt_pt_kind(e->kind);
+	struct wrap_buf wb;
+	FILE *m;
+
 	if (e->kind == VMAINSPECT_PT_FOLDED) {
 		printf("  %-5s  %5s  %-18s  (folded)\n", fmt_pt_level(e->level),
 		       "", "");
 		return;
 	}
-	printf("  %-5s  %5u  0x%016llx  %s", fmt_pt_level(e->level),
-	       e->index, (unsigned long long)e->raw, fmt_pt_kind(e->kind));
+	m = wrap_begin(&wb, stdout);
+	fprintf(m, "  %-5s  %5u  0x%016llx  %s", fmt_pt_level(e->level),
+		e->index, (unsigned long long)e->raw, kind);
 	/* Pad the kind to its column only when something follows it. */
-	if ((e->bits || e->kind == VMAINSPECT_PT_MARKER) &&
-	    strlen(fmt_pt_kind(e->kind)) < 6)
-		printf("%*s", 6 - (int)strlen(fmt_pt_kind(e->kind)), "");
-	fprint_pte_bits(stdout, e->bits, " ");
+	if ((e->bits || e->kind == VMAINSPECT_PT_MARKER) && strlen(kind) < 6)
+		fprintf(m, "%*s", 6 - (int)strlen(kind), "");
+	fprint_pte_bits(m, e->bits, " ");
 	if (e->kind == VMAINSPECT_PT_MARKER)
-		fprint_marker_bits(stdout, e->offset, " ");
-	putchar('\n');
+		fprint_marker_bits(m, e->offset, " ");
+	wrap_end(&wb, ENTRY_CONT);
 }
 
-/* One line saying what the walk ended at. */
+/* One line (wrapped) saying what the walk ended at. */
 static void print_leaf_text(const struct vmainspect_pt_path *p,
 			    const struct vmainspect_pt_entry *e)
 {
 	const char *level = fmt_pt_level(e->level);
 	char size[FMT_SIZE_LEN];
 	bool hidden = path_hidden(p);
+	struct wrap_buf wb;
+	FILE *m = wrap_begin(&wb, stdout);
 
 	switch (e->kind) {
 	case VMAINSPECT_PT_PAGE:
-		printf("%s page (%s leaf): ", fmt_size(p->page_size, size),
-		       level);
-		if (hidden) {
-			printf("PFN hidden\n");
-		} else {
-			printf("PFN 0x%llx, physical address 0x%llx",
-			       (unsigned long long)e->pfn,
-			       (unsigned long long)p->phys_addr);
-			if (e->folio_shift)
-				printf(", in a %s folio",
-				       fmt_size(1ULL << e->folio_shift, size));
-			putchar('\n');
-		}
-		return;
-	case VMAINSPECT_PT_NONE:
-		printf("not mapped: the %s entry is empty\n", level);
-		return;
-	case VMAINSPECT_PT_SWAP:
-		printf("swapped out (%s entry): ", level);
+		fprintf(m, "%s page (%s leaf): ", fmt_size(p->page_size, size),
+			level);
 		if (hidden)
-			printf("swap type and offset hidden\n");
+			fprintf(m, "PFN hidden");
 		else
-			printf("swap type %u, offset 0x%llx\n", e->swap_type,
-			       (unsigned long long)e->offset);
-		return;
+			fprintf(m, "PFN 0x%llx, physical address 0x%llx",
+				(unsigned long long)e->pfn,
+				(unsigned long long)p->phys_addr);
+		/* last: where the line is too long, it goes on a line alone */
+		if (e->folio_shift)
+			fprintf(m, " (%s folio)",
+				fmt_size(1ULL << e->folio_shift, size));
+		break;
+	case VMAINSPECT_PT_NONE:
+		fprintf(m, "not mapped: the %s entry is empty", level);
+		break;
+	case VMAINSPECT_PT_SWAP:
+		fprintf(m, "swapped out (%s entry): ", level);
+		if (hidden)
+			fprintf(m, "swap slot hidden");
+		else
+			fprintf(m, "swap:%u:0x%llx", e->swap_type,
+				(unsigned long long)e->offset);
+		break;
 	case VMAINSPECT_PT_MIGRATION:
 	case VMAINSPECT_PT_DEVICE_PRIVATE:
 	case VMAINSPECT_PT_DEVICE_EXCLUSIVE:
 	case VMAINSPECT_PT_HWPOISON:
-		printf("not present, %s entry (%s): ", fmt_pt_kind(e->kind),
-		       level);
+		fprintf(m, "not present, %s entry (%s): ", fmt_pt_kind(e->kind),
+			level);
 		if (hidden)
-			printf("PFN hidden\n");
+			fprintf(m, "PFN hidden");
 		else
-			printf("PFN 0x%llx\n", (unsigned long long)e->pfn);
-		return;
+			fprintf(m, "PFN 0x%llx", (unsigned long long)e->pfn);
+		break;
 	case VMAINSPECT_PT_MARKER:
-		printf("not present, PTE marker:");
-		fprint_marker_bits(stdout, e->offset, " ");
+		fprintf(m, "not present, PTE marker:");
+		fprint_marker_bits(m, e->offset, " ");
 		if (!e->offset)
-			printf(" (no known bit)");
-		putchar('\n');
-		return;
+			fprintf(m, " (no known bit)");
+		break;
 	case VMAINSPECT_PT_BAD:
-		printf("corrupt %s entry (%s_bad()): the walk stops here\n",
-		       level, level);
-		return;
+		fprintf(m, "corrupt %s entry (%s_bad()): the walk stops here",
+			level, level);
+		break;
+	default:
+		fprintf(m, "the walk ended at a %s entry of kind %s", level,
+			fmt_pt_kind(e->kind));
+		break;
 	}
-	printf("the walk ended at a %s entry of kind %s\n", level,
-	       fmt_pt_kind(e->kind));
+	wrap_end(&wb, "  ");
 }
 
 static int print_pt_text(const struct vmi_client *c,
@@ -185,6 +195,7 @@ static int print_pt_text(const struct vmi_client *c,
 			 const struct file_addr *fa)
 {
 	const struct vmainspect_pt_entry *leaf = path_leaf(p);
+	struct wrap_buf wb;
 	__u32 i;
 
 	printf("pid %d, address 0x%016llx\n", c->pid,
@@ -193,10 +204,13 @@ static int print_pt_text(const struct vmi_client *c,
 	if (p->out_flags & VMAINSPECT_PT_IN_VMA)
 		printf("inside a VMA\n");
 	file_addr_print_text(fa, "");
-	if (!(p->out_flags & VMAINSPECT_PT_IN_VMA))
-		printf("not inside any VMA: page tables are read only inside VMAs (as for /proc/PID/pagemap), so %s\n",
-		       p->nr_levels ? "only the entries below are shown" :
-		       "nothing is walked");
+	if (!(p->out_flags & VMAINSPECT_PT_IN_VMA)) {
+		fprintf(wrap_begin(&wb, stdout),
+			"not inside any VMA: page tables are read only inside VMAs (as for /proc/PID/pagemap), so %s",
+			p->nr_levels ? "only the entries below are shown" :
+			"nothing is walked");
+		wrap_end(&wb, "  ");
+	}
 	if (!leaf)
 		return finish_output();
 
@@ -206,9 +220,12 @@ static int print_pt_text(const struct vmi_client *c,
 		print_entry_text(&p->levels[i]);
 	putchar('\n');
 	print_leaf_text(p, leaf);
-	if (path_hidden(p))
-		printf("frames and swap slots hidden (their bits in the raw entries read 0): %s\n",
-		       priv_frames_hidden_reason());
+	if (path_hidden(p)) {
+		fprintf(wrap_begin(&wb, stdout),
+			"frames and swap slots hidden (their bits in the raw entries read 0): %s",
+			priv_frames_hidden_reason());
+		wrap_end(&wb, "  ");
+	}
 	return finish_output();
 }
 

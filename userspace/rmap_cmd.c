@@ -105,42 +105,56 @@ static int print_rmap_json(const struct vmi_owner_set *set, bool zero)
 	return json_print_put(obj);
 }
 
+/* An owner's second line, its VMA, starts under the comm column. */
+#define OWNER_CONT	"         "
+
 static int print_rmap_text(const struct vmi_owner_set *set, bool zero)
 {
 	const char *note = rmap_note(set, zero);
+	size_t procs = owner_processes(set);
+	struct wrap_buf wb;
 	size_t i;
 
-	printf("pfn 0x%llx: %s%s, mapcount %d (as /proc/kpagecount)\n",
-	       (unsigned long long)set->pfn, zero ? "the zero page" :
-	       fmt_mapping_kind(set->mapping_kind), zero ? "" : " page",
-	       set->mapcount);
+	fprintf(wrap_begin(&wb, stdout),
+		"pfn 0x%llx: %s%s, mapcount %d (as /proc/kpagecount)",
+		(unsigned long long)set->pfn, zero ? "the zero page" :
+		fmt_mapping_kind(set->mapping_kind), zero ? "" : " page",
+		set->mapcount);
+	wrap_end(&wb, "  ");
 	if (note) {
-		printf("%s\n", note);
+		fprint_wrapped(stdout, note, "  ");
 		return finish_output();
 	}
+	/* Each owner on two lines: the mapping, then the VMA holding it. */
 	if (set->nr)
-		printf("\n%7s  %-16s  %-18s  %-33s  %-4s  %s\n", "pid", "comm",
-		       "address", "vma", "perm", "level");
+		printf("\n%7s  %-16s  %-18s  %-4s  %s\n", "pid", "comm",
+		       "address", "perm", "level");
 	for (i = 0; i < set->nr; i++) {
 		const struct vmainspect_owner *o = &set->owners[i];
 		char perms[5];
+		FILE *m;
 
 		fmt_perms(o->vma_flags, perms);
-		printf("%7u  %-16.16s  0x%016llx  %016llx-%016llx  %-4s  %s",
+		printf("%7u  %-16.16s  0x%016llx  %-4s  %s\n",
 		       o->pid, o->pid ? o->comm : "(not in your pid namespace)",
-		       (unsigned long long)o->address,
-		       (unsigned long long)o->vma_start,
-		       (unsigned long long)o->vma_end, perms,
+		       (unsigned long long)o->address, perms,
 		       fmt_pt_level(o->level));
+		m = wrap_begin(&wb, stdout);
+		fprintf(m, OWNER_CONT "vma %016llx-%016llx",
+			(unsigned long long)o->vma_start,
+			(unsigned long long)o->vma_end);
 		if (o->nr_processes > 1)
-			printf("  (mm shared by %u processes)", o->nr_processes);
-		putchar('\n');
+			fprintf(m, "  (mm shared by %u %s)", o->nr_processes,
+				plural(o->nr_processes, "process", "processes"));
+		wrap_end(&wb, OWNER_CONT "  ");
 	}
-	printf("\n%zu mapping%s in %zu process%s, each confirmed by its page table; the page's mapcount is %d%s\n",
-	       set->nr, set->nr == 1 ? "" : "s", owner_processes(set),
-	       owner_processes(set) == 1 ? "" : "es", set->mapcount,
-	       (size_t)set->mapcount == set->nr ? "" :
-	       " (they differ: the mappings changed meanwhile, or some are not of this exact page)");
+	fprintf(wrap_begin(&wb, stdout),
+		"\n%zu %s in %zu %s, each confirmed by its page table;\nthe page's mapcount is %d%s",
+		set->nr, plural(set->nr, "mapping", "mappings"), procs,
+		plural(procs, "process", "processes"), set->mapcount,
+		(size_t)set->mapcount == set->nr ? "" :
+		" (they differ: the mappings changed meanwhile, or some are not of this exact page)");
+	wrap_end(&wb, "  ");
 	return finish_output();
 }
 
@@ -198,13 +212,18 @@ static void share_run(struct vmi_client *c, const struct vmainspect_pt_run *r,
 static int print_share_text(pid_t pid, const struct share_stats *st)
 {
 	char size[FMT_SIZE_LEN];
+	struct wrap_buf wb;
 	unsigned int n;
 
-	printf("pid %d: %llu resident pages (%s), %llu frames looked up\n\n",
-	       pid, (unsigned long long)st->total,
-	       fmt_size(st->total << 12, size),
-	       (unsigned long long)st->frames);
-	printf("%-22s %10s %10s %10s %10s\n", "mapped by", "pages", "size",
+	fprintf(wrap_begin(&wb, stdout),
+		"pid %d: %llu resident %s (%s), %llu %s looked up", pid,
+		(unsigned long long)st->total,
+		plural(st->total, "page", "pages"),
+		fmt_size(st->total << 12, size),
+		(unsigned long long)st->frames,
+		plural(st->frames, "frame", "frames"));
+	wrap_end(&wb, "  ");
+	printf("\n%-22s %10s %10s %10s %10s\n", "mapped by", "pages", "size",
 	       "anon", "file");
 	for (n = 0; n <= SHARE_MAX; n++) {
 		char label[32];
@@ -225,10 +244,13 @@ static int print_share_text(pid_t pid, const struct share_stats *st)
 		printf("%-22s %10llu %10s\n", "KSM or no rmap",
 		       (unsigned long long)st->no_rmap,
 		       fmt_size(st->no_rmap << 12, size));
-	if (st->unresolved)
-		printf("%-22s %10llu %10s  (changed or contended while we looked)\n",
-		       "not resolved", (unsigned long long)st->unresolved,
-		       fmt_size(st->unresolved << 12, size));
+	if (st->unresolved) {
+		fprintf(wrap_begin(&wb, stdout),
+			"%-22s %10llu %10s  (changed or contended meanwhile)",
+			"not resolved", (unsigned long long)st->unresolved,
+			fmt_size(st->unresolved << 12, size));
+		wrap_end(&wb, "                                              ");
+	}
 	return finish_output();
 }
 

@@ -948,15 +948,14 @@ cli "pgtable_levels = $LV (la57 cpu flag)" 0 "\"pgtable_levels\": ?$LV" vmainspe
 # (found in /proc/PID/maps, the oracle of those lines); sizes only as
 # "4 KiB" (no "4K", "4 kB", "1 TB", "4KiB"); "1 run", "2 runs".  -w lifts
 # the width: its lines are not wrapped, and nothing is cut (a VMA's flag
-# names at least as many as /proc/PID/smaps's VmFlags).  pt, page and rmap
-# are not fixed on this branch yet: their failures are INFO lines.
+# names at least as many as /proc/PID/smaps's VmFlags).
 text_views() {
 	tv=$OUT/tv
 	A=$(awk '$2 ~ /x/ && /vmi-zoo/ { split($1, r, "-"); print "0x" r[1]; exit }' "/proc/$ZOO/maps")
 	PFN=$(vmainspect --json pt "$ZOO" "$A" | sed -n 's/.*"pfn": *\([0-9][0-9]*\).*/\1/p')
 	KT=$(awk '$3 == "_text" { print "0x" $1; exit }' /proc/kallsyms)
 	vmainspect debugfs "$ZOO" >/dev/null 2>&1
-	[ -n "$PFN" ] && vmainspect debugfs page "$PFN" >/dev/null 2>&1
+	[ -n "$PFN" ] && vmainspect debugfs --pfn "$PFN" >/dev/null 2>&1
 	DF=/sys/kernel/debug/vmainspect
 	PFNX=$(printf '0x%x' "${PFN:-0}")
 	for v in "layout $ZOO" "layout --full $ZOO" "layout self" "maps $ZOO" \
@@ -969,10 +968,6 @@ text_views() {
 		cat*) $v >"$tv" 2>&1 ;;
 		*) vmainspect $v >"$tv" 2>&1 ;;
 		esac
-		case $v in
-		"pt "*|"page "*|"rmap "*) bad=diag; pre="INFO (pt, page, rmap: not on this branch): " ;;
-		*) bad=ko; pre= ;;
-		esac
 		[ -s "$tv" ] || { ko "text: $v: no output"; continue; }
 		# the lines of /proc/PID/maps may be as long as they are
 		cat "/proc/$ZOO/maps" /proc/self/maps >"$tv.maps" 2>/dev/null
@@ -980,14 +975,14 @@ text_views() {
 			length($0) > 80 && !($0 in m) { n++; if (!l) l = $0 }
 			END { if (n) print n " line(s), e.g. " l }' "$tv.maps" "$tv")
 		if [ -z "$w" ]; then ok "text: $v: every line fits in 80 columns"
-		else $bad "${pre}text: $v: over 80 columns: $w"; fi
+		else ko "text: $v: over 80 columns: $w"; fi
 		u=$(grep -E '[0-9][KMGTPE]([^A-Za-z0-9]|$)|[0-9] ?[kKMGTPE]B([^A-Za-z]|$)|[0-9](KiB|MiB|GiB|TiB|PiB|EiB)' "$tv" | head -1)
 		if [ -z "$u" ]; then ok "text: $v: sizes only as \"4 KiB\""
-		else $bad "${pre}text: $v: another unit style: $u"; fi
+		else ko "text: $v: another unit style: $u"; fi
 		# a count is a number after a blank, "(" or ","; not hex like 0x2b80
 		p=$(grep -E '(^|[ (,])1 (runs|owners|pages|VMAs|processes|calls|bytes|frames|entries)([^A-Za-z_]|$)|(^|[ (,])([02-9]|[1-9][0-9]+) (run|owner|page|VMA|call|byte|frame|entry)([^A-Za-z_-]|$)' "$tv" | head -1)
 		if [ -z "$p" ]; then ok "text: $v: plurals agree with their numbers"
-		else $bad "${pre}text: $v: plural: $p"; fi
+		else ko "text: $v: plural: $p"; fi
 	done
 	# -w: no line is wrapped, and a long one stays long
 	vmainspect -w pages "$ZOO" >"$tv" 2>&1
