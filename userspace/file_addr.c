@@ -114,37 +114,47 @@ void file_addr_lookup(pid_t pid, const struct vmi_vma *vma, __u64 addr,
 }
 
 /* A name from the file, printable: other bytes as \xNN. */
-static void print_name(const char *s)
+static void print_name(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s >= 0x20 && *s < 0x7f && *s != '\\')
-			putchar(*s);
+			fputc(*s, f);
 		else
-			printf("\\x%02x", (unsigned char)*s);
+			fprintf(f, "\\x%02x", (unsigned char)*s);
 	}
 }
 
 void file_addr_print_text(const struct file_addr *fa, const char *indent)
 {
 	const struct elf_file_info *e = &fa->elf;
+	struct wrap_buf w;
+	char cont[32];
+	FILE *m;
 
 	if (!fa->file)
 		return;
-	printf("%sfile offset 0x%llx", indent, (unsigned long long)fa->offset);
+	/* each line within the width: a long name goes on the next line */
+	snprintf(cont, sizeof(cont), "%s  ", indent);
+	m = wrap_begin(&w, stdout);
+	fprintf(m, "%sfile offset 0x%llx", indent, (unsigned long long)fa->offset);
 	if (e->have_vaddr)
-		printf(", ELF address 0x%llx", (unsigned long long)e->vaddr);
+		fprintf(m, ", ELF address 0x%llx", (unsigned long long)e->vaddr);
 	if (e->have_section) {
-		printf(", section ");
-		print_name(e->section);
+		fprintf(m, ", section ");
+		print_name(m, e->section);
 	}
-	putchar('\n');
+	wrap_end(&w, cont);
 	if (e->have_symbol) {
-		printf("%ssymbol ", indent);
-		print_name(e->symbol);
-		printf("+0x%llx (%s%s)\n", (unsigned long long)e->symbol_offset,
-		       e->symtab, e->symbol_contains ? "" : ", nearest below");
+		m = wrap_begin(&w, stdout);
+		fprintf(m, "%ssymbol ", indent);
+		print_name(m, e->symbol);
+		fprintf(m, "+0x%llx (%s%s)", (unsigned long long)e->symbol_offset,
+			e->symtab, e->symbol_contains ? "" : ", nearest below");
+		wrap_end(&w, cont);
 	} else if (fa->why) {
-		printf("%sno symbol: %s\n", indent, fa->why);
+		m = wrap_begin(&w, stdout);
+		fprintf(m, "%sno symbol: %s", indent, fa->why);
+		wrap_end(&w, cont);
 	}
 }
 

@@ -67,10 +67,10 @@ static void absent_err(struct vmi_client *c, const char *what, __u64 addr)
 			    what, a, c->pid);
 	else if (e->kind == VMAINSPECT_PT_SWAP &&
 		 (p.out_flags & VMAINSPECT_PT_PFN_HIDDEN))
-		p_err_errno(ENOENT, "%s at 0x%llx: swapped out (the frame is not in memory; its swap type and offset are hidden: they need CAP_SYS_ADMIN and no lockdown)",
-			    what, a);
+		p_err_errno(ENOENT, "%s at 0x%llx: swapped out (the frame is not in memory; its swap slot is hidden: %s)",
+			    what, a, priv_frames_hidden_reason());
 	else if (e->kind == VMAINSPECT_PT_SWAP)
-		p_err_errno(ENOENT, "%s at 0x%llx: swapped out to swap type %u, offset 0x%llx (the frame is not in memory)",
+		p_err_errno(ENOENT, "%s at 0x%llx: swapped out to swap:%u:0x%llx (swap type, offset; the frame is not in memory)",
 			    what, a, e->swap_type,
 			    (unsigned long long)e->offset);
 	else if (e->kind == VMAINSPECT_PT_MIGRATION)

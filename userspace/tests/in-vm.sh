@@ -727,7 +727,7 @@ SW=$(ptaddr swap)
 if [ -n "$SW" ]; then
 	PMW=$(u64at "/proc/$PTZOO/pagemap" $((SW / 4096)))
 	if [ $(((PMW >> 62) & 1)) -eq 1 ]; then
-		swre="swapped out to swap type $((PMW & 0x1f)), offset $(printf '0x%x' $(((PMW >> 5) & 0x3ffffffffffff)))"
+		swre="swapped out to swap:$((PMW & 0x1f)):$(printf '0x%x' $(((PMW >> 5) & 0x3ffffffffffff)))"
 		cli "swap: page PID ADDR says where (pagemap: $swre)" 1 "$swre" vmainspect page "$PTZOO" "$SW"
 		cli "swap: rmap PID ADDR says where" 1 "$swre" vmainspect rmap "$PTZOO" "$SW"
 		cli "swap: page PID ADDR (json error, errno ENOENT)" 1 "\"error\":\".*$swre.*\",\"errno\":2\}" vmainspect --json page "$PTZOO" "$SW"
