@@ -89,14 +89,15 @@ static const char *no_mm_reason(pid_t pid, char *comm, size_t comm_size)
 /* ESRCH of pid: say what it is, if /proc knows; true if said. */
 static bool no_mm_err(pid_t pid, const char *what)
 {
-	char comm[64] = "";
+	char comm[64] = "", shown[4 * sizeof(comm) + 1];
 	const char *why = no_mm_reason(pid, comm, sizeof(comm));
 
 	if (!why)
 		return false;
 	if (comm[0])
 		p_err_errno(ESRCH, "%s%spid %d (%s) %s", what ? what : "",
-			    what ? " of " : "", (int)pid, comm, why);
+			    what ? " of " : "", (int)pid,
+			    fmt_escaped(comm, shown, sizeof(shown)), why);
 	else
 		p_err_errno(ESRCH, "%s%spid %d: %s", what ? what : "",
 			    what ? " of " : "", (int)pid, why);

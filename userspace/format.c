@@ -219,6 +219,73 @@ void fprint_flag_names(FILE *f, __u64 uflags, const char *sep)
 		fputc('-', f);
 }
 
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none
+ * starts there.  The second byte's range excludes overlong forms
+ * (C0, C1, E0 80-9F, F0 80-8F), surrogates (ED A0-BF) and code points
+ * above U+10FFFF (F4 90-BF, F5-FF), as RFC 3629's table does.
+ */
+size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+void fprint_escaped(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	while (i < len) {
+		l = utf8_seq_len(u + i, len - i);
+		/* C0, DEL, C1 (U+0080-U+009F: 0xc2 0x80-0x9f), invalid bytes */
+		if (!l || u[i] < 0x20 || u[i] == 0x7f ||
+		    (l == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0)) {
+			fprintf(f, "\\x%02x", u[i]);
+			i++;
+			continue;
+		}
+		if (u[i] == '\\')
+			fputc('\\', f);
+		fwrite(u + i, 1, l, f);
+		i += l;
+	}
+}
+
+const char *fmt_escaped(const char *s, char *buf, size_t size)
+{
+	FILE *m = fmemopen(buf, size, "w");
+
+	if (!m) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	fprint_escaped(m, s, strlen(s));
+	fclose(m);
+	buf[size - 1] = '\0';
+	return buf;
+}
+
 void fprint_maps_name(FILE *f, const char *name, size_t len)
 {
 	size_t i;

@@ -84,6 +84,22 @@ void fprint_flag_names(FILE *f, __u64 uflags, const char *sep);
  */
 void fprint_maps_name(FILE *f, const char *name, size_t len);
 
+/*
+ * The length of the valid UTF-8 sequence at s (RFC 3629: no overlong
+ * form, no surrogate, nothing above U+10FFFF), 0 if none starts there.
+ */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+
+/*
+ * A name a process or a user chose (a comm, a path) for a terminal:
+ * valid UTF-8 as is, but every control character (C0, DEL, C1) and every
+ * byte that is not valid UTF-8 as \xNN, and '\' as "\\", so that no
+ * escape sequence reaches the terminal and the bytes can be told apart.
+ */
+void fprint_escaped(FILE *f, const char *s, size_t len);
+/* fprint_escaped() of a string into buf (cut to size); buf. */
+const char *fmt_escaped(const char *s, char *buf, size_t size);
+
 /* True if /proc/PID/maps would show this VMA as backed by a file. */
 bool vma_has_file(const struct vmainspect_vma *v);
 

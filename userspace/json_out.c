@@ -87,37 +87,6 @@ json_object *json_marker_bits_new(__u64 bits)
 	return names;
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none
- * starts there.  The second byte's range excludes overlong forms
- * (C0, C1, E0 80-9F, F0 80-8F), surrogates (ED A0-BF) and code points
- * above U+10FFFF (F4 90-BF, F5-FF), as RFC 3629's table does.
- */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
 
 bool utf8_valid(const char *str, size_t len)
 {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "json_out.h"
 #include "main.h"
 #include "multi.h"
@@ -36,8 +37,10 @@ static int sel_add(pid_t pid)
 	pid_t *p;
 	size_t i;
 
-	if (sel_nr >= SELECT_MAX)
-		return usage_err(NULL, "more than %u processes selected", SELECT_MAX);
+	if (sel_nr >= SELECT_MAX) {
+		p_err("more than %u processes selected", SELECT_MAX);
+		return EXIT_ERROR;
+	}
 	for (i = 0; i < sel_nr; i++) {
 		if (sel_pids[i] == pid)
 			return 0;
@@ -123,17 +126,6 @@ static void read_comm(pid_t pid, char *buf, size_t size)
 		buf[len - 1] = '\0';
 }
 
-/*
- * A comm for a terminal: any process may name itself with control
- * characters (escape sequences), shown here as '?'.
- */
-static void printable(char *s)
-{
-	for (; *s; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-	}
-}
 
 /*
  * Has pid a user address space to show?  Not a kernel thread (PF_KTHREAD
@@ -215,7 +207,7 @@ static void reset_error(void)
 static int run_one(pid_cmd_fn fn, pid_t pid, int argc, char **argv,
 		   bool first)
 {
-	char pidstr[16], comm[64];
+	char pidstr[16], comm[64], shown[4 * sizeof(comm) + 1];
 	char **args;
 	int ret;
 
@@ -232,8 +224,9 @@ static int run_one(pid_cmd_fn fn, pid_t pid, int argc, char **argv,
 
 	if (!json_output) {
 		read_comm(pid, comm, sizeof(comm));
-		printable(comm);
-		printf("%s==> pid %d: %s <==\n", first ? "" : "\n", (int)pid, comm);
+		/* any process may name itself with escape sequences */
+		printf("%s==> pid %d: %s <==\n", first ? "" : "\n", (int)pid,
+		       fmt_escaped(comm, shown, sizeof(shown)));
 	}
 	reset_error();
 	ret = fn(argc + 1, args);

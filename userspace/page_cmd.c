@@ -154,7 +154,7 @@ static void print_mapping_text(const struct vmainspect_page *p,
 			p->dev & 0xfffff, (unsigned long long)p->ino);
 		if (p->path_len) {
 			fprintf(m, ", ");
-			fprint_maps_name(m, path, p->path_len);
+			fprint_escaped(m, path, p->path_len);
 		}
 		break;
 	}

@@ -165,7 +165,7 @@ static void print_vma_head(const struct vmi_vma *vma)
 		(unsigned long long)v->end, perms);
 	if (vma->name) {
 		fputc(' ', m);
-		fprint_maps_name(m, vma->name, vma->name_len);
+		fprint_escaped(m, vma->name, vma->name_len);
 	}
 	if (v->uflags & VMAINSPECT_VM_PFNMAP)
 		fprintf(m, " (VM_PFNMAP: not walked, as in /proc/PID/pagemap)");

@@ -131,12 +131,15 @@ static int print_rmap_text(const struct vmi_owner_set *set, bool zero)
 		       "address", "perm", "level");
 	for (i = 0; i < set->nr; i++) {
 		const struct vmainspect_owner *o = &set->owners[i];
-		char perms[5];
+		char perms[5], comm[sizeof(o->comm) + 1];
+		char shown[4 * sizeof(o->comm) + 1];
 		FILE *m;
 
 		fmt_perms(o->vma_flags, perms);
+		snprintf(comm, sizeof(comm), "%.*s", (int)sizeof(o->comm), o->comm);
 		printf("%7u  %-16.16s  0x%016llx  %-4s  %s\n",
-		       o->pid, o->pid ? o->comm : "(not in your pid namespace)",
+		       o->pid, o->pid ? fmt_escaped(comm, shown, sizeof(shown)) :
+		       "(not in your pid namespace)",
 		       (unsigned long long)o->address, perms,
 		       fmt_pt_level(o->level));
 		m = wrap_begin(&wb, stdout);
