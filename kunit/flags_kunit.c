@@ -12,6 +12,7 @@
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/string.h>
 #include <uapi/vmainspect_names.h>
@@ -353,6 +354,50 @@ static void vmi_flags_maps_offset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmi_offset(&rec), 1ULL << (40 + PAGE_SHIFT));
 }
 
+/*
+ * One size of the size split (vmainspect_rules.h) against 128-bit
+ * arithmetic: the unit is the largest whose one it reaches (EiB at most),
+ * exact when that unit divides it, else floor(bytes * 10 / unit) tenths.
+ */
+static void vmi_size_split_one(struct kunit *test, u64 bytes)
+{
+	struct vmainspect_size_parts p;
+	unsigned int u = bytes ? min(6U, (unsigned int)ilog2(bytes) / 10) : 0;
+	u64 unit = 1ULL << (10 * u);
+	u64 q = mul_u64_u64_div_u64(bytes, 10, unit);
+	bool exact = !(bytes & (unit - 1));
+
+	vmainspect_size_split(bytes, &p);
+	KUNIT_EXPECT_STREQ_MSG(test, p.unit, vmainspect_size_units[u], "bytes %llu", bytes);
+	KUNIT_EXPECT_EQ_MSG(test, !!p.exact, exact, "bytes %llu", bytes);
+	KUNIT_EXPECT_EQ_MSG(test, p.whole, exact ? bytes >> (10 * u) : q / 10,
+			    "bytes %llu", bytes);
+	KUNIT_EXPECT_EQ_MSG(test, (u64)p.tenths, exact ? 0ULL : q % 10,
+			    "bytes %llu", bytes);
+}
+
+static void vmi_flags_size_split(struct kunit *test)
+{
+	static const u64 edges[] = {
+		0, 1, 1023, 1024, 1025, 4096, 1536, 1048575, 1048576,
+		1181122560,	/* exactly 1.1 GiB: tenths of the whole rest */
+		(1ULL << 30) - 4096, (1ULL << 40) + 1, U64_MAX, U64_MAX - 1,
+		1ULL << 60, (1ULL << 60) - 1, 1ULL << 63,
+	};
+	u64 x = 0x9e3779b97f4a7c15ULL;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(edges); i++)
+		vmi_size_split_one(test, edges[i]);
+	/* a xorshift sweep over every magnitude */
+	for (i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		vmi_size_split_one(test, x >> (i % 64));
+	}
+}
+
 static struct kunit_case vmi_flags_cases[] = {
 	KUNIT_CASE(vmi_flags_zero),
 	KUNIT_CASE(vmi_flags_each),
@@ -363,6 +408,7 @@ static struct kunit_case vmi_flags_cases[] = {
 	KUNIT_CASE(vmi_flags_kind_names),
 	KUNIT_CASE(vmi_flags_format_perms),
 	KUNIT_CASE(vmi_flags_maps_offset),
+	KUNIT_CASE(vmi_flags_size_split),
 	{}
 };
 

@@ -92,8 +92,12 @@ static int vmi_frame_page_show(struct seq_file *m, void *v)
 			      p->dev & 0xfffff, p->ino);
 	vmi_wrap_end(&w);
 	/* A line of its own: a path is never cut, and may hold blanks. */
-	if (p->path_len)
-		seq_printf(m, "path %s\n", path);
+	if (p->path_len) {
+		/* escaped as /proc/PID/maps escapes it: no forged lines */
+		seq_puts(m, "path ");
+		seq_escape(m, path, "\n\\");
+		seq_putc(m, '\n');
+	}
 	seq_printf(m, "memcg_ino %llu\n", p->memcg_ino);
 out:
 	kfree(path);
@@ -103,12 +107,20 @@ out:
 
 static void vmi_seq_owner(struct seq_file *m, const struct vmainspect_owner *o)
 {
-	char perms[5];
+	char perms[5], comm[sizeof(o->comm) + 1];
+	size_t i;
 
+	/* Any process may name itself with escape sequences: '?' for them. */
+	for (i = 0; i < sizeof(o->comm) && o->comm[i]; i++) {
+		unsigned char c = o->comm[i];
+
+		comm[i] = c < 0x20 || c == 0x7f ? '?' : c;
+	}
+	comm[i] = '\0';
 	vmainspect_vma_perms(o->vma_flags, perms);
 	/* The VMA goes on an indented line of its own: 80 columns. */
 	seq_printf(m, "%7u %-15.15s %016llx %s %s", o->pid,
-		   o->pid ? o->comm : "-", o->address, perms,
+		   o->pid ? comm : "-", o->address, perms,
 		   vmi_pt_level_name(o->level));
 	if (o->nr_processes > 1)
 		seq_printf(m, " (mm of %u processes)", o->nr_processes);

@@ -193,7 +193,8 @@ void vmi_seq_pt_run(struct seq_file *m, const struct vmainspect_pt_run *r,
 
 	vmi_wrap_start(&w, m, "", VMI_RUN_CONT);
 	vmi_wrap_word(&w, "%016llx-%016llx", r->start, r->end);
-	vmi_wrap_word(&w, "%10s", vmi_fmt_size(size, r->end - r->start));
+	/* "~1023.9 MiB" is the widest size: 11 columns */
+	vmi_wrap_word(&w, "%11s", vmi_fmt_size(size, r->end - r->start));
 	vmi_wrap_word(&w, "%s", r->level < VMAINSPECT_LVL_NR ?
 		      vmainspect_pt_level_names[r->level] : "?");
 	if (vmainspect_pt_kind_has_frame(r->kind) && show_pfn)

@@ -104,7 +104,7 @@ static inline void vmainspect_size_split(__u64 bytes,
 					 struct vmainspect_size_parts *p)
 {
 	unsigned int u = 0;
-	__u64 tenths;
+	__u64 rem;
 
 	while (u + 1 < sizeof(vmainspect_size_units) /
 		       sizeof(vmainspect_size_units[0]) &&
@@ -117,10 +117,14 @@ static inline void vmainspect_size_split(__u64 bytes,
 		p->tenths = 0;
 		return;
 	}
-	/* bytes < 1024 units: fewer than 10240 tenths */
-	tenths = ((bytes >> (10 * (u - 1))) * 10) >> 10;
-	p->whole = tenths / 10;
-	p->tenths = (unsigned int)(tenths % 10);
+	/*
+	 * Tenths of the whole remainder, cut: rem < 2^(10 u) <= 2^60, so
+	 * rem * 10 cannot overflow (dropping the bytes below the next
+	 * smaller unit first would lose up to a tenth).
+	 */
+	rem = bytes & ((1ULL << (10 * u)) - 1);
+	p->whole = bytes >> (10 * u);
+	p->tenths = (unsigned int)((rem * 10) >> (10 * u));
 }
 
 #define VMAINSPECT_SIZE_EXACT_FMT	"%llu %s"
