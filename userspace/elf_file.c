@@ -5,8 +5,12 @@
  * The file may be anything a process mapped, so every size it states is
  * checked against the file's own size and the limits of elf_file.h before
  * libelf is asked to read it: libelf allocates what a section header
- * claims.  The descriptor is read with ELF_C_READ (pread), never mmap'ed:
- * a file truncated meanwhile must not raise SIGBUS.
+ * claims, and keeps it until elf_end(), so one lookup reads at most the
+ * first .symtab and the first .dynsym, their string tables and the section
+ * names, ELF_FILE_MAX_READ bytes in all.  Names are read from string
+ * tables that end in a NUL, never with elf_strptr() (see get_strtab()).
+ * The descriptor is read with ELF_C_READ (pread), never mmap'ed: a file
+ * truncated meanwhile must not raise SIGBUS.
  */
 
 #include <stdint.h>
@@ -37,6 +41,20 @@ static bool copy_name(char *dst, const char *src)
 	return true;
 }
 
+/*
+ * One lookup's file and what it has read: libelf keeps every section's
+ * data until elf_end(), so the tables read are counted against
+ * ELF_FILE_MAX_READ (a section read twice is libelf's cached copy).
+ */
+struct reader {
+	Elf *elf;
+	size_t shnum;
+	uint64_t size;			/* of the file */
+	uint64_t read;			/* bytes of tables read */
+	size_t loaded[8];		/* their section indices */
+	unsigned int nloaded;
+};
+
 /* A section whose table libelf may read: inside the file and bounded. */
 static bool table_ok(Elf_Scn *scn, GElf_Shdr *sh, uint64_t size)
 {
@@ -46,29 +64,105 @@ static bool table_ok(Elf_Scn *scn, GElf_Shdr *sh, uint64_t size)
 	       in_file(sh->sh_offset, sh->sh_size, size);
 }
 
-static void find_section(Elf *elf, size_t shnum, uint64_t size,
-			 uint64_t offset, struct elf_file_info *info)
+/* The data of section ndx (checked by table_ok()), within the budget. */
+static Elf_Data *read_table(struct reader *r, size_t ndx, Elf_Scn *scn,
+			    const GElf_Shdr *sh, const char **why)
 {
-	size_t shstrndx, i;
-	GElf_Shdr sh, strsh;
+	static const unsigned char host_data =
+		__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
+		ELFDATA2LSB : ELFDATA2MSB;
+	const char *ident = elf_getident(r->elf, NULL);
+	uint64_t cost = sh->sh_size;
+	Elf_Data *data;
+	unsigned int i;
+
+	for (i = 0; i < r->nloaded; i++)
+		if (r->loaded[i] == ndx)
+			break;
+	if (i == r->nloaded) {
+		/* a symbol table of the other byte order: raw and converted */
+		if (sh->sh_type != SHT_STRTAB &&
+		    (!ident || (unsigned char)ident[EI_DATA] != host_data))
+			cost *= 2;
+		if (r->nloaded == sizeof(r->loaded) / sizeof(r->loaded[0]) ||
+		    cost > ELF_FILE_MAX_READ - r->read) {
+			*why = "the symbol tables are too large to read together";
+			return NULL;
+		}
+		r->loaded[r->nloaded++] = ndx;
+		r->read += cost;
+	}
+	data = elf_getdata(scn, NULL);
+	if (!data || !data->d_buf || !data->d_size) {
+		*why = "a symbol or string table cannot be read";
+		return NULL;
+	}
+	return data;
+}
+
+/*
+ * A string table, read once: its last byte must be NUL, so that every
+ * name in it ends inside it and costs its own length to read (libelf's
+ * elf_strptr() searches the whole table for a NUL on each call when it
+ * does not end in one).
+ */
+struct strtab {
+	const char *buf;
+	size_t size;
+};
+
+static const char *get_strtab(struct reader *r, size_t ndx, struct strtab *st)
+{
+	GElf_Shdr sh = { 0 };
+	const char *why = NULL;
+	Elf_Data *data;
 	Elf_Scn *scn;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) || shstrndx >= shnum ||
-	    !table_ok(elf_getscn(elf, shstrndx), &strsh, size) ||
-	    strsh.sh_type != SHT_STRTAB)
+	if (!ndx || ndx >= r->shnum)
+		return "no string table for the symbols";
+	scn = elf_getscn(r->elf, ndx);
+	if (!table_ok(scn, &sh, r->size) || sh.sh_type != SHT_STRTAB)
+		return sh.sh_size > ELF_FILE_MAX_TABLE ?
+		       "string table too large to read" :
+		       "the string table is malformed";
+	data = read_table(r, ndx, scn, &sh, &why);
+	if (!data)
+		return why;
+	if (((const char *)data->d_buf)[data->d_size - 1])
+		return "the string table does not end in a NUL byte";
+	st->buf = data->d_buf;
+	st->size = data->d_size;
+	return NULL;
+}
+
+/* The name at off, NUL-terminated inside the table, or NULL. */
+static const char *str_at(const struct strtab *st, uint64_t off)
+{
+	return off < st->size ? st->buf + off : NULL;
+}
+
+static void find_section(struct reader *r, uint64_t offset,
+			 struct elf_file_info *info)
+{
+	struct strtab names;
+	size_t shstrndx, i;
+	GElf_Shdr sh;
+	Elf_Scn *scn;
+
+	if (elf_getshdrstrndx(r->elf, &shstrndx) ||
+	    get_strtab(r, shstrndx, &names))
 		return;
-	for (i = 1; i < shnum; i++) {
-		scn = elf_getscn(elf, i);
+	for (i = 1; i < r->shnum; i++) {
+		scn = elf_getscn(r->elf, i);
 		if (!scn || !gelf_getshdr(scn, &sh))
 			continue;
 		if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_type == SHT_NOBITS ||
-		    !in_file(sh.sh_offset, sh.sh_size, size) ||
+		    !in_file(sh.sh_offset, sh.sh_size, r->size) ||
 		    offset < sh.sh_offset || offset - sh.sh_offset >= sh.sh_size)
 			continue;
 		info->shndx = i;
 		info->have_section = copy_name(info->section,
-					       elf_strptr(elf, shstrndx,
-							  sh.sh_name));
+					       str_at(&names, sh.sh_name));
 		return;
 	}
 }
@@ -97,23 +191,36 @@ static int bind_rank(unsigned char bind)
 	return bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 1 : 0;
 }
 
-/* Of aliases (printf, _IO_printf), the one with fewest leading '_'. */
-static size_t underscores(Elf *elf, size_t strndx, const GElf_Sym *s)
-{
-	const char *name = elf_strptr(elf, strndx, s->st_name);
+/*
+ * Of aliases (printf, _IO_printf), the one with fewest leading '_',
+ * counted up to UNDERSCORES_MAX: a bounded cost per symbol whatever the
+ * names (st_name is inside the table, which ends in a NUL).
+ */
+#define UNDERSCORES_MAX 32
 
-	return name ? strspn(name, "_") : SIZE_MAX;
+static unsigned int underscores(const struct strtab *st, const GElf_Sym *s)
+{
+	const char *name = st->buf + s->st_name;
+	unsigned int n = 0;
+
+	while (n < UNDERSCORES_MAX && name[n] == '_')
+		n++;
+	return n;
 }
 
 struct sym_pick {
 	bool found, contains;
+	bool have_under;		/* under counted */
+	unsigned int under;
 	GElf_Sym sym;
 };
 
 static void consider(struct sym_pick *p, const GElf_Sym *s, uint64_t vaddr,
-		     Elf *elf, size_t strndx)
+		     const struct strtab *st)
 {
 	bool contains = vaddr - s->st_value < s->st_size;
+	bool have_under = false;
+	unsigned int under = 0;
 
 	/* a symbol holding the address beats one merely below it */
 	if (p->found && p->contains && !contains)
@@ -127,37 +234,53 @@ static void consider(struct sym_pick *p, const GElf_Sym *s, uint64_t vaddr,
 			return;
 		if (s->st_value == p->sym.st_value &&
 		    bind_rank(GELF_ST_BIND(s->st_info)) ==
-		    bind_rank(GELF_ST_BIND(p->sym.st_info)) &&
-		    underscores(elf, strndx, s) >=
-		    underscores(elf, strndx, &p->sym))
-			return;
+		    bind_rank(GELF_ST_BIND(p->sym.st_info))) {
+			if (!p->have_under) {
+				p->under = underscores(st, &p->sym);
+				p->have_under = true;
+			}
+			under = underscores(st, s);
+			have_under = true;
+			if (under >= p->under)
+				return;
+		}
 	}
 	p->found = true;
 	p->contains = contains;
+	p->have_under = have_under;
+	p->under = under;
 	p->sym = *s;
 }
 
-/* The nearest FUNC/OBJECT symbol at or below vaddr in one symbol table. */
-static bool find_symbol_in(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
-			   size_t shnum, uint64_t size, uint64_t vaddr,
-			   struct elf_file_info *info)
+static const char no_symbol[] = "no function or data symbol at or below it";
+
+/*
+ * The nearest FUNC/OBJECT symbol at or below vaddr in one symbol table
+ * (section ndx): NULL, or why none.
+ */
+static const char *find_symbol_in(struct reader *r, size_t ndx, Elf_Scn *scn,
+				  const GElf_Shdr *sh, uint64_t vaddr,
+				  struct elf_file_info *info)
 {
 	struct sym_pick pick = { 0 };
-	GElf_Shdr strsh;
+	const char *why = NULL;
+	struct strtab names;
 	Elf_Data *data;
 	size_t n, i;
 	GElf_Sym s;
 	int type;
 
-	if (sh->sh_link >= shnum || sh->sh_link == 0 ||
-	    !table_ok(elf_getscn(elf, sh->sh_link), &strsh, size) ||
-	    strsh.sh_type != SHT_STRTAB)
-		return false;
-	if (sh->sh_entsize != gelf_fsize(elf, ELF_T_SYM, 1, EV_CURRENT))
-		return false;
-	data = elf_getdata(scn, NULL);
-	if (!data || !data->d_buf)
-		return false;
+	if (sh->sh_size > ELF_FILE_MAX_TABLE)
+		return "symbol table too large to read";
+	if (!in_file(sh->sh_offset, sh->sh_size, r->size) ||
+	    sh->sh_entsize != gelf_fsize(r->elf, ELF_T_SYM, 1, EV_CURRENT))
+		return "the symbol table is malformed";
+	why = get_strtab(r, sh->sh_link, &names);
+	if (why)
+		return why;
+	data = read_table(r, ndx, scn, sh, &why);
+	if (!data)
+		return why;
 	n = data->d_size / sh->sh_entsize;
 	for (i = 1; i < n; i++) {
 		if (!gelf_getsym(data, i, &s))
@@ -167,64 +290,64 @@ static bool find_symbol_in(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
 		    type != STT_GNU_IFUNC)
 			continue;
 		if (s.st_shndx == SHN_UNDEF || s.st_shndx == SHN_ABS ||
-		    s.st_value > vaddr || !s.st_name)
+		    s.st_value > vaddr || !s.st_name || s.st_name >= names.size)
 			continue;
 		/* nearest below, but not across a section boundary */
 		if (vaddr - s.st_value >= s.st_size &&
 		    (!info->shndx || s.st_shndx != info->shndx))
 			continue;
-		consider(&pick, &s, vaddr, elf, sh->sh_link);
+		consider(&pick, &s, vaddr, &names);
 	}
 	if (!pick.found)
-		return false;
-	if (!copy_name(info->symbol,
-		       elf_strptr(elf, sh->sh_link, pick.sym.st_name)))
-		return false;
+		return no_symbol;
+	if (!copy_name(info->symbol, str_at(&names, pick.sym.st_name)))
+		return "the symbol's name is too long";
 	info->have_symbol = true;
 	info->symbol_offset = vaddr - pick.sym.st_value;
 	info->symbol_contains = pick.contains;
-	return true;
+	return NULL;
 }
 
-static void find_symbol(Elf *elf, size_t shnum, uint64_t size,
-			struct elf_file_info *info)
+/*
+ * The first SHT_SYMTAB, else the first SHT_DYNSYM (the gABI allows one of
+ * each): never every header of a file that repeats them over one table.
+ */
+static void find_symbol(struct reader *r, struct elf_file_info *info)
 {
 	static const struct { Elf64_Word type; const char *name; } tabs[] = {
 		{ SHT_SYMTAB, ".symtab" }, { SHT_DYNSYM, ".dynsym" },
 	};
-	bool seen = false, too_big = false;
+	const char *why = NULL, *w;
 	unsigned int t;
 	GElf_Shdr sh;
-	Elf_Scn *scn;
+	Elf_Scn *scn = NULL;
 	size_t i;
 
 	for (t = 0; t < 2; t++) {
-		for (i = 1; i < shnum; i++) {
-			scn = elf_getscn(elf, i);
-			if (!scn || !gelf_getshdr(scn, &sh) ||
-			    sh.sh_type != tabs[t].type)
-				continue;
-			seen = true;
-			if (!table_ok(scn, &sh, size)) {
-				too_big |= sh.sh_size > ELF_FILE_MAX_TABLE;
-				continue;
-			}
-			if (find_symbol_in(elf, scn, &sh, shnum, size,
-					   info->vaddr, info)) {
-				info->symtab = tabs[t].name;
-				return;
-			}
+		for (i = 1; i < r->shnum; i++) {
+			scn = elf_getscn(r->elf, i);
+			if (scn && gelf_getshdr(scn, &sh) &&
+			    sh.sh_type == tabs[t].type)
+				break;
 		}
+		if (i == r->shnum)
+			continue;
+		w = find_symbol_in(r, i, scn, &sh, info->vaddr, info);
+		if (!w) {
+			info->symtab = tabs[t].name;
+			return;
+		}
+		/* a table's trouble says more than the other's no symbol */
+		if (!why || why == no_symbol)
+			why = w;
 	}
-	info->why = too_big ? "symbol table too large to read" :
-		    seen ? "no function or data symbol at or below it" :
-		    "no symbol table in the file";
+	info->why = why ? why : "no symbol table in the file";
 }
 
 int elf_file_lookup(int fd, uint64_t size, uint64_t offset,
 		    struct elf_file_info *info)
 {
-	size_t shnum = 0;
+	struct reader r = { .size = size };
 	Elf *elf;
 
 	memset(info, 0, sizeof(*info));
@@ -244,16 +367,17 @@ int elf_file_lookup(int fd, uint64_t size, uint64_t offset,
 		goto out;
 	}
 	info->is_elf = true;
-	if (elf_getshdrnum(elf, &shnum) || shnum > ELF_FILE_MAX_SECTIONS)
-		shnum = 0;
-	find_section(elf, shnum, size, offset, info);
+	r.elf = elf;
+	if (elf_getshdrnum(elf, &r.shnum) || r.shnum > ELF_FILE_MAX_SECTIONS)
+		r.shnum = 0;
+	find_section(&r, offset, info);
 	find_vaddr(elf, offset, info);
 	if (!info->have_vaddr)
 		info->why = "the offset is in no PT_LOAD segment";
-	else if (!shnum)
+	else if (!r.shnum)
 		info->why = "no section headers";
 	else
-		find_symbol(elf, shnum, size, info);
+		find_symbol(&r, info);
 out:
 	if (elf)
 		elf_end(elf);

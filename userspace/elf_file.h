@@ -4,7 +4,8 @@
  * address the program headers give it, and the nearest symbol (as %pS).
  * Read with libelf from an open descriptor; a malformed or hostile file
  * gives "no symbol" and a reason, never more work than the limits below.
- * No dependency on the rest of the tool: tests/elf-fuzz links it alone.
+ * No dependency on the rest of the tool (tests/elf-fuzz links it alone
+ * with file_addr.c).
  */
 #ifndef VMAINSPECT_ELF_FILE_H
 #define VMAINSPECT_ELF_FILE_H
@@ -15,6 +16,7 @@
 /* Limits against a hostile file. */
 #define ELF_FILE_MAX_SIZE	(4ULL << 30)	/* bytes of the whole file */
 #define ELF_FILE_MAX_TABLE	(64ULL << 20)	/* bytes of a symbol or string table */
+#define ELF_FILE_MAX_READ	(256ULL << 20)	/* bytes of all tables one lookup reads */
 #define ELF_FILE_MAX_SECTIONS	65536
 #define ELF_FILE_MAX_PHDRS	4096
 #define ELF_FILE_NAME_MAX	1024		/* longer names are not used */

@@ -5,16 +5,23 @@
  * /proc/PID/map_files/START-END (which needs CAP_SYS_ADMIN or
  * CAP_CHECKPOINT_RESTORE), else the path the VMA names, under
  * /proc/PID/root so that a chrooted or containerised target's file is the
- * one found.  A path may since name another file, so (device, inode) must
- * equal the VMA's, checked by stat() before the open (no open of a device
- * node, whose open may do something) and by fstat() after it.
+ * one found.  The target may change what a path names at any time, so
+ * nothing is opened by name for reading: the name is resolved once to an
+ * O_PATH descriptor (whose open opens nothing: no device's open, no FIFO),
+ * which must be a regular file with the VMA's (device, inode); only then
+ * is that very inode reopened for reading, through /proc/self/fd/N, and
+ * checked again.  The path is resolved by openat2() inside the target's
+ * root: its absolute symbolic links and ".." stay in it, and no symbolic
+ * link is followed at all (the kernel's name of a mapped file has none).
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -22,45 +29,92 @@
 #include "format.h"
 #include "json_out.h"
 
-static bool same_file(const struct stat *st, const struct vmainspect_vma *v)
+static const char changed[] =
+	"the file changed since it was mapped (another inode at its path)";
+static const char not_regular[] = "not a regular file";
+
+/* Is st the VMA's file?  NULL, or why not. */
+static const char *not_vma_file(const struct stat *st,
+				const struct vmainspect_vma *v)
 {
-	return S_ISREG(st->st_mode) && st->st_ino == v->inode &&
-	       major(st->st_dev) == v->dev_major &&
-	       minor(st->st_dev) == v->dev_minor;
+	if (S_ISLNK(st->st_mode))
+		return "a symbolic link in the file's path (not followed)";
+	if (!S_ISREG(st->st_mode))
+		return not_regular;
+	if (st->st_ino != v->inode || major(st->st_dev) != v->dev_major ||
+	    minor(st->st_dev) != v->dev_minor)
+		return changed;
+	return NULL;
 }
 
-/* Open path if it is the VMA's file; -1 and *why if it is not or fails. */
-static int open_checked(const char *path, const struct vmainspect_vma *v,
-			struct stat *st, const char **why)
+static const char *open_error(int err)
 {
+	return err == EACCES || err == EPERM ?
+	       "the file cannot be opened by this user" :
+	       "the file cannot be opened";
+}
+
+/*
+ * pfd, an O_PATH descriptor (closed here): if it is the VMA's file, the
+ * same inode opened for reading, else -1 and *why.
+ */
+static int reopen_verified(int pfd, const struct vmainspect_vma *v,
+			   struct stat *st, const char **why)
+{
+	char self[64];
 	int fd;
 
-	if (stat(path, st)) {
-		*why = errno == EACCES || errno == EPERM ?
-		       "the file cannot be opened by this user" :
-		       "the file cannot be found to verify it";
+	if (fstat(pfd, st)) {
+		*why = "the file cannot be found to verify it";
+		close(pfd);
 		return -1;
 	}
-	if (!same_file(st, v)) {
-		*why = "the file changed since it was mapped (another inode at its path)";
+	*why = not_vma_file(st, v);
+	if (*why) {
+		close(pfd);
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	close(pfd);
 	if (fd < 0) {
-		*why = errno == EACCES || errno == EPERM ?
-		       "the file cannot be opened by this user" :
-		       "the file cannot be opened";
+		*why = open_error(errno);
 		return -1;
 	}
-	if (fstat(fd, st) || !same_file(st, v)) {
-		*why = "the file changed since it was mapped (another inode at its path)";
+	if (fstat(fd, st) || (*why = not_vma_file(st, v))) {
+		if (!*why)
+			*why = changed;
 		close(fd);
 		return -1;
 	}
+	*why = NULL;
 	return fd;
 }
 
-/* The VMA's path without " (deleted)": NULL if it has no usable one. */
+/* /proc/PID/map_files/START-END, a link to the mapped file itself. */
+static int open_map_files(pid_t pid, const struct vmainspect_vma *v,
+			  struct stat *st, const char **why)
+{
+	char path[128];
+	int pfd;
+
+	snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx", (int)pid,
+		 (unsigned long long)v->start, (unsigned long long)v->end);
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0) {
+		*why = errno == ENOENT ? "the file cannot be found to verify it" :
+		       open_error(errno);
+		return -1;
+	}
+	return reopen_verified(pfd, v, st, why);
+}
+
+/*
+ * The VMA's path as the kernel's d_path() gave it: " (deleted)" is not
+ * taken off, an unlinked file being found by no name (only map_files
+ * reaches it) and a file whose name ends so by its whole name.  false if
+ * it has no usable one.
+ */
 static bool vma_path(const struct vmi_vma *vma, char *buf, size_t len)
 {
 	if (vma->v.kind != VMAINSPECT_KIND_FILE || !vma->name ||
@@ -69,24 +123,74 @@ static bool vma_path(const struct vmi_vma *vma, char *buf, size_t len)
 	return (size_t)snprintf(buf, len, "%s", vma->name) < len;
 }
 
-static int open_vma_file(pid_t pid, const struct vmi_vma *vma,
-			 struct stat *st, const char **why)
+static bool deleted_name(const char *name)
 {
-	const struct vmainspect_vma *v = &vma->v;
-	char path[4096 + 64], name[4096];
-	int fd;
+	static const char suffix[] = " (deleted)";
+	size_t len = strlen(name), slen = sizeof(suffix) - 1;
 
-	snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx", (int)pid,
-		 (unsigned long long)v->start, (unsigned long long)v->end);
-	fd = open_checked(path, v, st, why);
-	if (fd >= 0)
-		return fd;
+	return len > slen && !strcmp(name + len - slen, suffix);
+}
+
+/* The VMA's path inside the target's root, /proc/PID/root. */
+static int open_in_root(pid_t pid, const struct vmi_vma *vma, struct stat *st,
+			const char **why)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
+			   RESOLVE_NO_SYMLINKS,
+	};
+	char root[64], name[4096];
+	int rfd, pfd, err;
+
 	if (!vma_path(vma, name, sizeof(name))) {
 		*why = "the file has no path to open it by";
 		return -1;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/root%s", (int)pid, name);
-	return open_checked(path, v, st, why);
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0) {
+		*why = open_error(errno);
+		return -1;
+	}
+	pfd = syscall(SYS_openat2, rfd, name, &how, sizeof(how));
+	err = errno;
+	close(rfd);
+	if (pfd >= 0)
+		return reopen_verified(pfd, &vma->v, st, why);
+	switch (err) {
+	case ENOSYS:
+		*why = "no openat2() in this kernel (before 5.6) to open the file's path safely";
+		break;
+	case ELOOP:
+		*why = "a symbolic link in the file's path (not followed)";
+		break;
+	case ENOENT:
+		*why = deleted_name(name) ?
+		       "the file was deleted (only /proc/PID/map_files reaches it)" :
+		       "the file cannot be found to verify it";
+		break;
+	default:
+		*why = open_error(err);
+	}
+	return -1;
+}
+
+int file_addr_open(pid_t pid, const struct vmi_vma *vma, unsigned int routes,
+		   struct stat *st, const char **why)
+{
+	int fd;
+
+	*why = "the file cannot be opened";
+	if (routes & FILE_ADDR_MAP_FILES) {
+		fd = open_map_files(pid, &vma->v, st, why);
+		/* not a regular file: so it is by any route */
+		if (fd >= 0 || *why == not_regular)
+			return fd;
+	}
+	if (routes & FILE_ADDR_ROOT_PATH)
+		return open_in_root(pid, vma, st, why);
+	return -1;
 }
 
 void file_addr_lookup(pid_t pid, const struct vmi_vma *vma, __u64 addr,
@@ -102,7 +206,8 @@ void file_addr_lookup(pid_t pid, const struct vmi_vma *vma, __u64 addr,
 		return;
 	fa->file = true;
 	fa->offset = (v->pgoff << page_shift()) + (addr - v->start);
-	fd = open_vma_file(pid, vma, &st, &fa->why);
+	fd = file_addr_open(pid, vma, FILE_ADDR_MAP_FILES | FILE_ADDR_ROOT_PATH,
+			    &st, &fa->why);
 	if (fd < 0)
 		return;
 	fa->verified = true;

@@ -7,6 +7,7 @@
 #define VMAINSPECT_FILE_ADDR_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <json.h>
@@ -29,6 +30,20 @@ struct file_addr {
  */
 void file_addr_lookup(pid_t pid, const struct vmi_vma *vma, __u64 addr,
 		      struct file_addr *fa);
+
+/* Routes of file_addr_open(). */
+#define FILE_ADDR_MAP_FILES	1	/* /proc/PID/map_files/START-END */
+#define FILE_ADDR_ROOT_PATH	2	/* the VMA's path in /proc/PID/root */
+
+/*
+ * Open vma's file (vma of pid) for reading by the routes given, in that
+ * order: only a regular file with the VMA's device and inode is opened
+ * (known first from an O_PATH descriptor), so no device node or FIFO is
+ * ever opened and no symbolic link followed.  The descriptor, and *st of
+ * it; else -1 and *why (static).  file_addr_lookup() uses both routes.
+ */
+int file_addr_open(pid_t pid, const struct vmi_vma *vma, unsigned int routes,
+		   struct stat *st, const char **why);
 
 /* One or two lines (indented by indent) after the VMA or the walk. */
 void file_addr_print_text(const struct file_addr *fa, const char *indent);
