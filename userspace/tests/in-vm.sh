@@ -1032,15 +1032,30 @@ layout_snapshot() {
 	PIDS="$PIDS $BZ"
 	i=0
 	while ! grep -q '^READY' "$OUT/bz" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	# heap_range MAPS: START-END of the [heap] VMAs (first start, last
+	# end: the heap may be more than one VMA), or nothing
+	heap_range() {
+		awk '/\[heap\]/ { split($1, r, "-"); if (s == "") s = r[1]; e = r[2] }
+			END { if (s != "") print s "-" e }' "$1"
+	}
+	# hexish WORD: hex digits, 0x, '-' only, and a digit (safe in $((...)))
+	hexish() {
+		case $1 in *[!0-9a-fx-]* | "") return 1 ;; esac
+		case $1 in *[0-9a-f]*) return 0 ;; esac
+		return 1
+	}
 	n=0 bad=
 	for i in $(seq 1 40); do
-		h0=$(awk '/\[heap\]/ { print $1 }' "/proc/$BZ/maps")
+		h0=$(heap_range "/proc/$BZ/maps")
 		vmainspect layout "$BZ" >"$OUT/lb" 2>&1 || { bad="exit $?"; break; }
-		h1=$(awk '/\[heap\]/ { print $1 }' "/proc/$BZ/maps")
+		h1=$(heap_range "/proc/$BZ/maps")
 		sb=$(awk '$1 == "start_brk" { print $2; exit }' "$OUT/lb")
 		b=$(awk '$1 == "brk" { print $2; exit }' "$OUT/lb")
-		[ -n "$h0" ] && [ -n "$h1" ] && [ -n "$sb" ] && [ -n "$b" ] ||
-			{ bad="no [heap] in maps or no brk in layout"; break; }
+		# checked before any $((...)): a bad number would end the script
+		if ! hexish "$h0" || ! hexish "$h1" || ! hexish "$sb" || ! hexish "$b"; then
+			bad="maps [heap] '$h0' then '$h1', layout start_brk '$sb' brk '$b'"
+			break
+		fi
 		e=$(( (b + 4095) / 4096 * 4096 ))
 		if heap_mixed "$OUT/lb"; then bad="[heap] outside the heap band"; break; fi
 		if [ $((0x${h0%-*})) -ne $((sb)) ] || [ $((0x${h0#*-})) -gt $e ] ||
