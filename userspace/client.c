@@ -45,18 +45,9 @@ int vmi_xioctl(int fd, unsigned long cmd, void *arg)
 /* PF_KTHREAD of include/linux/sched.h: the flags field of /proc/PID/stat. */
 #define VMI_PF_KTHREAD	0x00200000UL
 
-/*
- * The module says ESRCH for a process it cannot find and for one without
- * a user address space alike.  /proc/PID/stat tells them apart, read after
- * the failure (the process may change in between: that only changes the
- * words): state Z or X is a process that has exited, whose memory is
- * gone; PF_KTHREAD a kernel thread, which never had user memory.  Returns
- * a description to follow "pid N", or NULL if there is nothing to add.
- */
-static const char *no_mm_reason(pid_t pid, char *comm, size_t comm_size)
+int vmi_proc_stat(pid_t pid, struct vmi_proc_stat *st)
 {
-	char path[32], buf[512], state;
-	unsigned long flags;
+	char path[32], buf[512];
 	char *open_p, *close_p;
 	size_t n;
 	FILE *f;
@@ -64,7 +55,7 @@ static const char *no_mm_reason(pid_t pid, char *comm, size_t comm_size)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
-		return errno == ENOENT ? "no such process" : NULL;
+		return -errno;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
@@ -72,16 +63,45 @@ static const char *no_mm_reason(pid_t pid, char *comm, size_t comm_size)
 	open_p = strchr(buf, '(');
 	close_p = strrchr(buf, ')');
 	if (!open_p || !close_p || close_p < open_p ||
-	    sscanf(close_p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
-		return NULL;
+	    sscanf(close_p + 1, " %c %*d %*d %*d %*d %*d %lu", &st->state,
+		   &st->flags) != 2)
+		return -EPROTO;
 	n = close_p - open_p - 1;
-	if (n >= comm_size)
-		n = comm_size - 1;
-	memcpy(comm, open_p + 1, n);
-	comm[n] = '\0';
-	if (state == 'Z' || state == 'X')
+	if (n >= sizeof(st->comm))
+		n = sizeof(st->comm) - 1;
+	memcpy(st->comm, open_p + 1, n);
+	st->comm[n] = '\0';
+	return 0;
+}
+
+bool vmi_proc_stat_zombie(const struct vmi_proc_stat *st)
+{
+	return st->state == 'Z' || st->state == 'X';
+}
+
+bool vmi_proc_stat_kthread(const struct vmi_proc_stat *st)
+{
+	return st->flags & VMI_PF_KTHREAD;
+}
+
+/*
+ * The module says ESRCH for a process it cannot find and for one without
+ * a user address space alike.  /proc/PID/stat tells them apart, read after
+ * the failure (the process may change in between: that only changes the
+ * words): state Z or X is a process that has exited, whose memory is
+ * gone; PF_KTHREAD a kernel thread, which never had user memory.  Returns
+ * a description to follow "pid N", or NULL if there is nothing to add;
+ * st->comm is the name ("" if unknown).
+ */
+static const char *no_mm_reason(pid_t pid, struct vmi_proc_stat *st)
+{
+	int ret = vmi_proc_stat(pid, st);
+
+	if (ret)
+		return ret == -ENOENT ? "no such process" : NULL;
+	if (vmi_proc_stat_zombie(st))
 		return "is a zombie: it has exited and its memory is gone (only its parent's wait() is missing)";
-	if (flags & VMI_PF_KTHREAD)
+	if (vmi_proc_stat_kthread(st))
 		return "is a kernel thread: it has no user address space";
 	return NULL;
 }
@@ -89,15 +109,16 @@ static const char *no_mm_reason(pid_t pid, char *comm, size_t comm_size)
 /* ESRCH of pid: say what it is, if /proc knows; true if said. */
 static bool no_mm_err(pid_t pid, const char *what)
 {
-	char comm[64] = "", shown[4 * sizeof(comm) + 1];
-	const char *why = no_mm_reason(pid, comm, sizeof(comm));
+	struct vmi_proc_stat st = { .comm = "" };
+	char shown[4 * sizeof(st.comm) + 1];
+	const char *why = no_mm_reason(pid, &st);
 
 	if (!why)
 		return false;
-	if (comm[0])
+	if (st.comm[0])
 		p_err_errno(ESRCH, "%s%spid %d (%s) %s", what ? what : "",
 			    what ? " of " : "", (int)pid,
-			    fmt_escaped(comm, shown, sizeof(shown)), why);
+			    fmt_escaped(st.comm, shown, sizeof(shown)), why);
 	else
 		p_err_errno(ESRCH, "%s%spid %d: %s", what ? what : "",
 			    what ? " of " : "", (int)pid, why);

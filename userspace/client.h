@@ -128,4 +128,18 @@ int vmi_rmap(struct vmi_client *c, bool by_addr, __u64 pfn, __u64 addr,
 void vmi_owner_set_free(struct vmi_owner_set *set);
 /* A one-line reason for a failed frame query with errno err. */
 const char *vmi_frame_errstr(int err);
+/* What /proc/PID/stat says of a process: its comm, state and flags. */
+struct vmi_proc_stat {
+	char comm[64];
+	char state;		/* R, S, ..., Z (zombie), X (dead) */
+	unsigned long flags;	/* PF_* */
+};
+
+/* Read /proc/PID/stat; 0, or -errno (-ENOENT: no such process). */
+int vmi_proc_stat(pid_t pid, struct vmi_proc_stat *st);
+/* Has it exited (state Z or X)?  Its memory is gone. */
+bool vmi_proc_stat_zombie(const struct vmi_proc_stat *st);
+/* Is it a kernel thread (PF_KTHREAD)?  It has no user memory. */
+bool vmi_proc_stat_kthread(const struct vmi_proc_stat *st);
+
 #endif /* VMAINSPECT_CLIENT_H */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "format.h"
 #include "json_out.h"
 #include "main.h"
@@ -22,8 +23,6 @@
 
 /* The kernel keeps TASK_COMM_LEN - 1 = 15 bytes of a command name. */
 #define COMM_MAX	15
-/* PF_KTHREAD of include/linux/sched.h, field 9 of /proc/PID/stat. */
-#define PF_KTHREAD	0x00200000UL
 
 static pid_t *sel_pids;
 static size_t sel_nr;
@@ -96,55 +95,12 @@ bool select_given(void)
 	return sel_nr || sel_comm;
 }
 
-/* Read /proc/PID/FILE into buf (NUL-terminated); the length, or -1. */
-static ssize_t read_proc(pid_t pid, const char *file, char *buf, size_t size)
-{
-	char path[64];
-	size_t len;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	len = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	return len;
-}
-
-/* The command name of pid, without its newline ("?" if it is gone). */
+/* The command name of pid ("?" if it is gone). */
 static void read_comm(pid_t pid, char *buf, size_t size)
 {
-	ssize_t len = read_proc(pid, "comm", buf, size);
+	struct vmi_proc_stat st;
 
-	if (len <= 0) {
-		snprintf(buf, size, "?");
-		return;
-	}
-	if (buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-}
-
-
-/*
- * Has pid a user address space to show?  Not a kernel thread (PF_KTHREAD
- * in the flags, field 9 of /proc/PID/stat), not a zombie or dead (state
- * Z or X, field 3).  The comm in field 2 may hold ") ", so the fields are
- * read after the last ')'.
- */
-static bool has_user_memory(pid_t pid)
-{
-	unsigned long flags;
-	char buf[1024], state;
-	char *p;
-
-	if (read_proc(pid, "stat", buf, sizeof(buf)) <= 0)
-		return false;
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
-		return false;
-	return state != 'Z' && state != 'X' && !(flags & PF_KTHREAD);
+	snprintf(buf, size, "%s", vmi_proc_stat(pid, &st) ? "?" : st.comm);
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -158,8 +114,8 @@ static int cmp_pid(const void *a, const void *b)
 static int select_by_comm(void)
 {
 	size_t first = sel_nr, n;
+	struct vmi_proc_stat st;
 	struct dirent *de;
-	char comm[64];
 	DIR *dir;
 	int ret = 0;
 
@@ -177,8 +133,9 @@ static int select_by_comm(void)
 		val = strtoul(de->d_name, &end, 10);
 		if (*end || !val || val > 0x7fffffff)
 			continue;
-		read_comm((pid_t)val, comm, sizeof(comm));
-		if (strcmp(comm, sel_comm) || !has_user_memory((pid_t)val))
+		/* as pgrep -x, but only processes with user memory */
+		if (vmi_proc_stat((pid_t)val, &st) || strcmp(st.comm, sel_comm) ||
+		    vmi_proc_stat_zombie(&st) || vmi_proc_stat_kthread(&st))
 			continue;
 		ret = sel_add((pid_t)val);
 	}
