@@ -36,39 +36,17 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "vmi-json-rule.h"
 #include "vmi-test.h"
 
 #define MAX_SAFE	((1LL << 53) - 1)
 
-/* The keys the README's number rule makes "0x..." strings. */
-static const char *const hex_keys[] = {
-	"start", "end", "size", "pgoff", "inode", "addr", "address", "generation",
-	"vm_flags", "uflags", "page_prot", "vma_flags", "vma_start", "vma_end",
-	"task_size", "mmap_base", "start_code", "end_code", "start_data", "end_data",
-	"start_brk", "brk", "start_stack", "arg_start", "arg_end", "env_start",
-	"env_end", "raw", "phys_addr", "kpageflags", "raw_flags", "head_raw_flags",
-	"anon_vma", "memcg_ino", "user_half", "kernel_half", "page_offset", "ram_end",
-	"lowmem_end", "region_start", "region_end", NULL
-};
-
-static int is_hex_key(const char *key)
-{
-	int i;
-
-	for (i = 0; hex_keys[i]; i++)
-		if (!strcmp(hex_keys[i], key))
-			return 1;
-	return 0;
-}
-
+/* canonical "0x..." form of the number rule */
 static int canonical_hex(const char *s)
 {
-	size_t n;
+	uint64_t v;
 
-	if (strncmp(s, "0x", 2))
-		return 0;
-	n = strspn(s + 2, "0123456789abcdef");
-	return n && n <= 16 && !s[2 + n] && (n == 1 || s[2] != '0');
+	return !vmi_parse_hex(s, &v);
 }
 
 struct walk {
@@ -154,18 +132,18 @@ static void walk(json_object *o, const char *key, const char *path, struct walk 
 
 	switch (json_object_get_type(o)) {
 	case json_type_int:
-		if (key && is_hex_key(key))
+		if (key && vmi_is_hex_key(key))
 			bad(w, path, "an integer where the rule wants a \"0x...\" string");
 		else if (json_object_get_int64(o) < -MAX_SAFE ||
 			 json_object_get_uint64(o) > (uint64_t)MAX_SAFE)
 			bad(w, path, "an integer beyond 2^53 - 1");
 		break;
 	case json_type_string:
-		if (key && is_hex_key(key) && !canonical_hex(json_object_get_string(o)))
+		if (key && vmi_is_hex_key(key) && !canonical_hex(json_object_get_string(o)))
 			bad(w, path, "not a canonical \"0x...\" lower-case hex string");
 		break;
 	case json_type_boolean:
-		if (key && is_hex_key(key))
+		if (key && vmi_is_hex_key(key))
 			bad(w, path, "a bool where the rule wants a \"0x...\" string");
 		break;
 	case json_type_double:

@@ -54,6 +54,7 @@
 #include <json-c/json.h>
 
 #include "uapi/vmainspect.h"
+#include "vmi-json-rule.h"
 #include "vmi-test.h"
 
 #define VSYSCALL_ADDR	0xffffffffff600000ULL
@@ -332,50 +333,19 @@ static const char *show(const char *s, char *buf, size_t n)
 /* ---- JSON helpers ---- */
 
 /*
- * The tool's number rule (README, "JSON"): these keys can exceed 2^53 - 1
+ * The tool's number rule (README, "JSON", vmi-json-rule.h): its keys can exceed 2^53 - 1
  * and are "0x..." lower-case hex strings; every other number is a JSON
  * integer.  jget_u64() insists on the type the rule gives the key.
  */
-static const char *const hex_keys[] = {
-	"start", "end", "size", "pgoff", "inode", "addr", "generation",
-	"vm_flags", "uflags", "page_prot", "task_size", "mmap_base",
-	"start_code", "end_code", "start_data", "end_data", "start_brk", "brk",
-	"start_stack", "arg_start", "arg_end", "env_start", "env_end", NULL
-};
-
-static int is_hex_key(const char *key)
-{
-	int i;
-
-	for (i = 0; hex_keys[i]; i++)
-		if (!strcmp(hex_keys[i], key))
-			return 1;
-	return 0;
-}
-
-/* "0x" and 1-16 lower-case hex digits, no leading zero: the tool's form. */
-static int parse_hex_str(const char *s, uint64_t *v)
-{
-	size_t n;
-
-	if (strncmp(s, "0x", 2))
-		return -1;
-	n = strspn(s + 2, "0123456789abcdef");
-	if (!n || n > 16 || s[2 + n] || (n > 1 && s[2] == '0'))
-		return -1;
-	*v = strtoull(s + 2, NULL, 16);
-	return 0;
-}
-
 static int jget_u64(json_object *o, const char *key, uint64_t *v)
 {
 	json_object *f;
 
 	if (!json_object_object_get_ex(o, key, &f))
 		return -1;
-	if (is_hex_key(key))
+	if (vmi_is_hex_key(key))
 		return json_object_is_type(f, json_type_string) ?
-		       parse_hex_str(json_object_get_string(f), v) : -1;
+		       vmi_parse_hex(json_object_get_string(f), v) : -1;
 	if (!json_object_is_type(f, json_type_int))
 		return -1;
 	*v = json_object_get_uint64(f);
